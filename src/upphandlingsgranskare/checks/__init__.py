@@ -1,0 +1,19 @@
+"""The registry of checks: one module per check, each with a stable code."""
+
+from __future__ import annotations
+
+from .base import Check, DocumentContext
+from .ug001_feature_without_need import FeatureWithoutNeed
+
+ALL_CHECKS: tuple[Check, ...] = (FeatureWithoutNeed(),)
+
+
+def get_check(code_or_name: str) -> Check | None:
+    key = code_or_name.strip().lower()
+    for check in ALL_CHECKS:
+        if check.code.lower() == key or check.name == key:
+            return check
+    return None
+
+
+__all__ = ["ALL_CHECKS", "Check", "DocumentContext", "FeatureWithoutNeed", "get_check"]

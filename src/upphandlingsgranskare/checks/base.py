@@ -1,0 +1,50 @@
+"""What every check is: a stable code, a name, documentation, and a function from a
+requirement (with its document's context) to findings."""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from ..models import Finding, Goal, Language, Requirement, Severity
+
+if TYPE_CHECKING:
+    from ..nlp.classify import Assessment
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What a check may know about the requirement's document."""
+
+    path: str
+    language: Language
+    goals: tuple[Goal, ...] = ()
+
+
+class Check(ABC):
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[dict[Language, str]]  # one line, per language
+    default_severity: ClassVar[Severity] = "warning"
+
+    def assess(self, requirement: Requirement, context: DocumentContext) -> "Assessment | None":
+        """The annotation-guide label of the requirement, for checks that decide one (else None).
+
+        The review uses it to count requirements on the solution and to report each
+        requirement's label; ``finding`` then turns a flagged assessment into a Finding.
+        """
+        return None
+
+    def finding(self, requirement: Requirement, context: DocumentContext, assessment: "Assessment") -> Finding:
+        raise NotImplementedError
+
+    @abstractmethod
+    def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
+        """Findings for one requirement (none when it passes)."""
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The check's docstring: what `explain CODE` prints."""
+        return inspect.cleandoc(cls.__doc__ or "")

@@ -1,0 +1,148 @@
+"""UG001 feature-without-need."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..models import Finding, Language, Requirement
+from ..nlp.classify import Assessment, classify
+from .base import Check, DocumentContext
+
+_GOAL_ID = re.compile(r"(?i)^(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*[A-Z]?\d+|^[OG]\d+")
+
+
+class FeatureWithoutNeed(Check):
+    """UG001 feature-without-need: a requirement prescribes a feature but states no need or goal.
+
+    Flags requirements on the solution (system, e-service, platform, product, integration)
+    that prescribe a function, technology, standard or property, when neither the
+    requirement nor its attached rationale says why: no purpose clause ("för att", "så att",
+    "i syfte att", "eftersom", "vilket gör att"; "in order to", "so that", "to ensure",
+    "because"), no rationale cell or "Motivering:" paragraph, no reference to a stated goal
+    ("bidrar till effektmål 2", "see objective O3") and no named law it complies with.
+    Requirements on the supplier, consultants, the contract or the bid are out of scope.
+
+    Why it matters
+    --------------
+    A requirement that only names a feature locks the purchase into one way of working and
+    hides what the organisation actually needs. The organisation then adapts itself to the
+    system, bidders cannot offer a better way to reach the goal, and nobody can tell later
+    whether the feature delivered the improvement it was bought for. SKR and
+    Upphandlingsmyndigheten advise that every requirement carries a motive and that
+    functional requirements tied to goals beat detailed ones.
+
+    Bad
+    ---
+        Systemet ska ha stöd för inloggning med SITHS-kort.
+        Lösningen ska ha en dashboard.
+        The system shall provide a dashboard with real-time KPIs.
+
+    Good
+    ----
+        För att sjuksköterskor ska slippa dubbelinloggning mellan journal och
+        läkemedelsmodul ska systemet stödja SITHS-inloggning med single sign-on.
+        Lösningen ska kunna exportera data i CSV-format.
+            Motivering: ekonomienheten följer upp kostnader per enhet i eget verktyg.
+        The system shall send reminder e-mails to applicants so that fewer applications lapse.
+
+    Severity: warning for ska-krav (mandatory), info for bör-krav (desirable).
+    The question to the business owner: "Vilket verksamhetsbehov eller mål ska kravet bidra
+    till?" The suggestion keeps the requirement word for word (ska/bör, numbers and
+    negations stay as written) and adds the purpose clause or rationale to fill in.
+    """
+
+    code = "UG001"
+    name = "feature-without-need"
+    summary = {
+        "sv": "Kravet beskriver en funktion i lösningen men anger inget verksamhetsbehov eller mål.",
+        "en": "The requirement prescribes a solution feature but states no business need or goal.",
+    }
+
+    def assess(self, requirement: Requirement, context: DocumentContext) -> Assessment:
+        text = requirement.text
+        if requirement.context and requirement.context.rstrip().endswith(":"):
+            # A list item carries its lead-in ("Systemet ska stödja följande:"): judge them together.
+            text = f"{requirement.context.rstrip()} {requirement.text}"
+        goal_ids = tuple(g.id for g in context.goals if g.id)
+        return classify(
+            text,
+            requirement.language,
+            rationale=requirement.rationale,
+            heading_path=requirement.heading_path,
+            table_row=requirement.matrix_row,
+            goal_ids=goal_ids,
+        )
+
+    def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
+        assessment = self.assess(requirement, context)
+        if not assessment.flagged:
+            return []
+        return [self.finding(requirement, context, assessment)]
+
+    def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
+        language = requirement.language
+        goal_ids = [g.id for g in context.goals if g.id and _GOAL_ID.match(g.id)]
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity="info" if requirement.kind == "bör" else "warning",
+            message=message(language, assessment.feature),
+            question=question(language, goal_ids),
+            suggestion=rewrite(requirement.text, language, goal_ids, matrix_row=requirement.matrix_row),
+            location=requirement.location,
+            requirement_id=requirement.id,
+            requirement_text=requirement.text,
+            language=language,
+            origin="rules",
+        )
+
+
+def message(language: Language, feature: str | None) -> str:
+    feature = _short(feature)
+    if language == "sv":
+        what = f" (”{feature}”)" if feature else ""
+        return (f"Kravet beskriver en funktion i lösningen{what} men anger inte vilket verksamhetsbehov eller mål "
+                "den ska tillgodose. Utan motiv styr kravet mot en viss lösning, och ingen kan senare pröva om "
+                "funktionen gav den förbättring som köptes.")
+    what = f' ("{feature}")' if feature else ""
+    return (f"The requirement prescribes a solution feature{what} but does not say which business need or goal "
+            "it serves. Without a motive it steers towards one solution, and nobody can later check whether "
+            "the feature delivered the improvement it was bought for.")
+
+
+def question(language: Language, goal_ids: list[str]) -> str:
+    if language == "sv":
+        q = "Vilket verksamhetsbehov eller mål ska kravet bidra till?"
+        if goal_ids:
+            q += f" Bidrar det till något av underlagets mål ({', '.join(goal_ids[:4])})?"
+        return q
+    q = "Which business need or goal should this requirement serve?"
+    if goal_ids:
+        q += f" Does it serve one of the document's goals ({', '.join(goal_ids[:4])})?"
+    return q
+
+
+def rewrite(text: str, language: Language, goal_ids: list[str], *, matrix_row: bool = False) -> str:
+    """A need-based rewrite: the requirement word for word plus the reason to fill in.
+
+    Keeping the original wording is deliberate: the rewrite must not change what is
+    mandatory (ska/bör), any number or any negation; only the officer can supply the need.
+    """
+    original = text.strip().rstrip(".;:").rstrip()
+    goal_hint = f" (bidrar till {goal_ids[0]})" if goal_ids and language == "sv" else (
+        f" (supports {goal_ids[0]})" if goal_ids else "")
+    if matrix_row:
+        if language == "sv":
+            return f"{original}. Motivering: [vilket verksamhetsbehov eller mål raden tillgodoser]{goal_hint}."
+        return f"{original}. Rationale: [which business need or goal this row serves]{goal_hint}."
+    if language == "sv":
+        return f"{original}, för att [önskad effekt för verksamheten eller användarna]{goal_hint}."
+    return f"{original}, in order to [intended effect for the organisation or its users]{goal_hint}."
+
+
+def _short(feature: str | None, words: int = 8) -> str | None:
+    if not feature:
+        return None
+    parts = feature.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -1,0 +1,39 @@
+"""Assemble an ExtractedDocument: drop empty blocks and fill each block's start/end offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from ..models import Block, ExtractedDocument
+
+
+def with_offsets(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    """Blocks with ``location.start``/``end`` set to their span in ``"\\n".join(texts)``.
+
+    Blocks whose text is empty are dropped first, so the offsets match
+    ``ExtractedDocument.text`` exactly.
+    """
+    out: list[Block] = []
+    pos = 0
+    for block in blocks:
+        if not block.text:
+            continue
+        end = pos + len(block.text)
+        location = block.location.model_copy(update={"start": pos, "end": end})
+        out.append(block.model_copy(update={"location": location}))
+        pos = end + 1  # the "\n" between blocks
+    return tuple(out)
+
+
+def build_document(
+    path: str,
+    fmt: Literal["pdf", "docx", "xlsx", "txt", "md"],
+    blocks: Iterable[Block],
+    *,
+    pages: int | None = None,
+    extractor: str = "",
+) -> ExtractedDocument:
+    return ExtractedDocument(
+        path=path, format=fmt, blocks=with_offsets(blocks), pages=pages, extractor=extractor
+    )

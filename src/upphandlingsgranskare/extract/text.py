@@ -1,0 +1,174 @@
+"""Plain text (.txt) and Markdown (.md).
+
+Paragraphs are separated by blank lines. Inside a paragraph, a line that starts a list item
+or a requirement id starts a new block; other line breaks are soft and joined with a space.
+Markdown adds "#" headings and pipe tables. ``Location.paragraph`` counts the emitted
+non-table blocks (0-based); table rows use ``table``/``row`` instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
+from ._common import LIST_ITEM, NUMBERED_HEADING, REQUIREMENT_ID, normalize, plausible_heading_title
+from ._offsets import build_document
+from .roles import detect_roles
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_MD_BULLETS = {"-", "*", "+", "•"}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the usual encoding of Swedish .txt files."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_text(path: Path, shown: str) -> ExtractedDocument:
+    markdown = path.suffix.lower() == ".md"
+    text = decode(path.read_bytes())
+    if "\x00" in text:
+        raise ExtractionError(shown, "filen är inte en textfil (binärt innehåll) / not a text file (binary content)")
+    blocks = parse_text(text, shown, markdown=markdown)
+    return build_document(shown, "md" if markdown else "txt", blocks, extractor="text")
+
+
+def _split_row(line: str) -> list[str]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|") and not inner.endswith("\\|"):
+        inner = inner[:-1]
+    return [normalize(c.replace("\\|", "|")) for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _plain_heading_level(line: str) -> int | None:
+    """ "4.2 Inloggning" or "4 Inloggning" alone on a line: a heading; "1. Text" is a list item."""
+    m = NUMBERED_HEADING.match(line)
+    if not m or not plausible_heading_title(m["title"], max_words=10) or m["title"][-1] in ".:;,":
+        return None
+    parts = m["num"].split(".")
+    if len(parts) == 1 and m["dot"]:
+        return None
+    return len(parts)
+
+
+class _Builder:
+    def __init__(self, shown: str, markdown: bool):
+        self.shown = shown
+        self.markdown = markdown
+        self.blocks: list[Block] = []
+        self.paragraph = 0
+        self.table = 0
+
+    def add(self, text: str, kind: str, level: int | None = None, label: str | None = None) -> None:
+        text = normalize(text)
+        if not text:
+            return
+        loc = Location(file=self.shown, paragraph=self.paragraph)
+        self.blocks.append(Block(text=text, kind=kind, location=loc, level=level, list_label=label))  # type: ignore[arg-type]
+        self.paragraph += 1
+
+    def add_table(self, rows: list[list[str]], has_header: bool) -> None:
+        t = self.table
+        self.table += 1
+        header = rows[0] if has_header else []
+        roles = detect_roles(header) if has_header else []
+        for r, row in enumerate(rows):
+            is_header = has_header and r == 0
+            cells = []
+            for c, value in enumerate(row):
+                if is_header:
+                    cells.append(Cell(text=value, role=roles[c] if c < len(roles) else CellRole.OTHER))
+                elif has_header:
+                    role = roles[c] if c < len(roles) else CellRole.OTHER
+                    head = header[c] if c < len(header) and header[c] else None
+                    cells.append(Cell(text=value, role=role, header=head))
+                else:
+                    cells.append(Cell(text=value))
+            text = " | ".join(c.text for c in cells if c.text)
+            if text:
+                loc = Location(file=self.shown, table=t, row=r)
+                self.blocks.append(
+                    Block(text=text, kind="table_row", location=loc, cells=tuple(cells), is_header=is_header)
+                )
+
+
+def parse_text(text: str, shown: str, *, markdown: bool) -> list[Block]:
+    b = _Builder(shown, markdown)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Current soft-wrapped unit: (kind, label, parts)
+    cur: list[str] = []
+    cur_kind = "paragraph"
+    cur_label: str | None = None
+    in_code = False
+
+    def flush() -> None:
+        nonlocal cur, cur_kind, cur_label
+        if cur:
+            b.add(" ".join(cur), cur_kind, label=cur_label)
+        cur, cur_kind, cur_label = [], "paragraph", None
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = normalize(raw)
+        i += 1
+        if markdown and line.startswith("```"):
+            flush()
+            in_code = not in_code
+            continue
+        if in_code:  # code blocks: keep each line as it is
+            b.add(line, "paragraph")
+            continue
+        if not line:
+            flush()
+            continue
+        if markdown and line.startswith("|") and i < len(lines) and _MD_TABLE_SEPARATOR.match(lines[i].strip()):
+            flush()
+            rows = [_split_row(line)]
+            i += 1  # skip the separator
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                rows.append(_split_row(lines[i]))
+                i += 1
+            b.add_table(rows, has_header=True)
+            continue
+        if markdown:
+            m = _MD_HEADING.match(line)
+            if m:
+                flush()
+                b.add(m[2], "heading", level=len(m[1]))
+                continue
+            if re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", line):  # thematic break
+                flush()
+                continue
+            line = re.sub(r"^>\s?", "", line)  # block quote marker
+        level = _plain_heading_level(line)
+        # "4.2 Inloggning" may open a paragraph; a one-number heading must stand alone.
+        if level is not None and not cur and (level > 1 or _ends_paragraph(lines, i)):
+            b.add(line, "heading", level=level)
+            continue
+        item = LIST_ITEM.match(line)
+        if item and (item["label"] != "o"):
+            flush()
+            label = item["label"]
+            cur_kind, cur_label = "list_item", ("•" if label in _MD_BULLETS else label)
+            cur = [item["text"]]
+            continue
+        if REQUIREMENT_ID.match(line):
+            flush()
+            cur = [line]
+            continue
+        cur.append(line)
+    flush()
+    return b.blocks
+
+
+def _ends_paragraph(lines: list[str], i: int) -> bool:
+    """True when the line before index ``i`` is the last of its paragraph."""
+    return i >= len(lines) or not lines[i].strip()

@@ -1,0 +1,191 @@
+"""The data that flows through the pipeline: extracted blocks, requirements, findings.
+
+Extraction produces ``ExtractedDocument`` (a list of ``Block``), segmentation turns blocks
+into ``Requirement`` and goal statements, checks turn requirements into ``Finding``. Every
+emitter (terminal, JSON, Markdown) reads the same frozen objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(_Frozen):
+    """Where a piece of text came from, precise enough to find it again in the source.
+
+    ``start``/``end`` are character offsets into ``ExtractedDocument.text`` (the blocks'
+    texts joined by a newline), so a finding can be highlighted in the extracted text and
+    mapped back to its block.
+    """
+
+    file: str
+    page: int | None = None  # PDF: 1-based page number
+    sheet: str | None = None  # XLSX: sheet title
+    cell: str | None = None  # XLSX: cell reference of the text, e.g. "C7"
+    row: int | None = None  # XLSX: 1-based sheet row; DOCX: 0-based row in its table
+    table: int | None = None  # DOCX: 0-based table index in document order
+    paragraph: int | None = None  # DOCX/TXT/MD: 0-based paragraph index; PDF: block index on the page
+    start: int | None = None
+    end: int | None = None
+
+    def describe(self) -> str:
+        """Short human-readable form: ``kravspec.docx, tabell 2 rad 4`` style, language neutral."""
+        parts: list[str] = [self.file]
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        if self.sheet is not None:
+            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        elif self.table is not None:
+            parts.append(f"table {self.table + 1} row {0 if self.row is None else self.row + 1}")
+        elif self.paragraph is not None and self.page is None:
+            parts.append(f"¶ {self.paragraph + 1}")
+        return ", ".join(parts)
+
+
+class CellRole(str, Enum):
+    """What a table or sheet column holds, read from its header row."""
+
+    ID = "id"
+    TEXT = "text"
+    KIND = "kind"  # ska/bör, mandatory/desirable, "Skall-krav", "M/D"
+    RATIONALE = "rationale"  # Motivering, Syfte, Varför, Rationale, Justification
+    OTHER = "other"
+
+
+class Cell(_Frozen):
+    text: str
+    role: CellRole = CellRole.OTHER
+    header: str | None = None  # the column's header text, where a header row was found
+    ref: str | None = None  # XLSX cell reference ("C7"); DOCX: None
+
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "sheet_row"]
+
+
+class Block(_Frozen):
+    """One unit of extracted text in reading order: a heading, paragraph, list item or row.
+
+    For rows, ``cells`` keeps each cell with its column role, and ``text`` is the cells'
+    texts joined by " | ". ``is_header`` marks the header row itself (kept for context, not
+    a requirement).
+    """
+
+    text: str
+    kind: BlockKind
+    location: Location
+    level: int | None = None  # heading level, 1 = top
+    list_label: str | None = None  # rendered list number or bullet: "1.", "2.3", "a)", "•"
+    cells: tuple[Cell, ...] = ()
+    is_header: bool = False
+
+    def cell(self, role: CellRole) -> Cell | None:
+        for c in self.cells:
+            if c.role is role and c.text.strip():
+                return c
+        return None
+
+
+class ExtractedDocument(_Frozen):
+    path: str  # as given by the user (used in every Location.file)
+    format: Literal["pdf", "docx", "xlsx", "txt", "md"]
+    blocks: tuple[Block, ...]
+    pages: int | None = None  # PDF page count
+    extractor: str = ""  # e.g. "pypdfium2 4.30", for the report's provenance line
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+RequirementKind = Literal["ska", "bör", "unknown"]  # mandatory / desirable / not stated
+Language = Literal["sv", "en"]
+
+
+class Requirement(_Frozen):
+    id: str  # the document's own id ("K12", "4.2.1") or a generated one ("R7")
+    text: str
+    kind: RequirementKind
+    location: Location
+    language: Language
+    heading_path: tuple[str, ...] = ()
+    rationale: str | None = None  # attached rationale: rationale cell or "Motivering:" paragraph
+    context: str | None = None  # surrounding text (previous sentence, lead-in of a list)
+    source_id: bool = False  # True when ``id`` was taken from the document
+    matrix_row: bool = False  # a row of a requirement matrix (no modal verb needed)
+    # Set by the review: the annotation-guide label the rules gave, and what decided it.
+    label: str | None = None
+    label_reason: str | None = None
+
+
+class Goal(_Frozen):
+    """A stated purpose, goal or need of the procurement (Bakgrund, Syfte, Mål, Effektmål ...)."""
+
+    id: str | None  # "Effektmål 2", "O3" where the document numbers its goals
+    text: str
+    heading: str
+    location: Location
+
+
+Severity = Literal["error", "warning", "info"]
+Origin = Literal["rules", "llm"]
+
+
+def fingerprint(code: str, file: str, requirement_text: str) -> str:
+    """Stable id of a finding: survives moved lines and re-extraction, changes with the text."""
+    normalised = " ".join(requirement_text.split()).casefold()
+    digest = hashlib.sha256(f"{code}\x1f{file}\x1f{normalised}".encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+class Finding(_Frozen):
+    code: str  # stable check code, e.g. "UG001"
+    name: str  # check name, e.g. "feature-without-need"
+    severity: Severity
+    message: str  # in the document's language
+    question: str  # the question the business owner should answer
+    suggestion: str  # need-based rewrite
+    location: Location
+    requirement_id: str
+    requirement_text: str
+    language: Language
+    origin: Origin = "rules"
+    fingerprint: str = Field(default="")
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.fingerprint:
+            object.__setattr__(
+                self, "fingerprint", fingerprint(self.code, self.location.file, self.requirement_text)
+            )
+
+
+class DocumentReview(_Frozen):
+    """Everything the pipeline knows about one reviewed document."""
+
+    path: str
+    format: str
+    language: Language
+    requirements: tuple[Requirement, ...]
+    goals: tuple[Goal, ...]
+    findings: tuple[Finding, ...]
+    in_scope: int = 0  # requirements on the solution (the check's denominator)
+    pages: int | None = None
+    extractor: str = ""
+    error: str | None = None  # set when the document could not be read
+    skipped: bool = False  # an unsupported file met in a folder: named in the report, not an error
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read. The message names the file and says what to do."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

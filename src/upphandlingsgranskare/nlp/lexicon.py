@@ -1,0 +1,113 @@
+"""Word lists as data: load ``lexicons/<lang>.yaml`` and compile them into spaCy Matcher patterns.
+
+Pattern syntax (one phrase, words separated by spaces, matched on lower-cased tokens):
+``word`` exact, ``stem*`` prefix, ``*suffix`` suffix, ``a|b`` alternatives, ``?word`` optional,
+``#`` a number, ``o#`` a letter followed by a number ("O3").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..models import Language
+
+# Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
+PATTERN_LISTS = (
+    "purpose_markers",
+    "goal_references",
+    "laws",
+    "solution_nouns",
+    "feature_terms",
+    "user_nouns",
+    "ability",
+    "actor_nouns",
+    "deliver_verbs",
+    "effect_verbs",
+    "need_modals",
+    "story_modals",
+    "weak_modals",
+    "will_subjects",
+)
+
+
+def _token_spec(word: str) -> dict[str, Any]:
+    optional = word.startswith("?") and len(word) > 1
+    if optional:
+        word = word[1:]
+    if "|" in word:
+        spec: dict[str, Any] = {"LOWER": {"IN": word.split("|")}}
+    elif word == "#":
+        spec = {"LOWER": {"REGEX": r"^\d+[.,:)]?$"}}
+    elif "#" in word:
+        prefix = re.escape(word.replace("#", ""))
+        spec = {"LOWER": {"REGEX": rf"^{prefix}\d+[.,:)]?$"}}
+    elif word.endswith("*") and len(word) > 1:
+        spec = {"LOWER": {"REGEX": "^" + re.escape(word[:-1])}}
+    elif word.startswith("*") and len(word) > 1:
+        spec = {"LOWER": {"REGEX": re.escape(word[1:]) + "$"}}
+    else:
+        spec = {"LOWER": word}
+    if optional:
+        spec["OP"] = "?"
+    return spec
+
+
+def phrase_to_pattern(phrase: str) -> list[dict[str, Any]]:
+    return [_token_spec(w) for w in phrase.split()]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: Language
+    data: dict[str, Any]
+
+    def words(self, key: str) -> list[str]:
+        return list(self.data.get(key) or [])
+
+    @property
+    def modals(self) -> dict[str, list[str]]:
+        return self.data["modals"]
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(language: Language) -> Lexicon:
+    text = resources.files(__package__).joinpath("lexicons", f"{language}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return Lexicon(language=language, data=data)
+
+
+def lexicon_patterns(lexicon: Lexicon) -> dict[str, list[list[dict[str, Any]]]]:
+    """Matcher patterns per label. Modal phrases get labels ``modal_ska`` and ``modal_bör``."""
+    patterns: dict[str, list[list[dict[str, Any]]]] = {}
+    for key in PATTERN_LISTS:
+        phrases = lexicon.words(key)
+        if phrases:
+            patterns[key] = [phrase_to_pattern(p) for p in phrases]
+    for kind, phrases in lexicon.modals.items():
+        patterns[f"modal_{kind}"] = [phrase_to_pattern(p) for p in phrases]
+    return patterns
+
+
+def compile_phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """A plain regex over text for the heading lists (headings are short; no tokenising needed)."""
+    parts = []
+    for phrase in phrases:
+        words = []
+        for w in phrase.split():
+            w = w.lstrip("?")
+            if w.endswith("*"):
+                words.append(re.escape(w[:-1]) + r"\w*")
+            elif w.startswith("*"):
+                words.append(r"\w*" + re.escape(w[1:]))
+            elif w == "#":
+                words.append(r"\d+")
+            else:
+                words.append(re.escape(w))
+        parts.append(r"\s+".join(words))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)

@@ -1,0 +1,1 @@
+"""Reports: one finding model, many outputs."""

@@ -1,0 +1,121 @@
+"""Emitters: one report, three formats (JSON, Markdown, terminal text)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Literal
+
+from ..models import DocumentReview, Finding, Language
+from .schema import build_report, summarise
+
+Format = Literal["text", "json", "markdown"]
+
+_LABELS: dict[Language, dict[str, str]] = {
+    "sv": {
+        "requirements": "krav", "flagged": "flaggade", "share": "andel med angivet behov", "findings": "Anmärkningar",
+        "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
+        "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav",
+    },
+    "en": {
+        "requirements": "requirements", "flagged": "flagged", "share": "share with a stated need", "findings": "Findings",
+        "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
+        "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement",
+    },
+}
+
+
+def to_json(reviews: list[DocumentReview]) -> str:
+    return build_report(reviews).model_dump_json(indent=2) + "\n"
+
+
+def _share(review: DocumentReview) -> str:
+    share = summarise(review).need_stated_share
+    return "–" if share is None else f"{share:.0%}"
+
+
+def to_markdown(reviews: list[DocumentReview]) -> str:
+    out = io.StringIO()
+    out.write("# Granskningsrapport / Review report\n\n")
+    for review in reviews:
+        labels = _LABELS[review.language]
+        out.write(f"## {review.path}\n\n")
+        if review.error:
+            out.write(f"**{labels['error']}:** {review.error}\n\n")
+            continue
+        s = summarise(review)
+        out.write(f"- {labels['requirements']}: {s.requirements}\n- {labels['flagged']}: {s.flagged}\n"
+                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}\n\n")
+        if not review.findings:
+            out.write(f"{labels['none']}\n\n")
+            continue
+        out.write(f"### {labels['findings']}\n\n")
+        for finding in review.findings:
+            out.write(f"#### {finding.code} {finding.name} — {finding.requirement_id} ({finding.location.describe()})\n\n")
+            out.write(f"> {finding.requirement_text}\n\n{finding.message}\n\n")
+            out.write(f"- **{labels['question']}:** {finding.question}\n")
+            out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n\n")
+    return out.getvalue()
+
+
+def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None = None) -> str:
+    """The terminal report (rich); plain text when ``color`` is False (files, pipes)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 110,
+                      highlight=False, soft_wrap=False)
+    for review in reviews:
+        labels = _LABELS[review.language]
+        console.rule(f"[bold]{review.path}[/bold]")
+        if review.error:
+            style = "yellow" if review.skipped else "bold red"
+            console.print(f"[{style}]{labels['error'] if not review.skipped else '–'}: {review.error}[/{style}]")
+            continue
+        s = summarise(review)
+        console.print(f"{labels['requirements']}: [bold]{s.requirements}[/bold]   {labels['flagged']}: "
+                      f"[bold]{s.flagged}[/bold]   {labels['share']}: [bold]{_share(review)}[/bold]   "
+                      f"{labels['goals']}: {len(review.goals)}   ({review.language}, {review.format})")
+        if not review.findings:
+            console.print(f"[green]{labels['none']}[/green]")
+            continue
+        table = Table(show_lines=True, expand=True)
+        table.add_column(labels["requirement"], ratio=3)
+        table.add_column(labels["findings"], ratio=4)
+        for finding in review.findings:
+            table.add_row(_requirement_cell(finding), _finding_cell(finding, labels))
+        console.print(table)
+    total_flagged = sum(len(r.findings) for r in reviews)
+    errors = [r for r in reviews if r.error and not r.skipped]
+    console.print(f"\n{len(reviews)} dokument / documents, {total_flagged} anmärkningar / findings"
+                  + (f", [bold red]{len(errors)} fel / errors[/bold red]" if errors else ""))
+    return buffer.getvalue()
+
+
+def _requirement_cell(finding: Finding) -> str:
+    from rich.markup import escape
+
+    return (f"[bold]{escape(finding.requirement_id)}[/bold] [dim]{escape(finding.location.describe())}[/dim]\n"
+            f"{escape(finding.requirement_text)}")
+
+
+def _finding_cell(finding: Finding, labels: dict[str, str]) -> str:
+    from rich.markup import escape
+
+    color = "yellow" if finding.severity == "warning" else "cyan"
+    return (f"[{color}]{finding.code} {finding.name}[/{color}] ({finding.severity})\n{escape(finding.message)}\n"
+            f"[bold]{labels['question']}:[/bold] {escape(finding.question)}\n"
+            f"[bold]{labels['suggestion']}:[/bold] {escape(finding.suggestion)}")
+
+
+def render(reviews: list[DocumentReview], fmt: Format, *, color: bool = False) -> str:
+    if fmt == "json":
+        return to_json(reviews)
+    if fmt == "markdown":
+        return to_markdown(reviews)
+    return render_text(reviews, color=color)
+
+
+def json_dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

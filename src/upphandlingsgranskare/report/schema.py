@@ -1,0 +1,98 @@
+"""The JSON report's schema: versioned, generated from these models (`upphandlingsgranskare schema`).
+
+Version rules: adding an optional field is a minor bump (1.x); renaming, removing or
+changing the meaning of a field is a major bump. Consumers should check ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .. import __version__
+from ..models import DocumentReview, Finding, Goal, Language, Requirement
+
+SCHEMA_ID = "upphandlingsgranskare/review-report"
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Tool(_Model):
+    name: Literal["upphandlingsgranskare"] = "upphandlingsgranskare"
+    version: str = __version__
+
+
+class DocumentSummary(_Model):
+    requirements: int  # requirements found
+    in_scope: int  # requirements on the solution (features and needs), the check's denominator
+    flagged: int  # requirements with a finding
+    need_stated_share: float | None  # (in_scope - flagged) / in_scope; None when in_scope is 0
+
+
+class DocumentReport(_Model):
+    path: str
+    format: str
+    language: Language
+    pages: int | None
+    extractor: str
+    error: str | None  # why the file could not be reviewed
+    skipped: bool  # an unsupported file met in a folder
+    summary: DocumentSummary
+    goals: list[Goal]
+    requirements: list[Requirement]
+    findings: list[Finding]
+
+
+class ReportSummary(_Model):
+    documents: int
+    documents_with_errors: int
+    requirements: int
+    in_scope: int
+    flagged: int
+
+
+class ReviewReport(_Model):
+    schema_id: Literal["upphandlingsgranskare/review-report"] = SCHEMA_ID
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    tool: Tool = Tool()
+    summary: ReportSummary
+    documents: list[DocumentReport]
+
+
+def summarise(review: DocumentReview) -> DocumentSummary:
+    flagged = len({f.requirement_id + "\x1f" + f.requirement_text for f in review.findings})
+    share = None if review.in_scope == 0 else round((review.in_scope - flagged) / review.in_scope, 4)
+    return DocumentSummary(requirements=len(review.requirements), in_scope=review.in_scope, flagged=flagged,
+                           need_stated_share=share)
+
+
+def build_report(reviews: list[DocumentReview]) -> ReviewReport:
+    documents = [
+        DocumentReport(
+            path=r.path, format=r.format, language=r.language, pages=r.pages, extractor=r.extractor, error=r.error,
+            skipped=r.skipped, summary=summarise(r), goals=list(r.goals), requirements=list(r.requirements),
+            findings=list(r.findings),
+        )
+        for r in reviews
+    ]
+    return ReviewReport(
+        summary=ReportSummary(
+            documents=len(documents),
+            documents_with_errors=sum(1 for r in reviews if r.error and not r.skipped),
+            requirements=sum(d.summary.requirements for d in documents),
+            in_scope=sum(d.summary.in_scope for d in documents),
+            flagged=sum(d.summary.flagged for d in documents),
+        ),
+        documents=documents,
+    )
+
+
+def json_schema() -> dict:
+    schema = ReviewReport.model_json_schema()
+    schema["$id"] = f"{SCHEMA_ID}/{SCHEMA_VERSION}"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

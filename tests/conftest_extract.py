@@ -1,0 +1,66 @@
+"""Helpers shared by the tests/test_extract_*.py files (imported, not a pytest conftest).
+
+Importing this module puts ``src`` on ``sys.path`` so the tests run from a plain checkout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+_SRC = Path(__file__).resolve().parents[1] / "src"
+if str(_SRC) not in sys.path:
+    sys.path.insert(0, str(_SRC))
+
+from upphandlingsgranskare.models import ExtractedDocument  # noqa: E402
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+_SKIP_REASON = "../shared/realdocs not present: real-document tests need the shared folder next to the repo"
+
+
+def realdoc(relative: str) -> Path:
+    """Path of a real document, or skip the test when the shared folder is absent."""
+    path = REALDOCS / relative
+    if not path.exists():
+        pytest.skip(_SKIP_REASON)
+    return path
+
+
+def realdocs_glob(pattern: str) -> list[Path]:
+    if not REALDOCS.is_dir():
+        pytest.skip(_SKIP_REASON)
+    found = sorted(REALDOCS.glob(pattern))
+    if not found:
+        pytest.skip(_SKIP_REASON)
+    return found
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_consistent(doc: ExtractedDocument, path: str) -> None:
+    """Every block: non-empty normalised text, the file as given, offsets into doc.text."""
+    text = doc.text
+    assert doc.blocks, "no blocks"
+    for block in doc.blocks:
+        loc = block.location
+        assert loc.file == path
+        assert block.text and block.text == block.text.strip()
+        assert "  " not in block.text and "\n" not in block.text
+        assert "\u00a0" not in block.text and "\u00ad" not in block.text
+        assert loc.start is not None and loc.end is not None
+        assert text[loc.start : loc.end] == block.text
+        if doc.format == "pdf":
+            assert loc.page is not None and loc.paragraph is not None
+        elif doc.format == "xlsx":
+            assert loc.sheet and loc.row
+        elif block.kind == "table_row":
+            assert loc.table is not None and loc.row is not None
+        else:
+            assert loc.paragraph is not None
+    starts = [b.location.start for b in doc.blocks]
+    assert starts == sorted(starts)
