@@ -340,6 +340,13 @@ def build_blocks(pages: list[list[str]], shown: str) -> list[Block]:
             ):
                 cur.text = _join(cur.text, line)  # "... frågor om" + "upphandlingsdokumentet"
                 continue
+            if line[0].islower() and not LIST_ITEM.match(line) and len(cur.text.split()) >= 8:
+                # "3.3.1 Leverantören ska ha haft en årsomsättning om minst 30 miljoner kronor" +
+                # "under det senaste räkenskapsåret.": a numbered paragraph that wrapped, not a heading
+                cur.kind, cur.level = "paragraph", None
+                cur.text = _join(cur.text, line)
+                cur.last_line = line
+                continue
         level = _heading_level(line, state)
         if level is not None:
             close()

@@ -85,6 +85,10 @@ class _Segmenter:
             re.IGNORECASE,
         )
         self.purpose_start = compile_phrase_regex(lex.words("purpose_markers"))
+        # Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data).
+        modal_phrases = [p for group in lex.modals.values() for p in group]
+        modal_phrases += lex.words("need_modals") + lex.words("story_modals") + lex.words("weak_modals")
+        self.modal_hint = compile_phrase_regex(modal_phrases)
         self.result = Segmentation(language=language)
         self.headings: list[tuple[int, str]] = []
         self.counter = 0
@@ -107,6 +111,8 @@ class _Segmenter:
         return f"R{self.counter}"
 
     def sentences(self, text: str) -> list[_Sentence]:
+        if not self.modal_hint.search(text):
+            return [_Sentence(text=text.strip(), start=len(text) - len(text.lstrip()), kind=None)] if text.strip() else []
         doc = self.pipeline(text)
         matches = self.pipeline.matches(doc)
         modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
