@@ -130,8 +130,9 @@ def rewrite(text: str, language: Language, goal_ids: list[str], *, matrix_row: b
     mandatory (ska/bör), any number or any negation; only the officer can supply the need.
     """
     original = text.strip().rstrip(".;:").rstrip()
-    goal_hint = f" (bidrar till {goal_ids[0]})" if goal_ids and language == "sv" else (
-        f" (supports {goal_ids[0]})" if goal_ids else "")
+    # The officer picks the goal: name the document's goals as the choices to fill in.
+    choices = " / ".join(goal_ids[:4])
+    goal_hint = "" if not goal_ids else (f" (bidrar till [{choices}])" if language == "sv" else f" (supports [{choices}])")
     if matrix_row:
         if language == "sv":
             return f"{original}. Motivering: [vilket verksamhetsbehov eller mål raden tillgodoser]{goal_hint}."
