@@ -81,6 +81,9 @@ def test_list_items_under_a_lead_in_are_requirements_with_context() -> None:
     assert [r.text for r in seg.requirements] == ["Påminnelse till de som ska signera", "Signering med BankID"]
     assert all(r.context == "Systemet ska stödja följande:" for r in seg.requirements)
     assert all(r.kind == "ska" for r in seg.requirements)
+    numbered = segment(_doc(p("K16 Systemet ska stödja följande:"), p("Påminnelse", kind="list_item"),
+                            p("Signering", kind="list_item")))
+    assert [r.id for r in numbered.requirements] == ["K16.1", "K16.2"]
 
 
 def test_requirement_matrix_rows_with_roles() -> None:

@@ -82,7 +82,6 @@ def classify(
     body = _LEADING_ID.sub("", text, count=1)
     doc = pipeline(body)
     matches = pipeline.matches(doc)
-    lex = pipeline.lexicon
 
     def first(label: str, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
         hi = len(doc) if hi is None else hi

@@ -14,7 +14,7 @@ from .lexicon import Lexicon, lexicon_patterns, load_lexicon
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` must not pay for it
     from spacy.language import Language as SpacyLanguage
     from spacy.matcher import Matcher
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 # Abbreviations after which a full stop does not end a sentence (token before the ".").
 ABBREVIATIONS = {

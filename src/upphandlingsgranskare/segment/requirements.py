@@ -38,6 +38,7 @@ GOAL_ID = re.compile(
     r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OG]\d+)\s*[:.)–-]?\s*",
     re.IGNORECASE,
 )
+_NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")
 _NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 
 _KIND_WORDS: dict[str, RequirementKind] = {
@@ -230,14 +231,11 @@ class _Segmenter:
             self.last_block_requirements = previous
             self.attach_rationale(text[label.end():].strip() or text)
             return
-        if self.in_goal_section() or GOAL_ID.match(text) and not REQUIREMENT_ID.match(text):
-            if self.in_goal_section():
-                self.goal(text, block, 0)
-                return
-            goal_match = GOAL_ID.match(text)
-            if goal_match and re.match(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal", goal_match.group("id")):
-                self.goal(text, block, 0)
-                return
+        # Goals: everything in a goal section, and named goals ("Effektmål 2: ...") anywhere.
+        goal_match = GOAL_ID.match(text)
+        if self.in_goal_section() or (goal_match and _NAMED_GOAL.match(goal_match.group("id"))):
+            self.goal(text, block, 0)
+            return
         # An id alone on its line names the requirement that follows.
         only_id = _ID_ONLY.match(text)
         if only_id and re.match(r"[A-Za-zÅÄÖåäö]", only_id.group("id")):
@@ -249,9 +247,10 @@ class _Segmenter:
             lead, lead_index = self.lead_in
             item_sentences = self.sentences(text)
             kind = next((s.kind for s in item_sentences if s.kind), None) or lead.kind
-            req = self.make(text=text, kind=kind, block=block, offset=0, req_id=None, context=lead.text)
-            self.add(req)
             self.lead_in_items += 1
+            # Items of a numbered lead-in ("K16 ... följande:") are numbered under it: K16.1, K16.2 ...
+            item_id = f"{lead.id}.{self.lead_in_items}" if lead.source_id else None
+            self.add(self.make(text=text, kind=kind, block=block, offset=0, req_id=item_id, context=lead.text))
             if self.lead_in_items == 1:
                 # The items carry the lead-in; it is context, not a requirement of its own.
                 self.result.requirements.pop(lead_index)
