@@ -22,6 +22,11 @@ class DocumentContext:
     language: Language
     goals: tuple[Goal, ...] = ()
 
+    @property
+    def goal_ids(self) -> tuple[str, ...]:
+        """Ids of the numbered goals ("Effektmål 2", "O3"), as segmentation read them."""
+        return tuple(g.id for g in self.goals if g.id)
+
 
 class Check(ABC):
     code: ClassVar[str]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..models import Finding, Language, Requirement
 from ..nlp.classify import Assessment, classify
 from .base import Check, DocumentContext
-
-_GOAL_ID = re.compile(r"(?i)^(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*[A-Z]?\d+|^[OG]\d+")
 
 
 class FeatureWithoutNeed(Check):
@@ -64,14 +61,13 @@ class FeatureWithoutNeed(Check):
         if requirement.context and requirement.context.rstrip().endswith(":"):
             # A list item carries its lead-in ("Systemet ska stödja följande:"): judge them together.
             text = f"{requirement.context.rstrip()} {requirement.text}"
-        goal_ids = tuple(g.id for g in context.goals if g.id)
         return classify(
             text,
             requirement.language,
             rationale=requirement.rationale,
             heading_path=requirement.heading_path,
             table_row=requirement.matrix_row,
-            goal_ids=goal_ids,
+            goal_ids=context.goal_ids,
         )
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
@@ -82,7 +78,7 @@ class FeatureWithoutNeed(Check):
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
         language = requirement.language
-        goal_ids = [g.id for g in context.goals if g.id and _GOAL_ID.match(g.id)]
+        goal_ids = list(context.goal_ids)
         return Finding(
             code=self.code,
             name=self.name,
