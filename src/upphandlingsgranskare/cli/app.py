@@ -127,6 +127,42 @@ def list_checks() -> None:
         typer.echo(f"{check.code}  {check.name}  {check.summary['sv']} / {check.summary['en']}")
 
 
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class EvalBackend(str, Enum):
+    rules = "rules"
+    llm = "llm"
+    hybrid = "hybrid"
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.",
+                                             show_default=False)],
+    backend: Annotated[EvalBackend, typer.Option(help="Vem som bedömer / who labels the items.")] = EvalBackend.rules,
+    predictions: Annotated[Optional[Path], typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.",
+                                                        dir_okay=False)] = None,
+    format: Annotated[EvalFormat, typer.Option("--format", "-f")] = EvalFormat.text,
+    baseline: Annotated[Optional[Path], typer.Option(help="Jämför med baslinjen / compare with a baseline file "
+                                                          "(exit 1 on a drop beyond its tolerance).", dir_okay=False)] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Skriv resultatet till baslinjen / "
+                                                                            "write the figures to the baseline file.")] = False,
+    max_errors: Annotated[Optional[int], typer.Option(help="Visa högst så många felklassade / list at most this many "
+                                                           "misclassified items in text output.")] = None,
+) -> None:
+    """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
+    from ..evaluation.run import run_eval
+
+    if update_baseline and baseline is None:
+        typer.echo("upphandlingsgranskare eval: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
+                              baseline=baseline, update_baseline=update_baseline, max_errors=max_errors))
+
+
 @app.command()
 def schema(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False)] = None,

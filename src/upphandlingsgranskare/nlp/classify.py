@@ -95,17 +95,29 @@ def classify(
     weak = matches.get("weak_modals", [])
     # Purpose clauses first in the sentence ("För att ... ska ...") hold their own modal verb:
     # the main clause's modal is the first one after the clause's comma.
-    leading_purpose = _leading_purpose(doc, matches)
+    leading_purpose = _leading_purpose(doc, matches, pipeline)
     main_from = leading_purpose if leading_purpose is not None else 0
+    # "Krisledningen behöver dela en lägesbild ... Plattformen ska därför ...": the requirement is the sentence
+    # tied to the situation by "därför"; what comes before is its reason.
+    connective = next((s for s, _ in matches.get("causal_connectives", []) if doc[s].sent.start > 0), None)
+    if connective is not None and leading_purpose is None:
+        main_from = doc[connective].sent.start
     modal = next(((s, e) for s, e in modal_spans if s >= main_from), None)
     if modal is None and weak:
         modal = next(((s, e) for s, e in weak if s >= main_from), None)
     is_need_modal = modal is not None and modal in [tuple(m) for m in matches.get("need_modals", [])]
+    # The requirement's own clause: its sentence, after any ";" (a statement of the situation may come first).
+    clause_start = main_from
+    if modal is not None:
+        clause_start = max(main_from, doc[modal[0]].sent.start)
+        semicolons = [t.i for t in doc[clause_start:modal[0]] if t.text == ";"]
+        if semicolons:
+            clause_start = semicolons[-1] + 1
 
     # Subject region: before the modal (after the last comma: "If the solution ..., the supplier shall"),
     # or the few tokens after it when the clause is inverted.
     if modal is not None:
-        subject_lo, subject_hi = main_from, modal[0]
+        subject_lo, subject_hi = clause_start, modal[0]
         commas = [t.i for t in doc[subject_lo:subject_hi] if t.text == ","]
         if commas and _subject_kind(matches, commas[-1] + 1, subject_hi) is not None:
             subject_lo = commas[-1] + 1
@@ -113,48 +125,82 @@ def classify(
     else:
         subject_lo, subject_hi, predicate_lo = 0, 0, 0
     subject = _subject_kind(matches, subject_lo, subject_hi)
-    if subject is None and modal is not None:
-        subject = _subject_kind(matches, modal[1], min(modal[1] + 3, len(doc)))
-        if subject is not None:
-            predicate_lo = modal[1] + 1
+    inverted = modal is not None and _inverted(doc, subject_lo, subject_hi, pipeline)
+    if inverted and (subject is None or subject[0] == "user"):
+        # Swedish V2: "Vid inloggning ska användaren ...", "Då eleverna använder Chromebooks ska lärplattformen ...".
+        after = _subject_kind(matches, modal[1], min(modal[1] + 2, len(doc)))
+        if after is not None:
+            subject = after
+            predicate_lo = after[2]
     feature = doc[predicate_lo: min(predicate_lo + 10, len(doc))].text.rstrip(" .,;:") if modal is not None else body.rstrip(". ")
 
     # -- 1. a need phrase ("Kunden har behov av ...") states the need, whoever has it ---------
     if is_need_modal and not (subject and subject[0] == "solution"):
+        staffing = first("actor_nouns", modal[1], modal[1] + 8)
+        if staffing and first("solution_nouns", modal[1]) is None and first("feature_terms", modal[1]) is None:
+            # "Vi behöver därför stärka upp vårt team med en person som ...": a need for staff, not for the solution
+            return Assessment("out_of_scope", "actor", doc[staffing[0]: staffing[1]].text)
         return Assessment("need", "need", doc[modal[0]: modal[1]].text)
 
     # -- 2. scope ---------------------------------------------------------------------------
     section = _section_scope(heading_path, language)
     has_feature_terms = first("feature_terms", predicate_lo) is not None
     has_solution_in_predicate = first("solution_nouns", predicate_lo) is not None
+    if modal is not None and not has_feature_terms and _states_effect(doc, matches, subject, subject_lo, subject_hi, modal):
+        return Assessment("need", "effect", doc[modal[1]: min(modal[1] + 4, len(doc))].text)
     if subject and subject[0] == "actor":
         deliver = first("deliver_verbs", predicate_lo)
-        # "Leverantören ska leverera ett system som ...": the solution is the object, close after the verb.
-        if not (deliver and first("solution_nouns", deliver[1], deliver[1] + 4) is not None):
+        # "Leverantören ska leverera ett system som ...": the solution is the object, close after the verb
+        # (not "tillhandahålla en testmiljö för integrationen": there it follows a preposition).
+        object_end = deliver[1] + 4 if deliver else 0
+        if deliver:
+            object_end = next((t.i for t in doc[deliver[1]: deliver[1] + 4] if t.lower_ in _PREPOSITIONS), object_end)
+        if not (deliver and first("solution_nouns", deliver[1], object_end) is not None):
             return Assessment("out_of_scope", "actor", doc[subject[1]: subject[2]].text)
     elif subject and subject[0] == "user":
         is_story = modal is not None and modal in [tuple(m) for m in story]
         if not is_story and first("ability", predicate_lo) is None and not has_feature_terms:
             return Assessment("out_of_scope", "user_duty", doc[subject[1]: subject[2]].text)
+    elif subject is None and modal is not None and modal in [tuple(m) for m in story]:
+        pass  # "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
     elif subject is None:
-        if modal is None and not table_row:
+        lowered = body.lstrip("•–-* ").lower()
+        fragment = modal is None and any(lowered.startswith(w) for w in pipeline.lexicon.words("fragment_starters"))
+        # A list item in a section about the solution ("Services Required": "Store report/draft without
+        # imputations"); a declarative sentence there ("Imputations are the final step ...") is background.
+        declarative = len(list(doc.sents)) > 1 or any(t.lower_ in _COPULAS for t in doc[1:4])
+        listed = modal is None and section == "solution" and not body.rstrip().endswith(":") and not declarative
+        if modal is None and not (table_row or fragment or listed):
             return Assessment("out_of_scope", "no_requirement")
+        table_row = table_row or fragment or listed
+        actor_any, solution_any = first("actor_nouns"), first("solution_nouns")
+        if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
+            # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
+            actor = first("actor_nouns")
+            return Assessment("out_of_scope", "actor", doc[actor[0]: actor[1]].text)
+        has_ability = modal is not None and first("ability", predicate_lo, predicate_lo + (4 if inverted else 2)) is not None
         effect = first("effect_verbs", predicate_lo)
         if (is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
             return Assessment("need", "need", doc[effect[0]: effect[1]].text if effect else None)
         if section == "out_of_scope" and not table_row:
             return Assessment("out_of_scope", "section", heading_path[-1] if heading_path else None)
         actor_in_predicate = first("actor_nouns", predicate_lo)
-        if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution"):
+        if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution" or has_ability):
             return Assessment("out_of_scope", "no_solution_term")
         if actor_in_predicate and not (has_feature_terms or has_solution_in_predicate) and section != "solution":
             return Assessment("out_of_scope", "actor", doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
     # -- 3. reason stated? --------------------------------------------------------------------
-    if rationale and not _EMPTY_RATIONALE.match(rationale):
+    if rationale and _gives_reason(rationale, pipeline):
         return Assessment("feature_with_need", "rationale", rationale[:80], feature)
     purpose = _purpose(doc, matches, pipeline)
     if purpose:
         return Assessment("feature_with_need", "purpose", purpose, feature)
+    if leading_purpose is not None and _opens_with_reason(doc, pipeline):
+        return Assessment("feature_with_need", "purpose", doc[0: min(leading_purpose, 6)].text, feature)
+    if modal is not None:
+        causal = _causal(doc, matches, pipeline, clause_start, modal)
+        if causal:
+            return Assessment("feature_with_need", "purpose", causal, feature)
     goal_ref = first("goal_references")
     if goal_ref:
         return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
@@ -180,22 +226,121 @@ def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -
     if best is None:
         return None
     start, _, kind, end = best
+    if kind == "user" and any(s == end for s, _ in matches.get("solution_nouns", [])):
+        kind = "solution"  # "customer portal", "client portal": the user word modifies the solution
     return kind, start, end
 
 
-def _leading_purpose(doc, matches) -> int | None:
-    """Token index after the comma that closes a sentence-initial purpose clause, else None."""
-    for start, _ in matches.get("purpose_markers", []):
-        if start <= 1:
-            for token in doc[start:]:
-                if token.text == ",":
-                    return token.i + 1
+def _leading_purpose(doc, matches, pipeline: Pipeline) -> int | None:
+    """Token index where the main clause starts after a sentence-initial purpose or reason clause
+    ("För att ..., ska systemet", "As most applications arrive ..., the portal shall"), else None.
+
+    Without a comma, Swedish word order still closes the clause at its first modal verb
+    ("Med syfte att ge förvaltarna en bild ska varje felanmälan ..."): the main clause then starts there.
+    """
+    starts = [start for start, _ in matches.get("purpose_markers", []) if start <= 1]
+    if _opens_with_reason(doc, pipeline):
+        starts.append(0)
+    if not starts:
+        return None
+    for token in doc[min(starts):]:
+        if token.text == ",":
+            return token.i + 1
+        if token.is_sent_start and token.i > 0:
             return None
+    if pipeline.language == "sv":
+        modals = sorted(matches.get("modal_ska", []) + matches.get("modal_bör", []))
+        # The clause's own modal ("för att eleverna ska kunna ...") comes first; the main clause's modal is the last one.
+        if modals:
+            return modals[-1][0]
     return None
+
+
+def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
+    """A causal subordinator opens the sentence: "Då ...", "Eftersom ...", "As most ...", "Because ..."."""
+    if len(doc) < 3:
+        return False
+    word = doc[0].lower_
+    if word not in set(pipeline.lexicon.words("causal_subordinators")):
+        return False
+    following = doc[1].lower_
+    if pipeline.language == "en" and word == "as" and following in {"a", "an", "the", "required", "described", "defined",
+                                                                  "specified", "needed", "part", "of", "per", "well"}:
+        return False  # "As a caseworker, I want ...", "As required by ...": no reason
+    if word == "since" and (doc[1].like_num or following[:3] in _MONTHS):
+        return False
+    return True
+
+
+_COPULAS = {"is", "are", "was", "were", "has", "have", "är", "var", "har", "finns"}
+_PREPOSITIONS = {"för", "till", "av", "med", "i", "på", "mot", "från", "om", "inom", "for", "to", "of", "with", "in",
+                 "on", "from", "against", "within", "by", "at"}
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_CAUSAL_AFTER_COMMA_STOP = {"required", "described", "defined", "specified", "needed", "appropriate", "applicable",
+                            "necessary", "well", "follows", "soon", "long", "much", "possible", "such", "per", "det"}
+
+
+def _causal(doc, matches, pipeline: Pipeline, clause_start: int, modal: tuple[int, int]) -> str | None:
+    """A reason stated without a purpose marker.
+
+    - a statement of the situation before the requirement's clause in the same item, tied to it
+      by "därför"/"therefore", or by a ";" ("Half of all calls are about balances; the portal shall show ...");
+    - a causal subordinate clause after a comma ("..., då personalen dokumenterar även nattetid").
+    """
+    connectives = matches.get("causal_connectives", [])
+    before = [t for t in doc[:clause_start] if not t.is_punct]
+    if len(before) >= 4 and not any(s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])):
+        tied = next((doc[s:e].text for s, e in connectives if s >= clause_start), None)
+        if tied:
+            return tied
+        if clause_start > 0 and doc[clause_start - 1].text == ";":
+            return doc[:clause_start - 1].text[:80]
+    subordinators = set(pipeline.lexicon.words("causal_subordinators"))
+    for token in doc[modal[1]:]:
+        if token.text == "," and token.i + 2 < len(doc):
+            word, following = doc[token.i + 1], doc[token.i + 2]
+            if word.lower_ in subordinators and following.lower_ not in _CAUSAL_AFTER_COMMA_STOP \
+                    and not following.like_num and following.lower_[:3] not in _MONTHS:
+                return doc[token.i + 1: min(token.i + 6, len(doc))].text
+    return None
+
+
+def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
+    """Swedish inverted clause: the words before the modal are an adverbial, the subject follows it."""
+    starters = pipeline.lexicon.words("inversion_starters")
+    if not starters or hi <= lo:
+        return False
+    first_word = doc[lo].lower_
+    two_words = f"{first_word} {doc[lo + 1].lower_}" if lo + 1 < len(doc) else first_word
+    return first_word in starters or two_words in starters
+
+
+def _states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal: tuple[int, int]) -> bool:
+    """The requirement names an effect, not a feature: "Andelen ... ska öka från 20 till 80 %", "The solution
+    shall reduce onboarding from ten days to two", "Månadsbokslutet måste stängas inom fem dagar i stället för tio"."""
+    effect = next(((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + 2), None)
+    measure = next(((s, e) for s, e in matches.get("measure_nouns", []) if subject_lo <= s < subject_hi), None)
+    comparison = next(((s, e) for s, e in matches.get("comparison_markers", []) if s >= modal[1]), None)
+    means = any(t.lower_ in {"genom", "through", "via"} or (t.lower_ == "by" and t.i + 1 < len(doc) and (
+        doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in {"means", "a", "an"})) for t in doc[modal[1]:])
+    if means:
+        return False  # "ska minska dubbelregistrering genom att ...": the feature comes with it
+    kind = subject[0] if subject else None
+    if effect and kind is None:
+        return True
+    if effect and kind == "solution" and effect[0] == modal[1] and doc[effect[0]].lower_[:5] not in {"under", "övers"}:
+        return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
+    if effect and measure and kind in ("actor", "user"):
+        return True  # "Andelen avtal som undertecknas ska öka": the measured thing, not the party
+    if comparison and kind in (None,) :
+        return True
+    return False
 
 
 def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
     blockers = set(pipeline.lexicon.words("purpose_blockers_before_for_att"))
+    blockers_to = set(pipeline.lexicon.words("purpose_blockers_before_to"))
+    blockers_so = set(pipeline.lexicon.words("purpose_blockers_before_sa_att"))
     for start, end in matches.get("purpose_markers", []):
         span = doc[start:end]
         words = span.text.lower()
@@ -203,10 +348,12 @@ def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
             continue  # "stöd för att skicka": part of the feature, not a reason
         if words in {"motivering", "motiv", "rationale", "justification"} and start > 0:
             continue  # only as a label at the start ("Motivering: ..."), handled by segmentation
-        if pipeline.language == "en" and words.startswith("to ") and start > 0 and doc[start - 1].lower_ in {"able", "how", "want", "need", "needs", "ability", "access"}:
-            continue  # "be able to reduce", "wants to improve": the capability itself, not its reason
-        if pipeline.language == "en" and words == "since" and start + 1 < len(doc) and doc[start + 1].like_num:
-            continue  # "since 2019"
+        if pipeline.language == "en" and words.startswith("to ") and start > 0 and doc[start - 1].lower_ in blockers_to:
+            continue  # "be able to reduce", "the capability to ensure", "an API to allow": the feature itself
+        if words in {"så att", "so that"} and start > 0 and doc[start - 1].lower_ in blockers_so:
+            continue  # "konfigurerbart så att en session avslutas": how the feature behaves
+        if words == "since" and start + 1 < len(doc) and (doc[start + 1].like_num or doc[start + 1].lower_[:3] in _MONTHS):
+            continue  # "since 2019", "since January 2019"
         return span.text
     return None
 
@@ -217,7 +364,24 @@ def _law(doc, matches, pipeline: Pipeline) -> str | None:
         span = doc[start:end]
         if span.text.lower() in false_friends:
             continue
+        if end < len(doc) and f"{span.text.lower()} {doc[end].lower_}" in false_friends:
+            continue  # "legal hold"
         if pipeline.language == "en" and span.text.lower() in {"act", "acts"} and not (span.text[0].isupper()):
             continue  # "act" as a verb
         return span.text
     return None
+
+
+def _gives_reason(rationale: str, pipeline: Pipeline) -> bool:
+    """Whether an attached rationale cell states a reason: not empty, not a priority ("Mandatory",
+    "Ska-krav") and not the requirement restated ("Krav på export", "Support for SSO")."""
+    text = rationale.strip().rstrip(".!").strip()
+    if _EMPTY_RATIONALE.match(text):
+        return False
+    lowered = " ".join(text.lower().split())
+    if lowered in set(pipeline.lexicon.words("rationale_empty")):
+        return False
+    words = lowered.split()
+    if len(words) <= 6 and any(lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")):
+        return False
+    return True

@@ -33,6 +33,10 @@ PATTERN_LISTS = (
     "story_modals",
     "weak_modals",
     "will_subjects",
+    "causal_connectives",
+    "causal_subordinators",
+    "measure_nouns",
+    "comparison_markers",
 )
 
 
@@ -42,6 +46,8 @@ def _token_spec(word: str) -> dict[str, Any]:
         word = word[1:]
     if "|" in word:
         spec: dict[str, Any] = {"LOWER": {"IN": word.split("|")}}
+    elif word == "~":
+        spec = {"IS_ALPHA": True}  # any one word
     elif word == "#":
         spec = {"LOWER": {"REGEX": r"^\d+[.,:)]?$"}}
     elif "#" in word:

@@ -27,7 +27,8 @@ ABBREVIATIONS = {
 
 
 _NOUN_AFTER_MODAL = re.compile(r"^-?(?:krav|kraven|kravet|requirements?)$")
-_RELATIVE_PRONOUNS = {"som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
+# A modal right after these is inside a relative clause or an opinion ("uppgifter ni anser bör sekretessbeläggas").
+_RELATIVE_PRONOUNS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
 
 
 @dataclass
@@ -51,10 +52,22 @@ class Pipeline:
                     continue  # "ska krav", "bör-krav": the noun, not the verb
                 if start > 0 and doc[start - 1].lower_ in _RELATIVE_PRONOUNS:
                     continue  # "vilken leverantör som ska kontaktas": a relative clause, not the requirement
+            if label == "need_modals" and _in_relative_clause(doc, start):
+                continue  # "vägval som projektet behöver göra": the need of a relative clause
             found.setdefault(label, []).append((start, end))
         for spans in found.values():
             spans.sort()
         return found
+
+
+def _in_relative_clause(doc: "Doc", start: int) -> bool:
+    """A relative pronoun up to four words before ``start``, with no comma between."""
+    for token in reversed(doc[max(0, start - 4): start]):
+        if token.text in {",", ";", ":"}:
+            return False
+        if token.lower_ in _RELATIVE_PRONOUNS:
+            return True
+    return False
 
 
 def _fix_abbreviation_boundaries(language: Language):

@@ -35,7 +35,7 @@ REQUIREMENT_ID = re.compile(
 )
 _ID_ONLY = re.compile(rf"^\s*(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})\s*[:.]?\s*$", re.IGNORECASE)
 GOAL_ID = re.compile(
-    r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OG]\d+)\s*[:.)–-]?\s*",
+    r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OGE]\d+)\s*[:.)–-]?\s*",
     re.IGNORECASE,
 )
 _NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")

@@ -1,0 +1,130 @@
+"""Backends that label gold items: each turns items into ``Prediction``s.
+
+The rules backend labels an item exactly as the review does: the item becomes a
+``Requirement`` with its context (heading, rationale cell, table row, the goals it refers to)
+and goes through the UG001 check's ``assess``, so the evaluation measures the product and not
+a copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Literal, Sequence
+
+from .gold import GoldItem, Label
+
+BackendName = Literal["rules", "llm", "hybrid"]
+BACKENDS: tuple[BackendName, ...] = ("rules", "llm", "hybrid")
+
+
+class BackendUnavailable(RuntimeError):
+    """The backend cannot run here (for example no LLM endpoint is configured)."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    id: str
+    predicted_label: Label
+    flagged: bool
+    confidence: float | None
+    origin: Literal["rules", "llm"]
+    reason: str | None = None  # what decided it ("purpose", "rationale", "actor", ...)
+
+    def as_record(self) -> dict:
+        """The ``--predictions`` line: the fields the issue names, plus the reason."""
+        return asdict(self)
+
+
+# A modal verb or requirement word anywhere in the text: without one, an item is a matrix row or
+# plain text. Used only to infer ``table_row`` for gold sets that do not give it.
+_MODAL = re.compile(r"(?i)\b(ska|skall|måste|bör|behöver|får\s+inte|shall|must|should|will|need(?:s)?\s+to|"
+                    r"want|vill)\b")
+# "de som ska signera", "users who will sign": a modal verb in a relative clause does not make a requirement.
+_RELATIVE_MODAL = re.compile(r"(?i)\b(?:som|vilka|that|who|which)\s+(?:\w+\s+)?(?:ska|skall|måste|bör|shall|must|should|will)\b")
+_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+
+
+def infer_table_row(item: GoldItem) -> bool:
+    """Whether to read the item as a requirement-matrix row when the gold set does not say.
+
+    A text without any modal verb is a matrix row when it carries a rationale cell, or when it
+    is a phrase (no closing full stop) that is not a numbered heading; sentences without a
+    modal verb are background text.
+    """
+    if item.context.table_row is not None:
+        return item.context.table_row
+    text = item.text.strip()
+    if _MODAL.search(_RELATIVE_MODAL.sub(" ", text)):
+        return False
+    if item.context.rationale and item.context.rationale.strip(" -–—"):
+        return True
+    return not text.endswith((".", ":")) and not _NUMBERED_HEADING.match(text)
+
+
+@lru_cache(maxsize=None)
+def rules_calibration() -> dict[str, dict[str, float]]:
+    """Share of correct labels per (language, deciding reason) on the dev split.
+
+    Written by ``eval/calibrate.py``; the rules backend reports it as its confidence, and the
+    hybrid backend sends the least certain items to the model.
+    """
+    try:
+        text = resources.files("upphandlingsgranskare.nlp").joinpath("calibration.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    return json.loads(text)["reasons"]
+
+
+def predict_rules(items: Sequence[GoldItem]) -> list[Prediction]:
+    from ..checks.base import DocumentContext
+    from ..checks.ug001_feature_without_need import FeatureWithoutNeed
+    from ..models import Goal, Location, Requirement
+    from ..segment.requirements import GOAL_ID
+
+    check = FeatureWithoutNeed()
+    calibration = rules_calibration()
+    predictions = []
+    for item in items:
+        location = Location(file=item.source or "gold")
+        goals = []
+        for goal in item.context.goals:
+            match = GOAL_ID.match(goal)
+            goals.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
+        heading = (item.context.heading,) if item.context.heading else ()
+        requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.lang,
+                                  heading_path=heading, rationale=item.context.rationale,
+                                  context=_as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
+        assessment = check.assess(requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals)))
+        confidence = calibration.get(item.lang, {}).get(assessment.reason)
+        predictions.append(Prediction(item.id, assessment.label, assessment.flagged, confidence, "rules",
+                                      assessment.reason))
+    return predictions
+
+
+def _as_lead_in(text: str | None) -> str | None:
+    """The review reads a list item with its lead-in when the lead-in ends in ":"; a gold lead-in is one by definition."""
+    if not text or not text.strip():
+        return None
+    text = text.rstrip()
+    return text if text.endswith(":") else text + ":"
+
+
+Backend = Callable[[Sequence[GoldItem]], list[Prediction]]
+
+
+def get_backend(name: BackendName) -> Backend:
+    if name == "rules":
+        return predict_rules
+    if name in ("llm", "hybrid"):
+        try:
+            from ..llm.evaluation import llm_backend  # the LLM path, when installed and configured
+        except ImportError:
+            raise BackendUnavailable(
+                f"backend '{name}': LLM-stödet finns inte i denna version / the LLM backend is not part of this "
+                "version; use --backend rules") from None
+        return llm_backend(name)
+    raise BackendUnavailable(f"okänd backend / unknown backend '{name}'; choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,156 @@
+"""Reading gold files: JSON Lines in the format of the annotation guide (item mode) or
+requirement spans of whole documents (document mode).
+
+A malformed file is a ``GoldFileError`` naming the file, the line and what is wrong, so an
+external or private set can be fixed without reading this code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
+LABELS: tuple[Label, ...] = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
+FLAGGED_LABEL: Label = "feature_without_need"
+
+
+class GoldFileError(ValueError):
+    def __init__(self, path: str | os.PathLike, line: int | None, reason: str) -> None:
+        self.path, self.line, self.reason = str(path), line, reason
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+class ItemContext(BaseModel):
+    """What travels with an item: heading, rationale cell, the goals it refers to.
+
+    Two keys extend the guide's format: ``table_row`` is true for a row of a requirement matrix
+    (a noun phrase there is still a requirement; sets that lack it get it inferred, see
+    ``infer_table_row``), and ``lead_in`` holds the sentence that introduces a list item
+    ("The solution should:"), which the review also reads together with the item.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    heading: str | None = None
+    rationale: str | None = None
+    goals: list[str] = Field(default_factory=list)
+    table_row: bool | None = None
+    lead_in: str | None = None
+
+    @field_validator("goals", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value
+
+
+class GoldItem(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    lang: Literal["sv", "en"]
+    text: str = Field(min_length=1)
+    context: ItemContext = Field(default_factory=ItemContext)
+    label: Label
+    ambiguous: bool = False
+    source: str | None = None
+
+    @field_validator("context", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return {} if value is None else value
+
+    @property
+    def flagged(self) -> bool:
+        return self.label == FLAGGED_LABEL
+
+
+class GoldSpan(BaseModel):
+    """One requirement or goal in a document, for scoring detection.
+
+    ``document`` is relative to the gold file's folder; ``text`` is the span as written in
+    the document (a requirement id in front may be left out). ``label`` is optional: where it
+    is given, document mode also scores the flag end to end.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    document: str
+    id: str | None = None
+    kind: Literal["requirement", "goal"] = "requirement"
+    text: str = Field(min_length=1)
+    label: Label | None = None
+    ambiguous: bool = False
+
+
+def _records(path: Path) -> list[tuple[int, dict]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise GoldFileError(path, None, "finns inte / does not exist") from None
+    except OSError as error:
+        raise GoldFileError(path, None, f"kan inte läsas / cannot be read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GoldFileError(path, None, f"är inte UTF-8 / is not UTF-8 (byte {error.start})") from None
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise GoldFileError(path, number, f"ogiltig JSON / invalid JSON: {error.msg} (column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise GoldFileError(path, number, "raden är inget JSON-objekt / the line is not a JSON object")
+        records.append((number, record))
+    if not records:
+        raise GoldFileError(path, None, "innehåller inga poster / holds no records")
+    return records
+
+
+def _validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(record)"
+    return f"fältet '{field}' / field '{field}': {first['msg']}"
+
+
+def gold_mode(path: str | os.PathLike) -> Literal["items", "documents"]:
+    """'documents' when the records name a document and carry no item label, else 'items'."""
+    records = _records(Path(path))
+    first = records[0][1]
+    return "documents" if "document" in first and "lang" not in first else "items"
+
+
+def load_items(path: str | os.PathLike) -> list[GoldItem]:
+    path = Path(path)
+    items: list[GoldItem] = []
+    seen: dict[str, int] = {}
+    for number, record in _records(path):
+        try:
+            item = GoldItem.model_validate(record)
+        except ValidationError as error:
+            raise GoldFileError(path, number, _validation_message(error)) from None
+        if item.id in seen:
+            raise GoldFileError(path, number, f"id '{item.id}' finns redan på rad {seen[item.id]} / duplicate id "
+                                              f"(first on line {seen[item.id]})")
+        seen[item.id] = number
+        items.append(item)
+    return items
+
+
+def load_spans(path: str | os.PathLike) -> list[GoldSpan]:
+    path = Path(path)
+    spans = []
+    for number, record in _records(path):
+        try:
+            spans.append(GoldSpan.model_validate(record))
+        except ValidationError as error:
+            raise GoldFileError(path, number, _validation_message(error)) from None
+    return spans

@@ -1,0 +1,123 @@
+"""Evaluation results as text (for people) and JSON (for tools)."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from .baseline import Regression
+from .documents import Detection, DocumentEvaluation
+from .gold import LABELS
+from .items import GroupScores, ItemEvaluation
+from .metrics import BinaryScores, Interval, Proportion
+
+_SHORT = {"feature_without_need": "fwn", "feature_with_need": "fw", "need": "need", "out_of_scope": "oos"}
+
+
+def _num(value: float | None) -> str:
+    return "  –  " if value is None else f"{value:.3f}"
+
+
+def _ci(interval: Interval | None) -> str:
+    return "[   –   ]" if interval is None else f"[{interval.low:.2f}–{interval.high:.2f}]"
+
+
+def _prop(p: Proportion) -> str:
+    return f"{_num(p.value)} {_ci(p.ci)}"
+
+
+def _binary_row(name: str, s: BinaryScores, n: int) -> str:
+    return (f"  {name:<22}{n:>5}  {_prop(s.precision)}  {_prop(s.recall)}  {_num(s.f1)} {_ci(s.f1_ci)}"
+            f"   tp {s.tp} fp {s.fp} fn {s.fn} tn {s.tn}")
+
+
+_HEADER = f"  {'':<22}{'n':>5}  {'precision [95% CI]':<19}  {'recall [95% CI]':<19}  {'F1 [95% CI]':<19}"
+
+
+def _confusion(group: GroupScores) -> list[str]:
+    lines = ["  gold \\ predicted  " + "".join(f"{_SHORT[p]:>6}" for p in LABELS)]
+    for g in LABELS:
+        lines.append(f"  {g:<18}" + "".join(f"{group.confusion[g][p]:>6}" for p in LABELS))
+    return lines
+
+
+def render_items_text(result: ItemEvaluation, regressions: Sequence[Regression] | None = None,
+                      max_errors: int | None = None) -> str:
+    all_ = result.groups.get("all")
+    total = (all_.items if all_ else 0) + (result.ambiguous.items if result.ambiguous else 0)
+    lines = [f"Utvärdering / evaluation — backend {result.backend} — {', '.join(result.gold_files)}",
+             f"{total} items, {result.ambiguous.items if result.ambiguous else 0} ambiguous (apart from the headline figures)",
+             "", "Flaggade / flagged class (feature_without_need):", _HEADER]
+    for name, group in result.groups.items():
+        lines.append(_binary_row(name, group.flagged, group.items))
+    lines += ["", "Träffsäkerhet / accuracy (4 labels), and out_of_scope items flagged (should be 0):"]
+    for name, group in result.groups.items():
+        oos = group.out_of_scope_flagged
+        lines.append(f"  {name:<6} accuracy {_prop(group.accuracy)} ({group.accuracy.successes}/{group.accuracy.total})"
+                     f"   out_of_scope flagged {oos.successes}/{oos.total} {_ci(oos.ci)}")
+    for name, group in result.groups.items():
+        lines += ["", f"Per etikett / per label ({name}):", _HEADER]
+        for label, scores in group.per_label.items():
+            lines.append(_binary_row(label, scores, scores.tp + scores.fn))
+        lines += ["", f"Förväxlingsmatris / confusion matrix ({name}):", *_confusion(group)]
+    if result.ambiguous:
+        lines += ["", "Tvetydiga / ambiguous items (not in the figures above):", _HEADER,
+                  _binary_row("ambiguous", result.ambiguous.flagged, result.ambiguous.items)]
+    errors = result.misclassified if max_errors is None else result.misclassified[:max_errors]
+    lines += ["", f"Felklassade / misclassified: {len(result.misclassified)}"]
+    for m in errors:
+        lines.append(f"  {m.id} [{m.lang}] {m.gold} -> {m.predicted} ({m.reason}): {m.text}")
+    if len(errors) < len(result.misclassified):
+        lines.append(f"  … {len(result.misclassified) - len(errors)} more (--format json lists all)")
+    lines += _regression_lines(regressions)
+    return "\n".join(lines) + "\n"
+
+
+def _detection_row(name: str, d: Detection) -> str:
+    return (f"  {name:<14} gold {d.gold:>4}  found {d.found:>4}  matched {d.matched:>4}   precision {_prop(d.precision)}"
+            f"   recall {_prop(d.recall)}   F1 {_num(d.f1)}")
+
+
+def render_documents_text(result: DocumentEvaluation, regressions: Sequence[Regression] | None = None) -> str:
+    lines = [f"Kravdetektering / requirement detection — {len(result.documents)} documents — {', '.join(result.gold_files)}",
+             _detection_row("requirements", result.requirements), _detection_row("goals", result.goals)]
+    if result.flagged is not None:
+        lines += ["", "Flaggade från början till slut / flagged end to end:", _HEADER,
+                  _binary_row("flagged", result.flagged, result.flagged.tp + result.flagged.fn)]
+    if result.errors:
+        lines += ["", "Kunde inte granskas / could not be reviewed:", *[f"  {e}" for e in result.errors]]
+    lines += ["", f"Avvikelser / mismatches: {len(result.misses)}"]
+    for miss in result.misses:
+        lines.append(f"  {miss.document}: {miss.kind} {miss.what}: {miss.text[:140]}")
+    lines += _regression_lines(regressions)
+    return "\n".join(lines) + "\n"
+
+
+def _regression_lines(regressions: Sequence[Regression] | None) -> list[str]:
+    if regressions is None:
+        return []
+    if not regressions:
+        return ["", "Baslinje / baseline: inga försämringar / no regressions"]
+    return ["", f"Baslinje / baseline: {len(regressions)} försämringar / regressions:",
+            *[f"  {r.describe()}" for r in regressions]]
+
+
+def to_json(result: ItemEvaluation | DocumentEvaluation, regressions: Sequence[Regression] | None = None) -> str:
+    if isinstance(result, ItemEvaluation):
+        data = {
+            "mode": "items", "backend": result.backend, "gold_files": list(result.gold_files),
+            "groups": {k: v.as_dict() for k, v in result.groups.items()},
+            "ambiguous": result.ambiguous.as_dict() if result.ambiguous else None,
+            "misclassified": [m.__dict__ for m in result.misclassified],
+        }
+    else:
+        data = {
+            "mode": "documents", "gold_files": list(result.gold_files), "documents": list(result.documents),
+            "requirements": result.requirements.as_dict(), "goals": result.goals.as_dict(),
+            "flagged": result.flagged.as_dict() if result.flagged else None,
+            "misses": [m.__dict__ for m in result.misses], "errors": list(result.errors),
+        }
+    data["figures"] = result.figures()
+    if regressions is not None:
+        data["regressions"] = [r.__dict__ for r in regressions]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
