@@ -332,9 +332,7 @@ def _states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, moda
         return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
     if effect and measure and kind in ("actor", "user"):
         return True  # "Andelen avtal som undertecknas ska öka": the measured thing, not the party
-    if comparison and kind in (None,) :
-        return True
-    return False
+    return comparison is not None and kind is None  # "... inom fem dagar i stället för som i dag tio"
 
 
 def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
