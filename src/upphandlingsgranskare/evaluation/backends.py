@@ -39,12 +39,7 @@ class Prediction:
         return asdict(self)
 
 
-# A modal verb or requirement word anywhere in the text: without one, an item is a matrix row or
-# plain text. Used only to infer ``table_row`` for gold sets that do not give it.
-_MODAL = re.compile(r"(?i)\b(ska|skall|måste|bör|behöver|får\s+inte|shall|must|should|will|need(?:s)?\s+to|"
-                    r"want|vill)\b")
-# "de som ska signera", "users who will sign": a modal verb in a relative clause does not make a requirement.
-_RELATIVE_MODAL = re.compile(r"(?i)\b(?:som|vilka|that|who|which)\s+(?:\w+\s+)?(?:ska|skall|måste|bör|shall|must|should|will)\b")
+_MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
 _NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 
 
@@ -57,8 +52,12 @@ def infer_table_row(item: GoldItem) -> bool:
     """
     if item.context.table_row is not None:
         return item.context.table_row
+    from ..nlp.pipeline import get_pipeline
+
     text = item.text.strip()
-    if _MODAL.search(_RELATIVE_MODAL.sub(" ", text)):
+    pipeline = get_pipeline(item.lang)
+    # The lexicon's modal verbs, outside relative clauses ("de som ska signera" is a phrase).
+    if any(pipeline.matches(pipeline(text)).get(label) for label in _MODAL_LABELS):
         return False
     if item.context.rationale and item.context.rationale.strip(" -–—"):
         return True

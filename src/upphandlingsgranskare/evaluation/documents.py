@@ -19,13 +19,15 @@ from .gold import GoldFileError, GoldSpan, load_spans
 from .metrics import BinaryScores, Proportion, binary_scores, f1_score, proportion
 
 MATCH_THRESHOLD = 0.6
-_LEADING_ID = re.compile(
-    r"^\s*(?:(?:effektmål|projektmål|mål|objective|goal|ska-krav|bör-krav|krav)\s*)?"
-    r"(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*)\s*[:.)–-]?\s+", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
-    text = _LEADING_ID.sub("", text.strip(), count=1)
+    """Casefolded words, without the requirement or goal id segmentation reads in front ("K12", "Effektmål 2:")."""
+    from ..segment.requirements import GOAL_ID, REQUIREMENT_ID
+
+    text = text.strip()
+    for leading_id in (GOAL_ID, REQUIREMENT_ID):
+        text = leading_id.sub("", text, count=1)
     return " ".join(re.sub(r"[^\w%]+", " ", text.casefold()).split())
 
 

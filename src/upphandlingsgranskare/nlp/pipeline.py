@@ -28,7 +28,7 @@ ABBREVIATIONS = {
 
 _NOUN_AFTER_MODAL = re.compile(r"^-?(?:krav|kraven|kravet|requirements?)$")
 # A modal right after these is inside a relative clause or an opinion ("uppgifter ni anser bör sekretessbeläggas").
-_RELATIVE_PRONOUNS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
+_CLAUSE_OPENERS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Pipeline:
             if label.startswith("modal_") or label == "weak_modals":
                 if end < len(doc) and _NOUN_AFTER_MODAL.match(doc[end].lower_):
                     continue  # "ska krav", "bör-krav": the noun, not the verb
-                if start > 0 and doc[start - 1].lower_ in _RELATIVE_PRONOUNS:
+                if start > 0 and doc[start - 1].lower_ in _CLAUSE_OPENERS:
                     continue  # "vilken leverantör som ska kontaktas": a relative clause, not the requirement
             if label == "need_modals" and _in_relative_clause(doc, start):
                 continue  # "vägval som projektet behöver göra": the need of a relative clause
@@ -65,7 +65,7 @@ def _in_relative_clause(doc: "Doc", start: int) -> bool:
     for token in reversed(doc[max(0, start - 4): start]):
         if token.text in {",", ";", ":"}:
             return False
-        if token.lower_ in _RELATIVE_PRONOUNS:
+        if token.lower_ in _CLAUSE_OPENERS:
             return True
     return False
 
