@@ -9,7 +9,6 @@ a copy of it.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -40,7 +39,6 @@ class Prediction:
 
 
 _MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
-_NUMBERED_HEADING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 
 
 def infer_table_row(item: GoldItem) -> bool:
@@ -53,6 +51,7 @@ def infer_table_row(item: GoldItem) -> bool:
     if item.context.table_row is not None:
         return item.context.table_row
     from ..nlp.pipeline import get_pipeline
+    from ..segment.requirements import NUMBERED_HEADING
 
     text = item.text.strip()
     pipeline = get_pipeline(item.lang)
@@ -61,7 +60,7 @@ def infer_table_row(item: GoldItem) -> bool:
         return False
     if item.context.rationale and item.context.rationale.strip(" -–—"):
         return True
-    return not text.endswith((".", ":")) and not _NUMBERED_HEADING.match(text)
+    return not text.endswith((".", ":")) and not NUMBERED_HEADING.match(text)
 
 
 @lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .gold import GoldFileError, GoldSpan, load_spans
+from .gold import FLAGGED_LABEL, GoldFileError, GoldSpan, load_spans
 from .metrics import BinaryScores, Proportion, binary_scores, f1_score, proportion
 
 MATCH_THRESHOLD = 0.6
@@ -138,7 +138,7 @@ def evaluate_spans(by_document: dict[Path, list[GoldSpan]], gold_files: tuple[st
         except (ExtractionError, FileNotFoundError) as error:
             errors.append(f"{document}: {error}")
             continue
-        found = [("requirement", r.text, r.label == "feature_without_need") for r in review.requirements]
+        found = [("requirement", r.text, r.label == FLAGGED_LABEL) for r in review.requirements]
         found += [("goal", g.text, False) for g in review.goals]
         pairs = _match([normalise(s.text) for s in spans], [normalise(text) for _, text, _ in found])
         for kind in totals:
@@ -149,7 +149,7 @@ def evaluate_spans(by_document: dict[Path, list[GoldSpan]], gold_files: tuple[st
             if gi not in pairs:
                 misses.append(Miss(name, "not found", span.kind, span.text))
             elif span.label is not None and not span.ambiguous:
-                flag_gold.append(span.label == "feature_without_need")
+                flag_gold.append(span.label == FLAGGED_LABEL)
                 flag_predicted.append(found[pairs[gi]][2])
         matched_found = set(pairs.values())
         labelled = any(s.label is not None for s in spans)
@@ -162,7 +162,7 @@ def evaluate_spans(by_document: dict[Path, list[GoldSpan]], gold_files: tuple[st
                 flag_predicted.append(True)
         for gi, span in enumerate(spans):
             if gi not in pairs and span.label is not None and not span.ambiguous:
-                flag_gold.append(span.label == "feature_without_need")
+                flag_gold.append(span.label == FLAGGED_LABEL)
                 flag_predicted.append(False)
     return DocumentEvaluation(
         gold_files=gold_files,

@@ -95,7 +95,8 @@ def classify(
     weak = matches.get("weak_modals", [])
     # Purpose clauses first in the sentence ("För att ... ska ...") hold their own modal verb:
     # the main clause's modal is the first one after the clause's comma.
-    leading_purpose = _leading_purpose(doc, matches, pipeline)
+    opens_with_reason = _opens_with_reason(doc, pipeline)
+    leading_purpose = _leading_purpose(doc, matches, pipeline, opens_with_reason)
     main_from = leading_purpose if leading_purpose is not None else 0
     # "Krisledningen behöver dela en lägesbild ... Plattformen ska därför ...": the requirement is the sentence
     # tied to the situation by "därför"; what comes before is its reason.
@@ -105,7 +106,8 @@ def classify(
     modal = next(((s, e) for s, e in modal_spans if s >= main_from), None)
     if modal is None and weak:
         modal = next(((s, e) for s, e in weak if s >= main_from), None)
-    is_need_modal = modal is not None and modal in [tuple(m) for m in matches.get("need_modals", [])]
+    is_need_modal = modal is not None and modal in matches.get("need_modals", [])
+    is_story = modal is not None and modal in story
     # The requirement's own clause: its sentence, after any ";" (a statement of the situation may come first).
     clause_start = main_from
     if modal is not None:
@@ -158,26 +160,24 @@ def classify(
         if not (deliver and first("solution_nouns", deliver[1], object_end) is not None):
             return Assessment("out_of_scope", "actor", doc[subject[1]: subject[2]].text)
     elif subject and subject[0] == "user":
-        is_story = modal is not None and modal in [tuple(m) for m in story]
         if not is_story and first("ability", predicate_lo) is None and not has_feature_terms:
             return Assessment("out_of_scope", "user_duty", doc[subject[1]: subject[2]].text)
-    elif subject is None and modal is not None and modal in [tuple(m) for m in story]:
+    elif subject is None and is_story:
         pass  # "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
     elif subject is None:
         lowered = body.lstrip("•–-* ").lower()
         fragment = modal is None and any(lowered.startswith(w) for w in pipeline.lexicon.words("fragment_starters"))
         # A list item in a section about the solution ("Services Required": "Store report/draft without
         # imputations"); a declarative sentence there ("Imputations are the final step ...") is background.
-        declarative = len(list(doc.sents)) > 1 or any(t.lower_ in _COPULAS for t in doc[1:4])
-        listed = modal is None and section == "solution" and not body.rstrip().endswith(":") and not declarative
+        listed = (modal is None and section == "solution" and not body.rstrip().endswith(":")
+                  and not _declarative(doc))
         if modal is None and not (table_row or fragment or listed):
             return Assessment("out_of_scope", "no_requirement")
         table_row = table_row or fragment or listed
         actor_any, solution_any = first("actor_nouns"), first("solution_nouns")
         if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
             # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
-            actor = first("actor_nouns")
-            return Assessment("out_of_scope", "actor", doc[actor[0]: actor[1]].text)
+            return Assessment("out_of_scope", "actor", doc[actor_any[0]: actor_any[1]].text)
         has_ability = modal is not None and first("ability", predicate_lo, predicate_lo + (4 if inverted else 2)) is not None
         effect = first("effect_verbs", predicate_lo)
         if (is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
@@ -195,7 +195,7 @@ def classify(
     purpose = _purpose(doc, matches, pipeline)
     if purpose:
         return Assessment("feature_with_need", "purpose", purpose, feature)
-    if leading_purpose is not None and _opens_with_reason(doc, pipeline):
+    if leading_purpose is not None and opens_with_reason:
         return Assessment("feature_with_need", "purpose", doc[0: min(leading_purpose, 6)].text, feature)
     if modal is not None:
         causal = _causal(doc, matches, pipeline, clause_start, modal)
@@ -231,7 +231,7 @@ def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -
     return kind, start, end
 
 
-def _leading_purpose(doc, matches, pipeline: Pipeline) -> int | None:
+def _leading_purpose(doc, matches, pipeline: Pipeline, opens_with_reason: bool) -> int | None:
     """Token index where the main clause starts after a sentence-initial purpose or reason clause
     ("För att ..., ska systemet", "As most applications arrive ..., the portal shall"), else None.
 
@@ -239,7 +239,7 @@ def _leading_purpose(doc, matches, pipeline: Pipeline) -> int | None:
     ("Med syfte att ge förvaltarna en bild ska varje felanmälan ..."): the main clause then starts there.
     """
     starts = [start for start, _ in matches.get("purpose_markers", []) if start <= 1]
-    if _opens_with_reason(doc, pipeline):
+    if opens_with_reason:
         starts.append(0)
     if not starts:
         return None
@@ -267,15 +267,23 @@ def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
     if pipeline.language == "en" and word == "as" and following in {"a", "an", "the", "required", "described", "defined",
                                                                   "specified", "needed", "part", "of", "per", "well"}:
         return False  # "As a caseworker, I want ...", "As required by ...": no reason
-    if word == "since" and (doc[1].like_num or following[:3] in _MONTHS):
-        return False
-    return True
+    return not (word == "since" and _is_date(doc[1]))
 
 
 _COPULAS = {"is", "are", "was", "were", "has", "have", "är", "var", "har", "finns"}
 _PREPOSITIONS = {"för", "till", "av", "med", "i", "på", "mot", "från", "om", "inom", "for", "to", "of", "with", "in",
                  "on", "from", "against", "within", "by", "at"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+def _is_date(token) -> bool:
+    """A year, a number or a month name: "since 2019", "since January 2019" are no reasons."""
+    return token.like_num or token.lower_[:3] in _MONTHS
+
+
+def _declarative(doc) -> bool:
+    """Several sentences, or a copula early on ("Imputations are the final step ..."): text, not a list item."""
+    return any(t.lower_ in _COPULAS for t in doc[1:4]) or len(list(doc.sents)) > 1
 _CAUSAL_AFTER_COMMA_STOP = {"required", "described", "defined", "specified", "needed", "appropriate", "applicable",
                             "necessary", "well", "follows", "soon", "long", "much", "possible", "such", "per", "det"}
 
@@ -300,7 +308,7 @@ def _causal(doc, matches, pipeline: Pipeline, clause_start: int, modal: tuple[in
         if token.text == "," and token.i + 2 < len(doc):
             word, following = doc[token.i + 1], doc[token.i + 2]
             if word.lower_ in subordinators and following.lower_ not in _CAUSAL_AFTER_COMMA_STOP \
-                    and not following.like_num and following.lower_[:3] not in _MONTHS:
+                    and not _is_date(following):
                 return doc[token.i + 1: min(token.i + 6, len(doc))].text
     return None
 
@@ -350,7 +358,7 @@ def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
             continue  # "be able to reduce", "the capability to ensure", "an API to allow": the feature itself
         if words in {"så att", "so that"} and start > 0 and doc[start - 1].lower_ in blockers_so:
             continue  # "konfigurerbart så att en session avslutas": how the feature behaves
-        if words == "since" and start + 1 < len(doc) and (doc[start + 1].like_num or doc[start + 1].lower_[:3] in _MONTHS):
+        if words == "since" and start + 1 < len(doc) and _is_date(doc[start + 1]):
             continue  # "since 2019", "since January 2019"
         return span.text
     return None

@@ -39,7 +39,7 @@ GOAL_ID = re.compile(
     re.IGNORECASE,
 )
 _NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")
-_NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
+NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 
 _KIND_WORDS: dict[str, RequirementKind] = {
     "ska": "ska", "skall": "ska", "måste": "ska", "obligatorisk": "ska", "obligatoriskt": "ska", "krav": "ska",
@@ -264,7 +264,7 @@ class _Segmenter:
         self.pending_id = None
         body_offset = 0
         id_match = REQUIREMENT_ID.match(text)
-        if id_match and not (block.kind == "list_item" and _NUMBERED_HEADING.match(text) and not id_match.group("kindword")):
+        if id_match and not (block.kind == "list_item" and NUMBERED_HEADING.match(text) and not id_match.group("kindword")):
             req_id = id_match.group("id").strip()
             body_offset = id_match.end()
         body = text[body_offset:]
@@ -275,7 +275,7 @@ class _Segmenter:
         if req_id is not None and (modal or id_match):
             # A numbered requirement is the whole paragraph, so a purpose in its second sentence counts.
             kind = id_kind or (modal[0].kind if modal else "unknown")
-            if not modal and id_match and _NUMBERED_HEADING.match(text) and not id_kind:
+            if not modal and id_match and NUMBERED_HEADING.match(text) and not id_kind:
                 return  # "4.2 Something" without a modal verb is a section title, not a requirement
             self.add(self.make(text=body.strip(), kind=kind, block=block, offset=body_offset + (len(body) - len(body.lstrip())), req_id=req_id))
             self.maybe_lead_in(body)
@@ -323,7 +323,7 @@ class _Segmenter:
         text = text_cell.text.strip()
         offset = max(block.text.find(text), 0)
         # A section title row inside a matrix ("4.3 Signering") updates the heading path.
-        if id_cell is None and kind_cell is None and rationale_cell is None and _NUMBERED_HEADING.match(text) \
+        if id_cell is None and kind_cell is None and rationale_cell is None and NUMBERED_HEADING.match(text) \
                 and len(text.split()) <= 6 and not any(s.kind for s in self.sentences(text)):
             number = text.split()[0].rstrip(".")
             self.heading(block.model_copy(update={"level": number.count(".") + 1}))
