@@ -31,7 +31,7 @@ def test_review_json_follows_schema_and_lists_requirements_and_findings(tmp_path
     assert result.exit_code == 1, result.output  # the sample has feature-only requirements
     assert _sha(DOCX) == before  # inputs are never modified
     report = ReviewReport.model_validate_json(out.read_text("utf-8"))
-    assert report.schema_version == "1.0"
+    assert report.schema_version == "1.1"
     (doc,) = report.documents
     assert doc.language == "sv" and doc.format == "docx" and doc.error is None
     assert doc.summary.requirements >= 30

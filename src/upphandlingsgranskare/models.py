@@ -109,6 +109,12 @@ RequirementKind = Literal["ska", "bör", "unknown"]  # mandatory / desirable / n
 Language = Literal["sv", "en"]
 
 
+Severity = Literal["error", "warning", "info"]
+# "rules-fallback": the LLM backend was asked but failed (time-out, 429/5xx after retries, malformed or
+# ungrounded answer), so the offline result stands, and says so.
+Origin = Literal["rules", "llm", "rules-fallback"]
+
+
 class Requirement(_Frozen):
     id: str  # the document's own id ("K12", "4.2.1") or a generated one ("R7")
     text: str
@@ -123,6 +129,7 @@ class Requirement(_Frozen):
     # Set by the review: the annotation-guide label the rules gave, and what decided it.
     label: str | None = None
     label_reason: str | None = None
+    label_origin: Origin | None = None  # who gave the label: the rules or the model
 
 
 class Goal(_Frozen):
@@ -134,8 +141,7 @@ class Goal(_Frozen):
     location: Location
 
 
-Severity = Literal["error", "warning", "info"]
-Origin = Literal["rules", "llm"]
+
 
 
 def fingerprint(code: str, file: str, requirement_text: str) -> str:
@@ -157,6 +163,8 @@ class Finding(_Frozen):
     requirement_text: str
     language: Language
     origin: Origin = "rules"
+    evidence: str | None = None  # the model's verbatim quote from the requirement that grounds its judgement
+    origin_detail: str | None = None  # for rules-fallback: why the model's answer was not used
     fingerprint: str = Field(default="")
 
     def model_post_init(self, __context: object) -> None:
@@ -164,6 +172,26 @@ class Finding(_Frozen):
             object.__setattr__(
                 self, "fingerprint", fingerprint(self.code, self.location.file, self.requirement_text)
             )
+
+
+class LLMUsage(_Frozen):
+    """What the LLM backend did for one document: what it sent, what it cost, what failed."""
+
+    backend: Literal["llm", "hybrid"]
+    model: str
+    prompt: str  # prompt id and version, e.g. "review.v1"
+    requirements_judged: int = 0  # requirements the backend asked the model about (sent or cached)
+    cached: int = 0  # answered from the cache, no call made
+    calls: int = 0  # HTTP requests that got an answer (repairs included)
+    fallbacks: int = 0  # requirements left with the rules result because the model failed
+    rejected_quotes: int = 0  # judgements dropped because their quote is not in the requirement
+    rewrites_dropped: int = 0  # rewrites dropped because they changed ska/bör, a number or a negation
+    repairs: int = 0  # malformed answers sent back once for repair
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    errors: tuple[str, ...] = ()  # distinct failure messages, never the API key
+
+    tokens_per_requirement: float | None = None  # (prompt + completion tokens) / requirements sent
 
 
 class DocumentReview(_Frozen):
@@ -180,6 +208,7 @@ class DocumentReview(_Frozen):
     extractor: str = ""
     error: str | None = None  # set when the document could not be read
     skipped: bool = False  # an unsupported file met in a folder: named in the report, not an error
+    llm: LLMUsage | None = None  # set when an LLM backend took part
 
 
 class ExtractionError(Exception):

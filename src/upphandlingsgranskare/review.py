@@ -9,9 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from .models import DocumentReview, ExtractionError, Finding, Requirement
+from .checks.base import Check
+from .models import DocumentReview, ExtractionError, Finding
+from .nlp.classify import Assessment
+
+if TYPE_CHECKING:
+    from .llm.review import Decision, LLMReviewer
+
+FLAGGED_LABEL = "feature_without_need"
 
 
 @dataclass(frozen=True)
@@ -63,47 +70,73 @@ def collect_inputs(paths: Sequence[str | os.PathLike]) -> list[InputFile]:
     return found
 
 
-def review_document(path: str | os.PathLike) -> DocumentReview:
-    """Review one file. Raises ``ExtractionError`` when the file cannot be read."""
+def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None) -> DocumentReview:
+    """Review one file. Raises ``ExtractionError`` when the file cannot be read.
+
+    With ``llm`` (an LLM backend), the model judges the requirements that backend sends it,
+    after the rules have judged them all; see ``llm.review``.
+    """
     from .checks import ALL_CHECKS, DocumentContext
     from .extract import extract
     from .segment import detect_language, segment
 
+    if llm is not None:
+        from .llm.review import apply_decision
     document = extract(path)
     language = detect_language(document.text)
     segmentation = segment(document, language)
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals))
-    requirements: list[Requirement] = []
-    findings: list[Finding] = []
-    in_scope = 0
-    for requirement in segmentation.requirements:
+    findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
+    # Requirements labelled by a check (UG001 decides the annotation-guide label), in document order.
+    labelled: list[tuple[int, Check, Assessment]] = []
+    for index, requirement in enumerate(segmentation.requirements):
         for check in ALL_CHECKS:
             assessment = check.assess(requirement, context)
-            if assessment is not None:
-                requirement = requirement.model_copy(
-                    update={"label": assessment.label, "label_reason": assessment.reason})
-                in_scope += assessment.in_scope
-                if assessment.flagged:
-                    findings.append(check.finding(requirement, context, assessment))
+            if assessment is None:
+                findings.extend((index, f) for f in check.run(requirement, context))
             else:
-                findings.extend(check.run(requirement, context))
-        requirements.append(requirement)
+                labelled.append((index, check, assessment))
+
+    decisions: list[Decision | None] = [None] * len(labelled)
+    usage = None
+    if llm is not None and labelled:
+        decisions, usage = llm.decide_all([segmentation.requirements[i] for i, _, _ in labelled],
+                                          [a for _, _, a in labelled], [g.text for g in context.goals])
+
+    requirements = list(segmentation.requirements)
+    in_scope = 0
+    for (index, check, assessment), decision in zip(labelled, decisions):
+        label, origin, reason = assessment.label, "rules", assessment.reason
+        if decision is not None:
+            label, origin = decision.label, decision.origin
+            if decision.origin == "llm" and decision.judgement is not None and label != assessment.label:
+                reason = f"llm: {decision.judgement.quote}"
+        requirement = requirements[index].model_copy(
+            update={"label": label, "label_reason": reason, "label_origin": origin})
+        requirements[index] = requirement
+        in_scope += label != "out_of_scope"
+        if label == FLAGGED_LABEL:
+            basis = assessment if assessment.flagged else Assessment(FLAGGED_LABEL, "llm")
+            finding = check.finding(requirement, context, basis)
+            findings.append((index, finding if decision is None else apply_decision(finding, decision)))
     return DocumentReview(
         path=document.path,
         format=document.format,
         language=language,
         requirements=tuple(requirements),
         goals=tuple(segmentation.goals),
-        findings=tuple(findings),
+        findings=tuple(f for _, f in sorted(findings, key=lambda pair: pair[0])),
         in_scope=in_scope,
         pages=document.pages,
         extractor=document.extractor,
+        llm=usage,
     )
 
 
 def review_paths(
     inputs: Iterable[InputFile],
     on_done: Callable[[InputFile, DocumentReview], None] | None = None,
+    llm: "LLMReviewer | None" = None,
 ) -> list[DocumentReview]:
     """Review every input; a broken file gives a review with ``error`` and the batch goes on."""
     reviews: list[DocumentReview] = []
@@ -112,7 +145,7 @@ def review_paths(
             review = _failed(item.path, item.skipped_reason, skipped=True)
         else:
             try:
-                review = review_document(item.path)
+                review = review_document(item.path, llm)
             except ExtractionError as error:
                 review = _failed(item.path, error.reason)
             except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch

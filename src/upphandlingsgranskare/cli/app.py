@@ -36,6 +36,12 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
 
 
+class BackendChoice(str, Enum):
+    rules = "rules"
+    llm = "llm"
+    hybrid = "hybrid"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"upphandlingsgranskare {__version__}")
@@ -50,20 +56,56 @@ def _root(
     pass
 
 
-def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progress: bool) -> int:
-    """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests."""
+def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progress: bool, *,
+               backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
+               dry_run: bool = False, config: Path | None = None) -> int:
+    """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
+
+    ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
+    is sent before the backend is chosen explicitly; ``dry_run`` counts calls and tokens and sends nothing.
+    """
+    from ..config import ConfigError, load_config
     from ..fileio import write_atomic
     from ..report.emit import render
     from ..review import collect_inputs, review_paths
 
     try:
         inputs = collect_inputs(paths)
+        settings_file = load_config(config, start=paths[0] if paths else None)
     except FileNotFoundError as error:
+        typer.echo(f"upphandlingsgranskare: {error}", err=True)
+        return EXIT_ERROR
+    except ConfigError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
     if not inputs:
         typer.echo("upphandlingsgranskare: inga filer att granska / no files to review "
                    "(.pdf, .docx, .xlsx, .txt, .md)", err=True)
+        return EXIT_ERROR
+    backend = backend or settings_file.values.get("backend") or "rules"
+    if backend not in ("rules", "llm", "hybrid"):
+        typer.echo(f"upphandlingsgranskare: {settings_file.path}: backend '{backend}' okänd / unknown; "
+                   "rules, llm or hybrid", err=True)
+        return EXIT_ERROR
+    reviewer = None
+    if backend != "rules":
+        from ..evaluation.backends import BackendUnavailable
+        from ..llm.evaluation import build_reviewer
+
+        try:
+            reviewer = build_reviewer(backend, config_path=settings_file.path, overrides=llm_overrides,
+                                      use_cache=use_cache, require_endpoint=not dry_run)
+        except BackendUnavailable as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
+        if not dry_run:
+            settings = reviewer.judge.settings
+            privacy = ("personuppgifter maskeras / personal data redacted" if settings.redact
+                       else "utan maskering / not redacted")
+            typer.echo(f"upphandlingsgranskare: skickar krav till / sending requirements to {settings.endpoint} "
+                       f"(modell / model {settings.model}, {privacy})", err=True)
+    elif dry_run:
+        typer.echo("upphandlingsgranskare: --dry-run gäller / applies to --backend llm|hybrid", err=True)
         return EXIT_ERROR
 
     if progress and len(inputs) > 1:
@@ -73,9 +115,22 @@ def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progre
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("Granskar / reviewing", total=len(inputs))
-            reviews = review_paths(inputs, on_done=lambda item, review: bar.advance(task))
+            reviews = review_paths(inputs, on_done=lambda item, review: bar.advance(task),
+                                   llm=None if dry_run else reviewer)
     else:
-        reviews = review_paths(inputs)
+        reviews = review_paths(inputs, llm=None if dry_run else reviewer)
+    if dry_run:
+        from ..llm.dryrun import plan_reviews, render_dry_run
+
+        sys.stdout.write(render_dry_run(plan_reviews(reviews, reviewer), reviewer))
+        return EXIT_CLEAN
+    if reviewer is not None:
+        reviewer.judge.close()
+        for review in reviews:
+            if review.llm is not None and review.llm.fallbacks:
+                problems = "; ".join(review.llm.errors[:3])
+                typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
+                           f"/ requirements fell back to the rules result: {problems}", err=True)
 
     color = output is None and fmt is OutputFormat.text and sys.stdout.isatty()
     report = render(reviews, fmt.value, color=color)
@@ -100,9 +155,28 @@ def review(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Skriv rapporten till fil / write the report to a file.",
                                                    dir_okay=False)] = None,
     progress: Annotated[bool, typer.Option(help="Förloppsindikator för flera filer / progress bar for several files.")] = True,
+    backend: Annotated[Optional[BackendChoice], typer.Option(
+        help="rules: offline (standard / default). llm: varje krav till modellen / every requirement to the model. "
+             "hybrid: osäkra och flaggade krav till modellen / uncertain and flagged requirements to the model.",
+        show_default=False)] = None,
+    model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name (also UPPHANDLINGSGRANSKARE_MODEL).")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL "
+                                                         "(also OPENAI_BASE_URL), e.g. http://localhost:11434/v1.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Visa anrop och token, skicka inget / show calls and "
+                                                            "tokens, send nothing.")] = False,
+    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Maskera personnummer, e-post och "
+                                                   "telefonnummer före sändning / redact personal data before sending "
+                                                   "(default on).", show_default=False)] = None,
+    concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
+                                                        "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
-    raise typer.Exit(run_review(paths, format, output, progress))
+    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
+    raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
+                                llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
+                                config=config))
 
 
 @app.command()
@@ -132,17 +206,11 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
-class EvalBackend(str, Enum):
-    rules = "rules"
-    llm = "llm"
-    hybrid = "hybrid"
-
-
 @app.command("eval")
 def eval_command(
     gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.",
                                              show_default=False)],
-    backend: Annotated[EvalBackend, typer.Option(help="Vem som bedömer / who labels the items.")] = EvalBackend.rules,
+    backend: Annotated[BackendChoice, typer.Option(help="Vem som bedömer / who labels the items.")] = BackendChoice.rules,
     predictions: Annotated[Optional[Path], typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.",
                                                         dir_okay=False)] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f")] = EvalFormat.text,
@@ -152,6 +220,10 @@ def eval_command(
                                                                             "write the figures to the baseline file.")] = False,
     max_errors: Annotated[Optional[int], typer.Option(help="Visa högst så många felklassade / list at most this many "
                                                            "misclassified items in text output.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
+    config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
 ) -> None:
     """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
     from ..evaluation.run import run_eval
@@ -159,8 +231,11 @@ def eval_command(
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare eval: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
+    llm_options = {"config_path": config, "overrides": {"model": model, "base_url": base_url},
+                   "use_cache": None if cache else False}
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
-                              baseline=baseline, update_baseline=update_baseline, max_errors=max_errors))
+                              baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
+                              llm_options=llm_options if backend is not BackendChoice.rules else None))
 
 
 @app.command()

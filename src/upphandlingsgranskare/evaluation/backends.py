@@ -8,13 +8,14 @@ a copy of it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from .gold import GoldItem, Label
+
+if TYPE_CHECKING:
+    from ..checks.base import DocumentContext
+    from ..models import Requirement
 
 BackendName = Literal["rules", "llm", "hybrid"]
 BACKENDS: tuple[BackendName, ...] = ("rules", "llm", "hybrid")
@@ -30,7 +31,7 @@ class Prediction:
     predicted_label: Label
     flagged: bool
     confidence: float | None
-    origin: Literal["rules", "llm"]
+    origin: Literal["rules", "llm", "rules-fallback"]
     reason: str | None = None  # what decided it ("purpose", "rationale", "actor", ...)
 
     def as_record(self) -> dict:
@@ -63,43 +64,35 @@ def infer_table_row(item: GoldItem) -> bool:
     return not text.endswith((".", ":")) and not NUMBERED_HEADING.match(text)
 
 
-@lru_cache(maxsize=None)
-def rules_calibration() -> dict[str, dict[str, float]]:
-    """Share of correct labels per (language, deciding reason) on the dev split.
-
-    Written by ``eval/calibrate.py``; the rules backend reports it as its confidence, and the
-    hybrid backend sends the least certain items to the model.
-    """
-    try:
-        text = resources.files("upphandlingsgranskare.nlp").joinpath("calibration.json").read_text("utf-8")
-    except FileNotFoundError:
-        return {}
-    return json.loads(text)["reasons"]
-
-
-def predict_rules(items: Sequence[GoldItem]) -> list[Prediction]:
+def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
+    """The item as the review would see it: a Requirement with its context, and its document's goals."""
     from ..checks.base import DocumentContext
-    from ..checks.ug001_feature_without_need import FeatureWithoutNeed
     from ..models import Goal, Location, Requirement
     from ..segment.requirements import GOAL_ID
 
+    location = Location(file=item.source or "gold")
+    goals = []
+    for goal in item.context.goals:
+        match = GOAL_ID.match(goal)
+        goals.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
+    heading = (item.context.heading,) if item.context.heading else ()
+    requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.lang,
+                              heading_path=heading, rationale=item.context.rationale,
+                              context=_as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
+    return requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals))
+
+
+def predict_rules(items: Sequence[GoldItem]) -> list[Prediction]:
+    from ..checks.ug001_feature_without_need import FeatureWithoutNeed
+    from ..nlp.calibration import rules_confidence
+
     check = FeatureWithoutNeed()
-    calibration = rules_calibration()
     predictions = []
     for item in items:
-        location = Location(file=item.source or "gold")
-        goals = []
-        for goal in item.context.goals:
-            match = GOAL_ID.match(goal)
-            goals.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
-        heading = (item.context.heading,) if item.context.heading else ()
-        requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.lang,
-                                  heading_path=heading, rationale=item.context.rationale,
-                                  context=_as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
-        assessment = check.assess(requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals)))
-        confidence = calibration.get(item.lang, {}).get(assessment.reason)
-        predictions.append(Prediction(item.id, assessment.label, assessment.flagged, confidence, "rules",
-                                      assessment.reason))
+        requirement, context = gold_requirement(item)
+        assessment = check.assess(requirement, context)
+        predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
+                                      rules_confidence(item.lang, assessment.reason), "rules", assessment.reason))
     return predictions
 
 
@@ -114,15 +107,12 @@ def _as_lead_in(text: str | None) -> str | None:
 Backend = Callable[[Sequence[GoldItem]], list[Prediction]]
 
 
-def get_backend(name: BackendName) -> Backend:
+def get_backend(name: BackendName, **llm_options: Any) -> Backend:
+    """The backend ``name``; ``llm_options`` (config_path, overrides, use_cache) configure llm/hybrid."""
     if name == "rules":
         return predict_rules
     if name in ("llm", "hybrid"):
-        try:
-            from ..llm.evaluation import llm_backend  # the LLM path, when installed and configured
-        except ImportError:
-            raise BackendUnavailable(
-                f"backend '{name}': LLM-stödet finns inte i denna version / the LLM backend is not part of this "
-                "version; use --backend rules") from None
-        return llm_backend(name)
+        from ..llm.evaluation import llm_backend
+
+        return llm_backend(name, **llm_options)
     raise BackendUnavailable(f"okänd backend / unknown backend '{name}'; choose one of {', '.join(BACKENDS)}")

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Literal, Sequence, TextIO
+from typing import Any, Literal, Sequence, TextIO
 
 from . import baseline as baselines
 from .backends import BackendName, BackendUnavailable, get_backend
@@ -24,6 +24,7 @@ def run_eval(
     baseline: str | os.PathLike | None = None,
     update_baseline: bool = False,
     max_errors: int | None = None,
+    llm_options: dict[str, Any] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -43,7 +44,7 @@ def run_eval(
             return EXIT_ERROR
         mode = modes.pop()
         if mode == "items":
-            result = evaluate_items(gold_files, get_backend(backend), backend)
+            result = evaluate_items(gold_files, get_backend(backend, **(llm_options or {})), backend)
         else:
             if predictions is not None:
                 err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")

@@ -11,10 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
-from ..models import DocumentReview, Finding, Goal, Language, Requirement
+from ..models import DocumentReview, Finding, Goal, Language, LLMUsage, Requirement
 
 SCHEMA_ID = "upphandlingsgranskare/review-report"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: llm usage per document, origin "rules-fallback", evidence, label_origin
 
 
 class _Model(BaseModel):
@@ -45,6 +45,7 @@ class DocumentReport(_Model):
     goals: list[Goal]
     requirements: list[Requirement]
     findings: list[Finding]
+    llm: LLMUsage | None = None  # what the LLM backend did, when one took part
 
 
 class ReportSummary(_Model):
@@ -57,7 +58,7 @@ class ReportSummary(_Model):
 
 class ReviewReport(_Model):
     schema_id: Literal["upphandlingsgranskare/review-report"] = SCHEMA_ID
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     tool: Tool = Tool()
     summary: ReportSummary
     documents: list[DocumentReport]
@@ -75,7 +76,7 @@ def build_report(reviews: list[DocumentReview]) -> ReviewReport:
         DocumentReport(
             path=r.path, format=r.format, language=r.language, pages=r.pages, extractor=r.extractor, error=r.error,
             skipped=r.skipped, summary=summarise(r), goals=list(r.goals), requirements=list(r.requirements),
-            findings=list(r.findings),
+            findings=list(r.findings), llm=r.llm,
         )
         for r in reviews
     ]

@@ -1,0 +1,153 @@
+"""What the model must answer, and the parser that decides what of it to believe.
+
+Parsing is separate from calling (as in spacy-llm): ``parse_answer`` turns raw text into
+validated ``Judgement``s, then ``ground`` keeps only the judgements whose quote occurs in
+the source text of their own requirement and whose rewrite keeps the requirement's force.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..models import Language
+from .prompts import PromptItem
+from .rewrite_guard import check_rewrite
+
+Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
+
+
+class Judgement(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: Label
+    quote: str = Field(description="Verbatim words from the requirement's text, rationale, lead-in or heading "
+                                   "that decided the label.")
+    explanation: str
+    question: str | None
+    rewrite: str | None
+
+
+class BatchAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    judgements: list[Judgement]
+
+
+class MalformedAnswer(ValueError):
+    """The answer is not JSON in the required shape; the message is fed back in the repair attempt."""
+
+
+def response_schema() -> dict[str, Any]:
+    """BatchAnswer as a strict JSON Schema, the form OpenAI's structured outputs accept
+    (every property required, no additional properties, nullable as a type union)."""
+    schema = BatchAnswer.model_json_schema()
+
+    def strict(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                node["additionalProperties"] = False
+                node["required"] = list(node["properties"])
+            node.pop("title", None)
+            node.pop("default", None)
+            for value in node.values():
+                strict(value)
+        elif isinstance(node, list):
+            for value in node:
+                strict(value)
+
+    strict(schema)
+    return schema
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(?P<body>.*?)\s*```\s*$", re.DOTALL)
+
+
+def parse_answer(raw: str) -> BatchAnswer:
+    """Validate the model's raw text; raises ``MalformedAnswer`` saying what is wrong."""
+    text = raw.strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced["body"]  # local models often wrap JSON in a code fence despite the instructions
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MalformedAnswer(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    if isinstance(data, list):
+        data = {"judgements": data}
+    try:
+        return BatchAnswer.model_validate(data)
+    except ValidationError as error:
+        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5])
+        raise MalformedAnswer(f"does not match the schema: {details}") from None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    id: str
+    reason: str
+
+
+@dataclass
+class Grounded:
+    """The judgements of one batch that survived the checks, and why the others did not."""
+
+    accepted: dict[str, Judgement] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    rewrites_dropped: list[Rejection] = field(default_factory=list)
+
+
+def ground(answer: BatchAnswer, items: Sequence[PromptItem], language: Language) -> Grounded:
+    """Keep the judgements that are about an item of this batch and quote its own source text."""
+    by_id = {item.id: item for item in items}
+    result = Grounded()
+    seen: set[str] = set()
+    for judgement in answer.judgements:
+        item = by_id.get(judgement.id)
+        if item is None:
+            result.rejected.append(Rejection(judgement.id, "unknown id"))
+            continue
+        if judgement.id in seen:
+            result.rejected.append(Rejection(judgement.id, "answered twice"))
+            result.accepted.pop(judgement.id, None)
+            continue
+        seen.add(judgement.id)
+        if not quote_is_grounded(judgement.quote, item.sources()):
+            result.rejected.append(Rejection(judgement.id, f"quote not in the requirement's text: {judgement.quote!r}"))
+            continue
+        if judgement.label == "feature_without_need" and judgement.rewrite:
+            guard = check_rewrite(item.text, judgement.rewrite, language)
+            if not guard.ok:
+                result.rewrites_dropped.append(Rejection(judgement.id, "; ".join(guard.problems)))
+                judgement = judgement.model_copy(update={"rewrite": None})
+        elif judgement.label != "feature_without_need":
+            judgement = judgement.model_copy(update={"question": None, "rewrite": None})
+        result.accepted[judgement.id] = judgement
+    missing = [i.id for i in items if i.id not in seen]
+    result.rejected.extend(Rejection(m, "not answered") for m in missing)
+    return result
+
+
+_QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
+MIN_QUOTE_CHARS = 3
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def quote_is_grounded(quote: str, sources: Sequence[str]) -> bool:
+    """The quote occurs verbatim in one of the sources, up to whitespace and typographic quote marks.
+
+    Case and wording must match: a paraphrase is not evidence, and a quote from another
+    requirement (or from text that tries to instruct the model) is not about this one.
+    """
+    needle = _normalise(quote).strip(" .\"'")
+    if len(needle) < MIN_QUOTE_CHARS:
+        return False
+    return any(needle in _normalise(source) for source in sources)

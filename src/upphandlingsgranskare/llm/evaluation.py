@@ -1,0 +1,69 @@
+"""``eval --backend llm|hybrid``: gold items go through the same LLMReviewer as a review.
+
+Items are grouped by language and by their stated goals (the goals are part of the prompt,
+as in a document), then labelled exactly as ``review --backend`` would label them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from ..config import ConfigError, load_config
+from ..evaluation.backends import BackendUnavailable, Prediction, gold_requirement
+from ..evaluation.gold import FLAGGED_LABEL, GoldItem
+from .review import LLMBackend, LLMReviewer
+
+
+def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: dict[str, Any] | None = None,
+                   use_cache: bool | None = None, require_endpoint: bool = True) -> LLMReviewer:
+    """The reviewer for ``backend`` from the config file, the environment and ``overrides``.
+
+    Raises ``BackendUnavailable`` when no endpoint is configured (unless ``require_endpoint`` is
+    False, for a dry run): nothing is ever sent to a default endpoint the user did not choose.
+    """
+    from .judge import LLMJudge
+    from .settings import resolve_settings
+
+    try:
+        settings = resolve_settings(load_config(config_path), overrides)
+    except ConfigError as error:
+        raise BackendUnavailable(str(error)) from None
+    if require_endpoint and not settings.has_credentials():
+        raise BackendUnavailable(
+            f"backend '{backend}': ingen LLM-tjänst är konfigurerad / no LLM endpoint is configured. Set "
+            "OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (Ollama, vLLM, llama.cpp), or [llm] in "
+            "upphandlingsgranskare.toml; see README, 'LLM-assisted review'.")
+    return LLMReviewer(backend, LLMJudge(settings, use_cache=use_cache))
+
+
+def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem]], list[Prediction]]:
+    reviewer = build_reviewer(name, **options)
+
+    def predict(items: Sequence[GoldItem]) -> list[Prediction]:
+        from ..checks.ug001_feature_without_need import FeatureWithoutNeed
+        from ..nlp.calibration import rules_confidence
+
+        check = FeatureWithoutNeed()
+        groups: dict[tuple[str, tuple[str, ...]], list[GoldItem]] = {}
+        for item in items:
+            groups.setdefault((item.lang, tuple(item.context.goals)), []).append(item)
+        by_id: dict[str, Prediction] = {}
+        for (_, goals), group in groups.items():
+            requirements, assessments = [], []
+            for item in group:
+                requirement, context = gold_requirement(item)
+                requirements.append(requirement)
+                assessments.append(check.assess(requirement, context))
+            decisions, _ = reviewer.decide_all(requirements, assessments, list(goals))
+            for item, assessment, decision in zip(group, assessments, decisions):
+                if decision.origin == "llm":
+                    confidence = None  # the model gives no calibrated confidence
+                    reason = f"llm: {decision.judgement.quote}" if decision.judgement else "llm"
+                else:
+                    confidence = rules_confidence(item.lang, assessment.reason)
+                    reason = assessment.reason if decision.failure is None else f"{assessment.reason} ({decision.failure})"
+                by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, confidence,
+                                            decision.origin, reason)
+        return [by_id[item.id] for item in items]
+
+    return predict
