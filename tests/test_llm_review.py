@@ -353,3 +353,21 @@ def test_a_misspelt_config_key_names_the_file_and_the_key(doc: Path, tmp_path: P
     result = CliRunner().invoke(app, ["review", str(doc)])
     assert result.exit_code == 2
     assert "upphandlingsgranskare.toml" in result.output and "llm.modell" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_and_markdown_reports_say_what_the_model_did(doc: Path, tmp_path: Path, monkeypatch, fmt) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with FakeOpenAIServer(answering(labelled_by({}), tokens=(800, 200))) as server:
+        write_config(tmp_path, server)
+        server.script(Reply(status=500), Reply(status=500))  # the first batch fails: rules-fallback
+        result = CliRunner().invoke(app, ["review", str(doc), "--backend", "hybrid", "-f", fmt, "--no-cache"])
+        assert result.exit_code == 1, result.output
+        first, warning = " ".join(result.stdout.split()), result.stderr
+        result = CliRunner().invoke(app, ["review", str(doc), "--backend", "hybrid", "-f", fmt])
+    assert "regelresultat, språkmodellen misslyckades" in first and "4 reservfall till reglerna" in first
+    assert "4 krav fick regelresultatet / requirements fell back to the rules result" in warning
+    second = " ".join(result.stdout.split())
+    assert "LLM (hybrid, fake-model, review.v1): 4 krav / requirements" in second
+    assert "bedömd av språkmodell" in second and "Modellens belägg" in second
+    assert "1000 token (250 per krav" in second

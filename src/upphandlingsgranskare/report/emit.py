@@ -15,14 +15,41 @@ _LABELS: dict[Language, dict[str, str]] = {
     "sv": {
         "requirements": "krav", "flagged": "flaggade", "share": "andel med angivet behov", "findings": "Anmärkningar",
         "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
-        "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav",
+        "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav", "evidence": "Modellens belägg",
+        "origin_llm": "bedömd av språkmodell", "origin_fallback": "regelresultat, språkmodellen misslyckades",
     },
     "en": {
         "requirements": "requirements", "flagged": "flagged", "share": "share with a stated need", "findings": "Findings",
         "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
-        "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement",
+        "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement", "evidence": "Model's evidence",
+        "origin_llm": "judged by the language model", "origin_fallback": "rules result, the language model failed",
     },
 }
+
+
+def llm_line(review: DocumentReview) -> str | None:
+    """One line on what the LLM backend did for the document (both languages, figures only)."""
+    usage = review.llm
+    if usage is None:
+        return None
+    per = "–" if usage.tokens_per_requirement is None else f"{usage.tokens_per_requirement:g}"
+    line = (f"LLM ({usage.backend}, {usage.model}, {usage.prompt}): {usage.requirements_judged} krav / requirements, "
+            f"{usage.cached} från cache / cached, {usage.calls} anrop / calls, "
+            f"{usage.prompt_tokens + usage.completion_tokens} token ({per} per krav / per requirement)")
+    if usage.fallbacks:
+        line += f", {usage.fallbacks} reservfall till reglerna / fell back to the rules"
+    if usage.rejected_quotes or usage.rewrites_dropped:
+        line += (f", {usage.rejected_quotes} ogrundade svar / ungrounded answers, "
+                 f"{usage.rewrites_dropped} förslag borttagna / rewrites dropped")
+    return line
+
+
+def _origin_note(finding: Finding, labels: dict[str, str]) -> str | None:
+    if finding.origin == "llm":
+        return labels["origin_llm"]
+    if finding.origin == "rules-fallback":
+        return labels["origin_fallback"] + (f" ({finding.origin_detail})" if finding.origin_detail else "")
+    return None
 
 
 def to_json(reviews: list[DocumentReview]) -> str:
@@ -45,7 +72,10 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             continue
         s = summarise(review)
         out.write(f"- {labels['requirements']}: {s.requirements}\n- {labels['flagged']}: {s.flagged}\n"
-                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}\n\n")
+                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}\n")
+        if llm_line(review):
+            out.write(f"- {llm_line(review)}\n")
+        out.write("\n")
         if not review.findings:
             out.write(f"{labels['none']}\n\n")
             continue
@@ -54,7 +84,12 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             out.write(f"#### {finding.code} {finding.name} — {finding.requirement_id} ({finding.location.describe()})\n\n")
             out.write(f"> {finding.requirement_text}\n\n{finding.message}\n\n")
             out.write(f"- **{labels['question']}:** {finding.question}\n")
-            out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n\n")
+            out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n")
+            if finding.evidence:
+                out.write(f"- **{labels['evidence']}:** ”{finding.evidence}”\n")
+            if _origin_note(finding, labels):
+                out.write(f"- *{_origin_note(finding, labels)}*\n")
+            out.write("\n")
     return out.getvalue()
 
 
@@ -77,6 +112,10 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
         console.print(f"{labels['requirements']}: [bold]{s.requirements}[/bold]   {labels['flagged']}: "
                       f"[bold]{s.flagged}[/bold]   {labels['share']}: [bold]{_share(review)}[/bold]   "
                       f"{labels['goals']}: {len(review.goals)}   ({review.language}, {review.format})")
+        if llm_line(review):
+            from rich.markup import escape
+
+            console.print(f"[dim]{escape(llm_line(review))}[/dim]")
         if not review.findings:
             console.print(f"[green]{labels['none']}[/green]")
             continue
@@ -104,9 +143,15 @@ def _finding_cell(finding: Finding, labels: dict[str, str]) -> str:
     from rich.markup import escape
 
     color = "yellow" if finding.severity == "warning" else "cyan"
-    return (f"[{color}]{finding.code} {finding.name}[/{color}] ({finding.severity})\n{escape(finding.message)}\n"
+    cell = (f"[{color}]{finding.code} {finding.name}[/{color}] ({finding.severity})\n{escape(finding.message)}\n"
             f"[bold]{labels['question']}:[/bold] {escape(finding.question)}\n"
             f"[bold]{labels['suggestion']}:[/bold] {escape(finding.suggestion)}")
+    if finding.evidence:
+        cell += f"\n[bold]{labels['evidence']}:[/bold] ”{escape(finding.evidence)}”"
+    note = _origin_note(finding, labels)
+    if note:
+        cell += f"\n[dim]{escape(note)}[/dim]"
+    return cell
 
 
 def render(reviews: list[DocumentReview], fmt: Format, *, color: bool = False) -> str:
