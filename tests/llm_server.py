@@ -9,14 +9,29 @@ streaming) is exercised without network access or API keys.
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
         ...
 
-Standard library only, so it works in any environment the tests run in.
+Standard library only, so it works in any environment the tests run in
+(:class:`RecordingProxy` additionally needs ``httpx``, imported lazily).
+
+It can also run stand-alone, from the repository root:
+
+    python -m tests.llm_server replay FILE [--port N] [--host 127.0.0.1]
+    python -m tests.llm_server record --upstream URL --out FILE [--port N]
+                                      [--host 127.0.0.1] [--api-key-env NAME]
+
+Both print the server's base URL (for ``base_url=`` / ``OPENAI_BASE_URL``) on
+one stdout line and serve until Ctrl-C or SIGTERM. ``replay`` then reports its
+misses on stderr; ``record`` saves what it recorded to FILE (merged with the
+records already there) and reports how many.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
 import hashlib
 import json
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -26,15 +41,17 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Self
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
     "FakeOpenAIServer",
     "RecordedRequest",
+    "RecordingProxy",
     "Reply",
     "ReplayResponder",
     "Responder",
+    "read_recordings",
     "request_key",
     "write_recordings",
 ]
@@ -106,6 +123,125 @@ class ReplayResponder:
         with self._lock:  # responders run on the server's handler threads
             self.misses += 1
         return Reply(status=500, error_message=f"no recording for this request (key {key})")
+
+
+def read_recordings(path: str | os.PathLike[str]) -> list[tuple[dict, str]]:
+    """The (request body, content) pairs of a file written by :func:`write_recordings`."""
+    pairs: list[tuple[dict, str]] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                record = json.loads(line)
+                pairs.append((record["request"], record["content"]))
+    return pairs
+
+
+class RecordingProxy:
+    """Responder forwarding every request to a real OpenAI-compatible API and recording the answers.
+
+    Put it in a :class:`FakeOpenAIServer` and point clients at that server:
+    each chat completions body goes unchanged (except that streaming requests
+    are made non-streaming; the fake server streams the answer itself) to
+    ``POST {upstream}/chat/completions``. Successful answers are recorded as
+    (request body, content) pairs; :meth:`save` writes them for
+    :class:`ReplayResponder`. For an answer with tool calls the first call's
+    arguments string is recorded as the content, which the fake server turns
+    back into a tool call when the request forces a tool (``tool_choice``).
+    Upstream errors are passed through and not recorded. The upstream API key
+    only ever goes into the ``Authorization`` header, never into recordings.
+
+    Thread-safe: the server calls it from one thread per connection.
+    """
+
+    def __init__(self, upstream: str, api_key: str | None, *, timeout: float = 120.0):
+        import httpx  # only the proxy needs it; the rest of the module is stdlib-only
+
+        self.upstream = upstream.rstrip("/")
+        self.url = f"{self.upstream}/chat/completions"
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if api_key:
+            headers["authorization"] = f"Bearer {api_key}"
+        self._httpx = httpx
+        self._client = httpx.Client(timeout=timeout, headers=headers)
+        self._lock = threading.Lock()
+        self._recordings: list[tuple[dict, str]] = []
+        self.errors = 0  # upstream failures passed on to the client
+
+    @property
+    def recordings(self) -> list[tuple[dict, str]]:
+        """(request body, content) pairs recorded so far, oldest first (a copy)."""
+        with self._lock:
+            return list(self._recordings)
+
+    def __call__(self, body: dict) -> Reply:
+        original = copy.deepcopy(body)
+        forwarded = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
+        try:
+            resp = self._client.post(self.url, json=forwarded)
+        except self._httpx.HTTPError as exc:
+            return self._error(502, f"upstream request failed: {type(exc).__name__}: {exc}")
+        if resp.status_code >= 400:
+            headers = {k: resp.headers[k] for k in ("retry-after", "retry-after-ms") if k in resp.headers}
+            return self._error(resp.status_code, _upstream_error_message(resp), headers)
+        try:
+            data = resp.json()
+            message = data["choices"][0]["message"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            return self._error(502, f"unexpected upstream answer: {resp.text[:500]}")
+        tool_calls = message.get("tool_calls") or []
+        if tool_calls:
+            content = (tool_calls[0].get("function") or {}).get("arguments") or ""
+        else:
+            content = message.get("content") or ""
+        usage = data.get("usage") or {}
+        with self._lock:
+            self._recordings.append((original, content))
+        return Reply(
+            content=content,
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+        )
+
+    def _error(self, status: int, message: str, headers: dict[str, str | None] | None = None) -> Reply:
+        with self._lock:
+            self.errors += 1
+        return Reply(status=status, error_message=message, headers=dict(headers or {}))
+
+    def save(self, path: str | os.PathLike[str]) -> int:
+        """Write the recordings to ``path``, merged with the records already there.
+
+        For the same :func:`request_key` the newest answer wins. Returns the
+        number of records in the file.
+        """
+        path = Path(path)
+        merged: dict[str, tuple[dict, str]] = {}
+        if path.exists():
+            for body, content in read_recordings(path):
+                merged[request_key(body)] = (body, content)
+        for body, content in self.recordings:
+            merged.pop(request_key(body), None)  # so the newest also comes last in the file
+            merged[request_key(body)] = (body, content)
+        write_recordings(path, merged.values())
+        return len(merged)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _upstream_error_message(resp: Any) -> str:
+    try:
+        message = resp.json()["error"]["message"]
+        if isinstance(message, str) and message:
+            return message
+    except (ValueError, KeyError, TypeError):
+        pass
+    return resp.text[:500] or f"upstream answered {resp.status_code}"
 
 
 def write_recordings(path: str | os.PathLike[str], pairs: Iterable[tuple[dict, str]]) -> None:
@@ -191,6 +327,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the real API; httpx pools connections
+    # Headers and body go out in separate writes; with Nagle on, the second
+    # waits for the client's delayed ACK (~40 ms per request).
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -353,10 +492,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeOpenAIServer:
-    """OpenAI-compatible server on 127.0.0.1 with scripted replies. Use as a context manager."""
+    """OpenAI-compatible server on 127.0.0.1 with scripted replies. Use as a context manager.
 
-    def __init__(self, responder: Responder | None = None):
+    ``port=0`` (the default) picks a free port; see :attr:`port` once started.
+    """
+
+    def __init__(self, responder: Responder | None = None, *, port: int = 0, host: str = "127.0.0.1"):
         self.responder = responder
+        self.host = host
+        self.requested_port = port
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -372,7 +516,7 @@ class FakeOpenAIServer:
         if self._httpd is not None:
             raise RuntimeError("server already started")
         self._stopping.clear()
-        self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = _HTTPServer((self.host, self.requested_port), _Handler)
         self._httpd.fake = self
         # Short poll interval: shutdown() waits for the next poll, and every
         # test starts and stops its own server.
@@ -416,7 +560,8 @@ class FakeOpenAIServer:
 
     @property
     def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -460,3 +605,75 @@ class FakeOpenAIServer:
         with self._lock:
             self._ids += 1
             return f"chatcmpl-fake{self._ids}"
+
+
+# --------------------------------------------------------------------------
+# command line
+
+
+def _serve_until_stopped(server: FakeOpenAIServer) -> None:
+    """Print the base URL, then block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        print(server.base_url, flush=True)
+        while not stop.wait(0.2):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.llm_server",
+        description="Fake OpenAI-compatible server: replay recorded answers, or record them from a real API.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    replay = sub.add_parser("replay", help="serve the answers recorded in FILE")
+    replay.add_argument("file", metavar="FILE", help="JSONL recordings")
+
+    record = sub.add_parser("record", help="proxy to a real API and record its answers")
+    record.add_argument("--upstream", required=True, help="upstream base URL, e.g. https://api.openai.com/v1")
+    record.add_argument("--out", required=True, metavar="FILE", help="JSONL file to save (merge) recordings into")
+    record.add_argument(
+        "--api-key-env", default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the upstream API key"
+    )
+    record.add_argument("--timeout", type=float, default=120.0, help="upstream time-out in seconds (default 120)")
+
+    for p in (replay, record):
+        p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+
+    args = parser.parse_args(argv)
+
+    if args.command == "replay":
+        responder = ReplayResponder(args.file)
+        with FakeOpenAIServer(responder, port=args.port, host=args.host) as server:
+            _serve_until_stopped(server)
+        print(f"replay: {len(responder.recordings)} recordings, {responder.misses} misses", file=sys.stderr, flush=True)
+        return 0
+
+    api_key = os.environ.get(args.api_key_env)
+    if not api_key:
+        print(f"record: ${args.api_key_env} is not set; calling the upstream without an API key", file=sys.stderr)
+    with RecordingProxy(args.upstream, api_key, timeout=args.timeout) as proxy:
+        with FakeOpenAIServer(proxy, port=args.port, host=args.host) as server:
+            _serve_until_stopped(server)
+        recorded = len(proxy.recordings)
+        total = proxy.save(args.out)
+    print(
+        f"record: saved {recorded} recordings to {args.out} ({total} in file, {proxy.errors} upstream errors)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

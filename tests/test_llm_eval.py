@@ -104,8 +104,10 @@ def test_hybrid_backend_asks_only_about_uncertain_and_flagged_items(tmp_path: Pa
         got = predictions[item.id]
         if item not in asked:
             assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules")
-        elif rules[item.id].flagged and (rules[item.id].confidence or 0) >= 0.85:
-            assert got["predicted_label"] == "feature_without_need", "a confident rules flag is never withdrawn"
+        else:
+            label, grounded = scripted_answer(item.label, item.text)
+            expected = (label, "llm") if grounded else (rules[item.id].predicted_label, "rules-fallback")
+            assert (got["predicted_label"], got["origin"]) == expected, item.id
 
 
 def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:
@@ -121,3 +123,22 @@ def test_eval_with_an_llm_backend_and_no_endpoint_is_a_clear_error(monkeypatch: 
     monkeypatch.delenv("OPENAI_API_KEY")
     result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "llm"])
     assert result.exit_code == 2 and "no LLM endpoint is configured" in result.output
+
+
+def test_recorded_answers_replay_to_the_same_predictions(tmp_path: Path) -> None:
+    """CI's replay mode: answers recorded through the proxy are served again without the model."""
+    from tests.llm_server import RecordingProxy, ReplayResponder
+
+    items = load_items(TEST_SPLIT)
+    recordings = tmp_path / "hybrid-test.jsonl"
+    with FakeOpenAIServer(scripted_model(items)) as upstream, \
+            RecordingProxy(upstream.base_url, "sk-upstream") as proxy, FakeOpenAIServer(proxy) as recorder:
+        live = run("hybrid", recorder, tmp_path / "live.jsonl", use_cache=False)
+        proxy.save(recordings)
+    replay = ReplayResponder(recordings)
+    with FakeOpenAIServer(replay) as server:
+        replayed = run("hybrid", server, tmp_path / "replayed.jsonl", use_cache=False)
+    assert replay.misses == 0
+    assert read_predictions(tmp_path / "live.jsonl") == read_predictions(tmp_path / "replayed.jsonl")
+    assert live["figures"] == replayed["figures"]
+    assert "sk-upstream" not in recordings.read_text("utf-8")

@@ -2,9 +2,10 @@
 
 - ``llm``: every requirement goes to the model; a grounded judgement decides its label.
 - ``hybrid``: the rules decide first. Requirements the rules are unsure of (calibrated
-  confidence below ``uncertain_below``) go to the model, which decides them; flagged
-  requirements go too, for the model's explanation, question and rewrite. A confident rules
-  flag is never withdrawn by the model.
+  confidence below ``uncertain_below``) go to the model, and so do flagged requirements, for
+  the model's explanation, question and rewrite. A grounded judgement decides the label of
+  every requirement the model was sent (it may clear a flag by quoting the reason the rules
+  missed); confident unflagged requirements keep the rules label and cost nothing.
 
 Whatever fails (time-out, 429/5xx after retries, malformed or ungrounded answer), the rules
 result stands, marked ``rules-fallback``: a run never loses the offline findings.
@@ -52,19 +53,14 @@ def wants_model(backend: LLMBackend, assessment: Assessment, language: str, thre
     return assessment.flagged or is_uncertain(assessment, language, threshold)
 
 
-def decide(backend: LLMBackend, assessment: Assessment, language: str, threshold: float,
-           outcome: Outcome | None) -> Decision:
+def decide(assessment: Assessment, outcome: Outcome | None) -> Decision:
+    """Not sent: the rules label. Sent and grounded: the model's. Sent and failed: the rules', marked so."""
     if outcome is None:
         return Decision(assessment.label, "rules")
     judgement = outcome.judgement
     if judgement is None:
         return Decision(assessment.label, "rules-fallback", failure=outcome.failure)
-    if backend == "llm" or is_uncertain(assessment, language, threshold):
-        return Decision(judgement.label, "llm", judgement)
-    # Hybrid, confident rules: the label stays; the model's words are used only where it agrees.
-    if judgement.label == assessment.label:
-        return Decision(assessment.label, "llm", judgement)
-    return Decision(assessment.label, "rules")
+    return Decision(judgement.label, "llm", judgement)
 
 
 class LLMReviewer:
@@ -85,8 +81,7 @@ class LLMReviewer:
             if items:
                 for key, outcome in self.judge.judge(language, goals, items, usage).items():
                     outcomes[int(key)] = outcome
-        decisions = [decide(self.backend, a, r.language, threshold, outcomes.get(n))
-                     for n, (r, a) in enumerate(zip(requirements, assessments))]
+        decisions = [decide(a, outcomes.get(n)) for n, a in enumerate(assessments)]
         return decisions, usage.report(self.backend, self.judge.settings.model, self.judge.prompt.id)
 
 
