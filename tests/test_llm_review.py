@@ -16,7 +16,14 @@ from tests.llm_fakes import answering, batch_of, judgement, labelled_by
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.llm.evaluation import build_reviewer
-from upphandlingsgranskare.review import review_document
+from upphandlingsgranskare.options import ReviewOptions
+from upphandlingsgranskare.review import review_document as _review_document
+
+UG001_ONLY = ReviewOptions(select=frozenset({"UG001"}))  # the other checks' findings are not the model's business
+
+
+def review_document(path, llm):
+    return _review_document(path, llm, UG001_ONLY)
 
 KRAV = """# Kravspecifikation e-tjänst för bygglov
 
@@ -296,7 +303,7 @@ def test_azure_openai_through_the_same_path(doc: Path, tmp_path: Path) -> None:
 
 
 def write_config(folder: Path, server: FakeOpenAIServer, **extra) -> Path:
-    lines = ["[llm]", f'base_url = "{server.base_url}"', 'model = "fake-model"', "backoff = 0.001",
+    lines = ['select = ["UG001"]', "[llm]", f'base_url = "{server.base_url}"', 'model = "fake-model"', "backoff = 0.001",
              "max_retries = 1", f'cache_path = "{folder / "cache.sqlite"}"']
     lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
     path = folder / "upphandlingsgranskare.toml"

@@ -1,5 +1,7 @@
 """False flags on real tenders: the Swedish consultant call-offs hold almost only supplier,
-consultant and contract requirements, so a good reviewer flags next to none of them."""
+consultant and contract requirements, so a good reviewer flags next to none of them as features
+without a need (UG001), names no brand (UG101) and finds no packed solution requirement (UG103).
+Vague wording (UG102) applies to contract terms too and is allowed a few findings there."""
 
 from __future__ import annotations
 
@@ -21,7 +23,11 @@ def test_swedish_call_offs_are_almost_never_flagged(pdf: Path) -> None:
     review = review_document(pdf)
     assert review.language == "sv"
     assert len(review.requirements) >= 40  # the call-offs are full of ska-krav on the consultant
-    assert len(review.findings) <= 2, [f.requirement_text for f in review.findings]
+    ug001 = [f.requirement_text for f in review.findings if f.code == "UG001"]
+    assert len(ug001) <= 2, ug001
+    assert not [f for f in review.findings if f.code == "UG103"]
+    assert len([f for f in review.findings if f.code == "UG101"]) <= 1
+    assert len([f for f in review.findings if f.code == "UG102"]) <= 5
 
 
 def test_adda_template_and_workbook_are_not_flagged() -> None:

@@ -35,6 +35,13 @@ class Config:
 # (LLMSettings for [llm]), keys here, so every file gets the same "unknown key" error.
 KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "backend": None,
+    "select": None,
+    "ignore": None,
+    "language": None,
+    "rationale_policy": None,
+    "formats": None,
+    "severity": None,  # a table of check code -> level, checked against the registered checks
+    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document"}),
     "llm": frozenset({
         "provider", "model", "base_url", "api_key_env", "azure_endpoint", "azure_deployment", "api_version",
         "timeout", "max_retries", "backoff", "max_backoff", "concurrency", "batch_size", "temperature",

@@ -209,6 +209,9 @@ class DocumentReview(_Frozen):
     error: str | None = None  # set when the document could not be read
     skipped: bool = False  # an unsupported file met in a folder: named in the report, not an error
     llm: LLMUsage | None = None  # set when an LLM backend took part
+    suppressed: int = 0  # findings accepted by a marker in the document ("ugr: ignorera UG101")
+    baselined: int = 0  # findings accepted by the baseline file
+    unused_suppressions: tuple[str, ...] = ()  # markers that accept nothing: "K12: ugr: ignorera UG101 (text)"
 
 
 class ExtractionError(Exception):

@@ -17,6 +17,7 @@ from .nlp.classify import Assessment
 
 if TYPE_CHECKING:
     from .llm.review import Decision, LLMReviewer
+    from .options import ReviewOptions
 
 FLAGGED_LABEL = "feature_without_need"
 
@@ -39,63 +40,83 @@ def collect_inputs(paths: Sequence[str | os.PathLike]) -> list[InputFile]:
     A path that does not exist raises ``FileNotFoundError``. A file named explicitly is
     always returned (an unsupported one fails in extraction with a clear message); inside a
     folder, unsupported files are returned as skipped so the report can name them.
+    Symbolic links to folders are not followed (no loops, no escaping the folder); a
+    subfolder that cannot be read, a broken or looping link and a FIFO are returned as
+    inputs, so that extraction gives each an error entry instead of the batch failing.
     """
     extensions = supported_extensions()
     found: list[InputFile] = []
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a looping or broken link is reported by extraction
             raise FileNotFoundError(f"{path}: finns inte / does not exist")
-        if path.is_file():
+        if not path.is_dir():
             candidates = [InputFile(path)]
         else:
+            entries: list[Path] = []
+
+            def unreadable(error: OSError, entries: list[Path] = entries, top: Path = path) -> None:
+                entries.append(Path(error.filename) if error.filename else top)
+
+            for folder, dirnames, filenames in os.walk(path, onerror=unreadable, followlinks=False):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git and other hidden folders
+                entries.extend(Path(folder, name) for name in filenames)
             candidates = []
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue  # hidden files and folders (.git, .DS_Store)
+            for child in sorted(set(entries)):
+                if child.name.startswith("."):
+                    continue  # hidden files (.DS_Store)
                 if child.name.startswith("~$"):
                     continue  # Office lock files
-                if child.suffix.lower() in extensions:
+                if child.suffix.lower() in extensions or child.is_dir():
                     candidates.append(InputFile(child))
                 else:
                     reason = (f"hoppades över: filtypen {child.suffix or '(ingen)'} stöds inte / skipped: unsupported "
                               f"file type; supported: {', '.join(sorted(extensions))}")
                     candidates.append(InputFile(child, skipped_reason=reason))
         for candidate in candidates:
-            key = candidate.path.resolve()
+            try:
+                key = candidate.path.resolve()
+            except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+                key = candidate.path.absolute()
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)
     return found
 
 
-def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None) -> DocumentReview:
+def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
+                    options: "ReviewOptions | None" = None) -> DocumentReview:
     """Review one file. Raises ``ExtractionError`` when the file cannot be read.
 
     With ``llm`` (an LLM backend), the model judges the requirements that backend sends it,
-    after the rules have judged them all; see ``llm.review``.
+    after the rules have judged them all; see ``llm.review``. ``options`` selects checks, sets
+    severities, the language and the rationale policy; markers in the document accept findings.
     """
+    from .options import ReviewOptions
+    from .suppression import apply_markers, read_comment_markers
+
+    options = options or ReviewOptions()
     from .checks import ALL_CHECKS, DocumentContext
     from .extract import extract
     from .segment import detect_language, segment
 
     if llm is not None:
         from .llm.review import apply_decision
-    document = extract(path)
-    language = detect_language(document.text)
+    document = extract(path, password=options.password, limits=options.limits)
+    language = options.language or detect_language(document.text)
     segmentation = segment(document, language)
-    context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals))
+    context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
+                              rationale_policy=options.rationale_policy)
     findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
-    # Requirements labelled by a check (UG001 decides the annotation-guide label), in document order.
+    # First every requirement gets its annotation-guide label (UG001 decides it, the LLM backend may
+    # revise it); then the other checks read the labelled requirements, each within its scope.
+    labelling = [c for c in ALL_CHECKS if type(c).assess is not Check.assess]
+    others = [c for c in ALL_CHECKS if c not in labelling and options.enabled(c.code)]
     labelled: list[tuple[int, Check, Assessment]] = []
     for index, requirement in enumerate(segmentation.requirements):
-        for check in ALL_CHECKS:
-            assessment = check.assess(requirement, context)
-            if assessment is None:
-                findings.extend((index, f) for f in check.run(requirement, context))
-            else:
-                labelled.append((index, check, assessment))
+        for check in labelling:
+            labelled.append((index, check, check.assess(requirement, context)))
 
     decisions: list[Decision | None] = [None] * len(labelled)
     usage = None
@@ -115,17 +136,28 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None) -
             update={"label": label, "label_reason": reason, "label_origin": origin})
         requirements[index] = requirement
         in_scope += label != "out_of_scope"
-        if label == FLAGGED_LABEL:
+        if label == FLAGGED_LABEL and options.enabled(check.code):
             basis = assessment if assessment.flagged else Assessment(FLAGGED_LABEL, "llm")
             finding = check.finding(requirement, context, basis)
             findings.append((index, finding if decision is None else apply_decision(finding, decision)))
+    for index, requirement in enumerate(requirements):
+        for check in others:
+            if check.applies_to(requirement):
+                findings.extend((index, f) for f in check.run(requirement, context))
+    ordered = [f for _, f in sorted(findings, key=lambda pair: pair[0])]
+    if options.severity:
+        ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
+                   for f in ordered]
+    accepted = apply_markers(requirements, ordered, read_comment_markers(path))
     return DocumentReview(
         path=document.path,
         format=document.format,
         language=language,
         requirements=tuple(requirements),
         goals=tuple(segmentation.goals),
-        findings=tuple(f for _, f in sorted(findings, key=lambda pair: pair[0])),
+        findings=tuple(accepted.kept),
+        suppressed=len(accepted.suppressed),
+        unused_suppressions=tuple(accepted.unused),
         in_scope=in_scope,
         pages=document.pages,
         extractor=document.extractor,
@@ -137,6 +169,7 @@ def review_paths(
     inputs: Iterable[InputFile],
     on_done: Callable[[InputFile, DocumentReview], None] | None = None,
     llm: "LLMReviewer | None" = None,
+    options: "ReviewOptions | None" = None,
 ) -> list[DocumentReview]:
     """Review every input; a broken file gives a review with ``error`` and the batch goes on."""
     reviews: list[DocumentReview] = []
@@ -145,7 +178,7 @@ def review_paths(
             review = _failed(item.path, item.skipped_reason, skipped=True)
         else:
             try:
-                review = review_document(item.path, llm)
+                review = review_document(item.path, llm, options)
             except ExtractionError as error:
                 review = _failed(item.path, error.reason)
             except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from .base import Check, DocumentContext
 from .ug001_feature_without_need import FeatureWithoutNeed
+from .ug101_brand_without_equivalent import BrandWithoutEquivalent
+from .ug102_vague_wording import VagueWording
+from .ug103_multiple_demands import MultipleDemands
 
-ALL_CHECKS: tuple[Check, ...] = (FeatureWithoutNeed(),)
+ALL_CHECKS: tuple[Check, ...] = (FeatureWithoutNeed(), BrandWithoutEquivalent(), VagueWording(), MultipleDemands())
 
 
 def get_check(code_or_name: str) -> Check | None:
@@ -16,4 +19,5 @@ def get_check(code_or_name: str) -> Check | None:
     return None
 
 
-__all__ = ["ALL_CHECKS", "Check", "DocumentContext", "FeatureWithoutNeed", "get_check"]
+__all__ = ["ALL_CHECKS", "BrandWithoutEquivalent", "Check", "DocumentContext", "FeatureWithoutNeed", "MultipleDemands",
+           "VagueWording", "get_check"]

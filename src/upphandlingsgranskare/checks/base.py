@@ -21,6 +21,9 @@ class DocumentContext:
     path: str
     language: Language
     goals: tuple[Goal, ...] = ()
+    # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
+    # field (INCOSE), or "both".
+    rationale_policy: str = "both"
 
     @property
     def goal_ids(self) -> tuple[str, ...]:
@@ -44,6 +47,14 @@ class Check(ABC):
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: "Assessment") -> Finding:
         raise NotImplementedError
+
+    def applies_to(self, requirement: Requirement) -> bool:
+        """The check's scope (as Vale scopes rules to parts of a document): which requirements it reads.
+
+        The review labels every requirement first (UG001's annotation-guide label and reason), so a
+        check can leave out, say, contract terms or text that is no requirement at all.
+        """
+        return True
 
     @abstractmethod
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:

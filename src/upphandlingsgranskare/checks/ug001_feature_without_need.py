@@ -47,6 +47,12 @@ class FeatureWithoutNeed(Check):
     The question to the business owner: "Vilket verksamhetsbehov eller mål ska kravet bidra
     till?" The suggestion keeps the requirement word for word (ska/bör, numbers and
     negations stay as written) and adds the purpose clause or rationale to fill in.
+
+    Configuration: ``rationale_policy`` says where a motive may stand. ``both`` (default)
+    accepts a purpose clause in the text and a rationale field; ``inline`` (the SKR way)
+    accepts only the requirement's own words; ``separate`` (the INCOSE way) accepts only a
+    rationale field (or a goal reference or named law), and flags a purpose written into the
+    requirement text with a request to move it.
     """
 
     code = "UG001"
@@ -61,14 +67,20 @@ class FeatureWithoutNeed(Check):
         if requirement.context and requirement.context.rstrip().endswith(":"):
             # A list item carries its lead-in ("Systemet ska stödja följande:"): judge them together.
             text = f"{requirement.context.rstrip()} {requirement.text}"
-        return classify(
+        assessment = classify(
             text,
             requirement.language,
-            rationale=requirement.rationale,
+            # "inline": only the requirement's own words count, a rationale field does not.
+            rationale=None if context.rationale_policy == "inline" else requirement.rationale,
             heading_path=requirement.heading_path,
             table_row=requirement.matrix_row,
             goal_ids=context.goal_ids,
         )
+        if context.rationale_policy == "separate" and assessment.reason == "purpose":
+            # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
+            return Assessment("feature_without_need", "purpose_not_in_rationale_field", assessment.evidence,
+                              assessment.feature)
+        return assessment
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         assessment = self.assess(requirement, context)
@@ -83,9 +95,10 @@ class FeatureWithoutNeed(Check):
             code=self.code,
             name=self.name,
             severity="info" if requirement.kind == "bör" else "warning",
-            message=message(language, assessment.feature),
+            message=message(language, assessment.feature, inline_purpose=assessment.reason == "purpose_not_in_rationale_field"),
             question=question(language, goal_ids),
-            suggestion=rewrite(requirement.text, language, goal_ids, matrix_row=requirement.matrix_row),
+            suggestion=rewrite(requirement.text, language, goal_ids,
+                               matrix_row=requirement.matrix_row or context.rationale_policy == "separate"),
             location=requirement.location,
             requirement_id=requirement.id,
             requirement_text=requirement.text,
@@ -94,8 +107,15 @@ class FeatureWithoutNeed(Check):
         )
 
 
-def message(language: Language, feature: str | None) -> str:
+def message(language: Language, feature: str | None, *, inline_purpose: bool = False) -> str:
     feature = _short(feature)
+    if inline_purpose:
+        if language == "sv":
+            return ("Kravet anger sitt syfte i kravtexten, men underlaget ska ange motivet i ett eget fält "
+                    "(Motivering). Flytta syftet dit så att kravet och motivet kan granskas och följas upp var för sig.")
+        return ("The requirement gives its purpose in the requirement text, but this document keeps motives in a "
+                "separate rationale field. Move the purpose there so requirement and motive can be verified "
+                "and traced on their own.")
     if language == "sv":
         what = f" (”{feature}”)" if feature else ""
         return (f"Kravet beskriver en funktion i lösningen{what} men anger inte vilket verksamhetsbehov eller mål "

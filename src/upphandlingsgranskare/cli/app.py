@@ -6,6 +6,7 @@ Heavy modules (spaCy, extractors) are imported inside the commands so `--help` s
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -56,9 +57,10 @@ def _root(
     pass
 
 
-def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progress: bool, *,
+def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output: Path | None, progress: bool, *,
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
-               dry_run: bool = False, config: Path | None = None) -> int:
+               dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
+               baseline: Path | None = None, update_baseline: bool = False) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -66,12 +68,27 @@ def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progre
     """
     from ..config import ConfigError, load_config
     from ..fileio import write_atomic
-    from ..report.emit import render
     from ..review import collect_inputs, review_paths
 
+    from ..options import build_options
+    from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
+
+    try:
+        formats = parse_formats([fmt.value if isinstance(fmt, OutputFormat) else fmt] if not isinstance(fmt, list)
+                                else fmt)
+    except OutputError as error:
+        typer.echo(f"upphandlingsgranskare: {error}", err=True)
+        return EXIT_ERROR
+    folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
+                                          or output.is_dir() or str(output).endswith(("/", os.sep)))
+    if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
+        typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
+                   f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
+        return EXIT_ERROR
     try:
         inputs = collect_inputs(paths)
         settings_file = load_config(config, start=paths[0] if paths else None)
+        options = build_options(settings_file, **(option_overrides or {}))
     except FileNotFoundError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
@@ -116,9 +133,9 @@ def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progre
                       console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("Granskar / reviewing", total=len(inputs))
             reviews = review_paths(inputs, on_done=lambda item, review: bar.advance(task),
-                                   llm=None if dry_run else reviewer)
+                                   llm=None if dry_run else reviewer, options=options)
     else:
-        reviews = review_paths(inputs, llm=None if dry_run else reviewer)
+        reviews = review_paths(inputs, llm=None if dry_run else reviewer, options=options)
     if dry_run:
         from ..llm.dryrun import plan_reviews, render_dry_run
 
@@ -132,13 +149,44 @@ def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progre
                 typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
                            f"/ requirements fell back to the rules result: {problems}", err=True)
 
-    color = output is None and fmt is OutputFormat.text and sys.stdout.isatty()
-    report = render(reviews, fmt.value, color=color)
-    if output is not None:
-        write_atomic(output, report)
+    if baseline is not None:
+        try:
+            reviews = _apply_baseline(reviews, baseline, update_baseline)
+        except ValueError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
+    for review in reviews:
+        for unused in review.unused_suppressions:
+            typer.echo(f"upphandlingsgranskare: {review.path}: oanvänd markering / unused suppression: {unused}", err=True)
+
+    if folder_mode:
+        from ..report.outputs import write_folder
+
+        try:
+            written = write_folder(reviews, paths, formats, output)
+        except (OutputError, OSError) as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
+        for item in written:
+            for note in item.notes:
+                typer.echo(f"upphandlingsgranskare: {item.review.path}: {note}", err=True)
+        for fmt in ANNOTATED_FORMATS:
+            others = sum(fmt in item.not_applicable for item in written)
+            if others:
+                typer.echo(f"upphandlingsgranskare: {fmt}: {others} dokument är inte {fmt.upper()} och fick ingen "
+                           f"kommenterad kopia / documents are not {fmt.upper()} and got no annotated copy", err=True)
+        typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
+                   f"index: {output / 'index.html'}", err=True)
     else:
-        sys.stdout.write(report)
-        sys.stdout.flush()
+        from ..report.outputs import render_report
+
+        color = output is None and formats == ["text"] and sys.stdout.isatty()
+        report = render_report(reviews, formats[0], color=color)
+        if output is not None:
+            write_atomic(output, report)
+        else:
+            sys.stdout.write(report)
+            sys.stdout.flush()
     for review in reviews:
         if review.error and not review.skipped:
             typer.echo(f"upphandlingsgranskare: {review.path}: {review.error}", err=True)
@@ -147,13 +195,45 @@ def run_review(paths: list[Path], fmt: OutputFormat, output: Path | None, progre
     return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
 
 
+def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
+    """Hide the findings the baseline accepts; with ``update``, first accept every current finding."""
+    from ..fileio import write_atomic
+    from ..suppression import baseline_document, baseline_key, load_baseline
+
+    if update:
+        write_atomic(baseline, baseline_document(f for r in reviews for f in r.findings))
+        typer.echo(f"upphandlingsgranskare: baslinjen skriven / baseline written: {baseline} "
+                   f"({sum(len(r.findings) for r in reviews)} anmärkningar / findings)", err=True)
+    accepted = load_baseline(baseline)
+    used: set[str] = set()
+    filtered = []
+    for review in reviews:
+        kept = []
+        for finding in review.findings:
+            key = baseline_key(finding.code, finding.requirement_text)
+            if key in accepted:
+                used.add(key)
+            else:
+                kept.append(finding)
+        filtered.append(review.model_copy(update={"findings": tuple(kept),
+                                                  "baselined": len(review.findings) - len(kept)}))
+    stale = len(set(accepted) - used)
+    if stale:
+        typer.echo(f"upphandlingsgranskare: {baseline}: {stale} godtagna anmärkningar matchar inget längre / accepted "
+                   "findings no longer match anything (run with --update-baseline to drop them)", err=True)
+    return filtered
+
+
 @app.command()
 def review(
     paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar (.pdf .docx .xlsx .txt .md) / files or folders.",
                                                 show_default=False)],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Rapportformat / report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Skriv rapporten till fil / write the report to a file.",
-                                                   dir_okay=False)] = None,
+    format: Annotated[list[str], typer.Option("--format", "-f", help=(
+        "Format, kommaseparerade / formats, comma-separated: text, json, markdown, html, sarif, csv; docx, pdf, xlsx = "
+        "dokumentet tillbaka med kommentarer / the document handed back with comments (need --output DIR)."))] = ["text"],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=(
+        "Fil för en rapport, eller mapp för flera format och dokument (med index.html) / a file for one report, or a "
+        "folder for several formats and documents (with index.html)."))] = None,
     progress: Annotated[bool, typer.Option(help="Förloppsindikator för flera filer / progress bar for several files.")] = True,
     backend: Annotated[Optional[BackendChoice], typer.Option(
         help="rules: offline (standard / default). llm: varje krav till modellen / every requirement to the model. "
@@ -171,12 +251,50 @@ def review(
     concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
                                                         "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Bara dessa kontroller / only these checks (UG001,UG101).",
+                                                        show_default=False)] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Inte dessa kontroller / not these checks.",
+                                                        show_default=False)] = None,
+    severity: Annotated[Optional[list[str]], typer.Option(help="Allvarlighetsgrad per kontroll / severity per check, "
+                                                          "CODE=error|warning|info.", show_default=False)] = None,
+    language: Annotated[Optional[str], typer.Option(help="sv, en eller auto (standard) / or auto (default).",
+                                                    show_default=False)] = None,
+    rationale_policy: Annotated[Optional[str], typer.Option(help="Var motivet får stå / where a motive may stand: "
+                                                            "inline, separate or both (default).", show_default=False)] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Godtagna anmärkningar / accepted findings: show only new ones.",
+                                                     dir_okay=False)] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Godta alla nuvarande anmärkningar i "
+                                                  "--baseline-filen / accept every current finding into the --baseline file.")] = False,
+    password: Annotated[Optional[str], typer.Option(help="Lösenord för krypterade PDF-filer / password for encrypted PDFs.",
+                                                    show_default=False)] = None,
+    max_file_mb: Annotated[Optional[float], typer.Option(help="Gräns / limit (default 200).", show_default=False)] = None,
+    max_decompressed_mb: Annotated[Optional[float], typer.Option(help="DOCX/XLSX uppackat / unpacked (default 500).",
+                                                                 show_default=False)] = None,
+    max_pages: Annotated[Optional[int], typer.Option(help="PDF-sidor / PDF pages (default 5000).", show_default=False)] = None,
+    max_rows: Annotated[Optional[int], typer.Option(help="XLSX-rader / XLSX rows (default 200000).", show_default=False)] = None,
+    seconds_per_document: Annotated[Optional[float], typer.Option(help="Tid per dokument / time per document, s "
+                                                                  "(default 120).", show_default=False)] = None,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
+    if update_baseline and baseline is None:
+        typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
+        raise typer.Exit(EXIT_ERROR)
     overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
+    limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
+              "max_rows": max_rows, "seconds_per_document": seconds_per_document}
+    option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
+                        "rationale_policy": rationale_policy, "limits": limits, "password": password}
     raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
                                 llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
-                                config=config))
+                                config=config, option_overrides=option_overrides, baseline=baseline,
+                                update_baseline=update_baseline))
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """`--select UG001,UG101` and `--select UG001 --select UG101` alike."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 @app.command()

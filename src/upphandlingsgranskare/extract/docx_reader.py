@@ -22,6 +22,7 @@ from lxml import etree
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
 from ._offsets import build_document
+from .limits import Deadline
 from .roles import detect_roles, looks_like_header
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -49,7 +50,8 @@ _TITLE_NAMES = {"title", "titel", "tittel", "rubrik", "otsikko", "titre"}
 _TOC_NAME = re.compile(r"^(?:toc|innehåll|innholdsfortegnelse)\b", re.IGNORECASE)
 
 
-def read_docx(path: Path, shown: str) -> ExtractedDocument:
+def read_docx(path: Path, shown: str, *, deadline: Deadline | None = None) -> ExtractedDocument:
+    """Read a DOCX; ``extract()`` has checked the package first (size, zip bomb, DTDs)."""
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -67,7 +69,7 @@ def read_docx(path: Path, shown: str) -> ExtractedDocument:
         numbering_el = document.part.numbering_part.element
     except (KeyError, NotImplementedError, AttributeError):
         pass  # no numbering.xml: no list labels
-    walker = _Walker(shown, styles, _Numbering(numbering_el, styles))
+    walker = _Walker(shown, styles, _Numbering(numbering_el, styles), deadline=deadline)
     walker.walk_container(document.element.body)
     return build_document(shown, "docx", walker.blocks, extractor=f"python-docx {_version()}")
 
@@ -356,8 +358,9 @@ class _Para:
 
 
 class _Walker:
-    def __init__(self, shown: str, styles: _Styles, numbering: _Numbering):
+    def __init__(self, shown: str, styles: _Styles, numbering: _Numbering, deadline: Deadline | None = None):
         self.shown = shown
+        self.deadline = deadline
         self.styles = styles
         self.numbering = numbering
         self.blocks: list[Block] = []
@@ -365,7 +368,9 @@ class _Walker:
         self.table_index = 0
 
     def walk_container(self, container: etree._Element) -> None:
-        for child in _children(container):
+        for n, child in enumerate(_children(container)):
+            if self.deadline is not None and not n % 256:
+                self.deadline.check()
             if child.tag == W_P:
                 self.emit_paragraph(child)
             elif child.tag == W_TBL:
@@ -427,7 +432,11 @@ class _Walker:
         t = self.table_index
         self.table_index += 1
         rows = [tr for tr in _children(tbl) if tr.tag == W_TR]
-        parsed = [self.read_row(tr) for tr in rows]
+        parsed = []
+        for n, tr in enumerate(rows):
+            if self.deadline is not None and not n % 256:
+                self.deadline.check()
+            parsed.append(self.read_row(tr))
 
         header_at: int | None = None
         for r, row in enumerate(parsed[:3]):

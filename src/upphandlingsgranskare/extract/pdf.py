@@ -32,6 +32,7 @@ from ._common import (
     plausible_heading_title,
 )
 from ._offsets import build_document
+from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
 
 try:  # pypdfium2 is ~10x faster than pypdf on the real tender PDFs
     import pypdfium2 as _pdfium
@@ -59,61 +60,151 @@ _URLISH = re.compile(r"www\.|https?:|/|@")
 _SHORT_LINE = 0.6  # a line shorter than this share of a full line ended its paragraph
 
 
-def read_pdf(path: Path, shown: str) -> ExtractedDocument:
-    texts, extractor = _page_texts(path, shown)
+_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+_EOF_WINDOW = 1024  # "%%EOF" must be this close to the end, as PDF readers look for it
+
+
+def read_pdf(
+    path: Path,
+    shown: str,
+    *,
+    password: str | None = None,
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+    deadline: Deadline | None = None,
+) -> ExtractedDocument:
+    deadline = deadline or unlimited_deadline(shown)
+    _check_complete(path, shown)
+    texts, extractor, has_objects = _page_texts(path, shown, password, limits, deadline)
     if not any(t.strip() for t in texts):
+        if has_objects:
+            raise ExtractionError(
+                shown,
+                "inskannat dokument utan textlager, OCR behövs (kör OCR och granska den nya PDF:en) / "
+                "scanned document without a text layer, OCR needed (run OCR and review the new PDF)",
+            )
         raise ExtractionError(
             shown,
-            "PDF-filen saknar textlager (skannad PDF? kör OCR först) / "
-            "the PDF has no text layer (scanned PDF? run OCR first)",
+            "PDF-filens sidor är tomma eller går inte att läsa (trasig fil?) / "
+            "the PDF's pages are blank or cannot be read (corrupt file?)",
         )
     pages = [[line for line in map(normalize, _resolve_pdfium_hyphens(t).splitlines()) if line] for t in texts]
+    deadline.check()
     pages = strip_headers_footers(pages)
     blocks = build_blocks(pages, shown)
     return build_document(shown, "pdf", blocks, pages=len(texts), extractor=extractor)
 
 
-def _page_texts(path: Path, shown: str) -> tuple[list[str], str]:
+def _check_complete(path: Path, shown: str) -> None:
+    """A PDF cut short (an interrupted download) lacks its final "%%EOF"; PDFium would guess at the rest."""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - _EOF_WINDOW))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise ExtractionError(
+            shown,
+            "PDF-filen är ofullständig (avkortad, t.ex. en avbruten nedladdning); hämta den igen / "
+            "the PDF is incomplete (truncated, e.g. an interrupted download); download it again",
+        )
+
+
+def _page_texts(
+    path: Path, shown: str, password: str | None, limits: ExtractionLimits, deadline: Deadline
+) -> tuple[list[str], str, bool]:
+    """Each page's text, the extractor's name, and whether any page has objects (images, paths)."""
     if _pdfium is None:  # pragma: no cover
-        return _page_texts_pypdf(path, shown)
+        return _page_texts_pypdf(path, shown, password, limits, deadline)
+    doc = _open(path, shown, password)
     try:
-        doc = _pdfium.PdfDocument(str(path))
-    except _pdfium.PdfiumError as exc:
-        raise ExtractionError(shown, _open_error(str(exc))) from exc
-    try:
+        n = len(doc)
+        _check_pages(shown, n, limits)
         texts = []
-        for i in range(len(doc)):
-            page = doc[i]
+        has_objects = False
+        for i in range(n):
+            deadline.check()
+            try:
+                page = doc[i]
+            except _pdfium.PdfiumError as exc:
+                raise ExtractionError(
+                    shown,
+                    f"filen är inte en giltig PDF: sidan {i + 1} är trasig / "
+                    f"not a valid PDF file: page {i + 1} is corrupt: {exc}",
+                ) from exc
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
             textpage.close()
+            if not has_objects and not texts[-1].strip():
+                # Only looked at while no text is found: tells a scan from a blank or broken page.
+                has_objects = next(iter(page.get_objects()), None) is not None
             page.close()
     finally:
         doc.close()
-    return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}"
+    return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}", has_objects
 
 
-def _page_texts_pypdf(path: Path, shown: str) -> tuple[list[str], str]:  # pragma: no cover
+def _open(path: Path, shown: str, password: str | None):  # noqa: ANN202 - a PdfDocument
+    # Without a password first: a PDF with only an owner password opens without one, and
+    # PDFium refuses it when given a (batch-wide) password that does not match.
+    try:
+        return _pdfium.PdfDocument(str(path))
+    except _pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) != _PASSWORD_ERROR:
+            raise ExtractionError(shown, _open_error(str(exc))) from exc
+        if password is None:
+            raise ExtractionError(shown, ENCRYPTED) from exc
+    try:
+        return _pdfium.PdfDocument(str(path), password=password)
+    except _pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _PASSWORD_ERROR:
+            raise ExtractionError(shown, WRONG_PASSWORD) from exc
+        raise ExtractionError(shown, _open_error(str(exc))) from exc
+
+
+ENCRYPTED = (
+    "krypterad PDF: ange lösenord med --password / encrypted PDF: give the password with --password"
+)
+WRONG_PASSWORD = (
+    "krypterad PDF: lösenordet stämmer inte, ange rätt lösenord med --password / "
+    "encrypted PDF: the password is wrong, give the right one with --password"
+)
+
+
+def _check_pages(shown: str, n: int, limits: ExtractionLimits) -> None:
+    if n > limits.max_pages:
+        raise limit_exceeded(
+            shown,
+            "max_pages",
+            f"PDF-filen har {n} sidor, fler än gränsen {limits.max_pages}",
+            f"the PDF has {n} pages, more than the limit of {limits.max_pages}",
+        )
+
+
+def _page_texts_pypdf(
+    path: Path, shown: str, password: str | None, limits: ExtractionLimits, deadline: Deadline
+) -> tuple[list[str], str, bool]:  # pragma: no cover
     import pypdf
 
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ExtractionError(shown, _open_error("password"))
-        texts = [page.extract_text() or "" for page in reader.pages]
+            if password is None:
+                raise ExtractionError(shown, ENCRYPTED)
+            if not reader.decrypt(password):
+                raise ExtractionError(shown, WRONG_PASSWORD)
+        _check_pages(shown, len(reader.pages), limits)
+        texts = []
+        for page in reader.pages:
+            deadline.check()
+            texts.append(page.extract_text() or "")
     except ExtractionError:
         raise
     except Exception as exc:
         raise ExtractionError(shown, _open_error(str(exc))) from exc
-    return texts, f"pypdf {pypdf.__version__}"
+    return texts, f"pypdf {pypdf.__version__}", True
 
 
 def _open_error(detail: str) -> str:
     if "password" in detail.lower():
-        return (
-            "PDF-filen är lösenordsskyddad; ta bort lösenordet och försök igen / "
-            "the PDF is password-protected; remove the password and try again"
-        )
+        return ENCRYPTED
     return (
         "filen är inte en giltig PDF (trasig eller ofullständig) / "
         f"not a valid PDF file (corrupt or truncated): {detail}"

@@ -8,12 +8,14 @@ non-table blocks (0-based); table rows use ``table``/``row`` instead.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import LIST_ITEM, NUMBERED_HEADING, REQUIREMENT_ID, normalize, plausible_heading_title
 from ._offsets import build_document
+from .limits import Deadline
 from .roles import detect_roles
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -21,21 +23,83 @@ _MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _MD_BULLETS = {"-", "*", "+", "•"}
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, the usual encoding of Swedish .txt files."""
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Swedish letters åäöÅÄÖ in Mac Roman and in Windows-1252/Latin-1.
+_MAC_SWEDISH = tuple(bytes([b]) for b in b"\x8c\x8a\x9a\x81\x80\x85")
+_CP1252_SWEDISH = tuple(bytes([b]) for b in b"\xe5\xe4\xf6\xc5\xc4\xd6")
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: a BOM, else UTF-16 guessed from NUL bytes, else UTF-8, else an 8-bit code page.
+
+    Swedish .txt files from Windows are usually Windows-1252 (a superset of Latin-1 for
+    letters), old Mac files Mac Roman; the two are told apart by where åäö fall.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace"), f"{encoding} BOM"
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), f"{utf16} utan BOM / without BOM"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    if _looks_mac_roman(data):
+        return data.decode("mac_roman"), "mac_roman, gissad / guessed"
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def read_text(path: Path, shown: str) -> ExtractedDocument:
+def decode(data: bytes) -> str:
+    return decode_text(data)[0]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ASCII-range text in UTF-16 has a NUL in every other byte: even positions for BE, odd for LE."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8:  # too little to tell
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd > 0.3 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.3 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _looks_mac_roman(data: bytes) -> bool:
+    # bytes.count/translate: a per-byte Python loop would take seconds on a large file
+    high = len(data) - len(data.translate(None, _HIGH))
+    mac = sum(data.count(b) for b in _MAC_SWEDISH)
+    cp1252 = sum(data.count(b) for b in _CP1252_SWEDISH)
+    return high > 0 and mac >= 0.5 * high and cp1252 <= 0.1 * mac
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file read as text (few control characters once decoded)."""
+    if not head:
+        return False
+    text, _ = decode_text(head)
+    text = text.removesuffix("\ufffd")  # a multi-byte character cut at the end of the sample
+    if not text:
+        return False
+    bad = sum(1 for ch in text if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return bad <= 0.02 * len(text)
+
+
+def read_text(path: Path, shown: str, *, deadline: Deadline | None = None) -> ExtractedDocument:
     markdown = path.suffix.lower() == ".md"
-    text = decode(path.read_bytes())
+    text, encoding = decode_text(path.read_bytes())
     if "\x00" in text:
         raise ExtractionError(shown, "filen är inte en textfil (binärt innehåll) / not a text file (binary content)")
-    blocks = parse_text(text, shown, markdown=markdown)
-    return build_document(shown, "md" if markdown else "txt", blocks, extractor="text")
+    blocks = parse_text(text, shown, markdown=markdown, deadline=deadline)
+    return build_document(shown, "md" if markdown else "txt", blocks, extractor=f"text ({encoding})")
 
 
 def _split_row(line: str) -> list[str]:
@@ -99,7 +163,7 @@ class _Builder:
                 )
 
 
-def parse_text(text: str, shown: str, *, markdown: bool) -> list[Block]:
+def parse_text(text: str, shown: str, *, markdown: bool, deadline: Deadline | None = None) -> list[Block]:
     b = _Builder(shown, markdown)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Current soft-wrapped unit: (kind, label, parts)
@@ -116,6 +180,8 @@ def parse_text(text: str, shown: str, *, markdown: bool) -> list[Block]:
 
     i = 0
     while i < len(lines):
+        if deadline is not None and not i % 4096:
+            deadline.check()
         raw = lines[i]
         line = normalize(raw)
         i += 1

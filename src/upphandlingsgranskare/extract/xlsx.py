@@ -23,6 +23,8 @@ from lxml import etree
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
 from ._offsets import build_document
+from ._package import safe_xml_parser
+from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
 from .roles import detect_roles, looks_like_header
 
 MAX_ROWS_PER_SHEET = 5000
@@ -58,7 +60,10 @@ def format_value(value: object) -> str:
     return normalize(str(value))
 
 
-def read_xlsx(path: Path, shown: str) -> ExtractedDocument:
+def read_xlsx(
+    path: Path, shown: str, *, limits: ExtractionLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> ExtractedDocument:
+    """Read an XLSX; ``extract()`` has checked the package first (size, zip bomb, DTDs, row count)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -75,21 +80,52 @@ def read_xlsx(path: Path, shown: str) -> ExtractedDocument:
     try:
         shapes = _shape_texts(path)
         blocks: list[Block] = []
+        budget = _RowBudget(shown, limits, deadline or unlimited_deadline(shown))
         for ws in wb.worksheets:
             blocks.extend(_shape_blocks(shown, ws.title, shapes.get(ws.title, [])))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                blocks.extend(_sheet_blocks(shown, ws))
+                blocks.extend(_sheet_blocks(shown, ws, budget))
     finally:
         wb.close()  # read-only workbooks keep the file open
     return build_document(shown, "xlsx", blocks, extractor=f"openpyxl {openpyxl.__version__}")
 
 
-def _sheet_blocks(shown: str, ws) -> list[Block]:  # noqa: ANN001 - openpyxl worksheet
+class _RowBudget:
+    """Rows read across the workbook, against ``max_rows`` and the time budget."""
+
+    def __init__(self, shown: str, limits: ExtractionLimits, deadline: Deadline):
+        self.shown = shown
+        self.limits = limits
+        self.deadline = deadline
+        self.rows = 0
+        self.steps = 0
+
+    def step(self, real_row: bool) -> None:
+        self.steps += 1
+        if not self.steps % 1024:
+            self.deadline.check()
+        if real_row:
+            self.rows += 1
+            if self.rows > self.limits.max_rows:
+                raise limit_exceeded(
+                    self.shown,
+                    "max_rows",
+                    f"arbetsboken har fler än {self.limits.max_rows} rader",
+                    f"the workbook has more than {self.limits.max_rows} rows",
+                )
+
+
+def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Block]:  # noqa: ANN001 - openpyxl worksheet
     title = ws.title
     rows: list[tuple[int, list[tuple[int, str, str]]]] = []  # (row, [(col, ref, text)])
     skipped = 0
+    if hasattr(ws, "reset_dimensions"):
+        # The stored dimension ("A1:XFD1048576") can lie; openpyxl pads every row to its width.
+        ws.reset_dimensions()
     for row in ws.iter_rows():
+        if budget is not None:
+            budget.step(bool(row))  # gaps between stored rows come as empty tuples
         if len(rows) >= MAX_ROWS_PER_SHEET:
             # Past the cap: only count the non-empty rows left, so the cap bounds the work.
             if any(getattr(c, "value", None) not in (None, "") for c in row):
@@ -190,7 +226,7 @@ def _shape_texts(path: Path) -> dict[str, list[tuple[int | None, str | None, str
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            workbook = etree.fromstring(zf.read("xl/workbook.xml"))
+            workbook = etree.fromstring(zf.read("xl/workbook.xml"), safe_xml_parser())
             wb_rels = _rels(zf, "xl/_rels/workbook.xml.rels")
             for sheet in workbook.iterfind("main:sheets/main:sheet", _NS):
                 target = wb_rels.get(sheet.get(f"{{{_NS['r']}}}id") or "")
@@ -206,7 +242,7 @@ def _shape_texts(path: Path) -> dict[str, list[tuple[int | None, str | None, str
                     drawing_path = _resolve(sheet_path, rel_target)
                     if drawing_path not in names:
                         continue
-                    drawing = etree.fromstring(zf.read(drawing_path))
+                    drawing = etree.fromstring(zf.read(drawing_path), safe_xml_parser())
                     for anchor in drawing:
                         row = anchor.findtext("xdr:from/xdr:row", namespaces=_NS)
                         col = anchor.findtext("xdr:from/xdr:col", namespaces=_NS)
@@ -222,7 +258,7 @@ def _shape_texts(path: Path) -> dict[str, list[tuple[int | None, str | None, str
 
 
 def _rels(zf: zipfile.ZipFile, rels_path: str, kind: str = "") -> dict[str, str]:
-    root = etree.fromstring(zf.read(rels_path))
+    root = etree.fromstring(zf.read(rels_path), safe_xml_parser())
     return {
         rel.get("Id", ""): rel.get("Target", "")
         for rel in root.iterfind("rel:Relationship", _NS)

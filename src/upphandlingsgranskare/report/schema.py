@@ -14,7 +14,9 @@ from .. import __version__
 from ..models import DocumentReview, Finding, Goal, Language, LLMUsage, Requirement
 
 SCHEMA_ID = "upphandlingsgranskare/review-report"
-SCHEMA_VERSION = "1.1"  # 1.1: llm usage per document, origin "rules-fallback", evidence, label_origin
+# 1.1: llm usage per document, origin "rules-fallback", evidence, label_origin; summary without_need,
+# per_check, suppressed, baselined; unused_suppressions.
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -29,8 +31,12 @@ class Tool(_Model):
 class DocumentSummary(_Model):
     requirements: int  # requirements found
     in_scope: int  # requirements on the solution (features and needs), the check's denominator
-    flagged: int  # requirements with a finding
-    need_stated_share: float | None  # (in_scope - flagged) / in_scope; None when in_scope is 0
+    flagged: int  # requirements with a finding shown (any check)
+    without_need: int = 0  # requirements labelled feature_without_need (UG001's judgement, shown or accepted)
+    need_stated_share: float | None  # (in_scope - without_need) / in_scope; None when in_scope is 0
+    per_check: dict[str, int] = {}  # findings shown per check code
+    suppressed: int = 0  # findings accepted by markers in the document
+    baselined: int = 0  # findings accepted by the baseline file
 
 
 class DocumentReport(_Model):
@@ -46,6 +52,7 @@ class DocumentReport(_Model):
     requirements: list[Requirement]
     findings: list[Finding]
     llm: LLMUsage | None = None  # what the LLM backend did, when one took part
+    unused_suppressions: list[str] = []  # markers in the document that accept no finding
 
 
 class ReportSummary(_Model):
@@ -66,9 +73,14 @@ class ReviewReport(_Model):
 
 def summarise(review: DocumentReview) -> DocumentSummary:
     flagged = len({f.requirement_id + "\x1f" + f.requirement_text for f in review.findings})
-    share = None if review.in_scope == 0 else round((review.in_scope - flagged) / review.in_scope, 4)
+    without_need = sum(1 for r in review.requirements if r.label == "feature_without_need")
+    share = None if review.in_scope == 0 else round((review.in_scope - without_need) / review.in_scope, 4)
+    per_check: dict[str, int] = {}
+    for finding in review.findings:
+        per_check[finding.code] = per_check.get(finding.code, 0) + 1
     return DocumentSummary(requirements=len(review.requirements), in_scope=review.in_scope, flagged=flagged,
-                           need_stated_share=share)
+                           without_need=without_need, need_stated_share=share, per_check=per_check,
+                           suppressed=review.suppressed, baselined=review.baselined)
 
 
 def build_report(reviews: list[DocumentReview]) -> ReviewReport:
@@ -77,6 +89,7 @@ def build_report(reviews: list[DocumentReview]) -> ReviewReport:
             path=r.path, format=r.format, language=r.language, pages=r.pages, extractor=r.extractor, error=r.error,
             skipped=r.skipped, summary=summarise(r), goals=list(r.goals), requirements=list(r.requirements),
             findings=list(r.findings), llm=r.llm,
+            unused_suppressions=list(r.unused_suppressions),
         )
         for r in reviews
     ]

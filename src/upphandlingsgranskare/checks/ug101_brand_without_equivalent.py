@@ -1,0 +1,503 @@
+"""UG101 brand-without-equivalent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..models import Finding, Language, Requirement
+from ._support import load_data
+from .base import Check, DocumentContext
+
+if TYPE_CHECKING:
+    from spacy.language import Language as SpacyLanguage
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+EQUIVALENT = {"sv": "eller likvärdigt", "en": "or equivalent"}
+
+
+@dataclass(frozen=True)
+class BrandMention:
+    """One brand named in a requirement; ``start``/``end`` are character offsets into its text."""
+
+    text: str  # as written in the requirement
+    start: int
+    end: int
+    brand: str  # the brand list entry that matched
+    category: str  # category key in checks/data/brands.yaml
+    covered: bool  # followed by "eller likvärdigt"/"or equivalent", or equivalents are accepted
+    existing: bool  # named as the buyer's existing environment ("vårt befintliga ekonomisystem X")
+
+    @property
+    def flagged(self) -> bool:
+        return not (self.covered or self.existing)
+
+
+# A person's knowledge of a product is a demand on the supplier's staff, not a product specification.
+_EXPERIENCE = re.compile(
+    r"\b(?:(?:erfarenhet(?:er)?|kunskap(?:er)?|kännedom|certifierad?|certifiering)\s+(?:av|om|i|inom|från|med)"
+    r"|referensuppdrag\w*"
+    r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
+    re.IGNORECASE)
+
+class BrandWithoutEquivalent(Check):
+    """UG101 brand-without-equivalent: a requirement names a brand or product without "eller likvärdigt".
+
+    Flags a requirement that names a brand, product, trademark, proprietary technology or a
+    maker ("Microsoft Teams", "Windows 11", "Apple iPad", "Oracle", "SAP", "Excel", "Cisco",
+    "Scrive", "Procapita") when the mention is not covered by "eller likvärdigt"/"eller
+    likvärdig(a)"/"likvärdig med"/"eller motsvarande" (English: "or equivalent", "or equal",
+    "an equivalent", "equivalent to"). A mention is covered when the equivalence wording follows
+    it later in the same sentence, stands right before it ("likvärdig med X"), or stands in a
+    sentence of its own that names no brand ("Likvärdiga produkter godtas."), or anywhere in the
+    attached rationale. Each brand counts on its own: in "iPhone 15 eller likvärdig, och
+    skyddsfodral av märket Otterbox" Otterbox is still flagged.
+
+    Brands come from ``checks/data/brands.yaml`` (about 650 names in categories: office and
+    collaboration, operating systems and devices, databases, ERP/finance/HR, case and document
+    management systems common in Swedish public sector, cloud platforms, GIS, e-signing,
+    telephony and network, security, payment services and goods), matched with spaCy
+    PhraseMatchers on a tokenizer that also splits compounds, so "Excel-format",
+    "Teams-möten" and "HP:s" are found. Names are matched case-sensitively (attr ORTH); names
+    that are no ordinary word also lower-cased (attr LOWER: "sharepoint"); names that are also
+    ordinary words ("Teams", "Windows", "Word", "Edge", "Lex", "Evolution") are not matched at
+    the start of a sentence, where the capital letter says nothing.
+
+    Not flagged, by decision:
+
+    * Open standards are no brands: PDF/A, HL7 FHIR, SAML 2.0, OpenID Connect, OpenAPI,
+      Office Open XML/DOCX/XLSX, ODF, SIE, Svefaktura/Peppol, ISO, SS-EN and WCAG. They are
+      listed in the data file so no brand entry can swallow them.
+    * National e-identification schemes and shared public infrastructure: BankID, Freja eID,
+      SITHS, EFOS, Svensk e-legitimation, eIDAS, Sambi, Skolfederation, Mina meddelanden,
+      SDK, Swish, Bankgirot. LOU 9 kap. 4 § forbids references that favour or eliminate
+      certain undertakings or products. A requirement that the delivered solution supports
+      BankID does not buy BankID: it names the identity infrastructure the buyer's users
+      already hold. Every tenderer can integrate with it, so no tenderer is favoured, and the
+      subject matter justifies the reference (9 kap. 4 § andra stycket 1), which needs no
+      "eller likvärdigt" and where the words would make no sense (a citizen cannot log in
+      with an "equivalent" that the service does not accept). Whether a buyer should accept
+      all e-IDs with the Svensk e-legitimation quality mark rather than BankID alone (DIGG's
+      advice) is a question of equal treatment that this check leaves alone.
+    * The buyer's existing environment: a brand marked as what the buyer already has
+      ("kommunens befintliga ekonomisystem Raindance", "regionens Microsoft Entra ID", "vårt
+      nuvarande HR-system Heroma", "ersätta Procapita", "the existing Microsoft 365 tenant",
+      "the council's ...", or the only brand of a sentence that says it is in use already:
+      "redan", "i dag", "använder", "already", "currently") is the environment the delivery
+      must fit, justified by the subject matter (9 kap. 4 § andra stycket 1). Without such a
+      marker the reader cannot tell, so "Systemet ska integreras med Procapita" is flagged and
+      the message asks to say that it is the existing system.
+    * The buyer's e-procurement platform named as the channel for tenders ("lämnas via
+      upphandlingsverktyget TendSign"): tenderers use it, the procurement does not buy it.
+    * Legal terms and words that only look like brands ("Lex Maria", "Lex Sarah", "team",
+      "windows" in lower case).
+    * A brand named only in the rationale.
+
+    "t.ex. Excel" ("such as Excel") is still flagged: the law names the words "eller
+    likvärdigt", and an evaluator may read the example as the yardstick. Excel is flagged like
+    any brand, and the message suggests "i ett format som kan öppnas i kalkylprogram, t.ex.
+    Excel eller likvärdigt".
+
+    Why it matters
+    --------------
+    Naming a product in a technical specification shuts out every supplier who offers
+    something else that does the job, and makes the procurement open to review
+    (överprövning): LOU 9 kap. 4 § (Directive 2014/24/EU art. 42(4)) forbids references to a
+    specific make, source, process, trademark, patent, type or origin that favour or
+    eliminate certain undertakings or products, unless the subject matter justifies it; where
+    the object cannot otherwise be described precisely and intelligibly, the reference must be
+    followed by "eller likvärdigt". Describing function and performance instead also says what
+    the organisation actually needs.
+
+    Bad
+    ---
+        Systemet ska integreras med Microsoft Teams.
+        Lärarna ska förses med Apple iPad med 64 GB lagring.
+        Users shall be able to export reports to Excel.
+
+    Good
+    ----
+        Systemet ska integreras med Microsoft Teams eller likvärdigt.
+        Surfplattorna ska ha minst 10 tums skärm och 64 GB lagring, t.ex. Apple iPad eller likvärdig.
+        Systemet ska integreras med kommunens befintliga ekonomisystem Raindance.
+        Medborgare ska kunna logga in med BankID.
+        Reports shall be exportable in a format that spreadsheet software can open, such as XLSX.
+
+    Severity: error (a breach of LOU 9 kap. 4 § can overturn the procurement).
+    Legal reference: LOU (2016:1145) 9 kap. 4 §; Directive 2014/24/EU art. 42(4); for
+    utilities LUF 9 kap. 4 §.
+    The suggestion keeps the requirement word for word and inserts "eller likvärdigt" /
+    "or equivalent" right after each uncovered brand mention (after the whole compound and
+    any version or model designation: "Excel-format eller likvärdigt", "Windows 11 Pro eller
+    likvärdigt"; once after a list of brands: "Chrome, Edge och Firefox eller likvärdigt").
+    ``mentions()`` reports every brand with its character offsets in the requirement text;
+    the finding's ``evidence`` quotes the flagged mentions.
+    """
+
+    code = "UG101"
+    name = "brand-without-equivalent"
+    summary = {
+        "sv": "Kravet hänvisar till ett varumärke, en produkt eller ett fabrikat utan ”eller likvärdigt” (LOU 9 kap. 4 §).",
+        "en": "The requirement names a brand, product or maker without \"or equivalent\" (LOU ch. 9 s. 4).",
+    }
+    default_severity = "error"
+
+    def mentions(self, requirement: Requirement) -> tuple[BrandMention, ...]:
+        """Every brand mention in the requirement's text, flagged or not, in text order."""
+        return find_mentions(requirement.text, requirement.language, rationale=requirement.rationale)
+
+    def applies_to(self, requirement: Requirement) -> bool:
+        # Text that is no requirement ("Syftet med avropet är ... flytt från Telia") and demands on a
+        # person's experience of the buyer's systems ("erfarenhet av Raindance") specify no product.
+        if requirement.label_reason == "no_requirement":
+            return False
+        return not _EXPERIENCE.search(requirement.text)
+
+    def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
+        flagged = [m for m in self.mentions(requirement) if m.flagged]
+        if not flagged:
+            return []
+        language = requirement.language
+        return [Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.default_severity,
+            message=message(language, flagged),
+            question=question(language, flagged),
+            suggestion=rewrite(requirement.text, language, flagged),
+            location=requirement.location,
+            requirement_id=requirement.id,
+            requirement_text=requirement.text,
+            language=language,
+            origin="rules",
+            evidence="; ".join(m.text for m in flagged),
+        )]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass
+class _Matchers:
+    nlp: SpacyLanguage
+    orth: PhraseMatcher
+    lower: PhraseMatcher
+    entries: dict[str, dict[str, Any]]  # match label -> entry (name, category, ordinary_word, hint)
+
+
+@lru_cache(maxsize=None)
+def _matchers(language: Language) -> _Matchers:
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank(language)
+    # Split compounds and genitives too ("Excel-format", "HP:s"): the Swedish tokenizer keeps them whole.
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    entries: dict[str, dict[str, Any]] = {}
+    data = load_data("brands")
+    for category, spec in data["categories"].items():
+        for raw in spec["brands"]:
+            entry = {"name": raw} if isinstance(raw, str) else dict(raw)
+            langs = entry.get("langs")
+            if langs and language not in langs:
+                continue
+            entry["category"] = category
+            entry.setdefault("hint", spec.get("hint"))
+            label = f"brand\x1f{category}\x1f{entry['name']}"
+            entries[label] = entry
+            pattern = nlp.make_doc(entry["name"])
+            orth.add(label, [pattern])
+            any_case = entry.get("any_case")
+            if any_case is True or any_case == language:
+                lower.add(label, [pattern])
+    for group, names in data["not_brands"].items():
+        label = f"not\x1f{group}"
+        orth.add(label, [nlp.make_doc(str(n)) for n in names])
+    return _Matchers(nlp=nlp, orth=orth, lower=lower, entries=entries)
+
+
+_SENTENCE_END = {".", "!", "?"}
+_STARTERS = _SENTENCE_END | {":", "•", "–", "—", "*", "▪", "·"}
+_LIST_LABEL = re.compile(r"^(\d+(\.\d+)*\.?|[a-zA-Z]\)|\d+\))$")
+
+
+def _sentence_initial(doc: Doc, i: int) -> bool:
+    if i == 0:
+        return True
+    prev = doc[i - 1]
+    if prev.is_space or prev.text in _STARTERS:
+        return True
+    # A list label ("1.", "a)") that itself opens the text or a sentence.
+    return bool(_LIST_LABEL.match(prev.text)) and _sentence_initial(doc, i - 1)
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for token in doc:
+        if token.text in _SENTENCE_END:
+            bounds.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        bounds.append((start, len(doc)))
+    return bounds
+
+
+_LIST_JOINERS = {",", "och", "eller", "samt", "and", "or", "&", "/"}
+
+
+def _joined(doc: Doc, end: int, start: int) -> bool:
+    """Only list punctuation and conjunctions between two brand mentions."""
+    return all(t.lower_ in _LIST_JOINERS for t in doc[end:start])
+
+
+def _same_sentence(sentences: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a < t and s <= b < t for s, t in sentences)
+
+
+def _equivalence_tokens(doc: Doc, language: Language) -> list[int]:
+    """Token indices of equivalence wording ("likvärdigt", "eller motsvarande", "or equivalent", "or equal")."""
+    found = []
+    for t in doc:
+        low = t.lower_
+        prev = doc[t.i - 1].lower_ if t.i else ""
+        if language == "sv":
+            if low.startswith("likvärdig") or (low.startswith("motsvarande") and prev == "eller"):
+                found.append(t.i)
+        else:
+            # "or equal", "or an approved equal"
+            if low in {"equivalent", "equivalents"} or (low == "equal" and "or" in {x.lower_ for x in doc[max(0, t.i - 3):t.i]}):
+                found.append(t.i)
+    return found
+
+
+# "befintliga", "nuvarande", "our", "existing", "kommunens": the brand is what the buyer already has.
+_EXISTING = {
+    "sv": re.compile(r"^(befintlig[at]?|nuvarande|vår|vårt|våra|dagens|idag|redan|ersätta|ersätter|ersätts|migrer\w*|"
+                     r"avveckl\w*|flytt\w*|kommunens|kommunernas|regionens|regionernas|myndighetens|förvaltningens|"
+                     r"beställarens|köparens|landstingets|verkets|nämndens|stadens|bolagets|organisationens|"
+                     r"verksamhetens|skolans|skolornas|huvudmannens)$"),
+    "en": re.compile(r"^(existing|current|currently|our|already|replace[sd]?|replacing|migrat\w+|legacy|decommission\w*|"
+                     r"implemented|licensed|subscribed)$"),
+}
+# English possessives of the buyer: "the council's", "the authority's".
+_BUYER_EN = re.compile(r"^(council|authority|buyer|client|customer|city|county|region|agency|department|"
+                       r"municipality|district|state|school|organisation|organization|purchaser)$")
+# Anywhere in a sentence naming one brand: it is in use already ("då flertalet medarbetare redan
+# planerar sina möten där", "since students already use Chromebooks").
+_IN_USE = {
+    "sv": re.compile(r"^(redan|idag|använder|används)$"),
+    "en": re.compile(r"^(already|currently|today)$"),
+}
+_EXISTING_AFTER = {
+    "sv": re.compile(r"^(befintlig[at]?|nuvarande|idag|används|använder)$"),
+    "en": re.compile(r"^(existing|current|currently|today|used|uses)$"),
+}
+# The noun phrase before a brand ends at these words: a marker beyond them speaks of something else.
+_NP_STOPS = {",", ";", ":", ".", "(", ")", "från", "med", "till", "i", "på", "av", "för", "via", "mot", "hos", "ur",
+             "och", "eller", "ska", "skall", "bör", "måste", "with", "from", "to", "in", "on", "of", "for", "by", "at",
+             "into", "and", "or", "shall", "must", "should", "will"}
+
+
+def _is_existing(doc: Doc, start: int, end: int, sentence: tuple[int, int], language: Language) -> bool:
+    marker = _EXISTING[language]
+    i = start - 1
+    steps = 0
+    while i >= sentence[0] and steps < 6:
+        low = doc[i].lower_
+        if marker.match(low):
+            return True
+        if low in {"'s", "’s"} and i > sentence[0] and _BUYER_EN.match(doc[i - 1].lower_):
+            return True
+        if low in _NP_STOPS:
+            # "migreras från Procapita", "migrate from X": the verb before the preposition says it.
+            if low in {"från", "from"} and i - 1 >= sentence[0] and marker.match(doc[i - 1].lower_):
+                return True
+            break
+        i -= 1
+        steps += 1
+    # "X, som är kommunens befintliga lönesystem" / "X, which is currently used"
+    j = end
+    if j < sentence[1] and doc[j].text == ",":
+        j += 1
+    if j < sentence[1] and doc[j].lower_ in {"som", "which", "that"}:
+        after = _EXISTING_AFTER[language]
+        return any(after.match(doc[k].lower_) for k in range(j + 1, min(j + 8, sentence[1])))
+    return False
+
+
+def _in_use(doc: Doc, sentence: tuple[int, int], language: Language) -> bool:
+    pattern = _IN_USE[language]
+    words = [t.lower_ for t in doc[sentence[0]:sentence[1]]]
+    return any(pattern.match(w) for w in words) or "i dag" in " ".join(words)
+
+
+def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str]]]:
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    m = _matchers(language)
+    doc = m.nlp.make_doc(text)
+    spans = []
+    for matcher in (m.orth, m.lower):
+        for match_id, start, end in matcher(doc):
+            spans.append(Span(doc, start, end, label=match_id))
+    kept = []
+    # Longest match wins: "Microsoft Teams" over "Teams", "SQL Server" over "SQL", "Lex Maria" over "Lex".
+    for span in sorted(filter_spans(spans), key=lambda s: s.start):
+        label = span.label_
+        if not label.startswith("brand\x1f"):
+            continue
+        entry = m.entries[label]
+        if entry.get("ordinary_word") and _sentence_initial(doc, span.start):
+            continue
+        if kept and kept[-1][1] == span.start:
+            # "Apple iPad Air": a maker right before its product is one mention (the product names it).
+            kept[-1] = (kept[-1][0], span.end, label)
+            continue
+        kept.append((span.start, span.end, label))
+    return doc, kept
+
+
+def find_mentions(text: str, language: Language, *, rationale: str | None = None) -> tuple[BrandMention, ...]:
+    m = _matchers(language)
+    doc, spans = _spans(text, language)
+    if not spans:
+        return ()
+    sentences = _sentence_bounds(doc)
+    equivalents = _equivalence_tokens(doc, language)
+    rationale_accepts = bool(rationale) and bool(_equivalence_tokens(m.nlp.make_doc(rationale), language))
+    # A sentence accepting equivalents that names no brand covers every mention ("Likvärdiga produkter godtas.").
+    general = any(
+        any(s <= e < t for e in equivalents) and not any(s <= a < t for a, _, _ in spans) for s, t in sentences
+    )
+    # An equivalence phrase covers the nearest brand before it in its sentence, with the brands
+    # listed together with that one ("Chrome, Edge och Firefox eller likvärdiga"), not a brand
+    # further back that other words separate from it ("... Heroma till SAP och visas i Power BI
+    # eller likvärdigt" covers Power BI only).
+    covered_by_after: set[int] = set()
+    for e in equivalents:
+        before_e = [k for k, (s, t, _) in enumerate(spans) if t <= e and _same_sentence(sentences, s, e)]
+        if not before_e:
+            continue
+        k = before_e[-1]
+        covered_by_after.add(k)
+        while k > 0 and _joined(doc, spans[k - 1][1], spans[k][0]) and _same_sentence(sentences, spans[k - 1][0], e):
+            k -= 1
+            covered_by_after.add(k)
+    mentions = []
+    for index, (start, end, label) in enumerate(spans):
+        entry = m.entries[label]
+        sentence = next(b for b in sentences if b[0] <= start < b[1])
+        # "likvärdig med X", "equivalent to X": the comparison admits equivalents itself.
+        before = any(e + 2 <= start <= e + 4 and doc[e + 1].lower_ in {"med", "to", "with"} for e in equivalents)
+        covered = general or rationale_accepts or index in covered_by_after or before
+        span = doc[start:end]
+        mentions.append(BrandMention(
+            text=span.text, start=span.start_char, end=span.end_char, brand=entry["name"],
+            category=entry["category"], covered=covered,
+            existing=_is_existing(doc, start, end, sentence, language) or (
+                sum(1 for a, _, _ in spans if sentence[0] <= a < sentence[1]) == 1 and _in_use(doc, sentence, language)),
+        ))
+    return tuple(mentions)
+
+
+# --------------------------------------------------------------------------- messages and rewrite
+
+
+_EDITION = re.compile(
+    r"^(pro|enterprise|online|plus|air|mini|max|server|cloud|standard|premium|business|education|home|professional|"
+    r"ultimate|ultra|series|serien|edition|lte|wi-?fi|cellular)$", re.IGNORECASE)
+_JOINERS = re.compile(r"^\s*(,|,?\s*(och|eller|samt|and|or|&|/))\s*$", re.IGNORECASE)
+
+
+def insertion_point(text: str, mention: BrandMention) -> int:
+    """Where "eller likvärdigt" goes: after the compound, version/model and genitive noun of the mention."""
+    end = mention.end
+    # The rest of the written word ("Excel-format", "HP:s", "Teams-möten").
+    while end < len(text) and not text[end].isspace() and text[end] not in ",.;!?)\"”»":
+        if text[end] == ":" and not text[end + 1:end + 2].isalpha():
+            break  # "HP:s" goes on, "Teams: ..." ends
+        end += 1
+    while True:
+        m = re.match(r"\s+([^\s,.;:!?()\"”»]+)", text[end:])
+        if not m:
+            break
+        word = m.group(1)
+        if re.search(r"\d", word) or _EDITION.match(word):
+            end += m.end()  # "Windows 11 Pro", "Dell PowerEdge R750", "Intel Core i7"
+            continue
+        break
+    if re.search(r"(:s|['’]s)$", text[mention.start:end]):
+        m = re.match(r"\s+[^\s,.;:!?)]+", text[end:])
+        if m:
+            end += m.end()  # "HP:s utskriftsplattform eller likvärdigt"
+    return end
+
+
+def rewrite(text: str, language: Language, flagged: list[BrandMention]) -> str:
+    """The requirement word for word with "eller likvärdigt" after each flagged brand mention."""
+    points = [insertion_point(text, m) for m in flagged]
+    inserts = []
+    for i, point in enumerate(points):
+        # "Chrome, Edge och Firefox": one "eller likvärdigt" after the last of a list of brands.
+        if i + 1 < len(flagged) and _JOINERS.match(text[point:flagged[i + 1].start]):
+            continue
+        inserts.append(point)
+    out = text
+    for point in sorted(set(inserts), reverse=True):
+        out = f"{out[:point]} {EQUIVALENT[language]}{out[point:]}"
+    return out.strip()
+
+
+def _quote(language: Language, names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if language == "sv":
+        return ", ".join(f"”{n}”" for n in unique)
+    return ", ".join(f'"{n}"' for n in unique)
+
+
+def message(language: Language, flagged: list[BrandMention]) -> str:
+    data = load_data("brands")["categories"]
+    names = _quote(language, [m.text for m in flagged])
+    categories = ", ".join(dict.fromkeys(data[m.category]["name"][language] for m in flagged))
+    hints = []
+    entries = _matchers(language).entries
+    for m in flagged:
+        hint = entries[f"brand\x1f{m.category}\x1f{m.brand}"].get("hint")
+        if hint and hint[language] not in hints:
+            hints.append(hint[language])
+    several = len({m.text for m in flagged}) > 1
+    if language == "sv":
+        what = "varumärkena eller produkterna" if several else "varumärket eller produkten"
+        text = (f"Kravet hänvisar till {what} {names} ({categories}) utan ”eller likvärdigt”. Enligt LOU 9 kap. 4 § "
+                "får en teknisk specifikation inte hänvisa till ett visst fabrikat, en viss källa, ett varumärke, ett "
+                "patent, en typ eller ett visst ursprung om det gynnar eller missgynnar vissa företag eller produkter. "
+                "Hänvisningen får bara göras om det som ska anskaffas motiverar den, eller om föremålet inte kan "
+                "beskrivas tillräckligt precist på annat sätt, och då ska den följas av orden ”eller likvärdigt”.")
+    else:
+        what = "the brands or products" if several else "the brand or product"
+        text = (f"The requirement names {what} {names} ({categories}) without \"or equivalent\". Under the Swedish "
+                "Public Procurement Act (LOU) ch. 9 s. 4; EU directive 2014/24/EU art. 42(4), a technical "
+                "specification must not refer to a specific make or source, a particular process, trade marks, "
+                "patents, types or a specific origin where this favours or eliminates certain undertakings or "
+                "products. Such a reference is allowed only when the subject matter justifies it, or when the "
+                "subject matter cannot otherwise be described precisely enough, and then it must be followed by "
+                "the words \"or equivalent\".")
+    return " ".join([text, *hints])
+
+
+def question(language: Language, flagged: list[BrandMention]) -> str:
+    names = _quote(language, [m.text for m in flagged])
+    if language == "sv":
+        return (f"Motiverar det som ska anskaffas att just {names} krävs, eller kan behovet beskrivas med funktion "
+                "och prestanda? Godtas likvärdiga produkter? Om det är ert befintliga system, skriv det.")
+    return (f"Does the subject matter justify requiring {names} specifically, or can the need be described by "
+            "function and performance? Are equivalent products accepted? If it is your existing system, say so.")

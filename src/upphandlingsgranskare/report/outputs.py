@@ -1,0 +1,183 @@
+"""Writing a review's outputs: one report on stdout or in a file, or a folder of outputs per
+document (``review FOLDER --format html,docx,pdf --output DIR``) with an index page.
+
+In folder mode each document's outputs mirror its place under the folder that was reviewed
+(``anbud/del1/krav.docx`` -> ``DIR/del1/krav.granskad.docx``, ``DIR/del1/krav.docx.granskning.html``);
+a name that would land outside DIR is refused, whatever the input's name or links say.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..models import DocumentReview
+
+REPORT_FORMATS = ("text", "json", "markdown", "html", "sarif", "csv")
+ANNOTATED_FORMATS = ("docx", "pdf", "xlsx")  # the input handed back with comments
+ALL_FORMATS = REPORT_FORMATS + ANNOTATED_FORMATS
+_REPORT_SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html", "sarif": "sarif", "csv": "csv"}
+_ANNOTATED_INPUTS = {"docx": (".docx",), "pdf": (".pdf",), "xlsx": (".xlsx", ".xlsm")}
+
+
+class OutputError(ValueError):
+    """An output that cannot be written where asked (outside the output folder, unknown format)."""
+
+
+def parse_formats(values: Sequence[str]) -> list[str]:
+    """``["html,docx", "pdf"]`` -> ``["html", "docx", "pdf"]``, in order, unknown names refused."""
+    formats: list[str] = []
+    for value in values:
+        for name in (p.strip().lower() for p in value.split(",")):
+            if not name:
+                continue
+            name = {"md": "markdown", "txt": "text"}.get(name, name)
+            if name not in ALL_FORMATS:
+                raise OutputError(f"okänt format / unknown format '{name}'; välj / choose {', '.join(ALL_FORMATS)}")
+            if name not in formats:
+                formats.append(name)
+    return formats or ["text"]
+
+
+def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False) -> str:
+    """One report over all reviews in a report format."""
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(reviews)
+    if fmt == "sarif":
+        from .sarif import to_sarif
+
+        return to_sarif(reviews)
+    if fmt == "csv":
+        from .csv_report import to_csv
+
+        return to_csv(reviews)
+    from .emit import render
+
+    return render(reviews, fmt, color=color)  # type: ignore[arg-type]
+
+
+def relative_name(document: Path, roots: Sequence[Path]) -> Path:
+    """Where a document's outputs go under the output folder: its path under the reviewed folder
+    it came from, or just its name when it was named on the command line."""
+    absolute = Path(os.path.abspath(document))
+    for root in roots:
+        root_abs = Path(os.path.abspath(root))
+        if root.is_dir() and absolute.is_relative_to(root_abs) and absolute != root_abs:
+            return absolute.relative_to(root_abs)
+    return Path(absolute.name)
+
+
+def inside(out_dir: Path, relative: Path) -> Path:
+    """``out_dir / relative``, refusing anything that would resolve outside ``out_dir``."""
+    if relative.is_absolute() or ".." in relative.parts:
+        raise OutputError(f"{relative}: utdatanamnet skulle hamna utanför / the output name would escape {out_dir}")
+    target = out_dir / relative
+    base = out_dir.resolve()
+    if not target.resolve().is_relative_to(base):  # a symlinked folder inside out_dir pointing elsewhere
+        raise OutputError(f"{target}: pekar utanför / points outside {out_dir}")
+    return target
+
+
+@dataclass
+class WrittenDocument:
+    review: DocumentReview
+    relative: Path
+    outputs: dict[str, Path] = field(default_factory=dict)  # format -> path relative to the output folder
+    notes: list[str] = field(default_factory=list)  # anchoring fallbacks
+    not_applicable: list[str] = field(default_factory=list)  # annotated formats this input is not (a PDF asked for docx)
+
+
+def _names(relative: Path, language: str) -> tuple[Callable[[str], Path], Callable[[str], Path]]:
+    report_word = "granskning" if language == "sv" else "review"
+    annotated_word = "granskad" if language == "sv" else "reviewed"
+
+    def report(fmt: str) -> Path:  # the input's extension stays: krav.docx and krav.pdf never collide
+        return relative.with_name(f"{relative.name}.{report_word}.{_REPORT_SUFFIX[fmt]}")
+
+    def annotated(extension: str) -> Path:
+        return relative.with_name(f"{relative.stem}.{annotated_word}{extension}")
+
+    return report, annotated
+
+
+def write_folder(reviews: list[DocumentReview], roots: Sequence[Path], formats: Sequence[str],
+                 out_dir: Path) -> list[WrittenDocument]:
+    """Every document's outputs under ``out_dir``, then ``index.html`` across them all."""
+    from ..fileio import write_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[WrittenDocument] = []
+    for review in reviews:
+        relative = relative_name(Path(review.path), roots)
+        entry = WrittenDocument(review, relative)
+        written.append(entry)
+        if review.error:
+            continue
+        report_name, annotated_name = _names(relative, review.language)
+        for fmt in formats:
+            if fmt in REPORT_FORMATS:
+                target = inside(out_dir, report_name(fmt))
+                write_atomic(target, render_report([review], fmt))
+                entry.outputs[fmt] = target.relative_to(out_dir)
+                continue
+            source = Path(review.path)
+            suffix = source.suffix.lower()
+            if suffix in _ANNOTATED_INPUTS[fmt]:
+                target = inside(out_dir, annotated_name(source.suffix))
+                result = _annotate(fmt, source, review, target)
+                entry.outputs[fmt] = target.relative_to(out_dir)
+                if result.unanchored:
+                    entry.notes.append(f"{fmt}: {len(result.unanchored)} anmärkningar utan exakt plats / findings "
+                                       f"without an exact anchor ({', '.join(result.unanchored[:5])})")
+            elif fmt == "xlsx":
+                from .annotate_xlsx import findings_workbook
+
+                # Not a workbook to hand back: the findings as a workbook of their own.
+                word = "anmarkningar" if review.language == "sv" else "findings"
+                target = inside(out_dir, relative.with_name(f"{relative.name}.{word}.xlsx"))
+                findings_workbook([review], target)
+                entry.outputs[fmt] = target.relative_to(out_dir)
+            else:
+                entry.not_applicable.append(fmt)
+    write_index(written, out_dir)
+    return written
+
+
+def _annotate(fmt: str, source: Path, review: DocumentReview, target: Path):
+    if fmt == "docx":
+        from .annotate_docx import annotate_docx
+
+        return annotate_docx(source, review, target)
+    if fmt == "pdf":
+        from .annotate_pdf import annotate_pdf
+
+        return annotate_pdf(source, review, target)
+    from .annotate_xlsx import annotate_xlsx
+
+    return annotate_xlsx(source, review, target)
+
+
+def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
+    from ..fileio import write_atomic
+    from .html import IndexEntry, render_index
+    from .schema import summarise
+
+    entries = []
+    for item in written:
+        if item.review.skipped:
+            continue  # files of other types met in the folder (.jsonl, .png): not tender documents
+        summary = summarise(item.review)
+        entries.append(IndexEntry(
+            path=item.relative.as_posix(), outputs={k: v.as_posix() for k, v in item.outputs.items()},
+            requirements=summary.requirements, in_scope=summary.in_scope, flagged=summary.flagged,
+            need_stated_share=summary.need_stated_share, error=item.review.error,
+            language=None if item.review.error else item.review.language))
+    languages = [e.language for e in entries if e.language]
+    majority = max(("sv", "en"), key=languages.count) if languages else None
+    target = out_dir / "index.html"
+    write_atomic(target, render_index(entries, language=majority))
+    return target

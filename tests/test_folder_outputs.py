@@ -1,0 +1,116 @@
+"""Folder mode: `review FOLDER --format html,docx,pdf,... --output DIR` writes one set of outputs per
+document, mirroring the folder inside DIR, plus an index page; nothing escapes DIR."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from upphandlingsgranskare.cli.app import app
+from upphandlingsgranskare.report.outputs import OutputError, inside, parse_formats, relative_name
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "corpora" / "samples"
+runner = CliRunner()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("anbud")
+    (base / "del1").mkdir()
+    (base / "del2" / "bilagor").mkdir(parents=True)
+    shutil.copy(SAMPLES / "sv-kravspecifikation-arendehantering.docx", base / "del1" / "krav.docx")
+    shutil.copy(SAMPLES / "sv-forfragningsunderlag-lonesystem.pdf", base / "del1" / "krav.pdf")  # same stem
+    shutil.copy(SAMPLES / "sv-kravmatris-e-arkiv.xlsx", base / "del2" / "bilagor" / "kravmatris.xlsx")
+    (base / "del2" / "README.png").write_bytes(b"\x89PNG\r\n")  # not a tender document: skipped
+    return base
+
+
+def test_folder_mode_mirrors_the_folder_and_writes_an_index(folder: Path, tmp_path: Path) -> None:
+    before = {p: sha(p) for p in folder.rglob("*") if p.is_file()}
+    out = tmp_path / "granskning"
+    result = runner.invoke(app, ["review", str(folder), "-f", "html,docx,pdf,xlsx", "-f", "sarif", "-o", str(out)])
+    assert result.exit_code == 1, result.output  # findings
+    assert before == {p: sha(p) for p in folder.rglob("*") if p.is_file()}, "inputs are never modified"
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted([
+        "index.html",
+        "del1/krav.docx.granskning.html", "del1/krav.docx.granskning.sarif", "del1/krav.granskad.docx",
+        "del1/krav.docx.anmarkningar.xlsx",
+        "del1/krav.pdf.granskning.html", "del1/krav.pdf.granskning.sarif", "del1/krav.granskad.pdf",
+        "del1/krav.pdf.anmarkningar.xlsx",
+        "del2/bilagor/kravmatris.xlsx.granskning.html", "del2/bilagor/kravmatris.xlsx.granskning.sarif",
+        "del2/bilagor/kravmatris.granskad.xlsx",
+    ])
+    assert not list(out.rglob("*.tmp")), "no half-written files"
+    index = (out / "index.html").read_text("utf-8")
+    links = set(re.findall(r'href="([^"#]+)"', index))
+    assert {"del1/krav.granskad.docx", "del1/krav.granskad.pdf", "del2/bilagor/kravmatris.granskad.xlsx"} <= links
+    for link in links:
+        assert (out / link).is_file(), link
+    assert "README.png" not in index
+    assert "docx: 2 dokument är inte DOCX" in result.stderr
+
+
+def test_annotated_outputs_carry_one_comment_per_finding(folder: Path, tmp_path: Path) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    out = tmp_path / "o"
+    runner.invoke(app, ["review", str(folder / "del1"), "-f", "docx,pdf,json", "-o", str(out)])
+    report = json.loads((out / "krav.docx.granskning.json").read_text("utf-8"))
+    assert len(docx.Document(str(out / "krav.granskad.docx")).comments) == len(report["documents"][0]["findings"])
+    pdf_findings = json.loads((out / "krav.pdf.granskning.json").read_text("utf-8"))["documents"][0]["findings"]
+    highlights = [a for page in PdfReader(out / "krav.granskad.pdf").pages for a in (page.get("/Annots") or [])
+                  if a.get_object()["/Subtype"] == "/Highlight"
+                  and not re.search(r"-\d+-\d+$", str(a.get_object()["/NM"]))]  # not the 2nd part over a page break
+    assert len(highlights) == len(pdf_findings) > 0
+
+
+def test_one_report_goes_to_stdout_or_a_file(folder: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["review", str(folder / "del1" / "krav.docx"), "-f", "sarif"])
+    assert json.loads(result.stdout)["version"] == "2.1.0"
+    target = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["review", str(folder / "del1" / "krav.docx"), "-f", "html", "-o", str(target)])
+    assert result.exit_code == 1 and target.read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-f", "html,json"], "--output"),
+    (["-f", "docx"], "--output"),
+    (["-f", "word"], "unknown format 'word'"),
+])
+def test_format_errors(folder: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["review", str(folder / "del1"), *args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_output_names_cannot_escape_the_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OutputError):
+        inside(out, Path("../evil.html"))
+    with pytest.raises(OutputError):
+        inside(out, Path("/etc/evil.html"))
+    (out / "link").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(OutputError):
+        inside(out, Path("link/evil.html"))
+    assert inside(out, Path("a/b.html")) == out / "a" / "b.html"
+    # A file named on the command line keeps only its name, wherever it lives.
+    assert relative_name(Path("/somewhere/else/krav.docx"), [tmp_path]) == Path("krav.docx")
+    assert relative_name(tmp_path / "x" / "krav.docx", [tmp_path]) == Path("x/krav.docx")
+
+
+def test_parse_formats() -> None:
+    assert parse_formats(["html,docx", "md", "html"]) == ["html", "docx", "markdown"]
+    assert parse_formats([]) == ["text"]
