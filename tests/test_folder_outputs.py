@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from upphandlingsgranskare.cli.app import app
-from upphandlingsgranskare.report.outputs import OutputError, inside, parse_formats, relative_name
+from upphandlingsgranskare.report.outputs import STATE_DIR, OutputError, inside, parse_formats, relative_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpora" / "samples"
@@ -42,7 +42,8 @@ def test_folder_mode_mirrors_the_folder_and_writes_an_index(folder: Path, tmp_pa
     result = runner.invoke(app, ["review", str(folder), "-f", "html,docx,pdf,xlsx", "-f", "sarif", "-o", str(out)])
     assert result.exit_code == 1, result.output  # findings
     assert before == {p: sha(p) for p in folder.rglob("*") if p.is_file()}, "inputs are never modified"
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                   if p.is_file() and STATE_DIR not in p.parts)
     assert files == sorted([
         "index.html",
         "del1/krav.docx.granskning.html", "del1/krav.docx.granskning.sarif", "del1/krav.granskad.docx",
@@ -114,3 +115,48 @@ def test_output_names_cannot_escape_the_output_folder(tmp_path: Path) -> None:
 def test_parse_formats() -> None:
     assert parse_formats(["html,docx", "md", "html"]) == ["html", "docx", "markdown"]
     assert parse_formats([]) == ["text"]
+
+
+def test_an_interrupted_batch_resumes_without_redoing_finished_documents(folder: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import upphandlingsgranskare.review as review_module
+
+    out = tmp_path / "out"
+    real = review_module.review_document
+    reviewed: list[str] = []
+
+    def crash_on_the_pdf(path, *args, **kwargs):
+        if str(path).endswith(".pdf"):
+            raise KeyboardInterrupt  # the officer closes the lid in the middle of the batch
+        reviewed.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(review_module, "review_document", crash_on_the_pdf)
+    result = runner.invoke(app, ["review", str(folder / "del1"), "-f", "html,docx", "-o", str(out)])
+    assert result.exit_code == 130  # interrupted (click turns KeyboardInterrupt into exit 130)
+    assert (out / "krav.granskad.docx").is_file() and (out / "krav.docx.granskning.html").is_file()
+    assert not list(out.rglob("*.tmp")) and not (out / "krav.pdf.granskning.html").exists()
+
+    monkeypatch.setattr(review_module, "review_document", lambda path, *a, **k: (reviewed.append(Path(path).name),
+                                                                                 real(path, *a, **k))[1])
+    reviewed.clear()
+    result = runner.invoke(app, ["review", str(folder / "del1"), "-f", "html,docx", "-o", str(out), "--resume"])
+    assert result.exit_code == 1, result.output
+    assert reviewed == ["krav.pdf"], "the finished DOCX is not reviewed again"
+    assert "1 dokument redan klara" in result.stderr
+    index = (out / "index.html").read_text("utf-8")
+    assert "krav.granskad.docx" in index and "krav.pdf.granskning.html" in index
+
+    # Other settings (another format) mean the finished document no longer counts as done.
+    reviewed.clear()
+    runner.invoke(app, ["review", str(folder / "del1"), "-f", "html", "-o", str(out), "--resume"])
+    assert sorted(reviewed) == ["krav.docx", "krav.pdf"]
+
+
+def test_jobs_review_in_parallel_with_the_same_result(folder: Path, tmp_path: Path) -> None:
+    one = runner.invoke(app, ["review", str(folder), "-f", "json", "-o", str(tmp_path / "one.json")])
+    two = runner.invoke(app, ["review", str(folder), "-f", "json", "-o", str(tmp_path / "two.json"), "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 1
+    first = json.loads((tmp_path / "one.json").read_text("utf-8"))
+    second = json.loads((tmp_path / "two.json").read_text("utf-8"))
+    assert first["documents"] == second["documents"]

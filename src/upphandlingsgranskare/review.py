@@ -170,23 +170,51 @@ def review_paths(
     on_done: Callable[[InputFile, DocumentReview], None] | None = None,
     llm: "LLMReviewer | None" = None,
     options: "ReviewOptions | None" = None,
+    jobs: int = 1,
 ) -> list[DocumentReview]:
-    """Review every input; a broken file gives a review with ``error`` and the batch goes on."""
-    reviews: list[DocumentReview] = []
-    for item in inputs:
-        if item.skipped_reason:
-            review = _failed(item.path, item.skipped_reason, skipped=True)
-        else:
+    """Review every input, in input order; a broken file gives a review with ``error`` and the batch goes on.
+
+    ``jobs`` > 1 reviews documents in that many worker processes (spaCy is single-threaded, so
+    processes, not threads). With an LLM backend the documents go one at a time: the model calls
+    are concurrent already, and the client and cache live in this process. ``on_done`` is called
+    in this process as each document finishes, in whatever order they finish.
+    """
+    items = list(inputs)
+    if jobs <= 1 or llm is not None or len(items) < 2:
+        reviews = []
+        for item in items:
+            review = _review_one(item, llm, options)
+            reviews.append(review)
+            if on_done is not None:
+                on_done(item, review)
+        return reviews
+
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[int, DocumentReview] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_review_one, item, None, options): n for n, item in enumerate(items)}
+        for future in as_completed(futures):
+            n = futures[future]
             try:
-                review = review_document(item.path, llm, options)
-            except ExtractionError as error:
-                review = _failed(item.path, error.reason)
-            except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch
-                review = _failed(item.path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
-        reviews.append(review)
-        if on_done is not None:
-            on_done(item, review)
-    return reviews
+                review = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker that died (memory, signal) fails that file only
+                review = _failed(items[n].path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
+            results[n] = review
+            if on_done is not None:
+                on_done(items[n], review)
+    return [results[n] for n in range(len(items))]
+
+
+def _review_one(item: InputFile, llm: "LLMReviewer | None", options: "ReviewOptions | None") -> DocumentReview:
+    if item.skipped_reason:
+        return _failed(item.path, item.skipped_reason, skipped=True)
+    try:
+        return review_document(item.path, llm, options)
+    except ExtractionError as error:
+        return _failed(item.path, error.reason)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch
+        return _failed(item.path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
 
 
 def _failed(path: Path, reason: str, skipped: bool = False) -> DocumentReview:

@@ -60,6 +60,14 @@ class Check(ABC):
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         """Findings for one requirement (none when it passes)."""
 
+    def make_finding(self, requirement: Requirement, *, message: str, question: str, suggestion: str,
+                     evidence: str | None = None, severity: Severity | None = None) -> Finding:
+        """A finding of this check on ``requirement``: code, name, location and text filled in."""
+        return Finding(code=self.code, name=self.name, severity=severity or self.default_severity, message=message,
+                       question=question, suggestion=suggestion, location=requirement.location,
+                       requirement_id=requirement.id, requirement_text=requirement.text,
+                       language=requirement.language, origin="rules", evidence=evidence)
+
     @classmethod
     def documentation(cls) -> str:
         """The check's docstring: what `explain CODE` prints."""

@@ -162,20 +162,9 @@ class BrandWithoutEquivalent(Check):
         if not flagged:
             return []
         language = requirement.language
-        return [Finding(
-            code=self.code,
-            name=self.name,
-            severity=self.default_severity,
-            message=message(language, flagged),
-            question=question(language, flagged),
-            suggestion=rewrite(requirement.text, language, flagged),
-            location=requirement.location,
-            requirement_id=requirement.id,
-            requirement_text=requirement.text,
-            language=language,
-            origin="rules",
-            evidence="; ".join(m.text for m in flagged),
-        )]
+        return [self.make_finding(requirement, message=message(language, flagged), question=question(language, flagged),
+                                  suggestion=rewrite(requirement.text, language, flagged),
+                                  evidence="; ".join(m.text for m in flagged))]
 
 
 # --------------------------------------------------------------------------- matching

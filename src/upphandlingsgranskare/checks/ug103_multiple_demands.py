@@ -125,20 +125,11 @@ class MultipleDemands(Check):
         if len(demands) < 2:
             return []
         language = requirement.language
-        return [Finding(
-            code=self.code,
-            name=self.name,
-            severity="warning" if len(demands) >= 3 else "info",
-            message=message(language, len(demands)),
-            question=question(language),
+        return [self.make_finding(
+            requirement, message=message(language, len(demands)), question=question(language),
             suggestion="\n".join(f"{i}. {d.text}" for i, d in enumerate(demands, 1)),
-            location=requirement.location,
-            requirement_id=requirement.id,
-            requirement_text=requirement.text,
-            language=language,
-            origin="rules",
             evidence="; ".join(requirement.text[d.start:d.end] for d in demands),
-        )]
+            severity="warning" if len(demands) >= 3 else "info")]
 
 
 # --------------------------------------------------------------------------- word lists

@@ -60,7 +60,8 @@ def _root(
 def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output: Path | None, progress: bool, *,
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
-               baseline: Path | None = None, update_baseline: bool = False) -> int:
+               baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
+               resume: bool = False) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -125,17 +126,66 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
         typer.echo("upphandlingsgranskare: --dry-run gäller / applies to --backend llm|hybrid", err=True)
         return EXIT_ERROR
 
-    if progress and len(inputs) > 1:
+    # Folder mode writes each document's outputs as soon as it is reviewed, so an interrupted batch
+    # keeps what is finished and --resume skips it.
+    writer = None
+    finished: dict[Path, object] = {}
+    accepted = None
+    if folder_mode:
+        from ..report.outputs import FolderWriter
+
+        settings = _settings_fingerprint(options, formats, backend, reviewer, baseline)
+        try:
+            writer = FolderWriter(output, paths, formats, settings)
+        except OSError as error:
+            typer.echo(f"upphandlingsgranskare: {output}: {error.strerror or error}", err=True)
+            return EXIT_ERROR
+        if resume:
+            for item in inputs:
+                if not item.skipped_reason:
+                    done = writer.finished(item.path)
+                    if done is not None:
+                        finished[item.path] = done
+            if finished:
+                typer.echo(f"upphandlingsgranskare: {len(finished)} dokument redan klara / documents already done, "
+                           "hoppas över / skipped (--resume)", err=True)
+        if baseline is not None and not update_baseline:
+            from ..suppression import load_baseline
+
+            try:
+                accepted = load_baseline(baseline)
+            except ValueError as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
+    todo = [item for item in inputs if item.path not in finished]
+    write_errors: list[str] = []
+
+    def document_done(item, review) -> None:
+        if writer is None:
+            return
+        if accepted is not None:
+            review = _filter_review(review, accepted, set())
+        try:
+            finished[item.path] = writer.write(review)
+        except (OutputError, OSError) as error:
+            write_errors.append(f"{review.path}: {error}")
+
+    llm_for_run = None if dry_run else reviewer
+    if progress and len(todo) > 1:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Granskar / reviewing", total=len(inputs))
-            reviews = review_paths(inputs, on_done=lambda item, review: bar.advance(task),
-                                   llm=None if dry_run else reviewer, options=options)
+            task = bar.add_task("Granskar / reviewing", total=len(todo))
+
+            def advance(item, review) -> None:
+                document_done(item, review)
+                bar.advance(task)
+
+            reviews = review_paths(todo, on_done=advance, llm=llm_for_run, options=options, jobs=jobs)
     else:
-        reviews = review_paths(inputs, llm=None if dry_run else reviewer, options=options)
+        reviews = review_paths(todo, on_done=document_done, llm=llm_for_run, options=options, jobs=jobs)
     if dry_run:
         from ..llm.dryrun import plan_reviews, render_dry_run
 
@@ -149,24 +199,22 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
                 typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
                            f"/ requirements fell back to the rules result: {problems}", err=True)
 
-    if baseline is not None:
-        try:
-            reviews = _apply_baseline(reviews, baseline, update_baseline)
-        except ValueError as error:
-            typer.echo(f"upphandlingsgranskare: {error}", err=True)
-            return EXIT_ERROR
-    for review in reviews:
-        for unused in review.unused_suppressions:
-            typer.echo(f"upphandlingsgranskare: {review.path}: oanvänd markering / unused suppression: {unused}", err=True)
+    if writer is not None:
+        from ..report.outputs import write_index
 
-    if folder_mode:
-        from ..report.outputs import write_folder
+        from ..report.outputs import WrittenDocument, relative_name
 
-        try:
-            written = write_folder(reviews, paths, formats, output)
-        except (OutputError, OSError) as error:
-            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+        fresh = {item.path: review for item, review in zip(todo, reviews)}
+        written = [finished.get(item.path) or WrittenDocument(fresh[item.path], relative_name(item.path, paths))
+                   for item in inputs]  # a document whose outputs failed to write keeps its place, without links
+        reviews = [w.review for w in written]
+        if update_baseline:
+            reviews = _apply_baseline(reviews, baseline, True)
+        for message in write_errors:
+            typer.echo(f"upphandlingsgranskare: {message}", err=True)
+        if write_errors:
             return EXIT_ERROR
+        write_index(written, output)
         for item in written:
             for note in item.notes:
                 typer.echo(f"upphandlingsgranskare: {item.review.path}: {note}", err=True)
@@ -178,6 +226,12 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
         typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
                    f"index: {output / 'index.html'}", err=True)
     else:
+        if baseline is not None:
+            try:
+                reviews = _apply_baseline(reviews, baseline, update_baseline)
+            except ValueError as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
         from ..report.outputs import render_report
 
         color = output is None and formats == ["text"] and sys.stdout.isatty()
@@ -187,6 +241,9 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
+    for review in reviews:
+        for unused in review.unused_suppressions:
+            typer.echo(f"upphandlingsgranskare: {review.path}: oanvänd markering / unused suppression: {unused}", err=True)
     for review in reviews:
         if review.error and not review.skipped:
             typer.echo(f"upphandlingsgranskare: {review.path}: {review.error}", err=True)
@@ -206,22 +263,41 @@ def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
                    f"({sum(len(r.findings) for r in reviews)} anmärkningar / findings)", err=True)
     accepted = load_baseline(baseline)
     used: set[str] = set()
-    filtered = []
-    for review in reviews:
-        kept = []
-        for finding in review.findings:
-            key = baseline_key(finding.code, finding.requirement_text)
-            if key in accepted:
-                used.add(key)
-            else:
-                kept.append(finding)
-        filtered.append(review.model_copy(update={"findings": tuple(kept),
-                                                  "baselined": len(review.findings) - len(kept)}))
+    filtered = [_filter_review(review, accepted, used) for review in reviews]
     stale = len(set(accepted) - used)
     if stale:
         typer.echo(f"upphandlingsgranskare: {baseline}: {stale} godtagna anmärkningar matchar inget längre / accepted "
                    "findings no longer match anything (run with --update-baseline to drop them)", err=True)
     return filtered
+
+
+def _filter_review(review, accepted: dict, used: set[str]):
+    """The review without the findings the baseline accepts; ``used`` collects the keys that matched."""
+    from ..suppression import baseline_key
+
+    kept = []
+    for finding in review.findings:
+        key = baseline_key(finding.code, finding.requirement_text)
+        if key in accepted:
+            used.add(key)
+        else:
+            kept.append(finding)
+    return review.model_copy(update={"findings": tuple(kept), "baselined": review.baselined + len(review.findings) - len(kept)})
+
+
+def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
+    """What decides a document's review and outputs, for --resume: a change means review again."""
+    import hashlib
+
+    from ..checks import ALL_CHECKS
+
+    parts = [repr(options), ",".join(formats), str(backend), ",".join(c.code for c in ALL_CHECKS)]
+    if reviewer is not None:
+        settings = reviewer.judge.settings
+        parts += [settings.model, settings.endpoint, reviewer.judge.prompt.id]
+    if baseline is not None and baseline.exists():
+        parts.append(hashlib.sha256(baseline.read_bytes()).hexdigest())
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
 @app.command()
@@ -274,6 +350,10 @@ def review(
     max_rows: Annotated[Optional[int], typer.Option(help="XLSX-rader / XLSX rows (default 200000).", show_default=False)] = None,
     seconds_per_document: Annotated[Optional[float], typer.Option(help="Tid per dokument / time per document, s "
                                                                   "(default 120).", show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Dokument parallellt / documents in parallel "
+                                      "(processes; 1 with an LLM backend).")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
+                                         "mode: skip documents already done with the same settings.")] = False,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
     if update_baseline and baseline is None:
@@ -287,7 +367,7 @@ def review(
     raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
                                 llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
                                 config=config, option_overrides=option_overrides, baseline=baseline,
-                                update_baseline=update_baseline))
+                                update_baseline=update_baseline, jobs=jobs, resume=resume))
 
 
 def _split(values: list[str] | None) -> list[str] | None:

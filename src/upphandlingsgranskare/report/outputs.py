@@ -107,44 +107,123 @@ def _names(relative: Path, language: str) -> tuple[Callable[[str], Path], Callab
 def write_folder(reviews: list[DocumentReview], roots: Sequence[Path], formats: Sequence[str],
                  out_dir: Path) -> list[WrittenDocument]:
     """Every document's outputs under ``out_dir``, then ``index.html`` across them all."""
-    from ..fileio import write_atomic
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[WrittenDocument] = []
-    for review in reviews:
-        relative = relative_name(Path(review.path), roots)
-        entry = WrittenDocument(review, relative)
-        written.append(entry)
-        if review.error:
-            continue
-        report_name, annotated_name = _names(relative, review.language)
-        for fmt in formats:
-            if fmt in REPORT_FORMATS:
-                target = inside(out_dir, report_name(fmt))
-                write_atomic(target, render_report([review], fmt))
-                entry.outputs[fmt] = target.relative_to(out_dir)
-                continue
-            source = Path(review.path)
-            suffix = source.suffix.lower()
-            if suffix in _ANNOTATED_INPUTS[fmt]:
-                target = inside(out_dir, annotated_name(source.suffix))
-                result = _annotate(fmt, source, review, target)
-                entry.outputs[fmt] = target.relative_to(out_dir)
-                if result.unanchored:
-                    entry.notes.append(f"{fmt}: {len(result.unanchored)} anmärkningar utan exakt plats / findings "
-                                       f"without an exact anchor ({', '.join(result.unanchored[:5])})")
-            elif fmt == "xlsx":
-                from .annotate_xlsx import findings_workbook
-
-                # Not a workbook to hand back: the findings as a workbook of their own.
-                word = "anmarkningar" if review.language == "sv" else "findings"
-                target = inside(out_dir, relative.with_name(f"{relative.name}.{word}.xlsx"))
-                findings_workbook([review], target)
-                entry.outputs[fmt] = target.relative_to(out_dir)
-            else:
-                entry.not_applicable.append(fmt)
+    writer = FolderWriter(out_dir, roots, formats)
+    written = [writer.write(review) for review in reviews]
     write_index(written, out_dir)
     return written
+
+
+STATE_DIR = ".upphandlingsgranskare-state"
+
+
+class FolderWriter:
+    """Writes each document's outputs as soon as it is reviewed, then a state record.
+
+    Outputs are written atomically and the state record last, so an interrupted batch leaves
+    no half-written file, and ``resume`` knows exactly which documents are finished: the same
+    input bytes, reviewed with the same settings, with every output still in place.
+    """
+
+    def __init__(self, out_dir: Path, roots: Sequence[Path], formats: Sequence[str], settings: str = "") -> None:
+        self.out_dir = out_dir
+        self.roots = list(roots)
+        self.formats = list(formats)
+        self.settings = settings  # a fingerprint of everything that changes a review or its outputs
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def _state_path(self, document: Path) -> Path:
+        import hashlib
+
+        key = hashlib.sha256(relative_name(document, self.roots).as_posix().encode("utf-8")).hexdigest()[:24]
+        return self.out_dir / STATE_DIR / f"{key}.json"
+
+    def write(self, review: DocumentReview) -> WrittenDocument:
+        entry = _write_document(review, self.roots, self.formats, self.out_dir)
+        if not review.error:
+            self._save_state(review, entry)
+        return entry
+
+    def _save_state(self, review: DocumentReview, entry: WrittenDocument) -> None:
+        import json
+
+        from .. import __version__
+        from ..fileio import write_atomic
+
+        record = {"tool": __version__, "settings": self.settings, "input_sha256": _sha256(Path(review.path)),
+                  "relative": entry.relative.as_posix(), "outputs": {k: v.as_posix() for k, v in entry.outputs.items()},
+                  "notes": entry.notes, "not_applicable": entry.not_applicable,
+                  "review": review.model_dump(mode="json")}
+        write_atomic(self._state_path(Path(review.path)), json.dumps(record, ensure_ascii=False))
+
+    def finished(self, document: Path) -> WrittenDocument | None:
+        """The document's earlier result when it is done and still valid, else None (review it again)."""
+        import json
+
+        from .. import __version__
+
+        path = self._state_path(document)
+        try:
+            record = json.loads(path.read_text("utf-8"))
+            if (record["tool"] != __version__ or record["settings"] != self.settings
+                    or record["input_sha256"] != _sha256(document)):
+                return None
+            outputs = {k: Path(v) for k, v in record["outputs"].items()}
+            if set(outputs) | set(record["not_applicable"]) != set(self.formats):
+                return None
+            if not all((self.out_dir / v).is_file() for v in outputs.values()):
+                return None
+            review = DocumentReview.model_validate(record["review"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return WrittenDocument(review, Path(record["relative"]), outputs, list(record["notes"]),
+                               list(record["not_applicable"]))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequence[str],
+                    out_dir: Path) -> WrittenDocument:
+    from ..fileio import write_atomic
+
+    relative = relative_name(Path(review.path), roots)
+    entry = WrittenDocument(review, relative)
+    if review.error:
+        return entry
+    report_name, annotated_name = _names(relative, review.language)
+    for fmt in formats:
+        if fmt in REPORT_FORMATS:
+            target = inside(out_dir, report_name(fmt))
+            write_atomic(target, render_report([review], fmt))
+            entry.outputs[fmt] = target.relative_to(out_dir)
+            continue
+        source = Path(review.path)
+        suffix = source.suffix.lower()
+        if suffix in _ANNOTATED_INPUTS[fmt]:
+            target = inside(out_dir, annotated_name(source.suffix))
+            result = _annotate(fmt, source, review, target)
+            entry.outputs[fmt] = target.relative_to(out_dir)
+            if result.unanchored:
+                entry.notes.append(f"{fmt}: {len(result.unanchored)} anmärkningar utan exakt plats / findings "
+                                   f"without an exact anchor ({', '.join(result.unanchored[:5])})")
+        elif fmt == "xlsx":
+            from .annotate_xlsx import findings_workbook
+
+            # Not a workbook to hand back: the findings as a workbook of their own.
+            word = "anmarkningar" if review.language == "sv" else "findings"
+            target = inside(out_dir, relative.with_name(f"{relative.name}.{word}.xlsx"))
+            findings_workbook([review], target)
+            entry.outputs[fmt] = target.relative_to(out_dir)
+        else:
+            entry.not_applicable.append(fmt)
+    return entry
 
 
 def _annotate(fmt: str, source: Path, review: DocumentReview, target: Path):
