@@ -206,3 +206,15 @@ def test_a_broken_baseline_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_config_error_type() -> None:
     with pytest.raises(ConfigError, match="unknown check 'UG999'"):
         build_options(select=["UG999"])
+
+
+def test_formats_from_the_config_file(tmp_path: Path) -> None:
+    doc = write(tmp_path / "krav.txt", KRAV)
+    write(tmp_path / "upphandlingsgranskare.toml", 'formats = ["html", "json"]\n')
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["review", str(doc), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert (out / "krav.txt.granskning.html").is_file() and (out / "krav.txt.granskning.json").is_file()
+    write(tmp_path / "upphandlingsgranskare.toml", 'formats = ["word"]\n')
+    result = runner.invoke(app, ["review", str(doc)])
+    assert result.exit_code == 2 and "upphandlingsgranskare.toml" in result.stderr and "word" in result.stderr

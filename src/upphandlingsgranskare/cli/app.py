@@ -57,7 +57,7 @@ def _root(
     pass
 
 
-def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output: Path | None, progress: bool, *,
+def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str] | None", output: Path | None, progress: bool, *,
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
@@ -75,18 +75,6 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
 
     try:
-        formats = parse_formats([fmt.value if isinstance(fmt, OutputFormat) else fmt] if not isinstance(fmt, list)
-                                else fmt)
-    except OutputError as error:
-        typer.echo(f"upphandlingsgranskare: {error}", err=True)
-        return EXIT_ERROR
-    folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
-                                          or output.is_dir() or str(output).endswith(("/", os.sep)))
-    if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
-        typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
-                   f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
-        return EXIT_ERROR
-    try:
         inputs = collect_inputs(paths)
         settings_file = load_config(config, start=paths[0] if paths else None)
         options = build_options(settings_file, **(option_overrides or {}))
@@ -95,6 +83,21 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str]", output:
         return EXIT_ERROR
     except ConfigError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
+        return EXIT_ERROR
+    if fmt is None:  # not given on the command line: the config file's formats, else the terminal report
+        configured = settings_file.values.get("formats", ["text"])
+        fmt = [configured] if isinstance(configured, str) else [str(f) for f in configured]
+    try:
+        formats = parse_formats([fmt.value if isinstance(fmt, OutputFormat) else fmt] if not isinstance(fmt, list)
+                                else fmt)
+    except OutputError as error:
+        typer.echo(f"upphandlingsgranskare: {settings_file.path or 'kommandoraden / command line'}: {error}", err=True)
+        return EXIT_ERROR
+    folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
+                                          or output.is_dir() or str(output).endswith(("/", os.sep)))
+    if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
+        typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
+                   f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
         return EXIT_ERROR
     if not inputs:
         typer.echo("upphandlingsgranskare: inga filer att granska / no files to review "
@@ -304,9 +307,10 @@ def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
 def review(
     paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar (.pdf .docx .xlsx .txt .md) / files or folders.",
                                                 show_default=False)],
-    format: Annotated[list[str], typer.Option("--format", "-f", help=(
+    format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=(
         "Format, kommaseparerade / formats, comma-separated: text, json, markdown, html, sarif, csv; docx, pdf, xlsx = "
-        "dokumentet tillbaka med kommentarer / the document handed back with comments (need --output DIR)."))] = ["text"],
+        "dokumentet tillbaka med kommentarer / the document handed back with comments (need --output DIR). "
+        "Standard / default: formats in the config file, else text."), show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help=(
         "Fil för en rapport, eller mapp för flera format och dokument (med index.html) / a file for one report, or a "
         "folder for several formats and documents (with index.html)."))] = None,
