@@ -189,7 +189,8 @@ def listing(matrix, tmp_path_factory):
 def test_findings_workbook_lists_every_finding(listing):
     reviews, path, english = listing
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Anmärkningar"]
+    # The findings, then per document its goals by requirements (trace.link; see test_trace.py for the sheet itself).
+    assert wb.sheetnames == ["Anmärkningar", "Mål och krav", "Mål och krav (2)"]
     ws = wb.active
     header = [c.value for c in ws[1]]
     assert header == ["Dokument", "Krav-id", "Plats", "Kravtext", "Kod", "Allvarlighetsgrad", "Anmärkning",

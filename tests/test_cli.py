@@ -31,14 +31,20 @@ def test_review_json_follows_schema_and_lists_requirements_and_findings(tmp_path
     assert result.exit_code == 1, result.output  # the sample has feature-only requirements
     assert _sha(DOCX) == before  # inputs are never modified
     report = ReviewReport.model_validate_json(out.read_text("utf-8"))
-    assert report.schema_version == "1.1"
+    assert report.schema_version == "1.2"
     (doc,) = report.documents
     assert doc.language == "sv" and doc.format == "docx" and doc.error is None
     assert doc.summary.requirements >= 30
     assert 0 < doc.summary.flagged < doc.summary.in_scope
     for req in doc.requirements:
         assert req.kind in ("ska", "bör", "unknown") and req.location.file == str(DOCX) and req.language == "sv"
-    assert {f.code for f in doc.findings} <= {"UG001", "UG101", "UG102", "UG103"}
+    assert {f.code for f in doc.findings} <= {"UG001", "UG101", "UG102", "UG103", "UG201", "UG202", "UG203"}
+    # Goal traceability: the three effektmål, each with the requirements that serve it.
+    assert [g.id for g in doc.goals] == ["Effektmål 1", "Effektmål 2", "Effektmål 3"]
+    assert {(link.requirement_id, link.goal_id, link.method) for link in doc.links} >= {
+        ("K19", "Effektmål 3", "reference"), ("K25", "Effektmål 2", "reference")}
+    assert [c.goal_id for c in doc.goal_coverage] == [g.id for g in doc.goals]
+    assert doc.summary.goals == 3 and doc.summary.linked == len({link.requirement_id for link in doc.links})
     for finding in doc.findings:
         assert finding.origin == "rules" and len(finding.fingerprint) == 16
         if finding.code == "UG001":
@@ -67,8 +73,10 @@ def test_text_and_markdown_reports(tmp_path: Path) -> None:
 
 def test_clean_document_exits_zero(tmp_path: Path) -> None:
     clean = tmp_path / "clean.txt"
-    clean.write_text("Anbudet ska vara skrivet på svenska.\n\nSystemet ska ha stöd för BankID för att invånarna "
-                     "ska kunna logga in utan lösenord.\n", "utf-8")
+    # Clean: a stated goal, a requirement that refers to it, and one on the bid (out of scope).
+    clean.write_text("Effektmål 1: Fler invånare ska använda e-tjänsterna.\n\nAnbudet ska vara skrivet på svenska.\n\n"
+                     "Systemet ska ha stöd för BankID för att invånarna ska kunna logga in utan lösenord, vilket "
+                     "bidrar till effektmål 1.\n", "utf-8")
     result = runner.invoke(app, ["review", str(clean), "-f", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)["documents"][0]

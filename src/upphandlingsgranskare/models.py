@@ -133,15 +133,37 @@ class Requirement(_Frozen):
 
 
 class Goal(_Frozen):
-    """A stated purpose, goal or need of the procurement (Bakgrund, Syfte, Mål, Effektmål ...)."""
+    """A stated purpose, goal or need of the procurement (Syfte, Mål, Effektmål, Behov; a need stated under Bakgrund).
 
-    id: str | None  # "Effektmål 2", "O3" where the document numbers its goals
+    Segmentation gives every goal an id: the document's own ("Effektmål 2", "O3"), or a generated
+    one ("M1", "M2" … in document order, ``generated`` True) so links and reports can name it.
+    """
+
+    id: str | None  # "Effektmål 2", "O3" where the document numbers its goals; else generated ("M1")
     text: str
     heading: str
     location: Location
+    generated: bool = False  # True when ``id`` is no text of the document (so no requirement can cite it)
+    label: str | None = None  # the list number the document shows for the goal ("2.", "b)"), if any
 
 
+LinkMethod = Literal["reference", "meaning"]
 
+
+class GoalLink(_Frozen):
+    """A solution requirement tied to a stated goal it serves.
+
+    ``reference``: the requirement or its rationale names the goal ("bidrar till effektmål 2",
+    "(O3)"); ``meaning``: requirement and goal share content words or domain concepts, scored
+    offline (see ``trace.link``). ``evidence`` says why: the reference as written, or the shared terms.
+    """
+
+    requirement_id: str
+    goal_id: str
+    method: LinkMethod
+    score: float  # 1.0 for a reference; the similarity (0-1) for a meaning link
+    evidence: str
+    terms: tuple[str, ...] = ()  # meaning links: the shared lemmas and concepts, strongest first
 
 
 def fingerprint(code: str, file: str, requirement_text: str) -> str:
@@ -165,6 +187,9 @@ class Finding(_Frozen):
     origin: Origin = "rules"
     evidence: str | None = None  # the model's verbatim quote from the requirement that grounds its judgement
     origin_detail: str | None = None  # for rules-fallback: why the model's answer was not used
+    # What the finding is about: one requirement, a stated goal (requirement_id/text then hold the goal's
+    # id and text), or the document as a whole (anchored on its first requirement on the solution).
+    subject: Literal["requirement", "goal", "document"] = "requirement"
     fingerprint: str = Field(default="")
 
     def model_post_init(self, __context: object) -> None:
@@ -212,6 +237,7 @@ class DocumentReview(_Frozen):
     suppressed: int = 0  # findings accepted by a marker in the document ("ugr: ignorera UG101")
     baselined: int = 0  # findings accepted by the baseline file
     unused_suppressions: tuple[str, ...] = ()  # markers that accept nothing: "K12: ugr: ignorera UG101 (text)"
+    links: tuple[GoalLink, ...] = ()  # which stated goal each requirement on the solution serves
 
 
 class ExtractionError(Exception):

@@ -7,7 +7,7 @@ Plain functions, imported by the CLI and by tests. A file that cannot be read be
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -100,6 +100,7 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     from .checks import ALL_CHECKS, DocumentContext
     from .extract import extract
     from .segment import detect_language, segment
+    from .trace import goal_line, link_requirements
 
     if llm is not None:
         from .llm.review import apply_decision
@@ -122,10 +123,11 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     usage = None
     if llm is not None and labelled:
         decisions, usage = llm.decide_all([segmentation.requirements[i] for i, _, _ in labelled],
-                                          [a for _, _, a in labelled], [g.text for g in context.goals])
+                                          [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
 
     requirements = list(segmentation.requirements)
     in_scope = 0
+    flagged: list[tuple[int, Check, Assessment, "Decision | None"]] = []
     for (index, check, assessment), decision in zip(labelled, decisions):
         label, origin, reason = assessment.label, "rules", assessment.reason
         if decision is not None:
@@ -137,13 +139,25 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
         requirements[index] = requirement
         in_scope += label != "out_of_scope"
         if label == FLAGGED_LABEL and options.enabled(check.code):
-            basis = assessment if assessment.flagged else Assessment(FLAGGED_LABEL, "llm")
-            finding = check.finding(requirement, context, basis)
-            findings.append((index, finding if decision is None else apply_decision(finding, decision)))
+            flagged.append((index, check, assessment if assessment.flagged else Assessment(FLAGGED_LABEL, "llm"),
+                            decision))
+    # The labels say which requirements are on the solution: those are tied to the goals they serve,
+    # and the findings (UG001's names the goal a flagged requirement resembles) read the links.
+    links = link_requirements(requirements, context.goals, language)
+    context = replace(context, links=links)
+    for index, check, basis, decision in flagged:
+        finding = check.finding(requirements[index], context, basis)
+        findings.append((index, finding if decision is None else apply_decision(finding, decision)))
     for index, requirement in enumerate(requirements):
         for check in others:
             if check.applies_to(requirement):
                 findings.extend((index, f) for f in check.run(requirement, context))
+    # Document-level checks (goals and their coverage) last; a goal's finding goes first in the report,
+    # as goals come first in a tender, the others with the requirement they are anchored on.
+    position = {(r.id, r.text): i for i, r in reversed(list(enumerate(requirements)))}
+    for check in others:
+        findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
+                        for f in check.run_document(requirements, context))
     ordered = [f for _, f in sorted(findings, key=lambda pair: pair[0])]
     if options.severity:
         ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
@@ -162,6 +176,7 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
         pages=document.pages,
         extractor=document.extractor,
         llm=usage,
+        links=links,
     )
 
 

@@ -1,14 +1,15 @@
 """What every check is: a stable code, a name, documentation, and a function from a
-requirement (with its document's context) to findings."""
+requirement (with its document's context) to findings; or, for a check about the document as a
+whole (its goals and their coverage), a function from all its requirements to findings."""
 
 from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Sequence
 
-from ..models import Finding, Goal, Language, Requirement, Severity
+from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
 
 if TYPE_CHECKING:
     from ..nlp.classify import Assessment
@@ -24,11 +25,20 @@ class DocumentContext:
     # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
     # field (INCOSE), or "both".
     rationale_policy: str = "both"
+    # Which goal each requirement on the solution serves (trace.link); set by the review once the
+    # requirements are labelled, so it is empty while labels are decided.
+    links: tuple[GoalLink, ...] = ()
 
     @property
     def goal_ids(self) -> tuple[str, ...]:
-        """Ids of the numbered goals ("Effektmål 2", "O3"), as segmentation read them."""
-        return tuple(g.id for g in self.goals if g.id)
+        """Ids of the numbered goals ("Effektmål 2", "O3") as the document writes them (not generated ones)."""
+        return tuple(g.id for g in self.goals if g.id and not g.generated)
+
+    def links_of(self, requirement: Requirement) -> tuple[GoalLink, ...]:
+        return tuple(link for link in self.links if link.requirement_id == requirement.id)
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.goals if g.id == goal_id), None)
 
 
 class Check(ABC):
@@ -60,15 +70,38 @@ class Check(ABC):
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         """Findings for one requirement (none when it passes)."""
 
+    def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
+        """Findings about the document as a whole, from all its labelled requirements, its goals and the
+        links between them; the review calls it after the per-requirement checks. None by default."""
+        return ()
+
     def make_finding(self, requirement: Requirement, *, message: str, question: str, suggestion: str,
-                     evidence: str | None = None, severity: Severity | None = None) -> Finding:
-        """A finding of this check on ``requirement``: code, name, location and text filled in."""
+                     evidence: str | None = None, severity: Severity | None = None,
+                     subject: Literal["requirement", "document"] = "requirement") -> Finding:
+        """A finding of this check on ``requirement``: code, name, location and text filled in.
+
+        ``subject`` "document": a finding about the whole document, anchored on this requirement."""
         return Finding(code=self.code, name=self.name, severity=severity or self.default_severity, message=message,
                        question=question, suggestion=suggestion, location=requirement.location,
                        requirement_id=requirement.id, requirement_text=requirement.text,
-                       language=requirement.language, origin="rules", evidence=evidence)
+                       language=requirement.language, origin="rules", evidence=evidence, subject=subject)
+
+    def goal_finding(self, goal: Goal, language: Language, *, message: str, question: str, suggestion: str,
+                     severity: Severity | None = None) -> Finding:
+        """A finding about a stated goal: its id, text and location stand where a requirement's would."""
+        return Finding(code=self.code, name=self.name, severity=severity or self.default_severity, message=message,
+                       question=question, suggestion=suggestion, location=goal.location,
+                       requirement_id=goal.id or "", requirement_text=goal.text, language=language,
+                       origin="rules", subject="goal")
 
     @classmethod
     def documentation(cls) -> str:
         """The check's docstring: what `explain CODE` prints."""
         return inspect.cleandoc(cls.__doc__ or "")
+
+
+class DocumentCheck(Check):
+    """A check that reads the whole document (``run_document``) and no single requirement on its own."""
+
+    def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
+        return ()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..models import Finding, Language, Requirement
+from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
+from ..trace import goal_name
 from .base import Check, DocumentContext
 
 
@@ -42,6 +43,11 @@ class FeatureWithoutNeed(Check):
         Lösningen ska kunna exportera data i CSV-format.
             Motivering: ekonomienheten följer upp kostnader per enhet i eget verktyg.
         The system shall send reminder e-mails to applicants so that fewer applications lapse.
+
+    When the requirement's content ties it to a stated goal by meaning (``trace.link``: shared
+    words and domain concepts), the message names that goal and the words they share ("Kravet
+    liknar effektmål 2 (”handläggningstid”), men säger inte att det bidrar till det"), and the
+    suggestion offers that goal first: the likely reason is then only unwritten.
 
     Severity: warning for ska-krav (mandatory), info for bör-krav (desirable).
     The question to the business owner: "Vilket verksamhetsbehov eller mål ska kravet bidra
@@ -90,12 +96,20 @@ class FeatureWithoutNeed(Check):
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
         language = requirement.language
-        goal_ids = list(context.goal_ids)
+        matched = sorted((link for link in context.links_of(requirement) if link.method == "meaning"),
+                         key=lambda link: -link.score)
+        # The goals the requirement resembles come first among the choices the officer is offered.
+        first = [link.goal_id for link in matched if link.goal_id in context.goal_ids]
+        goal_ids = list(dict.fromkeys(first + list(context.goal_ids)))
+        text = message(language, assessment.feature, inline_purpose=assessment.reason == "purpose_not_in_rationale_field")
+        goal = context.goal(matched[0].goal_id) if matched else None
+        if goal is not None:
+            text += " " + resembles(language, goal, matched[0])
         return Finding(
             code=self.code,
             name=self.name,
             severity="info" if requirement.kind == "bör" else "warning",
-            message=message(language, assessment.feature, inline_purpose=assessment.reason == "purpose_not_in_rationale_field"),
+            message=text,
             question=question(language, goal_ids),
             suggestion=rewrite(requirement.text, language, goal_ids,
                                matrix_row=requirement.matrix_row or context.rationale_policy == "separate"),
@@ -125,6 +139,14 @@ def message(language: Language, feature: str | None, *, inline_purpose: bool = F
     return (f"The requirement prescribes a solution feature{what} but does not say which business need or goal "
             "it serves. Without a motive it steers towards one solution, and nobody can later check whether "
             "the feature delivered the improvement it was bought for.")
+
+
+def resembles(language: Language, goal: Goal, link: GoalLink) -> str:
+    """The goal a flagged requirement resembles by meaning, and the words they share."""
+    shared = ", ".join(link.terms[:3]) or link.evidence
+    if language == "sv":
+        return f"Kravet liknar {goal_name(goal, language)} (”{shared}”), men säger inte att det bidrar till det."
+    return f'The requirement resembles {goal_name(goal, language)} ("{shared}") but does not say that it serves it.'
 
 
 def question(language: Language, goal_ids: list[str]) -> str:

@@ -258,7 +258,7 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str] | None", 
 def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
     """Hide the findings the baseline accepts; with ``update``, first accept every current finding."""
     from ..fileio import write_atomic
-    from ..suppression import baseline_document, baseline_key, load_baseline
+    from ..suppression import baseline_document, load_baseline
 
     if update:
         write_atomic(baseline, baseline_document(f for r in reviews for f in r.findings))

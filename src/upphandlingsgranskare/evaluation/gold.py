@@ -1,5 +1,6 @@
-"""Reading gold files: JSON Lines in the format of the annotation guide (item mode) or
-requirement spans of whole documents (document mode).
+"""Reading gold files: JSON Lines in the format of the annotation guide (item mode),
+requirement spans of whole documents (document mode) or the goals each requirement of a
+document serves (links mode).
 
 A malformed file is a ``GoldFileError`` naming the file, the line and what is wrong, so an
 external or private set can be fixed without reading this code.
@@ -88,6 +89,28 @@ class GoldSpan(BaseModel):
     ambiguous: bool = False
 
 
+class GoldLink(BaseModel):
+    """The stated goals one requirement of a document serves (links mode).
+
+    One record per requirement of the document, in document order, with an empty ``goal_ids``
+    for a requirement that serves none, so a link the tool makes there counts as a false one.
+    ``goal_ids`` are the ids the review gives the goals: the document's own ("Effektmål 2", "O3")
+    or the generated "M1", "M2" … in document order for goals without one.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    document: str
+    requirement_id: str | None = None
+    requirement_text: str = Field(min_length=1)
+    goal_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("goal_ids", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return [] if value is None else value
+
+
 def _records(path: Path) -> list[tuple[int, dict]]:
     try:
         raw = path.read_bytes()
@@ -121,11 +144,25 @@ def _validation_message(error: ValidationError) -> str:
     return f"fältet '{field}' / field '{field}': {first['msg']}"
 
 
-def gold_mode(path: str | os.PathLike) -> Literal["items", "documents"]:
-    """'documents' when the records name a document and carry no item label, else 'items'."""
+def gold_mode(path: str | os.PathLike) -> Literal["items", "documents", "links"]:
+    """'links' when the records name a document and the goals of a requirement, 'documents' when they
+    name a document and carry no item label, else 'items'."""
     records = _records(Path(path))
     first = records[0][1]
+    if "document" in first and "goal_ids" in first:
+        return "links"
     return "documents" if "document" in first and "lang" not in first else "items"
+
+
+def load_links(path: str | os.PathLike) -> list[GoldLink]:
+    path = Path(path)
+    links = []
+    for number, record in _records(path):
+        try:
+            links.append(GoldLink.model_validate(record))
+        except ValidationError as error:
+            raise GoldFileError(path, number, _validation_message(error)) from None
+    return links
 
 
 def load_items(path: str | os.PathLike) -> list[GoldItem]:

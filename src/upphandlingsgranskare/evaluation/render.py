@@ -9,6 +9,7 @@ from .baseline import Regression
 from .documents import Detection, DocumentEvaluation
 from .gold import LABELS
 from .items import GroupScores, ItemEvaluation
+from .links import LinkEvaluation, LinkScores
 from .metrics import BinaryScores, Interval, Proportion
 
 _SHORT = {"feature_without_need": "fwn", "feature_with_need": "fw", "need": "need", "out_of_scope": "oos"}
@@ -93,6 +94,29 @@ def render_documents_text(result: DocumentEvaluation, regressions: Sequence[Regr
     return "\n".join(lines) + "\n"
 
 
+def _links_row(name: str, s: LinkScores) -> str:
+    return (f"  {name:<44} gold {s.gold:>4}  made {s.predicted:>4}  right {s.correct:>4}   precision {_prop(s.precision)}"
+            f"   recall {_prop(s.recall)}   F1 {_num(s.f1)}")
+
+
+def render_links_text(result: LinkEvaluation, regressions: Sequence[Regression] | None = None) -> str:
+    gold_requirements, paired = result.requirements
+    lines = [f"Mållänkar / goal links — {len(result.documents)} documents — {', '.join(result.gold_files)}",
+             f"{gold_requirements} gold requirements, {paired} paired with a requirement the review found", "",
+             _links_row("all links", result.overall)]
+    lines += [_links_row(f"by method: {method}", scores) for method, scores in result.by_method.items()]
+    lines += ["  (by method, recall is the share of all gold links that method found)", "", "Per dokument / per document:"]
+    lines += [_links_row(name, scores) for name, scores in result.by_document.items()]
+    if result.errors:
+        lines += ["", "Kunde inte granskas / could not be reviewed:", *[f"  {e}" for e in result.errors]]
+    lines += ["", f"Avvikelser / mismatches: {len(result.misses)}"]
+    for miss in result.misses:
+        how = f" [{miss.method}: {miss.evidence}]" if miss.method else ""
+        lines.append(f"  {miss.document}: {miss.kind} {miss.requirement_id} -> {miss.goal_id}{how}: {miss.text[:120]}")
+    lines += _regression_lines(regressions)
+    return "\n".join(lines) + "\n"
+
+
 def _regression_lines(regressions: Sequence[Regression] | None) -> list[str]:
     if regressions is None:
         return []
@@ -102,8 +126,19 @@ def _regression_lines(regressions: Sequence[Regression] | None) -> list[str]:
             *[f"  {r.describe()}" for r in regressions]]
 
 
-def to_json(result: ItemEvaluation | DocumentEvaluation, regressions: Sequence[Regression] | None = None) -> str:
-    if isinstance(result, ItemEvaluation):
+def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
+            regressions: Sequence[Regression] | None = None) -> str:
+    if isinstance(result, LinkEvaluation):
+        gold_requirements, paired = result.requirements
+        data = {
+            "mode": "links", "gold_files": list(result.gold_files), "documents": list(result.documents),
+            "requirements": {"gold": gold_requirements, "paired": paired},
+            "links": result.overall.as_dict(),
+            "by_method": {k: v.as_dict() for k, v in result.by_method.items()},
+            "by_document": {k: v.as_dict() for k, v in result.by_document.items()},
+            "misses": [m.__dict__ for m in result.misses], "errors": list(result.errors),
+        }
+    elif isinstance(result, ItemEvaluation):
         data = {
             "mode": "items", "backend": result.backend, "gold_files": list(result.gold_files),
             "groups": {k: v.as_dict() for k, v in result.groups.items()},

@@ -32,15 +32,16 @@ def run_eval(
     from ..fileio import write_atomic
     from .documents import evaluate_documents
     from .items import evaluate_items
-    from .render import render_documents_text, render_items_text, to_json
+    from .links import evaluate_links
+    from .render import render_documents_text, render_items_text, render_links_text, to_json
 
     out = out or sys.stdout
     err = err or sys.stderr
     try:
         modes = {gold_mode(p) for p in gold_files}
         if len(modes) > 1:
-            err.write("upphandlingsgranskare eval: blanda inte postfiler och dokumentspann / do not mix item gold "
-                      "files with document span files in one run\n")
+            err.write("upphandlingsgranskare eval: blanda inte postfiler, dokumentspann och mållänkar / do not mix "
+                      "item gold files, document span files and goal link files in one run\n")
             return EXIT_ERROR
         mode = modes.pop()
         if mode == "items":
@@ -49,7 +50,7 @@ def run_eval(
             if predictions is not None:
                 err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
                 return EXIT_ERROR
-            result = evaluate_documents(gold_files)
+            result = evaluate_links(gold_files) if mode == "links" else evaluate_documents(gold_files)
         regressions = None
         if baseline is not None:
             key = baselines.run_key(baseline, mode, backend if mode == "items" else "review", gold_files)
@@ -69,6 +70,8 @@ def run_eval(
         out.write(to_json(result, regressions))
     elif mode == "items":
         out.write(render_items_text(result, regressions, max_errors))
+    elif mode == "links":
+        out.write(render_links_text(result, regressions))
     else:
         out.write(render_documents_text(result, regressions))
     return EXIT_REGRESSION if regressions else EXIT_OK

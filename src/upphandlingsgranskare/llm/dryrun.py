@@ -14,6 +14,7 @@ from typing import Sequence
 
 from ..models import DocumentReview
 from ..nlp.classify import Assessment
+from ..trace import goal_line
 from .redact import Redactor
 from .review import LLMReviewer, prompt_item, wants_model
 
@@ -56,7 +57,7 @@ def plan_reviews(reviews: Sequence[DocumentReview], reviewer: LLMReviewer) -> li
         if review.error:
             continue
         redactor = Redactor()
-        goals = [g.text for g in review.goals]
+        goals = [goal_line(g) for g in review.goals]  # as review_document sends them (cache keys match)
         to_model = cached = calls = prompt_tokens = completion_tokens = 0
         for language in ("sv", "en"):
             items = {str(n): prompt_item(r) for n, r in enumerate(review.requirements)

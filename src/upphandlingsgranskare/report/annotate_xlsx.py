@@ -6,7 +6,9 @@ rows, so the business owner answers in the matrix they already know. The workboo
 loaded in full (not read-only) so styles, formulas, merged cells, validations and the other
 sheets are saved back; openpyxl does not keep drawn shapes or charts, see ``annotate_xlsx``.
 
-``findings_workbook``: for every other input, a new workbook listing the findings, one row each.
+``findings_workbook``: for every other input, a new workbook listing the findings, one row each,
+and per document a "Mål och krav" sheet (``goal_matrix_sheet``): the requirements on the solution
+by the goals they serve.
 """
 
 from __future__ import annotations
@@ -30,6 +32,20 @@ _FINDINGS_COLUMNS: dict[Language, tuple[str, ...]] = {
 }
 _FINDINGS_WIDTHS = (30, 12, 30, 60, 8, 12, 60, 50, 60, 12)
 _SHEET_TITLE: dict[Language, str] = {"sv": "Anmärkningar", "en": "Findings"}
+_MATRIX_TEXT: dict[Language, dict[str, str]] = {
+    "sv": {"sheet": "Mål och krav", "title": "Mål och krav", "id": "Krav-id", "requirement": "Krav",
+           "served_by": "Krav som bidrar", "goals": "Mål", "goal": "Mål", "text": "Mållydelse", "links": "Kopplingar",
+           "method": "Sätt", "score": "Poäng", "why": "Varför", "reference": "hänvisning", "meaning": "innehåll",
+           "no_goals": "Dokumentet anger inga mål.",
+           "legend": "● kravet hänvisar till målet, ○ kravet knyts till målet genom sitt innehåll "
+                     "(delade ord och begrepp)."},
+    "en": {"sheet": "Goals and requirements", "title": "Goals and requirements", "id": "Requirement id",
+           "requirement": "Requirement", "served_by": "Requirements serving it", "goals": "Goals", "goal": "Goal",
+           "text": "Goal text", "links": "Links", "method": "Method", "score": "Score", "why": "Why",
+           "reference": "reference", "meaning": "meaning", "no_goals": "The document states no goals.",
+           "legend": "● the requirement refers to the goal, ○ its content ties it to the goal "
+                     "(shared words and concepts)."},
+}
 
 
 def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
@@ -133,10 +149,107 @@ def findings_workbook(reviews: list[DocumentReview], target: Path, language: Lan
         ws.column_dimensions[_letter(col)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{_letter(len(columns))}{row}"
+    for review in reviews:
+        if not review.error:
+            goal_matrix_sheet(wb, review, language)
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(target, buffer.getvalue())
     return target
+
+
+def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | None = None):
+    """Add a "Mål och krav" ("Goals and requirements") sheet to ``workbook`` and return it: the requirements
+    on the solution (rows) by the stated goals (columns), ● for a reference and ○ for a link by meaning; below,
+    each goal with the requirements that serve it, and each link with its method, score and why."""
+    from openpyxl.styles import Alignment, Font
+
+    from ..trace import LINKED_LABELS
+
+    language = language or review.language
+    text = _MATRIX_TEXT[language]
+    ws = workbook.create_sheet(_unique_title(workbook, text["sheet"]))
+    bold, wrap = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+
+    def put(row: int, col: int, value: object, *, font=None, align=wrap) -> None:
+        cell = ws.cell(row=row, column=col)
+        _set_text(cell, value)
+        if font is not None:
+            cell.font = font
+        cell.alignment = align
+
+    line = Alignment(vertical="top")  # one line over the columns, not wrapped inside column A
+    put(1, 1, f"{text['title']} – {review.path}", font=Font(bold=True, size=12), align=line)
+    goals = [g for g in review.goals if g.id]
+    if not goals:
+        put(3, 1, text["no_goals"], align=line)
+        ws.column_dimensions["A"].width = 60
+        return ws
+    put(2, 1, text["legend"], align=line)
+    center = Alignment(horizontal="center", vertical="top")
+    put(4, 1, text["id"], font=bold)
+    put(4, 2, text["requirement"], font=bold)
+    for offset, goal in enumerate(goals):
+        put(4, 3 + offset, goal.id, font=bold, align=center)
+    links = {(link.requirement_id, link.goal_id): link for link in review.links}
+    linked_ids = {link.requirement_id for link in review.links}
+    row, seen = 4, set()
+    for requirement in review.requirements:
+        if requirement.id in seen or not (requirement.label in LINKED_LABELS or requirement.id in linked_ids):
+            continue
+        seen.add(requirement.id)
+        row += 1
+        put(row, 1, requirement.id)
+        put(row, 2, requirement.text)
+        for offset, goal in enumerate(goals):
+            link = links.get((requirement.id, goal.id))
+            if link is not None:
+                put(row, 3 + offset, "●" if link.method == "reference" else "○", align=center)
+    row += 1
+    put(row, 2, text["served_by"], font=bold)
+    for offset, goal in enumerate(goals):
+        put(row, 3 + offset, len({link.requirement_id for link in review.links if link.goal_id == goal.id}),
+            align=center)
+    ws.freeze_panes = "C5"
+
+    row += 2
+    put(row, 1, text["goals"], font=bold)
+    for col, name in enumerate((text["goal"], text["text"], text["served_by"]), start=1):
+        put(row + 1, col, name, font=bold)
+    row += 1
+    for goal in goals:
+        row += 1
+        served = list(dict.fromkeys(link.requirement_id for link in review.links if link.goal_id == goal.id))
+        put(row, 1, goal.id)
+        put(row, 2, goal.text)
+        put(row, 3, ", ".join(served) or "–")
+
+    row += 2
+    put(row, 1, text["links"], font=bold)
+    for col, name in enumerate((text["id"], text["goal"], text["method"], text["score"], text["why"]), start=1):
+        put(row + 1, col, name, font=bold)
+    row += 1
+    for link in review.links:
+        row += 1
+        for col, value in enumerate((link.requirement_id, link.goal_id, text[link.method], link.score, link.evidence),
+                                    start=1):
+            put(row, col, value)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 70
+    for offset in range(len(goals)):
+        ws.column_dimensions[_letter(3 + offset)].width = max(12, len(goals[offset].id or "") + 2)
+    return ws
+
+
+def _unique_title(workbook, title: str) -> str:
+    """``title``, or ``title (2)``, ``title (3)`` … when the workbook has it (Excel's limit: 31 characters)."""
+    names = {name.casefold() for name in workbook.sheetnames}
+    candidate, n = title[:31], 1
+    while candidate.casefold() in names:
+        n += 1
+        suffix = f" ({n})"
+        candidate = title[: 31 - len(suffix)] + suffix
+    return candidate
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 from typing import Literal
 
 from ..models import DocumentReview, Finding, Language
-from .schema import build_report, summarise
+from .schema import GoalCoverage, build_report, goal_coverage, summarise
 
 Format = Literal["text", "json", "markdown"]
 
@@ -17,12 +17,18 @@ _LABELS: dict[Language, dict[str, str]] = {
         "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
         "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav", "evidence": "Modellens belägg",
         "origin_llm": "bedömd av språkmodell", "origin_fallback": "regelresultat, språkmodellen misslyckades",
+        "coverage": "Mål och kraven som bidrar till dem", "goal": "Mål", "linked": "Krav som bidrar",
+        "no_requirement": "inget krav", "reference": "via hänvisning", "meaning": "via innehåll",
+        "goals_served": "mål med krav", "requirements_linked": "krav knutna till mål",
     },
     "en": {
         "requirements": "requirements", "flagged": "flagged", "share": "share with a stated need", "findings": "Findings",
         "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
         "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement", "evidence": "Model's evidence",
         "origin_llm": "judged by the language model", "origin_fallback": "rules result, the language model failed",
+        "coverage": "Goals and the requirements that serve them", "goal": "Goal", "linked": "Requirements serving it",
+        "no_requirement": "no requirement", "reference": "by reference", "meaning": "by meaning",
+        "goals_served": "goals served", "requirements_linked": "requirements tied to a goal",
     },
 }
 
@@ -52,6 +58,20 @@ def _origin_note(finding: Finding, labels: dict[str, str]) -> str | None:
     return None
 
 
+def coverage_line(row: GoalCoverage, labels: dict[str, str], *, most: int = 8) -> str:
+    """``K5, K19 (2: 1 hänvisning, 1 innehåll)`` or ``inget krav``: who serves one goal."""
+    if not row.requirements:
+        return labels["no_requirement"]
+    ids = ", ".join(row.requirements[:most]) + (", …" if len(row.requirements) > most else "")
+    return (f"{ids} ({len(row.requirements)}: {row.by_reference} {labels['reference']}, "
+            f"{row.by_meaning} {labels['meaning']})")
+
+
+def _short(text: str, words: int = 12) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
 def to_json(reviews: list[DocumentReview]) -> str:
     return build_report(reviews).model_dump_json(indent=2) + "\n"
 
@@ -72,10 +92,18 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             continue
         s = summarise(review)
         out.write(f"- {labels['requirements']}: {s.requirements}\n- {labels['flagged']}: {s.flagged}\n"
-                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}\n")
+                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}"
+                  f" ({s.goals_served} {labels['goals_served']}, {s.linked} {labels['requirements_linked']})\n")
         if llm_line(review):
             out.write(f"- {llm_line(review)}\n")
         out.write("\n")
+        coverage = goal_coverage(review)
+        if coverage:
+            out.write(f"### {labels['coverage']}\n\n| {labels['goal']} | | {labels['linked']} |\n|---|---|---|\n")
+            for row in coverage:
+                cells = (row.goal_id, _short(row.text), coverage_line(row, labels))
+                out.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+            out.write("\n")
         if not review.findings:
             out.write(f"{labels['none']}\n\n")
             continue
@@ -111,7 +139,19 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
         s = summarise(review)
         console.print(f"{labels['requirements']}: [bold]{s.requirements}[/bold]   {labels['flagged']}: "
                       f"[bold]{s.flagged}[/bold]   {labels['share']}: [bold]{_share(review)}[/bold]   "
-                      f"{labels['goals']}: {len(review.goals)}   ({review.language}, {review.format})")
+                      f"{labels['goals']}: {len(review.goals)} ({s.goals_served} {labels['goals_served']}, "
+                      f"{s.linked} {labels['requirements_linked']})   ({review.language}, {review.format})")
+        coverage = goal_coverage(review)
+        if coverage:
+            from rich.markup import escape
+
+            goals_table = Table(title=labels["coverage"], title_justify="left", expand=True, show_edge=False)
+            goals_table.add_column(labels["goal"], ratio=1, no_wrap=True)
+            goals_table.add_column("", ratio=4)
+            goals_table.add_column(labels["linked"], ratio=3)
+            for row in coverage:
+                goals_table.add_row(escape(row.goal_id), escape(_short(row.text)), escape(coverage_line(row, labels)))
+            console.print(goals_table)
         if llm_line(review):
             from rich.markup import escape
 

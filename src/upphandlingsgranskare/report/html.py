@@ -50,6 +50,12 @@ _LABELS: dict[Language, dict[str, str]] = {
         "origin_rules-fallback": "regler (språkmodellen misslyckades)",
         "accepted": "godtagna anmärkningar: {suppressed} genom markering i dokumentet, {baselined} genom baslinjen",
         "unused": "markering som inte godtar något",
+        "matrix": "Mål och krav", "goal": "Mål", "served_by": "Krav som bidrar",
+        "no_goals": "Dokumentet anger inga mål.",
+        "matrix_hint": "● kravet hänvisar till målet, ○ kravet knyts till målet genom sitt innehåll (delade ord och "
+                       "begrepp); muspekaren över en markering visar varför. Kraven på lösningen, i dokumentets ordning.",
+        "link_reference": "hänvisning", "link_meaning": "innehåll", "unlinked": "inget mål",
+        "about_document": "hela dokumentet, vid krav",
     },
     "en": {
         "title": "Review report", "index_title": "Reviewed documents", "summary": "Summary",
@@ -74,6 +80,12 @@ _LABELS: dict[Language, dict[str, str]] = {
         "origin_rules-fallback": "rules (the language model failed)",
         "accepted": "accepted findings: {suppressed} by markers in the document, {baselined} by the baseline",
         "unused": "marker that accepts nothing",
+        "matrix": "Goals and requirements", "goal": "Goal", "served_by": "Requirements serving it",
+        "no_goals": "The document states no goals.",
+        "matrix_hint": "● the requirement refers to the goal, ○ its content ties it to the goal (shared words and "
+                       "concepts); hover over a mark to see why. The requirements on the solution, in document order.",
+        "link_reference": "reference", "link_meaning": "meaning", "unlinked": "no goal",
+        "about_document": "the whole document, at requirement",
     },
 }
 
@@ -138,6 +150,14 @@ white-space:pre-wrap;overflow-wrap:anywhere}
 .outputs a{margin-right:.6rem}
 a{color:var(--accent)}
 [hidden]{display:none!important}
+.matrix-wrap{overflow-x:auto}
+table.matrix th.goal,table.matrix td.mark{text-align:center;white-space:nowrap}
+table.matrix td.mark{font-size:1.05rem;color:var(--accent)}
+table.matrix tr.unlinked td.req{color:var(--muted)}
+table.matrix td.req{min-width:16rem}
+dl.goal-list{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .9rem;margin:.5rem 0}
+dl.goal-list dt{font-weight:600}
+dl.goal-list dd{margin:0}
 footer{margin-top:3rem;padding-bottom:2rem;font-size:.85rem;color:var(--muted)}
 @media print{.filters{display:none}.finding{break-inside:avoid}body{background:#fff;color:#000}}
 """.strip()
@@ -276,15 +296,81 @@ def _checks_in(reviews: Iterable[DocumentReview]) -> list[tuple[str, str, dict[s
 
 
 def _sections(review: DocumentReview) -> list[tuple[tuple[str, ...], list[Finding]]]:
-    """Findings grouped by their requirement's heading path, in order of first appearance."""
+    """Findings grouped by their requirement's heading path (a goal's: its heading), in order of first appearance."""
     # Ids are not unique in every document (generated ids, repeated numbering): match id and text.
     index: dict[tuple[str, str], Requirement] = {(r.id, r.text): r for r in review.requirements}
+    goal_headings = {(g.id, g.text): (g.heading,) if g.heading else () for g in review.goals}
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for finding in review.findings:
-        requirement = index.get((finding.requirement_id, finding.requirement_text))
-        key = requirement.heading_path if requirement is not None else ()
+        if getattr(finding, "subject", "requirement") == "goal":
+            key: tuple[str, ...] = goal_headings.get((finding.requirement_id, finding.requirement_text), ())
+        else:
+            requirement = index.get((finding.requirement_id, finding.requirement_text))
+            key = requirement.heading_path if requirement is not None else ()
         groups.setdefault(tuple(key), []).append(finding)
     return list(groups.items())
+
+
+def _matrix_section(readable: list[DocumentReview], labels: dict[str, str]) -> str:
+    """Per document, a table of the requirements on the solution (rows) by the stated goals (columns),
+    a mark where a requirement serves a goal; the method and why in the mark's title."""
+    from ..trace import LINKED_LABELS
+
+    out = [f'<section id="goal-matrix"><h2>{_e(labels["matrix"])}</h2>\n'
+           f'<p class="muted">{_e(labels["matrix_hint"])}</p>\n']
+    for doc_index, review in enumerate(readable):
+        out.append(f'<section class="matrix-doc" lang="{_e(review.language)}" data-path="{_e(review.path)}"><h3>{_e(review.path)}</h3>')
+        goals = [g for g in review.goals if g.id]
+        if not goals:
+            out.append(f'<p class="muted">{_e(labels["no_goals"])}</p></section>\n')
+            continue
+        out.append('<dl class="goal-list">' + "".join(f"<dt>{_e(g.id)}</dt><dd>{_e(g.text)}</dd>" for g in goals)
+                   + "</dl>")
+        links = {(link.requirement_id, link.goal_id): link for link in review.links}
+        linked_ids = {link.requirement_id for link in review.links}
+        rows = [r for r in review.requirements if r.label in LINKED_LABELS or r.id in linked_ids]
+        head = (f'<th>{_e(labels["requirement"])}</th>'
+                + "".join(f'<th class="goal" scope="col" title="{_e(g.text)}">{_e(g.id)}</th>' for g in goals))
+        body: list[str] = []
+        seen: set[str] = set()
+        for requirement in rows:
+            if requirement.id in seen:
+                continue  # a repeated id: its links are shown on the first row
+            seen.add(requirement.id)
+            cells = []
+            for goal in goals:
+                link = links.get((requirement.id, goal.id))
+                if link is None:
+                    cells.append('<td class="mark"></td>')
+                    continue
+                how = labels["link_" + link.method]
+                title = (f"{how}: {link.evidence}" if link.method == "reference"
+                         else f"{how} {link.score:.2f}: {link.evidence}")
+                mark = "●" if link.method == "reference" else "○"
+                cells.append(f'<td class="mark" data-method="{_e(link.method)}" title="{_e(title)}">'
+                             f'<span aria-label="{_e(title)}">{mark}</span></td>')
+            unlinked = requirement.id not in linked_ids
+            text = requirement.text if len(requirement.text) <= 140 else requirement.text[:139] + "…"
+            body.append(f'<tr class="{"unlinked" if unlinked else "linked"}" data-requirement="{_e(requirement.id)}">'
+                        f'<td class="req"><span class="req-id">{_e(requirement.id)}</span> {_e(text)}'
+                        + (f' <span class="muted">({_e(labels["unlinked"])})</span>' if unlinked else "")
+                        + f'</td>{"".join(cells)}</tr>')
+        served = [len({link.requirement_id for link in review.links if link.goal_id == g.id}) for g in goals]
+        counts = "".join(f'<td class="num mark">{n}</td>' for n in served)
+        out.append(f'<div class="matrix-wrap"><table class="matrix" id="matrix-{doc_index + 1}"><thead><tr>{head}</tr>'
+                   f'</thead><tbody>{"".join(body)}</tbody><tfoot><tr><td>{_e(labels["served_by"])}</td>{counts}'
+                   f"</tr></tfoot></table></div></section>\n")
+    out.append("</section>\n")
+    return "".join(out)
+
+
+def _subject_label(finding: Finding, labels: dict[str, str]) -> str:
+    subject = getattr(finding, "subject", "requirement")
+    if subject == "goal":
+        return labels["goal"]
+    if subject == "document":
+        return f'{labels["document"]} ({labels["about_document"]})'
+    return labels["requirement"]
 
 
 def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> str:
@@ -307,7 +393,7 @@ def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> 
         f'<div class="head"><span class="badge sev-{_e(sev)}" title="{_e(labels["severity"])}">'
         f'{_e(labels.get("sev_" + sev, sev))}</span>'
         f'<span class="code">{_e(finding.code)} {_e(finding.name)}</span>'
-        f'<span class="req-id">{_e(labels["requirement"])} {_e(finding.requirement_id)}</span>'
+        f'<span class="req-id">{_e(_subject_label(finding, labels))} {_e(finding.requirement_id)}</span>'
         f'<span class="loc" title="{_e(labels["location"])}">{_e(finding.location.describe())}</span></div>'
         f'<blockquote class="req-text">{_e(finding.requirement_text)}</blockquote>'
         f"<dl>{details}</dl></article>"
@@ -362,6 +448,7 @@ def render_html(reviews: list[DocumentReview]) -> str:
         out.append("</section>\n")
 
     if readable:
+        out.append(_matrix_section(readable, labels))
         out.append(_findings_section(readable, all_findings, checks, labels))
 
     out.append(f'</main>\n<footer>{_e(labels["generated"])} {_e(__version__)}</footer>\n')

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
 from ..nlp.pipeline import Pipeline, get_pipeline
+from ..trace.goals import GoalCandidate, SectionKind, finalise, is_lead_in, section_kind, states_goal
 from .language import detect_language
 
 # "SKA-krav 7", "Bör-krav 3", "Krav 12"
@@ -35,7 +36,7 @@ REQUIREMENT_ID = re.compile(
 )
 _ID_ONLY = re.compile(rf"^\s*(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})\s*[:.]?\s*$", re.IGNORECASE)
 GOAL_ID = re.compile(
-    r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OGE]\d+)\s*[:.)–-]?\s*",
+    r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OGEM]\d+)\s*[:.)–-]?\s*",
     re.IGNORECASE,
 )
 _NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")
@@ -80,7 +81,7 @@ class _Segmenter:
         self.language = language
         self.pipeline: Pipeline = get_pipeline(language)
         lex = self.pipeline.lexicon
-        self.goal_heading = compile_phrase_regex(lex.words("goal_sections"))
+        self.goal_candidates: list[GoalCandidate] = []
         self.rationale_label = re.compile(
             r"^\s*(?:" + "|".join(re.escape(w) for w in lex.words("rationale_labels")) + r")\s*[:：–-]\s*",
             re.IGNORECASE,
@@ -104,8 +105,9 @@ class _Segmenter:
     def heading_path(self) -> tuple[str, ...]:
         return tuple(text for _, text in self.headings)
 
-    def in_goal_section(self) -> bool:
-        return bool(self.headings) and bool(self.goal_heading.search(_strip_number(self.headings[-1][1])))
+    def goal_section(self) -> SectionKind | None:
+        """'goal' or 'background' when the innermost heading opens such a section (see trace.goals)."""
+        return section_kind(self.headings[-1][1], self.language) if self.headings else None
 
     def next_id(self) -> str:
         self.counter += 1
@@ -196,6 +198,7 @@ class _Segmenter:
             else:
                 self.paragraph(block, previous)
         self.end_lead_in()
+        self.result.goals = finalise(self.goal_candidates)
         return self.result
 
     def is_requirement_heading(self, text: str) -> bool:
@@ -213,15 +216,60 @@ class _Segmenter:
         self.lead_in = None
         self.lead_in_items = 0
 
-    def goal(self, text: str, block: Block, offset: int) -> None:
-        match = GOAL_ID.match(text)
-        goal_id = match.group("id").strip() if match else None
+    def goal(self, text: str, block: Block, offset: int, *, structured: bool, goal_id: str | None = None) -> None:
+        """Record a goal; a leading id ("Effektmål 2: ") becomes its id and leaves its text."""
+        match = GOAL_ID.match(text) if goal_id is None else None
+        if match and match.end() < len(text):
+            goal_id = match.group("id").strip()
+            offset += match.end()
+            text = text[match.end():]
+        stripped = text.strip()
+        if not stripped:
+            return
+        offset += len(text) - len(text.lstrip())
         start = (block.location.start or 0) + offset
         heading = self.headings[-1][1] if self.headings else ""
-        self.result.goals.append(
-            Goal(id=goal_id, text=text, heading=heading,
-                 location=block.location.model_copy(update={"start": start, "end": start + len(text)}))
-        )
+        label = block.list_label if block.kind == "list_item" else None
+        self.goal_candidates.append(GoalCandidate(
+            Goal(id=goal_id, text=stripped, heading=heading, label=label,
+                 location=block.location.model_copy(update={"start": start, "end": start + len(stripped)})),
+            structured=structured))
+
+    def goal_paragraph(self, block: Block, section: SectionKind) -> bool:
+        """Goals in a paragraph or list item of a goal or background section; False when it holds none."""
+        text = block.text
+        if section == "goal" and block.kind == "list_item" and not is_lead_in(text, self.language):
+            self.goal(text, block, 0, structured=True)
+            return True
+        found = False
+        for sent in self.pipeline(text).sents:
+            sentence = sent.text.strip()
+            if sentence and states_goal(sentence, self.language, section):
+                self.goal(sentence, block, sent.start_char + (len(sent.text) - len(sent.text.lstrip())), structured=False)
+                found = True
+        return found
+
+    def goal_row(self, block: Block) -> None:
+        """A row of a table in a goal section: the goal is its text cell, else the row without its id cell."""
+        if block.is_header:
+            return
+        text_cell = block.cell(CellRole.TEXT)
+        if text_cell is not None:
+            id_cell = block.cell(CellRole.ID)
+            self.goal(text_cell.text, block, max(block.text.find(text_cell.text), 0), structured=True,
+                      goal_id=id_cell.text.strip() if id_cell else None)
+            return
+        cells = [c.text for c in block.cells if c.text.strip()]
+        if not cells:
+            return
+        if block.location.row in (0, None) and all(len(c.split()) <= 4 for c in cells) \
+                and not any(ch.isdigit() for ch in block.text) and not states_goal(block.text, self.language, "goal"):
+            return  # the header row of a table whose columns extraction did not recognise ("Mål | Nuläge | Målvärde")
+        first = cells[0].strip()
+        if len(cells) > 1 and (_ID_ONLY.match(first) or GOAL_ID.fullmatch(first)) and block.text.startswith(first + " | "):
+            self.goal(block.text[len(first) + 3:], block, len(first) + 3, structured=True, goal_id=first.rstrip(":."))
+        else:
+            self.goal(block.text, block, 0, structured=True)
 
     def paragraph(self, block: Block, previous: list[int]) -> None:
         text = block.text
@@ -231,10 +279,14 @@ class _Segmenter:
             self.last_block_requirements = previous
             self.attach_rationale(text[label.end():].strip() or text)
             return
-        # Goals: everything in a goal section, and named goals ("Effektmål 2: ...") anywhere.
+        # Goals: named goals ("Effektmål 2: ...") anywhere, numbered ones ("O3: ...") in a goal section,
+        # and in goal and background sections the items and sentences that state a goal (trace.goals).
         goal_match = GOAL_ID.match(text)
-        if self.in_goal_section() or (goal_match and _NAMED_GOAL.match(goal_match.group("id"))):
-            self.goal(text, block, 0)
+        section = self.goal_section()
+        if goal_match and (section or _NAMED_GOAL.match(goal_match.group("id"))):
+            self.goal(text, block, 0, structured=True)
+            return
+        if section and self.goal_paragraph(block, section):
             return
         # An id alone on its line names the requirement that follows.
         only_id = _ID_ONLY.match(text)
@@ -304,9 +356,13 @@ class _Segmenter:
             self.lead_in_items = 0
 
     def row(self, block: Block) -> None:
+        text_cell = block.cell(CellRole.TEXT)
+        in_goals = self.goal_section() == "goal"
+        if in_goals and not self.is_section_row(block, text_cell):
+            self.goal_row(block)
+            return
         if block.is_header:
             return
-        text_cell = block.cell(CellRole.TEXT)
         if text_cell is None:
             # A table that is no requirement matrix: read each cell like a paragraph.
             for cell in block.cells:
@@ -314,17 +370,13 @@ class _Segmenter:
                     offset = block.text.find(cell.text)
                     self.cell_text(block, cell.text, max(offset, 0), cell.ref)
             return
-        if self.in_goal_section():
-            self.goal(text_cell.text, block, max(block.text.find(text_cell.text), 0))
-            return
         id_cell = block.cell(CellRole.ID)
         kind_cell = block.cell(CellRole.KIND)
         rationale_cell = block.cell(CellRole.RATIONALE)
         text = text_cell.text.strip()
         offset = max(block.text.find(text), 0)
         # A section title row inside a matrix ("4.3 Signering") updates the heading path.
-        if id_cell is None and kind_cell is None and rationale_cell is None and NUMBERED_HEADING.match(text) \
-                and len(text.split()) <= 6 and not any(s.kind for s in self.sentences(text)):
+        if self.is_section_row(block, text_cell):
             number = text.split()[0].rstrip(".")
             self.heading(block.model_copy(update={"level": number.count(".") + 1}))
             return
@@ -340,9 +392,16 @@ class _Segmenter:
         self.add(self.make(text=text, kind=kind, block=block, offset=offset, req_id=req_id,
                            rationale=rationale, cell_ref=text_cell.ref, matrix_row=True))
 
+    def is_section_row(self, block: Block, text_cell) -> bool:
+        """A section title row inside a matrix ("4.3 Signering"): only a numbered title in the text cell."""
+        if text_cell is None or block.is_header:
+            return False
+        text = text_cell.text.strip()
+        return (block.cell(CellRole.ID) is None and block.cell(CellRole.KIND) is None
+                and block.cell(CellRole.RATIONALE) is None and bool(NUMBERED_HEADING.match(text))
+                and len(text.split()) <= 6 and not any(s.kind for s in self.sentences(text)))
+
     def cell_text(self, block: Block, text: str, offset: int, ref: str | None) -> None:
-        if self.in_goal_section():
-            return
         id_match = REQUIREMENT_ID.match(text)
         body_offset = id_match.end() if id_match else 0
         for sentence in self.sentences(text[body_offset:]):
@@ -362,10 +421,6 @@ def _kind_from_id(req_id: str | None) -> RequirementKind | None:
     if lowered.startswith(("bör", "should")):
         return "bör"
     return None
-
-
-def _strip_number(heading: str) -> str:
-    return re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s*", "", heading)
 
 
 def segment(document: ExtractedDocument, language: Language | None = None) -> Segmentation:

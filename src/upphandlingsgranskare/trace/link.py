@@ -1,0 +1,389 @@
+"""Tie each requirement on the solution to the stated goals it serves.
+
+Two ways, in this order:
+
+1. **Reference** (precise): the requirement, its rationale or its list lead-in names a goal —
+   "bidrar till effektmål 2", "i enlighet med mål 1", "se effektmål 2 och 3", "(E3)", "supports
+   objective O1", "(see objective O3)". A requirement that names a goal is linked to that goal
+   only: the writer said which goal it serves.
+2. **Meaning** (offline, for the rest): requirement and goal are compared as weighted bags of
+   terms — lemmas from spaCy's lookup tables (spacy-lookups-data) without stop words, the parts
+   of Swedish compounds ("handläggningstiden" -> handläggning, tid), and the domain concepts of
+   ``data/vocabulary.yaml`` that each touches ("samtal" and "telefoni" both touch *kontaktcenter*).
+   Each term is weighted TF-IDF over the document's own requirements and goals, so a word every
+   requirement uses ("lön" in a payroll tender) counts for little, and the requirement's reason
+   (its purpose clause after "för att"/"så att"/"so that", and its rationale) counts double. The
+   score is the cosine of the two vectors; a goal is linked when the score reaches
+   ``MEANING_THRESHOLD`` and is within ``RELATIVE_TO_BEST`` of the requirement's best goal.
+
+Both numbers were tuned on two dev documents only (sv-kravspecifikation-arendehantering.docx and
+en-rfp-case-management.docx, with their gold links in corpora/samples/*.links.jsonl): see
+eval/tune_links.py. The other documents with gold links are for measuring.
+
+Not done here: a language model proposing links. The meaning links are deterministic and fast
+(well under a second a document); an LLM step would have to quote the words of requirement and
+goal that tie them, and is left for the LLM backend (see README).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+import yaml
+
+from ..models import Goal, GoalLink, Language, Requirement
+
+# Tuned on the dev documents (eval/tune_links.py); see the module docstring.
+MEANING_THRESHOLD = 0.275
+RELATIVE_TO_BEST = 0.75
+MAX_MEANING_LINKS = 2  # a requirement that seems to serve every goal serves none in particular
+PURPOSE_WEIGHT = 2.0  # the requirement's stated reason says most about the goal it serves
+LEAD_IN_WEIGHT = 0.5  # a list item's lead-in ("Systemet ska stödja följande vid signering:") is shared context
+CONCEPT_PREFIX = "~"  # concept features, kept apart from lemmas ("~kontaktcenter")
+CONCEPT_WEIGHT = 2.0  # a shared concept says more than one shared word: it stands for several
+
+# Labels of requirements on the solution (the annotation guide's); out_of_scope ones serve no goal here.
+LINKED_LABELS = frozenset({"feature_without_need", "feature_with_need", "need"})
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:/\d+)?", re.UNICODE)
+
+
+# -- vocabulary -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[tuple[str, str], ...]  # (kind, text): kind "exact" | "prefix" | "suffix" | "infix"
+
+    def match_at(self, tokens: Sequence[tuple[str, str]], i: int) -> bool:
+        if i + len(self.words) > len(tokens):
+            return False
+        return all(_word_matches(kind, text, *tokens[i + k]) for k, (kind, text) in enumerate(self.words))
+
+
+def _word_matches(kind: str, text: str, lower: str, lemma: str) -> bool:
+    if kind == "exact":
+        return lower == text or lemma == text
+    if kind == "prefix":
+        return lower.startswith(text) or lemma.startswith(text)
+    if kind == "suffix":
+        return lower.endswith(text) or lemma.endswith(text)
+    return text in lower
+
+
+def _compile(term: str) -> _Pattern:
+    words = []
+    for word in term.lower().split():
+        if word.startswith("*") and word.endswith("*") and len(word) > 2:
+            words.append(("infix", word[1:-1]))
+        elif word.endswith("*"):
+            words.append(("prefix", word[:-1]))
+        elif word.startswith("*"):
+            words.append(("suffix", word[1:]))
+        else:
+            words.append(("exact", word))
+    return _Pattern(tuple(words))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    concepts: tuple[tuple[str, tuple[_Pattern, ...]], ...]
+    generic: frozenset[str]
+    stop_words: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def vocabulary(language: Language) -> Vocabulary:
+    """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
+    if language == "sv":
+        from spacy.lang.sv.stop_words import STOP_WORDS
+    else:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    concepts = tuple((name, tuple(_compile(t) for t in terms)) for name, terms in data["concepts"].items())
+    return Vocabulary(concepts, frozenset(w.lower() for w in data.get("generic") or ()), frozenset(STOP_WORDS))
+
+
+@lru_cache(maxsize=None)
+def _lemmas(language: Language) -> tuple[dict[str, str], frozenset[str]]:
+    """spaCy's lookup lemmas and every known word (forms and lemmas), for splitting compounds."""
+    from ..checks._support import _lemma_table
+
+    table = _lemma_table(language)
+    return table, frozenset(table.values())
+
+
+def _lemma(language: Language, word: str) -> str:
+    table, _ = _lemmas(language)
+    return table.get(word, word)
+
+
+def _known(language: Language, word: str) -> bool:
+    table, lemmas = _lemmas(language)
+    return word in table or word in lemmas
+
+
+def compound_parts(word: str, language: Language = "sv") -> tuple[str, str] | None:
+    """A Swedish compound's modifier and head, both known words ("bygglovsansökningar" ->
+    ("bygglov", "ansökningar")), by the longest known head; None for words the lemma table knows
+    (they are no compounds, or common enough to have their own lemma) and for English."""
+    if language != "sv" or len(word) < 8 or "-" in word or _known(language, word):
+        return None
+    for i in range(4, len(word) - 2):
+        head, modifier = word[i:], word[:i]
+        if not _known(language, head):
+            continue
+        if _known(language, modifier):
+            return modifier, head
+        if modifier[-1] in "se" and len(modifier) >= 5 and _known(language, modifier[:-1]):
+            return modifier[:-1], head  # the linking -s- or -e- ("handläggnings|tid", "löne|korrigering")
+    return None
+
+
+# -- terms ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Terms:
+    """A weighted bag of terms (lemmas and ``~concepts``) with a readable form of each."""
+
+    weights: Counter
+    shown: dict[str, str]
+
+    def add(self, other: "Terms", weight: float = 1.0) -> None:
+        for term, w in other.weights.items():
+            self.weights[term] += w * weight
+        for term, shown in other.shown.items():
+            self.shown.setdefault(term, shown)
+
+
+def terms(text: str, language: Language) -> Terms:
+    """Content lemmas (stop and generic words left out), compound parts, and the concepts the text touches."""
+    vocab = vocabulary(language)
+    tokens: list[tuple[str, str]] = []
+    weights: Counter = Counter()
+    shown: dict[str, str] = {}
+    for match in _WORD.finditer(text or ""):
+        lower = match.group().lower()
+        lemma = _lemma(language, lower)
+        tokens.append((lower, lemma))
+        if lower.isdigit() or "/" in lower:
+            continue  # numbers say how much, not what
+        candidates = [lemma]
+        parts = compound_parts(lower, language)
+        if parts:
+            # An unknown compound's lemma is its modifier plus its head's lemma ("handläggningstiden",
+            # "handläggningstider" -> "handläggningstid"); its parts count too ("handläggning").
+            candidates = [parts[0] + _lemma(language, parts[1]), _lemma(language, parts[0]), _lemma(language, parts[1])]
+            tokens[-1] = (lower, candidates[0])
+        for candidate in candidates:
+            # The word and its lemma are both checked: the lookup table lemmatises "för" to "föra".
+            if len(candidate) < 3 or candidate in vocab.stop_words or candidate in vocab.generic \
+                    or lower in vocab.stop_words or lower in vocab.generic:
+                continue
+            weights[candidate] += 1.0
+            shown.setdefault(candidate, candidate)
+    for name, patterns in vocab.concepts:
+        if any(p.match_at(tokens, i) for p in patterns for i in range(len(tokens))):
+            key = CONCEPT_PREFIX + name
+            weights[key] += CONCEPT_WEIGHT
+            shown[key] = name.replace("_", " ")
+    return Terms(weights, shown)
+
+
+@lru_cache(maxsize=None)
+def _purpose_marker(language: Language) -> re.Pattern[str]:
+    from ..nlp.lexicon import compile_phrase_regex, load_lexicon
+
+    markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in ("motivering", "motiv")]
+    return compile_phrase_regex(markers + (["in order to", "to ensure", "so that"] if language == "en" else []))
+
+
+def requirement_terms(requirement: Requirement) -> Terms:
+    """The requirement's terms: its text, its reason (purpose clause, rationale) weighted higher, its lead-in lower."""
+    language = requirement.language
+    text = requirement.text
+    marker = _purpose_marker(language).search(text)
+    main, reason = (text[: marker.start()], text[marker.start():]) if marker else (text, "")
+    out = terms(main, language)
+    out.add(terms(reason, language), PURPOSE_WEIGHT)
+    if requirement.rationale:
+        out.add(terms(requirement.rationale, language), PURPOSE_WEIGHT)
+    if requirement.context:
+        out.add(terms(requirement.context, language), LEAD_IN_WEIGHT)
+    return out
+
+
+def goal_terms(goal: Goal, language: Language) -> Terms:
+    return terms(goal.text, language)
+
+
+# -- references -------------------------------------------------------------------------------------
+
+_NUMBER = r"[A-Z]?\d+[a-z]?"
+_REFERENCE = {
+    "sv": re.compile(
+        rf"(?<![\w-])(?P<word>effektmål(?:en|et)?|projektmål(?:en|et)?|verksamhetsmål(?:en|et)?|målen|målet|mål)"
+        rf"\s*(?:nr\.?\s*|nummer\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|och|&|samt|resp\.?|respektive|eller)\s*{_NUMBER})*)"
+        rf"(?![\w-])", re.IGNORECASE),
+    "en": re.compile(
+        rf"(?<![\w-])(?P<word>business objectives?|objectives?|goals?|outcomes?)"
+        rf"\s*(?:no\.?\s*|number\s*|#\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|and|&|or)\s*{_NUMBER})*)(?![\w-])",
+        re.IGNORECASE),
+}
+_CODE_ID = re.compile(r"^[A-ZÅÄÖ]{1,3}-?\d+[a-z]?$")
+_ID_PARTS = re.compile(r"^(?P<word>.*?)[\s-]*(?:nr\.?\s*)?(?P<num>[A-Z]?\d+[a-z]?)$", re.IGNORECASE)
+_GENERIC_WORDS = {"mål", "målet", "målen", "goal", "goals", "objective", "objectives", "outcome", "outcomes",
+                  "business objective", "business objectives"}
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for ending in ("en", "et", "s"):
+        if word.endswith(ending) and word[: -len(ending)] in {"effektmål", "projektmål", "verksamhetsmål", "objective",
+                                                              "goal", "outcome", "business objective", "mål"}:
+            return word[: -len(ending)]
+    return word
+
+
+def _number(value: str) -> str:
+    return re.sub(r"^[A-Z]", "", value, flags=re.IGNORECASE).lower() if re.match(r"^[A-Z]\d", value, re.I) else value.lower()
+
+
+def _resolve(word: str, value: str, goals: Sequence[Goal]) -> list[Goal]:
+    """The goals a reference ("effektmål", "2") names: the same id first, then the same number."""
+    word = _stem(word)
+    wanted = f"{word} {value}".casefold()
+    exact = [g for g in goals if g.id and not g.generated and (g.id.casefold() == wanted or g.id.casefold() == value.casefold())]
+    if exact:
+        return exact
+    number = _number(value)
+    by_number = []
+    for goal in goals:
+        if goal.generated or not goal.id:
+            continue
+        parts = _ID_PARTS.match(goal.id)
+        if not parts or _number(parts["num"]) != number:
+            continue
+        prefix = _stem(parts["word"].strip()) if parts["word"].strip() else ""
+        # "mål 1" names "Effektmål 1"; "effektmål 1" does not name "Projektmål 1".
+        if word in _GENERIC_WORDS or not prefix or len(prefix) <= 2 or prefix == word:
+            by_number.append((len(prefix) > 2, goal))
+    if by_number:
+        # "mål 1" beside both "Effektmål 1" and "O1" names the goal written out as a word.
+        named = [goal for is_named, goal in by_number if is_named]
+        return named or [goal for _, goal in by_number]
+    # Goals numbered only by their list ("1. Kortare handläggningstider") are named by that number.
+    return [g for g in goals if g.label and g.label.strip(".)") == value]
+
+
+def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[GoalLink]:
+    """Links from the goals the requirement, its rationale or its lead-in names explicitly."""
+    found: dict[str, GoalLink] = {}
+    pattern = _REFERENCE[requirement.language]
+    for source in (requirement.text, requirement.rationale, requirement.context):
+        if not source:
+            continue
+        for match in pattern.finditer(source):
+            for value in re.findall(_NUMBER, match["nums"]):
+                for goal in _resolve(match["word"], value, goals):
+                    found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
+        for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
+            if goal.id and not goal.generated and _CODE_ID.match(goal.id) and goal.id not in found:
+                hit = re.search(rf"(?<![\w-]){re.escape(goal.id)}(?![\w-])", source)
+                if hit:
+                    found[goal.id] = _reference(requirement, goal, hit.group())
+    order = {g.id: i for i, g in enumerate(goals)}
+    return sorted(found.values(), key=lambda link: order.get(link.goal_id, 0))
+
+
+def _reference(requirement: Requirement, goal: Goal, text: str) -> GoalLink:
+    return GoalLink(requirement_id=requirement.id, goal_id=goal.id or "", method="reference", score=1.0, evidence=text)
+
+
+# -- meaning ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    goal: Goal
+    score: float
+    shared: tuple[str, ...]  # readable shared terms, strongest first
+
+
+def _idf(bags: Iterable[Counter]) -> dict[str, float]:
+    bags = list(bags)
+    df: Counter = Counter()
+    for bag in bags:
+        df.update(set(bag))
+    n = len(bags)
+    return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
+
+
+def _vector(bag: Counter, idf: dict[str, float]) -> dict[str, float]:
+    return {t: w * idf.get(t, 1.0) for t, w in bag.items() if w > 0}
+
+
+def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language
+                   ) -> list[list[Scored]]:
+    """For each requirement, every goal with its cosine similarity and shared terms (best first)."""
+    if not goals or not requirements:
+        return [[] for _ in requirements]
+    req_terms = [requirement_terms(r) for r in requirements]
+    goal_bags = [goal_terms(g, language) for g in goals]
+    idf = _idf([t.weights for t in req_terms] + [t.weights for t in goal_bags])
+    goal_vectors = [_vector(t.weights, idf) for t in goal_bags]
+    goal_norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in goal_vectors]
+    out: list[list[Scored]] = []
+    for terms_ in req_terms:
+        vec = _vector(terms_.weights, idf)
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        scored = []
+        for goal, gvec, gnorm, gterms in zip(goals, goal_vectors, goal_norms, goal_bags):
+            shared = {t: vec[t] * gvec[t] for t in vec.keys() & gvec.keys()}
+            score = sum(shared.values()) / (norm * gnorm) if norm and gnorm else 0.0
+            readable = tuple(dict.fromkeys(
+                gterms.shown.get(t) or terms_.shown.get(t, t) for t, _ in sorted(shared.items(), key=lambda kv: -kv[1])))
+            scored.append(Scored(goal, score, readable))
+        out.append(sorted(scored, key=lambda s: -s.score))
+    return out
+
+
+def choose(scored: Sequence[Scored], threshold: float = MEANING_THRESHOLD,
+           relative: float = RELATIVE_TO_BEST, most: int = MAX_MEANING_LINKS) -> list[Scored]:
+    """The goals a requirement is linked to by meaning: over the threshold and close to its best goal."""
+    if not scored or scored[0].score < threshold:
+        return []
+    best = scored[0].score
+    return [s for s in scored if s.score >= threshold and s.score >= relative * best][:most]
+
+
+def link_requirements(requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language, *,
+                      threshold: float = MEANING_THRESHOLD, relative: float = RELATIVE_TO_BEST,
+                      ) -> tuple[GoalLink, ...]:
+    """Every link between the requirements on the solution and the goals, in requirement order.
+
+    A requirement is linked when its label (set by the review) is one on the solution, or when it
+    has no label yet (direct use of this function).
+    """
+    goals = [g for g in goals if g.id]
+    if not goals:
+        return ()
+    in_scope = [r for r in requirements if r.label is None or r.label in LINKED_LABELS]
+    scores = meaning_scores(in_scope, goals, language)
+    links: list[GoalLink] = []
+    for requirement, scored in zip(in_scope, scores):
+        references = reference_links(requirement, goals)
+        if references:
+            links.extend(references)
+            continue
+        for s in choose(scored, threshold, relative):
+            links.append(GoalLink(requirement_id=requirement.id, goal_id=s.goal.id or "", method="meaning",
+                                  score=round(s.score, 4), evidence=", ".join(s.shared[:4]), terms=s.shared[:8]))
+    return tuple(links)
