@@ -233,8 +233,14 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
     sentence_kinds = [criteria(s, language) for s in sentences]
     found: list[VagueTerm] = []
     taken: set[int] = set()
+    # An entry can only match where its first word (or its first word's lemma) occurs: skip the rest early.
+    lowers = {t.lower_ for t in doc}
+    lemmas_here = {lemma(language, w) for w in lowers}
     for entry in _entries(language):
         spec = entry.spec
+        if not any(v[0] in lowers or ((len(v) == 1 or spec.get("inflect")) and lm[0] in lemmas_here)
+                   for v, lm in zip(entry.variants, entry.lemmas) if v):
+            continue
         for i in range(len(doc)):
             if i in taken:
                 continue

@@ -297,12 +297,16 @@ class _Segmenter:
         # List item under a lead-in requirement ("Systemet ska stödja följande:").
         if self.lead_in is not None and block.kind == "list_item":
             lead, lead_index = self.lead_in
-            item_sentences = self.sentences(text)
+            item = text.strip()
+            if not item:
+                return  # an empty bullet is no requirement
+            item_offset = len(text) - len(text.lstrip())
+            item_sentences = self.sentences(item)
             kind = next((s.kind for s in item_sentences if s.kind), None) or lead.kind
             self.lead_in_items += 1
             # Items of a numbered lead-in ("K16 ... följande:") are numbered under it: K16.1, K16.2 ...
             item_id = f"{lead.id}.{self.lead_in_items}" if lead.source_id else None
-            self.add(self.make(text=text, kind=kind, block=block, offset=0, req_id=item_id, context=lead.text))
+            self.add(self.make(text=item, kind=kind, block=block, offset=item_offset, req_id=item_id, context=lead.text))
             if self.lead_in_items == 1:
                 # The items carry the lead-in; it is context, not a requirement of its own.
                 self.result.requirements.pop(lead_index)

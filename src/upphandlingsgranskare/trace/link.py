@@ -77,6 +77,14 @@ def _word_matches(kind: str, text: str, lower: str, lemma: str) -> bool:
     return text in lower
 
 
+def _starts(pattern: _Pattern, tokens: Sequence[tuple[str, str]], positions: dict[str, list[int]]) -> list[int]:
+    """Token positions where the pattern's first word matches (the only places the pattern can start)."""
+    kind, text = pattern.words[0]
+    if kind == "exact":
+        return positions.get(text, [])
+    return [i for i, (lower, lemma) in enumerate(tokens) if _word_matches(kind, text, lower, lemma)]
+
+
 def _compile(term: str) -> _Pattern:
     words = []
     for word in term.lower().split():
@@ -189,8 +197,14 @@ def terms(text: str, language: Language) -> Terms:
                 continue
             weights[candidate] += 1.0
             shown.setdefault(candidate, candidate)
+    # Where each word (or lemma) stands, so an exact first word is looked up instead of tried everywhere.
+    positions: dict[str, list[int]] = {}
+    for i, (lower, lemma) in enumerate(tokens):
+        positions.setdefault(lower, []).append(i)
+        if lemma != lower:
+            positions.setdefault(lemma, []).append(i)
     for name, patterns in vocab.concepts:
-        if any(p.match_at(tokens, i) for p in patterns for i in range(len(tokens))):
+        if any(p.match_at(tokens, i) for p in patterns for i in _starts(p, tokens, positions)):
             key = CONCEPT_PREFIX + name
             weights[key] += CONCEPT_WEIGHT
             shown[key] = name.replace("_", " ")
