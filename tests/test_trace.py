@@ -336,3 +336,17 @@ def test_the_committed_gold_links_name_existing_goals_and_requirements() -> None
         records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
         assert {r["document"] for r in records} and all(isinstance(r["goal_ids"], list) for r in records)
         assert len({r["requirement_id"] for r in records}) == len(records), path.name
+
+
+def test_links_are_the_same_in_every_run() -> None:
+    """Set iteration order changes with PYTHONHASHSEED; links and their evidence must not."""
+    import os
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parents[1] / "corpora" / "samples" / "sv-kravspecifikation-arendehantering.docx"
+    code = ("import json,sys; from upphandlingsgranskare.review import review_document; "
+            "r = review_document(sys.argv[1]); print(json.dumps([l.model_dump() for l in r.links], ensure_ascii=False))")
+    runs = [subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1] and json.loads(runs[0])

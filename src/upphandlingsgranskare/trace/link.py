@@ -360,10 +360,12 @@ def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], l
         norm = math.sqrt(sum(v * v for v in vec.values()))
         scored = []
         for goal, gvec, gnorm, gterms in zip(goals, goal_vectors, goal_norms, goal_bags):
-            shared = {t: vec[t] * gvec[t] for t in vec.keys() & gvec.keys()}
+            # Sorted, not set order: the same document must give the same links and evidence in every run.
+            shared = {t: vec[t] * gvec[t] for t in sorted(vec.keys() & gvec.keys())}
             score = sum(shared.values()) / (norm * gnorm) if norm and gnorm else 0.0
             readable = tuple(dict.fromkeys(
-                gterms.shown.get(t) or terms_.shown.get(t, t) for t, _ in sorted(shared.items(), key=lambda kv: -kv[1])))
+                gterms.shown.get(t) or terms_.shown.get(t, t)
+                for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))))
             scored.append(Scored(goal, score, readable))
         out.append(sorted(scored, key=lambda s: -s.score))
     return out
