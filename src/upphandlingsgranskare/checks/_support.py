@@ -6,8 +6,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from .._yaml import load_yaml
 from ..models import Language
 
 
@@ -15,7 +14,7 @@ from ..models import Language
 def load_data(name: str) -> dict[str, Any]:
     """``checks/data/<name>.yaml`` (word lists are data, Vale style)."""
     text = resources.files(__package__).joinpath("data", f"{name}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @lru_cache(maxsize=None)

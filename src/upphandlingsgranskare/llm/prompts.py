@@ -14,8 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
-import yaml
-
+from .._yaml import load_yaml
 from ..models import Language
 
 PROMPT_FILE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>\d+)\.yaml$")
@@ -103,7 +102,7 @@ def load_prompt(name: str = DEFAULT_PROMPT, version: int | None = None) -> Promp
     if version not in versions:
         raise ValueError(f"prompt '{name}' has no version {version}; shipped: {versions}")
     text = _prompt_dir().joinpath(f"{name}.v{version}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if data.get("name") != name or data.get("version") != version:
         raise ValueError(f"prompts/{name}.v{version}.yaml: name/version inside the file do not match its name")
     return Prompt(name=name, version=version, system=data["system"], user=data["user"],

@@ -13,8 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from .._yaml import load_yaml
 from ..models import Language
 
 # Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
@@ -84,7 +83,7 @@ class Lexicon:
 @lru_cache(maxsize=None)
 def load_lexicon(language: Language) -> Lexicon:
     text = resources.files(__package__).joinpath("lexicons", f"{language}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return Lexicon(language=language, data=data)
 
 

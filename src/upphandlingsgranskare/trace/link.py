@@ -35,8 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
-import yaml
-
+from .._yaml import load_yaml
 from ..models import Goal, GoalLink, Language, Requirement
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
@@ -109,7 +108,7 @@ class Vocabulary:
 @lru_cache(maxsize=None)
 def vocabulary(language: Language) -> Vocabulary:
     """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
+    data = load_yaml(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
     if language == "sv":
         from spacy.lang.sv.stop_words import STOP_WORDS
     else:
