@@ -17,7 +17,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
         "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav", "evidence": "Modellens belägg",
         "origin_llm": "bedömd av språkmodell", "origin_fallback": "regelresultat, språkmodellen misslyckades",
-        "coverage": "Mål och kraven som bidrar till dem", "goal": "Mål", "linked": "Krav som bidrar",
+        "coverage": "Mål och kraven som bidrar till dem", "goal": "Mål", "goal_text": "Lydelse", "linked": "Krav som bidrar",
         "no_requirement": "inget krav", "reference": "via hänvisning", "meaning": "via innehåll",
         "goals_served": "mål med krav", "requirements_linked": "krav knutna till mål",
     },
@@ -26,7 +26,8 @@ _LABELS: dict[Language, dict[str, str]] = {
         "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
         "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement", "evidence": "Model's evidence",
         "origin_llm": "judged by the language model", "origin_fallback": "rules result, the language model failed",
-        "coverage": "Goals and the requirements that serve them", "goal": "Goal", "linked": "Requirements serving it",
+        "coverage": "Goals and the requirements that serve them", "goal": "Goal", "goal_text": "Stated as",
+        "linked": "Requirements serving it",
         "no_requirement": "no requirement", "reference": "by reference", "meaning": "by meaning",
         "goals_served": "goals served", "requirements_linked": "requirements tied to a goal",
     },
@@ -147,7 +148,7 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
 
             goals_table = Table(title=labels["coverage"], title_justify="left", expand=True, show_edge=False)
             goals_table.add_column(labels["goal"], ratio=1, no_wrap=True)
-            goals_table.add_column("", ratio=4)
+            goals_table.add_column(labels["goal_text"], ratio=4)
             goals_table.add_column(labels["linked"], ratio=3)
             for row in coverage:
                 goals_table.add_row(escape(row.goal_id), escape(_short(row.text)), escape(coverage_line(row, labels)))
