@@ -31,12 +31,6 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
 class BackendChoice(str, Enum):
     rules = "rules"
     llm = "llm"
@@ -57,7 +51,7 @@ def _root(
     pass
 
 
-def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str] | None", output: Path | None, progress: bool, *,
+def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | None, progress: bool, *,
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
@@ -88,8 +82,7 @@ def run_review(paths: list[Path], fmt: "OutputFormat | str | list[str] | None", 
         configured = settings_file.values.get("formats", ["text"])
         fmt = [configured] if isinstance(configured, str) else [str(f) for f in configured]
     try:
-        formats = parse_formats([fmt.value if isinstance(fmt, OutputFormat) else fmt] if not isinstance(fmt, list)
-                                else fmt)
+        formats = parse_formats([fmt] if isinstance(fmt, str) else fmt)
     except OutputError as error:
         typer.echo(f"upphandlingsgranskare: {settings_file.path or 'kommandoraden / command line'}: {error}", err=True)
         return EXIT_ERROR

@@ -104,15 +104,6 @@ def _names(relative: Path, language: str) -> tuple[Callable[[str], Path], Callab
     return report, annotated
 
 
-def write_folder(reviews: list[DocumentReview], roots: Sequence[Path], formats: Sequence[str],
-                 out_dir: Path) -> list[WrittenDocument]:
-    """Every document's outputs under ``out_dir``, then ``index.html`` across them all."""
-    writer = FolderWriter(out_dir, roots, formats)
-    written = [writer.write(review) for review in reviews]
-    write_index(written, out_dir)
-    return written
-
-
 STATE_DIR = ".upphandlingsgranskare-state"
 
 
