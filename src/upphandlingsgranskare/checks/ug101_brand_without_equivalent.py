@@ -9,12 +9,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Finding, Language, Requirement
+from ..nlp.pipeline import get_pipeline
 from ._support import load_data
 from .base import Check, DocumentContext
 
 if TYPE_CHECKING:
-    from spacy.language import Language as SpacyLanguage
     from spacy.matcher import PhraseMatcher
+    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
 
 EQUIVALENT = {"sv": "eller likvärdigt", "en": "or equivalent"}
@@ -172,24 +173,49 @@ class BrandWithoutEquivalent(Check):
 
 @dataclass
 class _Matchers:
-    nlp: SpacyLanguage
+    nlp: _Tokenize
     orth: PhraseMatcher
     lower: PhraseMatcher
     entries: dict[str, dict[str, Any]]  # match label -> entry (name, category, ordinary_word, hint)
 
 
+class _Tokenize:
+    """``make_doc`` of a pipeline with UG101's own tokenizer (``Language.make_doc``: length check, tokenizer)."""
+
+    def __init__(self, tokenizer: Tokenizer, max_length: int):
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+
+    def make_doc(self, text: str) -> Doc:
+        if len(text) > self.max_length:
+            from spacy.errors import Errors
+
+            raise ValueError(Errors.E088.format(length=len(text), max_length=self.max_length))
+        return self.tokenizer(text)
+
+
 @lru_cache(maxsize=None)
 def _matchers(language: Language) -> _Matchers:
-    import spacy
+    from ..nlp.pipeline import import_spacy
+
+    import_spacy()
     from spacy.matcher import PhraseMatcher
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex
 
-    nlp = spacy.blank(language)
-    # Split compounds and genitives too ("Excel-format", "HP:s"): the Swedish tokenizer keeps them whole.
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    orth = PhraseMatcher(nlp.vocab, attr="ORTH")
-    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    # The review pipeline's tokenizer and vocabulary (a second spacy.blank cost a tenth of a second of
+    # every run), with more infixes: split compounds and genitives too ("Excel-format", "HP:s"): the
+    # Swedish tokenizer keeps them whole.
+    base = get_pipeline(language).nlp
+    infixes = list(base.Defaults.infixes) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
+    tokenizer = base.tokenizer
+    nlp = _Tokenize(Tokenizer(base.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                              suffix_search=tokenizer.suffix_search,
+                              infix_finditer=compile_infix_regex(infixes).finditer,
+                              token_match=tokenizer.token_match, url_match=tokenizer.url_match,
+                              faster_heuristics=tokenizer.faster_heuristics), base.max_length)
+    orth = PhraseMatcher(base.vocab, attr="ORTH")
+    lower = PhraseMatcher(base.vocab, attr="LOWER")
     entries: dict[str, dict[str, Any]] = {}
     data = load_data("brands")
     for category, spec in data["categories"].items():
@@ -355,6 +381,7 @@ def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str
     return doc, kept
 
 
+@lru_cache(maxsize=4096)  # requirements repeat across a tender and a batch; the result is immutable
 def find_mentions(text: str, language: Language, *, rationale: str | None = None) -> tuple[BrandMention, ...]:
     m = _matchers(language)
     doc, spans = _spans(text, language)

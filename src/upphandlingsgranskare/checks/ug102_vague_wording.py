@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Finding, Language, Requirement
-from ..nlp.pipeline import get_pipeline
+from ..nlp.pipeline import get_pipeline, lowers
 from ._support import lemma, load_data
 from .base import Check, DocumentContext
 
@@ -151,26 +151,11 @@ _PREDICATIVE_NEXT = {
 }
 
 
-def _token_matches(doc: Doc, i: int, variant: tuple[str, ...], lemmas: tuple[str, ...], language: Language,
-                   inflect: bool) -> bool:
-    if i + len(variant) > len(doc):
-        return False
-    for k, (word, lem) in enumerate(zip(variant, lemmas)):
-        low = doc[i + k].lower_
-        if low != word and not (inflect and lemma(language, low) == lem):
-            return False
-    return True
-
-
 def _in_compound(doc: Doc, start: int, end: int) -> bool:
     """A hyphen glued to the match: part of a compound ("Fast-track", "quick-start")."""
     before = start > 0 and doc[start - 1].text == "-" and doc[start - 2].whitespace_ == "" if start > 1 else False
     after = end < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == ""
     return bool(before or after)
-
-
-def _next_word(doc: Doc, end: int) -> str | None:
-    return doc[end].lower_ if end < len(doc) else None
 
 
 # Measurable criteria ------------------------------------------------------------
@@ -226,40 +211,55 @@ def criteria(sentence: Span, language: Language) -> set[str]:
     return kinds
 
 
+@lru_cache(maxsize=4096)  # requirements repeat across a tender and a batch; the result is immutable
 def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
     pipeline = get_pipeline(language)
     doc = pipeline(text)
-    sentences = list(doc.sents)
-    sentence_kinds = [criteria(s, language) for s in sentences]
+    low = lowers(doc)
+    n = len(low)
     found: list[VagueTerm] = []
     taken: set[int] = set()
-    # An entry can only match where its first word (or its first word's lemma) occurs: skip the rest early.
-    lowers = {t.lower_ for t in doc}
-    lemmas_here = {lemma(language, w) for w in lowers}
+    # An entry can only match where its first word (or its first word's lemma) occurs: only those
+    # positions are tried, in text order.
+    lemma_of = {w: lemma(language, w) for w in low}
+    at_word: dict[str, list[int]] = {}
+    at_lemma: dict[str, list[int]] = {}
+    for i, w in enumerate(low):
+        at_word.setdefault(w, []).append(i)
+        at_lemma.setdefault(lemma_of[w], []).append(i)
+    sentences: list[Span] = []
+    sentence_kinds: list[set[str]] = []
     for entry in _entries(language):
         spec = entry.spec
-        if not any(v[0] in lowers or ((len(v) == 1 or spec.get("inflect")) and lm[0] in lemmas_here)
-                   for v, lm in zip(entry.variants, entry.lemmas) if v):
-            continue
-        for i in range(len(doc)):
+        starts: set[int] = set()
+        for v, lm in zip(entry.variants, entry.lemmas):
+            starts.update(at_word.get(v[0], ()))
+            if len(v) == 1 or spec.get("inflect"):
+                starts.update(at_lemma.get(lm[0], ()))
+        for i in sorted(starts):
             if i in taken:
                 continue
             for variant, lemmas in zip(entry.variants, entry.lemmas):
                 # Fixed phrases match as written: by lemma "med mer" would pass for "med mera".
                 inflect = len(variant) == 1 or bool(spec.get("inflect"))
-                if not _token_matches(doc, i, variant, lemmas, language, inflect):
+                if i + len(variant) > n or not all(
+                        w == word or (inflect and lemma_of[w] == lem)
+                        for w, word, lem in zip(low[i:i + len(variant)], variant, lemmas)):
                     continue
                 end = i + len(variant)
                 if any(j in taken for j in range(i, end)) or _in_compound(doc, i, end):
                     break
-                nxt = _next_word(doc, end)
+                nxt = low[end] if end < n else None
                 unless = {lemma(language, w) for w in spec.get("unless_next") or []}
                 if nxt and (nxt in unless or lemma(language, nxt) in unless):
                     break
                 if spec.get("predicative") and nxt and nxt[0].isalpha() and nxt not in _PREDICATIVE_NEXT[language] \
-                        and not doc[end - 1].lower_.endswith("ly"):
+                        and not low[end - 1].endswith("ly"):
                     break  # "säker e-post", "secure file transfer": names a thing
                 taken.update(range(i, end))
+                if not sentences:  # the measurable criteria are read only where a vague word is found
+                    sentences = list(doc.sents)
+                    sentence_kinds = [criteria(s, language) for s in sentences]
                 found.append(_term(doc, i, end, spec, sentences, sentence_kinds, language))
                 break
     return tuple(sorted(found, key=lambda t: t.start))

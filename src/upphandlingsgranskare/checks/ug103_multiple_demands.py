@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Finding, Language, Requirement
-from ..nlp.pipeline import get_pipeline
+from ..nlp.pipeline import get_pipeline, lowers
 from ._support import lemma, load_data, sentence_case
 from .base import Check, DocumentContext
 
@@ -142,10 +142,10 @@ class _Words:
     auxiliaries: frozenset[str]
     particles: frozenset[str]
     skip: frozenset[str]
-    subordinators: tuple[tuple[str, ...], ...]
-    coordinators: tuple[tuple[str, ...], ...]
+    subordinators: _Phrases
+    coordinators: _Phrases
     alternatives: frozenset[str]
-    row_openers: tuple[tuple[str, ...], ...]
+    row_openers: _Phrases
     subject_pronouns: frozenset[str]
     connectives: frozenset[str]
     capability_suffixes: tuple[str, ...]
@@ -158,9 +158,9 @@ def _words(language: Language) -> _Words:
     data: dict[str, Any] = load_data("demand_words")[language]
     nlp = get_pipeline(language).nlp
 
-    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+    def phrases(key: str) -> _Phrases:
         out = {tuple(t.lower_ for t in nlp.make_doc(str(p))) for p in data.get(key) or []}
-        return tuple(sorted(out, key=len, reverse=True))  # longest first: "så att" before "att"
+        return _Phrases(sorted(out, key=len, reverse=True))  # longest first: "så att" before "att"
 
     return _Words(
         verbs=frozenset(data["verbs"]), passives=frozenset(data.get("passives") or []),
@@ -179,7 +179,7 @@ def _words(language: Language) -> _Words:
 def _is_verb(doc: Doc, i: int, language: Language) -> bool:
     """Any form of a listed verb ("importeras", "exported")."""
     w = _words(language)
-    low = doc[i].lower_
+    low = lowers(doc)[i]
     return low in w.verbs or low in w.passives or lemma(language, low) in w.verbs
 
 
@@ -190,30 +190,50 @@ def _is_infinitive(doc: Doc, i: int, language: Language) -> bool:
     documents") describe objects; they start no demand of their own.
     """
     w = _words(language)
-    low = doc[i].lower_
+    low = lowers(doc)[i]
     if low in w.verbs or low in w.passives:
         return True
     return language == "sv" and low.endswith("s") and lemma(language, low) in w.verbs
 
 
 def _is_participle(doc: Doc, i: int, language: Language) -> bool:
-    low = doc[i].lower_
+    low = lowers(doc)[i]
     return language == "en" and _is_verb(doc, i, language) and not _is_infinitive(doc, i, language) \
         and low.endswith(("ed", "en", "t"))
 
 
-def _phrase_at(doc: Doc, i: int, phrases: tuple[tuple[str, ...], ...], limit: int) -> int:
+class _Phrases(tuple):
+    """Token phrases, longest first, indexed by their first and last word: at a token only the
+    phrases that can start or end there are tried."""
+
+    def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> "_Phrases":
+        self = super().__new__(cls, phrases)
+        self.by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.by_last: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for p in self:
+            if not p:
+                raise ValueError("empty phrase in demand_words")
+            self.by_first[p[0]] = (*self.by_first.get(p[0], ()), p)  # keeps the longest-first order
+            self.by_last[p[-1]] = (*self.by_last.get(p[-1], ()), p)
+        return self
+
+
+def _phrase_at(doc: Doc, i: int, phrases: _Phrases, limit: int) -> int:
     """Length of the first phrase starting at token i (0 when none)."""
-    for p in phrases:
-        if i + len(p) <= limit and all(doc[i + k].lower_ == p[k] for k in range(len(p))):
+    low = lowers(doc)
+    if i >= len(low) or i < -len(low):
+        return 0  # no phrase fits (phrases are never empty)
+    for p in phrases.by_first.get(low[i], ()):
+        if i + len(p) <= limit and low[i:i + len(p)] == list(p):
             return len(p)
     return 0
 
 
-def _phrase_ending_at(doc: Doc, i: int, phrases: tuple[tuple[str, ...], ...], floor: int) -> bool:
-    for p in phrases:
+def _phrase_ending_at(doc: Doc, i: int, phrases: _Phrases, floor: int) -> bool:
+    low = lowers(doc)
+    for p in phrases.by_last.get(low[i], ()):
         s = i - len(p) + 1
-        if s >= floor and all(doc[s + k].lower_ == p[k] for k in range(len(p))):
+        if s >= floor and low[s:s + len(p)] == list(p):
             return True
     return False
 
@@ -263,7 +283,7 @@ def _modal_spans(doc: Doc, language: Language) -> list[tuple[int, int]]:
 
 def _next_content(doc: Doc, i: int, end: int, language: Language) -> int:
     w = _words(language)
-    while i < end and doc[i].lower_ in w.skip:
+    while i < end and lowers(doc)[i] in w.skip:
         i += 1
     return i
 
@@ -301,7 +321,7 @@ def _is_main(doc: Doc, modal: tuple[int, int], floor: int, language: Language) -
 
 def _is_finite(doc: Doc, i: int, language: Language) -> bool:
     """A present or past tense verb ("föranleder", "omfattas", "is", "are")."""
-    low = doc[i].lower_
+    low = lowers(doc)[i]
     if language == "en":
         return low in {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
     base = lemma(language, low)
@@ -349,7 +369,7 @@ def _clauses(doc: Doc, sent_start: int, sent_end: int, modals: list[tuple[int, i
             cut -= 1
         # "; in addition, it shall": linking words between separators belong to neither demand.
         k = cut
-        while k > prev_end and (doc[k - 1].lower_ in w.connectives or doc[k - 1].text in _PUNCT_SEPARATORS):
+        while k > prev_end and (lowers(doc)[k - 1] in w.connectives or doc[k - 1].text in _PUNCT_SEPARATORS):
             k -= 1
         if k < cut and doc[k].text in _PUNCT_SEPARATORS:
             cut = k
@@ -365,10 +385,10 @@ def _find_verb(doc: Doc, clause: _Clause, language: Language) -> int:
     start = clause.modal[1] if clause.modal else clause.start
     i = _next_content(doc, start, clause.end, language)
     # "be able to", "kunna": auxiliaries before the main verb.
-    while i < clause.end and doc[i].lower_ in w.auxiliaries:
-        if doc[i].lower_ == "be" and i + 1 < clause.end and doc[i + 1].lower_ not in w.auxiliaries:
+    while i < clause.end and lowers(doc)[i] in w.auxiliaries:
+        if lowers(doc)[i] == "be" and i + 1 < clause.end and lowers(doc)[i + 1] not in w.auxiliaries:
             # "shall be logged": the participle is the main verb; "shall be available": "be" is.
-            if _is_verb(doc, i + 1, language) and doc[i + 1].lower_ != lemma(language, doc[i + 1].lower_):
+            if _is_verb(doc, i + 1, language) and lowers(doc)[i + 1] != lemma(language, lowers(doc)[i + 1]):
                 i += 1
             break
         i = _next_content(doc, i + 1, clause.end, language)
@@ -415,7 +435,7 @@ def _verb_end(doc: Doc, verb: int, limit: int, language: Language) -> int:
     """End of the verb with its particles ("lägga till", "ta bort", "log in")."""
     particles = _words(language).particles
     end = verb + 1
-    while end < limit and doc[end].lower_ in particles:
+    while end < limit and lowers(doc)[end] in particles:
         end += 1
     return end
 
@@ -434,14 +454,14 @@ def _items(doc: Doc, verb: int, scope_end: int, language: Language) -> list[_Ite
             if m and doc[i].text == ",":
                 j += m
             joint = {t.lower_ for t in doc[i:j]}
-            comma_to = joint == {","} and j < scope_end and doc[j].lower_ == "to"  # ", to be incorporated": purpose
+            comma_to = joint == {","} and j < scope_end and lowers(doc)[j] == "to"  # ", to be incorporated": purpose
             j = _next_content(doc, j, scope_end, language)
             passive_list = _is_participle(doc, items[-1].start, language) and j < scope_end and _is_participle(doc, j, language)
             if j < scope_end and not (joint & w.alternatives) and not comma_to \
                     and (_is_infinitive(doc, j, language) or passive_list):
                 v_end = _verb_end(doc, j, scope_end, language)
                 own_object = v_end < scope_end and not _phrase_at(doc, v_end, w.coordinators, scope_end) \
-                    and not doc[v_end].is_punct and doc[v_end].lower_ != "of"
+                    and not doc[v_end].is_punct and lowers(doc)[v_end] != "of"
                 if own_object or not items[-1].has_object:
                     items.append(_Item(start=j, verb_end=v_end, end=v_end))
                     i = v_end
@@ -514,7 +534,7 @@ def _enumeration(doc: Doc, start: int, end: int, language: Language) -> list[tup
     # "three-way matching of purchase orders, receiving documents and vendor invoices": the list
     # is what one action noun applies to, so its items are values, not capabilities.
     first_s, first_e = parts[0]
-    preps = [t for t in range(first_s, first_e) if doc[t].lower_ in _LEAD_PREPOSITIONS]
+    preps = [t for t in range(first_s, first_e) if lowers(doc)[t] in _LEAD_PREPOSITIONS]
     if preps and _action_noun_in(doc, first_s, preps[-1], language):
         return []
     # Most items must name a capability: "Läsning och skrivning av GeoPackage, Shape och DXF" is
@@ -528,6 +548,7 @@ _MAX_ROW_TOKENS = 15  # a matrix row naming capabilities is short: "Import, expo
 _LEAD_PREPOSITIONS = {"för", "av", "med", "på", "till", "inom", "for", "of", "with", "on", "to", "in"}
 
 
+@lru_cache(maxsize=4096)  # requirements repeat across a tender and a batch; the result is immutable
 def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
     pipeline = get_pipeline(language)
     doc = pipeline(text)
@@ -591,18 +612,18 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
                     first_s, first_e = enum[0]
                     lead_end = first_s
                     for t in range(first_s, first_e - 1):
-                        if doc[t].lower_ in _LEAD_PREPOSITIONS:
+                        if lowers(doc)[t] in _LEAD_PREPOSITIONS:
                             lead_end = t + 1
                     lead = chars(enum_start, lead_end) if lead_end > enum_start else ""
                     head = chars(verb, enum_start)
                     # "import, export och arkivering av ärenden": a trailing phrase of the last item
                     # belongs to every item that has none of its own.
                     last_s, last_e = enum[-1]
-                    trail = next((t for t in range(last_s + 1, last_e) if doc[t].lower_ in _LEAD_PREPOSITIONS), None)
+                    trail = next((t for t in range(last_s + 1, last_e) if lowers(doc)[t] in _LEAD_PREPOSITIONS), None)
                     for k, (s, e) in enumerate(enum):
                         s = max(s, lead_end)
                         item = chars(s, e)
-                        own_phrase = any(doc[t].lower_ in _LEAD_PREPOSITIONS for t in range(s + 1, e))
+                        own_phrase = any(lowers(doc)[t] in _LEAD_PREPOSITIONS for t in range(s + 1, e))
                         if trail is not None and k < len(enum) - 1 and not own_phrase:
                             item = f"{item} {chars(trail, last_e)}"
                         parts.append((" ".join(x for x in (head, lead, item) if x), s, e))

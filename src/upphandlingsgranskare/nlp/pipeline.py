@@ -4,16 +4,16 @@ knows Swedish/English abbreviations, and a Matcher over the lexicon's word lists
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models import Language
 from .lexicon import Lexicon, lexicon_patterns, load_lexicon
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` must not pay for it
     from spacy.language import Language as SpacyLanguage
-    from spacy.matcher import Matcher
     from spacy.tokens import Doc
 
 # Abbreviations after which a full stop does not end a sentence (token before the ".").
@@ -31,22 +31,147 @@ _NOUN_AFTER_MODAL = re.compile(r"^-?(?:krav|kraven|kravet|requirements?)$")
 _CLAUSE_OPENERS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
 
 
+class LexiconMatcher:
+    """The spaCy ``Matcher``'s results for the lexicon's patterns, computed without its per-token Python predicates.
+
+    spaCy calls a Python function for every REGEX/IN token spec at every token and pattern state,
+    which made the matcher most of the review's time. The lexicon's patterns only use ``LOWER``
+    (exact, ``IN``, ``REGEX``) and ``IS_ALPHA`` specs with the quantifiers one and ``?``; a spec
+    depends on the word alone, so the specs a word satisfies are worked out once per distinct word
+    and cached, and the patterns are then matched over those sets. The result is exactly the
+    Matcher's: every (label, start, end) whose tokens match a pattern of the label, once, end > start
+    (``tests/test_lexicon_matcher.py`` checks it against spaCy's Matcher).
+    """
+
+    def __init__(self, patterns: dict[str, list[list[dict[str, Any]]]]):
+        spec_ids: dict[str, int] = {}
+        self._exact: dict[str, set[int]] = {}  # lower-cased word -> ids of the exact/IN specs it satisfies
+        self._regexes: list[tuple[re.Pattern[str], int]] = []
+        self._alpha: list[int] = []
+        self._patterns: list[tuple[str, tuple[tuple[int, bool], ...]]] = []
+        # spec id -> (pattern index, position): the pattern can start with that token (the ones before it optional)
+        self._starts: dict[int, list[tuple[int, int]]] = {}
+        for label, label_patterns in patterns.items():
+            for pattern in label_patterns:
+                compiled = []
+                for token in pattern:
+                    spec = {k: v for k, v in token.items() if k != "OP"}
+                    op = token.get("OP")
+                    if op not in (None, "?") or len(spec) != 1:
+                        raise ValueError(f"unsupported lexicon pattern token: {token}")
+                    key = repr(sorted(spec.items()))
+                    if key not in spec_ids:
+                        spec_ids[key] = len(spec_ids)
+                        self._add_spec(spec, spec_ids[key])
+                    compiled.append((spec_ids[key], op == "?"))
+                index = len(self._patterns)
+                self._patterns.append((label, tuple(compiled)))
+                for position, (spec_id, optional) in enumerate(compiled):
+                    self._starts.setdefault(spec_id, []).append((index, position))
+                    if not optional:
+                        break
+        self._cache: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def _add_spec(self, spec: dict[str, Any], spec_id: int) -> None:
+        (attr, value), = spec.items()
+        if attr == "IS_ALPHA" and value is True:
+            self._alpha.append(spec_id)
+        elif attr == "LOWER" and isinstance(value, str):
+            self._exact.setdefault(value, set()).add(spec_id)
+        elif attr == "LOWER" and isinstance(value, dict) and set(value) == {"IN"}:
+            for word in value["IN"]:
+                self._exact.setdefault(word, set()).add(spec_id)
+        elif attr == "LOWER" and isinstance(value, dict) and set(value) == {"REGEX"}:
+            self._regexes.append((re.compile(value["REGEX"]), spec_id))  # spaCy's REGEX is re.search
+        else:
+            raise ValueError(f"unsupported lexicon pattern spec: {spec}")
+
+    def _word_specs(self, key: tuple[int, int], strings) -> tuple[int, ...]:
+        lower = strings[key[0]]
+        found = set(self._exact.get(lower, ()))
+        found.update(spec_id for regex, spec_id in self._regexes if regex.search(lower))
+        if key[1]:
+            found.update(self._alpha)
+        specs = tuple(sorted(found))
+        self._cache[key] = specs
+        return specs
+
+    def __call__(self, doc: "Doc") -> dict[str, set[tuple[int, int]]]:
+        """label -> the (start, end) token spans its patterns match in ``doc``."""
+        from spacy.attrs import IS_ALPHA, LOWER
+
+        found: dict[str, set[tuple[int, int]]] = {}
+        if not len(doc):
+            return found
+        cache, strings = self._cache, doc.vocab.strings
+        words = []
+        for key in map(tuple, doc.to_array([LOWER, IS_ALPHA]).tolist()):
+            specs = cache.get(key)
+            words.append(self._word_specs(key, strings) if specs is None else specs)
+        sets = [frozenset(specs) for specs in words]
+        n = len(sets)
+        patterns, starts = self._patterns, self._starts
+
+        def ends(pattern: tuple[tuple[int, bool], ...], position: int, i: int, out: set[int]) -> None:
+            while position < len(pattern):
+                spec_id, optional = pattern[position]
+                if not optional:
+                    if i < n and spec_id in sets[i]:
+                        position += 1
+                        i += 1
+                        continue
+                    return
+                if i < n and spec_id in sets[i]:
+                    ends(pattern, position + 1, i + 1, out)
+                position += 1  # the optional token skipped
+            out.add(i)
+
+        for start, specs in enumerate(words):
+            for spec_id in specs:
+                for index, position in starts.get(spec_id, ()):
+                    label, pattern = patterns[index]
+                    out: set[int] = set()
+                    ends(pattern, position + 1, start + 1, out)
+                    if out:
+                        spans = found.setdefault(label, set())
+                        spans.update((start, end) for end in out)
+        return found
+
+
+# Docs kept per pipeline: segmentation, UG001, UG102 and UG103 each read the same requirement text,
+# so it is tokenised once. Bounded, so a long document does not keep all its Docs.
+_DOC_CACHE_SIZE = 256
+
+
 @dataclass
 class Pipeline:
     language: Language
     nlp: "SpacyLanguage"
-    matcher: "Matcher"
+    matcher: LexiconMatcher
     lexicon: Lexicon
-    labels: dict[int, str] = field(default_factory=dict)
+    _docs: dict[str, "Doc"] = field(default_factory=dict, repr=False)
 
     def __call__(self, text: str) -> "Doc":
-        return self.nlp(text)
+        """The Doc of ``text``, shared by every caller: treat it as read-only."""
+        doc = self._docs.pop(text, None)
+        if doc is None:
+            doc = self.nlp(text)
+            if len(self._docs) >= _DOC_CACHE_SIZE:
+                del self._docs[next(iter(self._docs))]  # the least recently used
+        self._docs[text] = doc
+        return doc
 
     def matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
-        """Lexicon matches in ``doc``: label -> sorted [(start, end)] token offsets."""
+        """Lexicon matches in ``doc``: label -> sorted [(start, end)] token offsets (shared: read-only)."""
+        cached = doc.user_data.get(("ug", "matches"))
+        if cached is None:
+            cached = doc.user_data[("ug", "matches")] = self._matches(doc)
+        return cached
+
+    def _matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
         found: dict[str, list[tuple[int, int]]] = {}
-        for match_id, start, end in self.matcher(doc):
-            label = self.labels[match_id]
+        for label, start, end in sorted((label, start, end) for label, spans in self.matcher(doc).items()
+                                        for start, end in spans):
             if label.startswith("modal_") or label == "weak_modals":
                 if end < len(doc) and _NOUN_AFTER_MODAL.match(doc[end].lower_):
                     continue  # "ska krav", "bör-krav": the noun, not the verb
@@ -58,6 +183,17 @@ class Pipeline:
         for spans in found.values():
             spans.sort()
         return found
+
+
+def lowers(doc: "Doc") -> list[str]:
+    """Every token's lower-cased text, computed once per Doc (``doc[i].lower_`` builds a Token each time)."""
+    cached = doc.user_data.get(("ug", "lowers"))
+    if cached is None:
+        from spacy.attrs import LOWER
+
+        strings = doc.vocab.strings
+        cached = doc.user_data[("ug", "lowers")] = [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
+    return cached
 
 
 def _in_relative_clause(doc: "Doc", start: int) -> bool:
@@ -74,9 +210,17 @@ def _fix_abbreviation_boundaries(language: Language):
     abbreviations = ABBREVIATIONS[language]
 
     def component(doc: "Doc") -> "Doc":
-        for i, token in enumerate(doc):
-            if i < 2 or not token.is_sent_start:
+        from spacy.attrs import SENT_START
+
+        if len(doc) < 3:
+            return doc
+        # Only the sentencizer's sentence starts are looked at (one Token object each, not one per token);
+        # a token's decision reads its own start flag, so clearing one does not change the others.
+        flags = doc.to_array(SENT_START).tolist()
+        for i in range(2, len(doc)):
+            if flags[i] <= 0:
                 continue
+            token = doc[i]
             prev = doc[i - 1]
             before = doc[i - 2]
             abbreviation = None
@@ -93,11 +237,64 @@ def _fix_abbreviation_boundaries(language: Language):
     return component
 
 
+def import_spacy():
+    """``import spacy``, without the import of spaCy's own command line.
+
+    spaCy's ``__init__`` imports ``spacy.cli`` (typer commands, requests, httpx, weasel) only to
+    offer ``spacy.info``: about a third of spaCy's import time, on every review. A finder skips
+    ``spacy.cli`` and ``spacy.cli.info`` during that one import and leaves ``spacy.info`` a stub
+    that imports the real one on first call; afterwards ``import spacy.cli`` works as usual. On
+    any surprise (another spaCy version) spaCy is imported the ordinary way.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    import importlib.abc
+    import importlib.machinery
+
+    skipped = ("spacy.cli", "spacy.cli.info")
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    class _SkipCli(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, name, path, target=None):
+            if name in skipped:
+                return importlib.machinery.ModuleSpec(name, self, is_package=name == "spacy.cli")
+            return None
+
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module) -> None:
+            if module.__name__ == "spacy.cli.info":
+                module.info = info
+
+    finder = _SkipCli()
+    sys.meta_path.insert(0, finder)
+    try:
+        import spacy
+    except Exception:  # noqa: BLE001 - fall back to the ordinary import below
+        spacy = None
+    finally:
+        sys.meta_path.remove(finder)
+        stubs = [sys.modules.pop(name, None) for name in skipped]
+    if spacy is None:
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy
+
+        return spacy
+    if getattr(spacy, "cli", None) is stubs[0]:
+        del spacy.cli  # so that ``import spacy.cli`` loads the real package
+    return spacy
+
+
 @lru_cache(maxsize=None)
 def get_pipeline(language: Language) -> Pipeline:
-    import spacy
+    spacy = import_spacy()
     from spacy.language import Language as SpacyLanguage
-    from spacy.matcher import Matcher
 
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
@@ -106,9 +303,4 @@ def get_pipeline(language: Language) -> Pipeline:
         SpacyLanguage.component(name, func=_fix_abbreviation_boundaries(language))
     nlp.add_pipe(name, after="sentencizer")
     lexicon = load_lexicon(language)
-    matcher = Matcher(nlp.vocab)
-    labels: dict[int, str] = {}
-    for label, patterns in lexicon_patterns(lexicon).items():
-        matcher.add(label, patterns)
-        labels[nlp.vocab.strings[label]] = label
-    return Pipeline(language=language, nlp=nlp, matcher=matcher, lexicon=lexicon, labels=labels)
+    return Pipeline(language=language, nlp=nlp, matcher=LexiconMatcher(lexicon_patterns(lexicon)), lexicon=lexicon)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
@@ -60,7 +61,7 @@ def kind_from_cell(text: str) -> RequirementKind | None:
     return _KIND_WORDS.get(first)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Sentence:
     text: str
     start: int  # offset in the block (or cell) text
@@ -75,6 +76,49 @@ class Segmentation:
     goals: list[Goal] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # paragraphs and cells recur within a tender and across a batch; _Sentence is frozen
+def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
+    pipeline = get_pipeline(language)
+    if not _modal_hint(language).search(text):
+        return (_Sentence(text=text.strip(), start=len(text) - len(text.lstrip()), kind=None),) if text.strip() else ()
+    doc = pipeline(text)
+    matches = pipeline.matches(doc)
+    modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
+    for label, kind, need in (("modal_ska", "ska", False), ("modal_bör", "bör", False), ("need_modals", "unknown", True),
+                              ("story_modals", "unknown", False)):
+        for start, _ in matches.get(label, []):
+            modal_tokens.setdefault(start, (kind, need))
+    weak = {start for start, _ in matches.get("weak_modals", [])}
+    subjects = {s for s, _ in matches.get("will_subjects", [])}
+    out: list[_Sentence] = []
+    for sent in doc.sents:
+        kind: RequirementKind | None = None
+        is_need = False
+        # "får inte" and "bör inte" are matched as phrases; the first modal decides the kind.
+        for i in range(sent.start, sent.end):
+            if i in modal_tokens:
+                kind, is_need = modal_tokens[i]
+                break
+            # English "will" is a requirement only after the solution or a party ("The system will ...").
+            if i in weak and any(s in subjects for s in range(sent.start, i)):
+                kind = "ska"
+                break
+        start = sent.start_char
+        text_ = sent.text.strip()
+        if text_:
+            out.append(_Sentence(text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _modal_hint(language: Language) -> re.Pattern[str]:
+    """Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data)."""
+    lex = get_pipeline(language).lexicon
+    modal_phrases = [p for group in lex.modals.values() for p in group]
+    modal_phrases += lex.words("need_modals") + lex.words("story_modals") + lex.words("weak_modals")
+    return compile_phrase_regex(modal_phrases)
+
+
 class _Segmenter:
     def __init__(self, document: ExtractedDocument, language: Language):
         self.document = document
@@ -87,10 +131,6 @@ class _Segmenter:
             re.IGNORECASE,
         )
         self.purpose_start = compile_phrase_regex(lex.words("purpose_markers"))
-        # Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data).
-        modal_phrases = [p for group in lex.modals.values() for p in group]
-        modal_phrases += lex.words("need_modals") + lex.words("story_modals") + lex.words("weak_modals")
-        self.modal_hint = compile_phrase_regex(modal_phrases)
         self.result = Segmentation(language=language)
         self.headings: list[tuple[int, str]] = []
         self.counter = 0
@@ -114,35 +154,7 @@ class _Segmenter:
         return f"R{self.counter}"
 
     def sentences(self, text: str) -> list[_Sentence]:
-        if not self.modal_hint.search(text):
-            return [_Sentence(text=text.strip(), start=len(text) - len(text.lstrip()), kind=None)] if text.strip() else []
-        doc = self.pipeline(text)
-        matches = self.pipeline.matches(doc)
-        modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
-        for label, kind, need in (("modal_ska", "ska", False), ("modal_bör", "bör", False), ("need_modals", "unknown", True),
-                                  ("story_modals", "unknown", False)):
-            for start, _ in matches.get(label, []):
-                modal_tokens.setdefault(start, (kind, need))
-        weak = {start for start, _ in matches.get("weak_modals", [])}
-        subjects = {s for s, _ in matches.get("will_subjects", [])}
-        out: list[_Sentence] = []
-        for sent in doc.sents:
-            kind: RequirementKind | None = None
-            is_need = False
-            # "får inte" and "bör inte" are matched as phrases; the first modal decides the kind.
-            for i in range(sent.start, sent.end):
-                if i in modal_tokens:
-                    kind, is_need = modal_tokens[i]
-                    break
-                # English "will" is a requirement only after the solution or a party ("The system will ...").
-                if i in weak and any(s in subjects for s in range(sent.start, i)):
-                    kind = "ska"
-                    break
-            start = sent.start_char
-            text_ = sent.text.strip()
-            if text_:
-                out.append(_Sentence(text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need))
-        return out
+        return list(_sentences(self.language, text))
 
     def make(self, *, text: str, kind: RequirementKind, block: Block, offset: int, req_id: str | None,
              rationale: str | None = None, context: str | None = None, cell_ref: str | None = None,

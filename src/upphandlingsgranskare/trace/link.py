@@ -37,6 +37,7 @@ from typing import Iterable, Sequence
 
 from .._yaml import load_yaml
 from ..models import Goal, GoalLink, Language, Requirement
+from ..nlp.lemmas import lemma_table
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
 MEANING_THRESHOLD = 0.275
@@ -76,14 +77,6 @@ def _word_matches(kind: str, text: str, lower: str, lemma: str) -> bool:
     return text in lower
 
 
-def _starts(pattern: _Pattern, tokens: Sequence[tuple[str, str]], positions: dict[str, list[int]]) -> list[int]:
-    """Token positions where the pattern's first word matches (the only places the pattern can start)."""
-    kind, text = pattern.words[0]
-    if kind == "exact":
-        return positions.get(text, [])
-    return [i for i, (lower, lemma) in enumerate(tokens) if _word_matches(kind, text, lower, lemma)]
-
-
 def _compile(term: str) -> _Pattern:
     words = []
     for word in term.lower().split():
@@ -108,7 +101,10 @@ class Vocabulary:
 @lru_cache(maxsize=None)
 def vocabulary(language: Language) -> Vocabulary:
     """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
+    from ..nlp.pipeline import import_spacy
+
     data = load_yaml(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
+    import_spacy()
     if language == "sv":
         from spacy.lang.sv.stop_words import STOP_WORDS
     else:
@@ -117,23 +113,14 @@ def vocabulary(language: Language) -> Vocabulary:
     return Vocabulary(concepts, frozenset(w.lower() for w in data.get("generic") or ()), frozenset(STOP_WORDS))
 
 
-@lru_cache(maxsize=None)
-def _lemmas(language: Language) -> tuple[dict[str, str], frozenset[str]]:
-    """spaCy's lookup lemmas and every known word (forms and lemmas), for splitting compounds."""
-    from ..checks._support import _lemma_table
-
-    table = _lemma_table(language)
-    return table, frozenset(table.values())
-
-
 def _lemma(language: Language, word: str) -> str:
-    table, _ = _lemmas(language)
-    return table.get(word, word)
+    return lemma_table(language).get(word, word)
 
 
 def _known(language: Language, word: str) -> bool:
-    table, lemmas = _lemmas(language)
-    return word in table or word in lemmas
+    """A word of spaCy's lookup table: one of its forms or lemmas (for splitting compounds)."""
+    table = lemma_table(language)
+    return word in table or table.is_lemma(word)
 
 
 def compound_parts(word: str, language: Language = "sv") -> tuple[str, str] | None:
@@ -172,6 +159,12 @@ class Terms:
 
 def terms(text: str, language: Language) -> Terms:
     """Content lemmas (stop and generic words left out), compound parts, and the concepts the text touches."""
+    weights, shown = _terms(text, language)
+    return Terms(Counter(dict(weights)), dict(shown))  # fresh: callers add to it
+
+
+@lru_cache(maxsize=4096)  # requirement and goal texts recur; the order of the items is kept
+def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]]:
     vocab = vocabulary(language)
     tokens: list[tuple[str, str]] = []
     weights: Counter = Counter()
@@ -196,18 +189,41 @@ def terms(text: str, language: Language) -> Terms:
                 continue
             weights[candidate] += 1.0
             shown.setdefault(candidate, candidate)
-    # Where each word (or lemma) stands, so an exact first word is looked up instead of tried everywhere.
-    positions: dict[str, list[int]] = {}
-    for i, (lower, lemma) in enumerate(tokens):
-        positions.setdefault(lower, []).append(i)
-        if lemma != lower:
-            positions.setdefault(lemma, []).append(i)
-    for name, patterns in vocab.concepts:
-        if any(p.match_at(tokens, i) for p in patterns for i in _starts(p, tokens, positions)):
+    # The concepts whose patterns match somewhere; added in the vocabulary's order, as the weights' order
+    # decides the order of the floating-point sums downstream.
+    starting = _concept_starts(language)
+    touched: set[int] = set()
+    for i, token in enumerate(tokens):
+        candidates = starting.get(token)
+        if candidates is None:
+            candidates = _pattern_starts_at(language, token)
+        for index, pattern in candidates:
+            if index not in touched and pattern.match_at(tokens, i):
+                touched.add(index)
+    for index, (name, _) in enumerate(vocab.concepts):
+        if index in touched:
             key = CONCEPT_PREFIX + name
             weights[key] += CONCEPT_WEIGHT
             shown[key] = name.replace("_", " ")
-    return Terms(weights, shown)
+    return tuple(weights.items()), tuple(shown.items())
+
+
+@lru_cache(maxsize=None)
+def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, _Pattern], ...]]:
+    """(lower, lemma) -> the concept patterns (with their concept's index) whose first word matches that token.
+
+    Filled as words are met: a pattern's first word is then tested once per distinct word, not at
+    every token of every text.
+    """
+    return {}
+
+
+def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, _Pattern], ...]:
+    lower, lemma = token
+    found = tuple((index, pattern) for index, (_, patterns) in enumerate(vocabulary(language).concepts)
+                  for pattern in patterns if _word_matches(*pattern.words[0], lower, lemma))
+    _concept_starts(language)[token] = found
+    return found
 
 
 @lru_cache(maxsize=None)
