@@ -70,6 +70,7 @@ def test_nearest_config_wins_and_pyproject_counts_only_with_the_tool_table(tmp_p
     ('ignore = ["UG999"]\n', "UG999"),
     ('[severity]\nUG001 = "fatal"\n', "severity.UG001"),
     ('rationale_policy = "sometimes"\n', "sometimes"),
+    ('label_model = "yes"\n', "label_model"),
     ("select = [\n", "invalid TOML"),
 ])
 def test_a_bad_key_or_value_names_the_file_and_the_key(tmp_path: Path, content: str, key: str) -> None:
@@ -129,6 +130,18 @@ def test_rationale_policy(tmp_path: Path, policy: str, flagged: set[str]) -> Non
     if policy == "separate":
         k2 = next(f for f in review.findings if f.requirement_id == "K2")
         assert "eget fält" in k2.message and "Motivering:" in k2.suggestion
+
+
+def test_label_model_can_be_turned_off_in_the_config_and_on_the_command_line(tmp_path: Path) -> None:
+    assert build_options().label_model is True
+    write(tmp_path / "upphandlingsgranskare.toml", "label_model = false\n")
+    from upphandlingsgranskare.config import load_config
+
+    assert build_options(load_config(start=tmp_path)).label_model is False
+    assert build_options(load_config(start=tmp_path), label_model=True).label_model is True
+    doc = write(tmp_path / "krav.txt", KRAV)
+    code, report, _ = review_json(str(doc), "--no-label-model")
+    assert code in (0, 1) and report["documents"]
 
 
 # -- markers in the document --------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "ignore": None,
     "language": None,
     "rationale_policy": None,
+    "label_model": None,
     "formats": None,
     "severity": None,  # a table of check code -> level, checked against the registered checks
     "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document"}),

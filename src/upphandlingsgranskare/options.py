@@ -7,6 +7,7 @@ Config (``upphandlingsgranskare.toml``, or ``[tool.upphandlingsgranskare]`` in p
     ignore = ["UG103"]               # never these
     language = "sv"                  # "sv", "en" or "auto" (default: detected per document)
     rationale_policy = "both"        # "inline" (SKR), "separate" (INCOSE) or "both"
+    label_model = true               # false: UG001 labels by the rules alone, without the statistical model
     formats = ["text"]               # default output formats of `review`
     [severity]
     UG102 = "info"                   # error | warning | info
@@ -38,6 +39,7 @@ class ReviewOptions:
     rationale_policy: RationalePolicy = "both"
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
     password: str | None = field(default=None, repr=False)  # for encrypted PDFs
+    label_model: bool = True  # the statistical second opinion on UG001's label (nlp/label_model.py)
 
     def enabled(self, code: str) -> bool:
         return (self.select is None or code in self.select) and code not in self.ignore
@@ -70,7 +72,8 @@ def _codes(values: Any, where: str, source: str | Path) -> frozenset[str]:
 def build_options(config: Config | None = None, *, select: Iterable[str] | None = None,
                   ignore: Iterable[str] | None = None, severity: Iterable[str] | None = None,
                   language: str | None = None, rationale_policy: str | None = None,
-                  limits: Mapping[str, float | None] | None = None, password: str | None = None) -> ReviewOptions:
+                  limits: Mapping[str, float | None] | None = None, password: str | None = None,
+                  label_model: bool | None = None) -> ReviewOptions:
     """Options from the config file, then the command line (``severity`` as ``CODE=level`` strings,
     ``limits`` as ``{"max_pages": 100}``; None values keep the file's or the default)."""
     config = config or Config()
@@ -87,6 +90,11 @@ def build_options(config: Config | None = None, *, select: Iterable[str] | None 
         levels[code] = _level(level, f"severity.{code}", source)
     language_value = values.get("language", "auto")
     policy = values.get("rationale_policy", "both")
+    use_label_model = values.get("label_model", True)
+    if not isinstance(use_label_model, bool):
+        raise ConfigError(source, f"'label_model' ska vara true eller false / must be true or false, not {use_label_model!r}")
+    if label_model is not None:
+        use_label_model = label_model
 
     cli = "kommandoraden / command line"
     if select is not None:
@@ -117,7 +125,8 @@ def build_options(config: Config | None = None, *, select: Iterable[str] | None 
                           f"rationale_policy '{policy}': välj / choose {', '.join(RATIONALE_POLICIES)}")
     return ReviewOptions(select=chosen_select, ignore=chosen_ignore, severity=levels,
                          language=None if language_value == "auto" else language_value,  # type: ignore[arg-type]
-                         rationale_policy=policy, limits=chosen_limits, password=password)  # type: ignore[arg-type]
+                         rationale_policy=policy, limits=chosen_limits, password=password,  # type: ignore[arg-type]
+                         label_model=use_label_model)
 
 
 def _level(value: Any, where: str, source: str | Path) -> str:

@@ -108,7 +108,7 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     language = options.language or detect_language(document.text)
     segmentation = segment(document, language)
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
-                              rationale_policy=options.rationale_policy)
+                              rationale_policy=options.rationale_policy, label_model=options.label_model)
     findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
     # First every requirement gets its annotation-guide label (UG001 decides it, the LLM backend may
     # revise it); then the other checks read the labelled requirements, each within its scope.
@@ -204,11 +204,20 @@ def review_paths(
                 on_done(item, review)
         return reviews
 
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    context = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Load spaCy, both pipelines, the lemma tables and the label model once, here: forked workers
+        # inherit them warm instead of each paying the second of start-up.
+        _warm_up()
+        context = multiprocessing.get_context("fork")
+    # Largest files first, so no worker is left with one big document at the end while the other idles.
+    order = sorted(range(len(items)), key=lambda n: -_size(items[n].path))
     results: dict[int, DocumentReview] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_review_one, item, None, options): n for n, item in enumerate(items)}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(_review_one, items[n], None, options): n for n in order}
         for future in as_completed(futures):
             n = futures[future]
             try:
@@ -219,6 +228,31 @@ def review_paths(
             if on_done is not None:
                 on_done(items[n], review)
     return [results[n] for n in range(len(items))]
+
+
+def _warm_up() -> None:
+    """Review two one-line documents: every lazy load (spaCy, pipelines, lemma tables, word lists,
+    the label model) happens here, once, before the workers fork."""
+    import tempfile
+
+    texts = {"sv": "# Krav\n\nSystemet ska ha stöd för inloggning med BankID, för att invånare ska slippa "
+                   "lösenord.\n",
+             "en": "# Requirements\n\nThe system shall support single sign-on so that staff log in once.\n"}
+    with tempfile.TemporaryDirectory(prefix="ug-warm-up-") as folder:
+        for language, text in texts.items():
+            path = Path(folder) / f"{language}.md"
+            path.write_text(text, encoding="utf-8")
+            try:
+                review_document(path)
+            except Exception:  # noqa: BLE001 - only a warm-up: the workers load what this missed
+                pass
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _review_one(item: InputFile, llm: "LLMReviewer | None", options: "ReviewOptions | None") -> DocumentReview:

@@ -25,6 +25,8 @@ class DocumentContext:
     # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
     # field (INCOSE), or "both".
     rationale_policy: str = "both"
+    # Whether UG001 consults the statistical label model (nlp/label_model.py) or the rules alone.
+    label_model: bool = True
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
+from ..nlp.label_model import features_for_requirement, packaged_model
 from ..trace import goal_name
 from .base import Check, DocumentContext
 
@@ -68,7 +70,9 @@ class FeatureWithoutNeed(Check):
         "en": "The requirement prescribes a solution feature but states no business need or goal.",
     }
 
-    def assess(self, requirement: Requirement, context: DocumentContext) -> Assessment:
+    def assess(self, requirement: Requirement, context: DocumentContext, *, use_model: bool = True) -> Assessment:
+        """The rules' label, overridden by the statistical label model where it is confident
+        (``nlp/label_model.py``); ``use_model=False`` gives the rules alone (for training it)."""
         text = requirement.text
         if requirement.context and requirement.context.rstrip().endswith(":"):
             # A list item carries its lead-in ("Systemet ska stödja följande:"): judge them together.
@@ -82,6 +86,8 @@ class FeatureWithoutNeed(Check):
             table_row=requirement.matrix_row,
             goal_ids=context.goal_ids,
         )
+        if use_model and context.label_model:
+            assessment = _second_opinion(requirement, context, assessment)
         if context.rationale_policy == "separate" and assessment.reason == "purpose":
             # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
             return Assessment("feature_without_need", "purpose_not_in_rationale_field", assessment.evidence,
@@ -118,7 +124,24 @@ class FeatureWithoutNeed(Check):
             requirement_text=requirement.text,
             language=language,
             origin="rules",
+            # The statistical label model, not the rules, decided: say so, and what the rules had said.
+            origin_detail=(f"label model {assessment.confidence:.2f}; rules: {assessment.evidence}"
+                           if assessment.reason == "model" and assessment.confidence is not None else None),
         )
+
+
+def _second_opinion(requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Assessment:
+    """The label model's label when it overrides the rules, with its probability as confidence."""
+    model = packaged_model()
+    if model is None:
+        return assessment
+    label, probability = model.decide(features_for_requirement(requirement, context, assessment), assessment.label)
+    if label == assessment.label:
+        return replace(assessment, confidence=probability)
+    feature = assessment.feature
+    if label == "feature_without_need" and feature is None:
+        feature = requirement.text.strip().rstrip(".")
+    return Assessment(label, "model", f"{assessment.label} ({assessment.reason})", feature, confidence=probability)
 
 
 def message(language: Language, feature: str | None, *, inline_purpose: bool = False) -> str:

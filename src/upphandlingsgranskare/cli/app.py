@@ -334,6 +334,9 @@ def review(
                                                     show_default=False)] = None,
     rationale_policy: Annotated[Optional[str], typer.Option(help="Var motivet får stå / where a motive may stand: "
                                                             "inline, separate or both (default).", show_default=False)] = None,
+    label_model: Annotated[Optional[bool], typer.Option("--label-model/--no-label-model", help="Statistisk andra "
+                                                        "bedömning av UG001 / statistical second opinion on UG001 "
+                                                        "(default on).", show_default=False)] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Godtagna anmärkningar / accepted findings: show only new ones.",
                                                      dir_okay=False)] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Godta alla nuvarande anmärkningar i "
@@ -360,7 +363,8 @@ def review(
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
               "max_rows": max_rows, "seconds_per_document": seconds_per_document}
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
-                        "rationale_policy": rationale_policy, "limits": limits, "password": password}
+                        "rationale_policy": rationale_policy, "limits": limits, "password": password,
+                        "label_model": label_model}
     raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
                                 llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
                                 config=config, option_overrides=option_overrides, baseline=baseline,
@@ -419,6 +423,9 @@ def eval_command(
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
+    label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
+                                              "modellen (standard) eller reglerna ensamma / with the statistical "
+                                              "model (default) or the rules alone.")] = True,
 ) -> None:
     """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
     from ..evaluation.run import run_eval
@@ -430,7 +437,8 @@ def eval_command(
                    "use_cache": None if cache else False}
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
                               baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
-                              llm_options=llm_options if backend is not BackendChoice.rules else None))
+                              llm_options=llm_options if backend is not BackendChoice.rules else None,
+                              label_model=label_model))
 
 
 @app.command()

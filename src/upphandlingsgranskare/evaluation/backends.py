@@ -82,7 +82,7 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
     return requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals))
 
 
-def predict_rules(items: Sequence[GoldItem]) -> list[Prediction]:
+def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> list[Prediction]:
     from ..checks.ug001_feature_without_need import FeatureWithoutNeed
     from ..nlp.calibration import rules_confidence
 
@@ -90,9 +90,10 @@ def predict_rules(items: Sequence[GoldItem]) -> list[Prediction]:
     predictions = []
     for item in items:
         requirement, context = gold_requirement(item)
-        assessment = check.assess(requirement, context)
+        assessment = check.assess(requirement, context, use_model=label_model)
         predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
-                                      rules_confidence(item.lang, assessment.reason), "rules", assessment.reason))
+                                      assessment.confidence if assessment.confidence is not None
+                                      else rules_confidence(item.lang, assessment.reason), "rules", assessment.reason))
     return predictions
 
 
@@ -107,10 +108,11 @@ def _as_lead_in(text: str | None) -> str | None:
 Backend = Callable[[Sequence[GoldItem]], list[Prediction]]
 
 
-def get_backend(name: BackendName, **llm_options: Any) -> Backend:
-    """The backend ``name``; ``llm_options`` (config_path, overrides, use_cache) configure llm/hybrid."""
+def get_backend(name: BackendName, *, label_model: bool = True, **llm_options: Any) -> Backend:
+    """The backend ``name``; ``llm_options`` (config_path, overrides, use_cache) configure llm/hybrid;
+    ``label_model=False`` labels by the rules alone (no statistical second opinion)."""
     if name == "rules":
-        return predict_rules
+        return lambda items: predict_rules(items, label_model=label_model)
     if name in ("llm", "hybrid"):
         from ..llm.evaluation import llm_backend
 

@@ -25,6 +25,7 @@ def run_eval(
     update_baseline: bool = False,
     max_errors: int | None = None,
     llm_options: dict[str, Any] | None = None,
+    label_model: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -45,7 +46,9 @@ def run_eval(
             return EXIT_ERROR
         mode = modes.pop()
         if mode == "items":
-            result = evaluate_items(gold_files, get_backend(backend, **(llm_options or {})), backend)
+            # The rules alone are scored as their own backend, so their baseline entry is kept apart.
+            name = backend if label_model else f"{backend}-without-label-model"
+            result = evaluate_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
         else:
             if predictions is not None:
                 err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
@@ -53,7 +56,7 @@ def run_eval(
             result = evaluate_links(gold_files) if mode == "links" else evaluate_documents(gold_files)
         regressions = None
         if baseline is not None:
-            key = baselines.run_key(baseline, mode, backend if mode == "items" else "review", gold_files)
+            key = baselines.run_key(baseline, mode, name if mode == "items" else "review", gold_files)
             if update_baseline:
                 baselines.update(baseline, key, result.figures())
                 err.write(f"upphandlingsgranskare eval: baslinjen skriven / baseline written: {baseline} [{key}]\n")

@@ -60,7 +60,8 @@ def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem
                     confidence = None  # the model gives no calibrated confidence
                     reason = f"llm: {decision.judgement.quote}" if decision.judgement else "llm"
                 else:
-                    confidence = rules_confidence(item.lang, assessment.reason)
+                    confidence = (assessment.confidence if assessment.confidence is not None
+                                  else rules_confidence(item.lang, assessment.reason))
                     reason = assessment.reason if decision.failure is None else f"{assessment.reason} ({decision.failure})"
                 by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, confidence,
                                             decision.origin, reason)

@@ -1,8 +1,9 @@
 """The LLM backends in the review: which requirements go to the model, and whose label wins.
 
 - ``llm``: every requirement goes to the model; a grounded judgement decides its label.
-- ``hybrid``: the rules decide first. Requirements the rules are unsure of (calibrated
-  confidence below ``uncertain_below``) go to the model, and so do flagged requirements, for
+- ``hybrid``: the offline backend decides first. Requirements it is unsure of (the label
+  model's probability, or without it the rules' calibrated confidence, below
+  ``uncertain_below``) go to the model, and so do flagged requirements, for
   the model's explanation, question and rewrite. A grounded judgement decides the label of
   every requirement the model was sent (it may clear a flag by quoting the reason the rules
   missed); confident unflagged requirements keep the rules label and cost nothing.
@@ -43,7 +44,8 @@ def prompt_item(requirement: Requirement) -> PromptItem:
 
 
 def is_uncertain(assessment: Assessment, language: str, threshold: float) -> bool:
-    confidence = rules_confidence(language, assessment.reason)
+    # The label model's probability where it was consulted, else the rules' dev-split share right for the reason.
+    confidence = assessment.confidence if assessment.confidence is not None else rules_confidence(language, assessment.reason)
     return confidence is None or confidence < threshold
 
 

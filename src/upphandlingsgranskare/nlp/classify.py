@@ -32,6 +32,7 @@ class Assessment:
     reason: str  # machine-readable: "purpose", "rationale", "goal_reference", "law", "actor", "need", ...
     evidence: str | None = None  # the words that decided it
     feature: str | None = None  # the prescribed feature, for messages ("ha stöd för inloggning med BankID")
+    confidence: float | None = None  # the label model's probability for the label, where it was consulted
 
     @property
     def flagged(self) -> bool:
@@ -77,6 +78,19 @@ def classify(
     heading_path: tuple[str, ...] = (),
     table_row: bool = False,
     goal_ids: tuple[str, ...] = (),
+) -> Assessment:
+    # Memoised: the same requirement text recurs within a tender and across a batch; the Assessment is immutable.
+    return _classify(text, language, rationale, tuple(heading_path), table_row, tuple(goal_ids))
+
+
+@lru_cache(maxsize=4096)
+def _classify(
+    text: str,
+    language: Language,
+    rationale: str | None,
+    heading_path: tuple[str, ...],
+    table_row: bool,
+    goal_ids: tuple[str, ...],
 ) -> Assessment:
     pipeline = get_pipeline(language)
     body = _LEADING_ID.sub("", text, count=1)

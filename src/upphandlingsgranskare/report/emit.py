@@ -56,7 +56,7 @@ def _origin_note(finding: Finding, labels: dict[str, str]) -> str | None:
         return labels["origin_llm"]
     if finding.origin == "rules-fallback":
         return labels["origin_fallback"] + (f" ({finding.origin_detail})" if finding.origin_detail else "")
-    return None
+    return finding.origin_detail  # the label model decided rather than the rules: its probability and the rules' label
 
 
 def coverage_line(row: GoalCoverage, labels: dict[str, str], *, most: int = 8) -> str:

@@ -376,7 +376,7 @@ def _subject_label(finding: Finding, labels: dict[str, str]) -> str:
 def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> str:
     sev = finding.severity
     origin = labels.get(f"origin_{finding.origin}", finding.origin)
-    if finding.origin == "rules-fallback" and finding.origin_detail:
+    if finding.origin in ("rules-fallback", "rules") and finding.origin_detail:
         origin += f" – {finding.origin_detail}"
     rows = [
         (labels["reason"], finding.message),

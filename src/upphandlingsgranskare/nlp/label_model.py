@@ -1,0 +1,260 @@
+"""A statistical second opinion on the rules' label: multinomial logistic regression.
+
+The rules (``classify``) read the requirement clause by clause and say *why* they chose a label.
+They are exact where their word lists reach and brittle where real tenders word things in
+ways the lists did not foresee. This model sees the rules' label and reason together with
+the item's words, lexicon hits, heading, rationale cell and lead-in, and has learned from the
+labelled training corpus (``corpora/training/``) and the dev split when the rules' label holds
+and when it does not. It only overrides the rules when it is confident
+(``override_above``, chosen by cross-validation on training data, never on the test split).
+
+Pure numpy, a few thousand weights in a packaged ``label_model.npz``, no download and about
+0.1 ms per requirement on top of the rules. ``eval/train_label_model.py`` trains it; the
+model file records the sha256 of every training file, and a test checks that they match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import numpy as np
+
+from ..models import Language
+
+if TYPE_CHECKING:
+    from ..checks.base import DocumentContext
+    from ..models import Requirement
+    from .classify import Assessment
+
+LABELS: tuple[str, ...] = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
+MODEL_FILE = "label_model.npz"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
+_MAX_TEXT_WORDS = 60
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What the model reads of one requirement: the same inputs the rules get."""
+
+    text: str  # with its lead-in, as classify() gets it
+    language: Language
+    rationale: str | None
+    heading: str | None
+    table_row: bool
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def features(view: ItemView, assessment: "Assessment", match_labels: Iterable[tuple[str, str]]) -> list[str]:
+    """Feature strings of one item. ``match_labels``: (lexicon list, "pre"|"post") for each lexicon hit,
+    "pre" when it stands before the requirement's modal verb."""
+    lang = view.language
+    found: list[str] = [
+        "bias",
+        f"lang={lang}",
+        f"rl={assessment.label}",
+        f"rr={assessment.reason}",
+        f"rl={assessment.label}|{lang}",
+        f"rr={assessment.reason}|{lang}",
+        f"row={view.table_row}",
+    ]
+    for label, where in sorted(set(match_labels)):
+        found.append(f"m={label}")
+        found.append(f"m={label}|{where}")
+        found.append(f"m={label}|{where}|rl={assessment.label}")
+    words = _words(view.text)[:_MAX_TEXT_WORDS]
+    found.append(f"len={min(len(words) // 5, 8)}")
+    for i, word in enumerate(words):
+        found.append(f"{lang}:u={word}")
+        if i + 1 < len(words):
+            found.append(f"{lang}:b={word}_{words[i + 1]}")
+    if words:
+        found.append(f"{lang}:f1={words[0]}")
+        found.append(f"{lang}:f2={'_'.join(words[:2])}")
+    if view.heading:
+        heading_words = [w for w in _words(view.heading) if not w.isdigit()]
+        found.extend(f"{lang}:h={w}" for w in heading_words[:8])
+    rationale = (view.rationale or "").strip(" -–—.")
+    if rationale:
+        rationale_words = _words(rationale)
+        found.append(f"rat=words{min(len(rationale_words), 6)}")
+        found.extend(f"{lang}:r={w}" for w in rationale_words[:12])
+    else:
+        found.append("rat=none")
+    return found
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8"))
+
+
+class LabelModel:
+    """Weights per hashed feature and label; ``probabilities`` is a softmax over the four labels.
+
+    ``flag_above``: the model flags (feature_without_need) only at this probability or more, else it
+    gives its best other label; a linter's false alarm costs the officer more than a miss.
+    ``override_above``: the model's label replaces the rules' label only at this probability or more.
+    ``rescope_above``: a requirement the rules put out of scope is brought into scope only at this
+    probability or more, since the other checks (UG103, UG2xx) then judge it too: a wrong move
+    into scope costs more findings than one label.
+    """
+
+    def __init__(self, keys: np.ndarray, weights: np.ndarray, override_above: float, meta: dict,
+                 flag_above: float = 0.5, rescope_above: float = 0.0) -> None:
+        order = np.argsort(keys)
+        self.keys = keys[order].astype(np.uint32)
+        self.weights = weights[order].astype(np.float32)
+        self.override_above = float(override_above)
+        self.flag_above = float(flag_above)
+        self.rescope_above = float(rescope_above)
+        self.meta = meta
+        self._index = {int(k): i for i, k in enumerate(self.keys)}
+
+    def probabilities(self, feature_strings: Sequence[str]) -> np.ndarray:
+        # Sorted, so the float sum and hence the label never depend on string hashing (PYTHONHASHSEED).
+        rows = sorted(self._index[h] for h in {_hash(f) for f in feature_strings} if h in self._index)
+        logits = self.weights[rows].sum(axis=0) if rows else np.zeros(len(LABELS), np.float32)
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
+    def label_of(self, probs: np.ndarray) -> int:
+        if probs[0] >= self.flag_above:
+            return 0
+        return 1 + int(probs[1:].argmax())
+
+    def decide(self, feature_strings: Sequence[str], rules_label: str) -> tuple[str, float]:
+        """The label to report and the model's probability for it: the model's label where its
+        probability reaches ``override_above``, else the rules' label."""
+        probs = self.probabilities(feature_strings)
+        label = self.combine(probs, rules_label)
+        return label, float(probs[LABELS.index(label)])
+
+    def combine(self, probs: np.ndarray, rules_label: str) -> str:
+        best = LABELS[self.label_of(probs)]
+        if best == rules_label or probs[LABELS.index(best)] < self.override_above:
+            return rules_label
+        if rules_label == "out_of_scope" and probs[LABELS.index(best)] < self.rescope_above:
+            return rules_label
+        return best
+
+    def save(self, path) -> None:
+        np.savez_compressed(path, keys=self.keys, weights=self.weights,
+                            override_above=np.array(self.override_above), flag_above=np.array(self.flag_above),
+                            rescope_above=np.array(self.rescope_above),
+                            meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)))
+
+    @classmethod
+    def load(cls, path) -> "LabelModel":
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["keys"], data["weights"], float(data["override_above"]), json.loads(str(data["meta"])),
+                       flag_above=float(data["flag_above"]), rescope_above=float(data["rescope_above"]))
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> LabelModel | None:
+    """The shipped model, or None when the package has none (the rules then decide alone)."""
+    resource = resources.files("upphandlingsgranskare.nlp").joinpath(MODEL_FILE)
+    if not resource.is_file():
+        return None
+    with resources.as_file(resource) as path:
+        return LabelModel.load(path)
+
+
+# -- training ------------------------------------------------------------------------------
+
+
+def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: float = 1.0,
+          epochs: int = 300, learning_rate: float = 0.1, min_count: int = 2,
+          sample_weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fit softmax regression with L2 by full-batch Adam; deterministic (zero start, no sampling).
+
+    Features seen fewer than ``min_count`` times are dropped (bias and rules features always stay).
+    Returns (hashed keys, weights[n_keys, 4]).
+    """
+    counts: dict[int, int] = {}
+    hashed = []
+    for fs in feature_lists:
+        hs = sorted({_hash(f) for f in fs})
+        hashed.append(hs)
+        for h in hs:
+            counts[h] = counts.get(h, 0) + 1
+    keep = sorted(h for h, c in counts.items() if c >= min_count)
+    index = {h: i for i, h in enumerate(keep)}
+    rows, cols = [], []
+    for r, hs in enumerate(hashed):
+        for h in hs:
+            if h in index:
+                rows.append(r)
+                cols.append(index[h])
+    rows_a, cols_a = np.array(rows, np.int64), np.array(cols, np.int64)
+    n, d, k = len(feature_lists), len(keep), len(LABELS)
+    y = np.zeros((n, k))
+    y[np.arange(n), [LABELS.index(label) for label in labels]] = 1.0
+    weights_of_items = np.ones(n) if sample_weights is None else np.asarray(sample_weights, float)
+    weights_of_items = weights_of_items / weights_of_items.sum()
+    w = np.zeros((d, k))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, epochs + 1):
+        logits = np.zeros((n, k))
+        np.add.at(logits, rows_a, w[cols_a])
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        residual = (p - y) * weights_of_items[:, None]
+        grad = np.zeros_like(w)
+        np.add.at(grad, cols_a, residual[rows_a])
+        grad += l2 / n * w
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        w -= learning_rate * (m / (1 - beta1 ** step)) / (np.sqrt(v / (1 - beta2 ** step)) + eps)
+    return np.array(keep, np.uint32), w.astype(np.float32)
+
+
+# -- reading a requirement -----------------------------------------------------------------
+
+_MODAL_LISTS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
+_LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
+
+
+def item_features(view: ItemView, assessment: "Assessment") -> list[str]:
+    """``features`` with the lexicon hits of the item's text, read by the language's pipeline."""
+    return list(_item_features(view, assessment))
+
+
+@lru_cache(maxsize=4096)  # the same requirement recurs within a tender and across a batch; both keys are immutable
+def _item_features(view: ItemView, assessment: "Assessment") -> tuple[str, ...]:
+    from .pipeline import get_pipeline
+
+    pipeline = get_pipeline(view.language)
+    doc = pipeline(_LEADING_ID.sub("", view.text, count=1))
+    matches = pipeline.matches(doc)
+    modal_at = min((spans[0][0] for label, spans in matches.items() if label in _MODAL_LISTS and spans),
+                   default=len(doc))
+    hits = [(label, "pre" if start < modal_at else "post") for label, spans in matches.items() for start, _ in spans]
+    return tuple(features(view, assessment, hits))
+
+
+def requirement_view(requirement: "Requirement", context: "DocumentContext") -> ItemView:
+    """The item as UG001 hands it to ``classify``: a list item with its lead-in, the rationale unless the
+    policy is "inline"."""
+    text = requirement.text
+    if requirement.context and requirement.context.rstrip().endswith(":"):
+        text = f"{requirement.context.rstrip()} {requirement.text}"
+    return ItemView(text=text, language=requirement.language,
+                    rationale=None if context.rationale_policy == "inline" else requirement.rationale,
+                    heading=requirement.heading_path[-1] if requirement.heading_path else None,
+                    table_row=requirement.matrix_row)
+
+
+def features_for_requirement(requirement: "Requirement", context: "DocumentContext", assessment: "Assessment") -> list[str]:
+    return item_features(requirement_view(requirement, context), assessment)

@@ -1,0 +1,153 @@
+"""The statistical label model: training, persistence, the override rule, and that the shipped
+model was trained on the files that are in the repository now."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from upphandlingsgranskare.nlp.classify import Assessment
+from upphandlingsgranskare.nlp.label_model import (LABELS, ItemView, LabelModel, features, item_features,
+                                                   packaged_model, train)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _toy():
+    """Two words that decide the label, plus noise words shared by all."""
+    data = []
+    for i in range(40):
+        data.append((["bias", "w=dashboard", f"noise={i % 5}"], "feature_without_need"))
+        data.append((["bias", "w=contractor", f"noise={i % 5}"], "out_of_scope"))
+        data.append((["bias", "w=sothat", f"noise={i % 5}"], "feature_with_need"))
+    return data
+
+
+def test_training_learns_separable_labels_and_is_deterministic():
+    data = _toy()
+    keys, weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    again_keys, again_weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    assert np.array_equal(keys, again_keys) and np.array_equal(weights, again_weights)
+    model = LabelModel(keys, weights, 0.7, {})
+    for word, label in (("dashboard", "feature_without_need"), ("contractor", "out_of_scope"),
+                        ("sothat", "feature_with_need")):
+        probs = model.probabilities(["bias", f"w={word}"])
+        assert LABELS[int(probs.argmax())] == label
+        assert probs.max() > 0.9
+    assert abs(float(model.probabilities(["never-seen"]).sum()) - 1.0) < 1e-5
+
+
+def test_rare_features_are_dropped():
+    keys, _ = train([["bias", "once"], ["bias", "twice"], ["bias", "twice"]],
+                    ["need", "need", "out_of_scope"], min_count=2, epochs=5)
+    model = LabelModel(keys, np.zeros((len(keys), 4), np.float32), 0.5, {})
+    assert len(model.keys) == 2  # bias and "twice"
+
+
+def test_override_only_above_threshold():
+    data = _toy()
+    keys, weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    confident = LabelModel(keys, weights, 0.5, {})
+    assert confident.decide(["bias", "w=contractor"], "feature_without_need")[0] == "out_of_scope"
+    never = LabelModel(keys, weights, 1.01, {})
+    label, probability = never.decide(["bias", "w=contractor"], "feature_without_need")
+    assert label == "feature_without_need" and probability < 0.1
+
+
+def test_flag_only_when_sure_enough():
+    model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, 4), np.float32), 0.0, {}, flag_above=0.7)
+    assert model.label_of(np.array([0.69, 0.01, 0.0, 0.30])) == LABELS.index("out_of_scope")
+    assert model.label_of(np.array([0.70, 0.0, 0.0, 0.30])) == LABELS.index("feature_without_need")
+
+
+def test_bringing_an_item_into_scope_needs_more_certainty():
+    model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, 4), np.float32), 0.0, {}, flag_above=0.8,
+                       rescope_above=0.85)
+    assert model.combine(np.array([0.0, 0.7, 0.0, 0.3]), "out_of_scope") == "out_of_scope"
+    assert model.combine(np.array([0.0, 0.9, 0.0, 0.1]), "out_of_scope") == "feature_with_need"
+    assert model.combine(np.array([0.0, 0.7, 0.0, 0.3]), "feature_without_need") == "feature_with_need"
+    assert model.combine(np.array([0.83, 0.0, 0.0, 0.17]), "out_of_scope") == "out_of_scope"
+    assert model.combine(np.array([0.83, 0.0, 0.0, 0.17]), "need") == "feature_without_need"
+
+
+def test_save_and_load_round_trip(tmp_path):
+    data = _toy()
+    keys, weights = train([f for f, _ in data], [y for _, y in data], epochs=50)
+    model = LabelModel(keys, weights, 0.75, {"about": "toy", "items": 120}, flag_above=0.6, rescope_above=0.9)
+    model.save(tmp_path / "m.npz")
+    loaded = LabelModel.load(tmp_path / "m.npz")
+    assert loaded.override_above == 0.75 and loaded.flag_above == 0.6 and loaded.rescope_above == 0.9
+    assert loaded.meta == {"about": "toy", "items": 120}
+    for f, _ in data[:6]:
+        assert np.allclose(loaded.probabilities(f), model.probabilities(f))
+
+
+def test_features_read_rules_lexicon_context_and_words():
+    view = ItemView(text="Systemet ska kunna exportera rapporter till Excel.", language="sv",
+                    rationale="Ekonomienheten följer upp kostnader i eget verktyg.", heading="4.2 Rapporter",
+                    table_row=False)
+    found = item_features(view, Assessment("feature_with_need", "rationale"))
+    assert {"rl=feature_with_need", "rr=rationale", "sv:u=exportera", "sv:b=kunna_exportera", "sv:h=rapporter",
+            "sv:r=ekonomienheten", "sv:f1=systemet"} <= set(found)
+    assert "m=solution_nouns|pre" in found  # "Systemet" stands before the modal verb
+    empty = features(ItemView("Single sign on", "en", None, None, True), Assessment("feature_without_need", "no_reason"), [])
+    assert "rat=none" in empty and "row=True" in empty
+
+
+def _train_script():
+    spec = importlib.util.spec_from_file_location("train_label_model", ROOT / "eval" / "train_label_model.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_label_model"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_never_reads_the_test_split():
+    script = _train_script()
+    assert all(p.name != "test.jsonl" for p in script.training_files())
+    with pytest.raises(SystemExit, match="test split"):
+        script.load([ROOT / "eval" / "gold" / "test.jsonl"])
+
+
+def test_groups_never_straddle_folds():
+    script = _train_script()
+    groups = [f"a.jsonl#{i // 3}" for i in range(30)]
+    folds = script.folds_of(groups, 5)
+    for g in set(groups):
+        assert len({folds[i] for i, x in enumerate(groups) if x == g}) == 1
+
+
+def test_shipped_model_matches_the_training_files():
+    """Retrain (python eval/train_label_model.py) whenever a training file changes."""
+    model = packaged_model()
+    assert model is not None, "the package ships nlp/label_model.npz"
+    recorded = model.meta["training_files"]
+    current = _train_script().training_files()
+    assert sorted(recorded) == sorted(str(p.relative_to(ROOT)) for p in current)
+    for relative, digest in recorded.items():
+        assert hashlib.sha256((ROOT / relative).read_bytes()).hexdigest() == digest, f"{relative} changed: retrain"
+    assert 0.0 <= model.override_above <= 1.0 and 0.5 <= model.flag_above <= 1.0
+
+
+def _words(text: str) -> frozenset[str]:
+    import re
+
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def test_training_corpus_holds_nothing_close_to_a_test_item():
+    """Leakage guard: an item of corpora/training/ sharing 70 % or more of its words with a test
+    item was removed when the corpus was written; keep it that way."""
+    import json
+
+    test_items = [_words(json.loads(line)["text"]) for line in (ROOT / "eval" / "gold" / "test.jsonl").open(encoding="utf-8")]
+    for path in sorted((ROOT / "corpora" / "training").glob("*.jsonl")):
+        for n, line in enumerate(path.open(encoding="utf-8"), 1):
+            words = _words(json.loads(line)["text"])
+            closest = max(len(words & other) / len(words | other) for other in test_items)
+            assert closest < 0.7, f"{path.name}:{n} is nearly a test item (Jaccard {closest:.2f})"
