@@ -160,3 +160,29 @@ def test_jobs_review_in_parallel_with_the_same_result(folder: Path, tmp_path: Pa
     first = json.loads((tmp_path / "one.json").read_text("utf-8"))
     second = json.loads((tmp_path / "two.json").read_text("utf-8"))
     assert first["documents"] == second["documents"]
+
+
+def test_a_worker_that_dies_fails_only_the_document_it_was_reading(tmp_path: Path, monkeypatch) -> None:
+    """--jobs: each worker has one document in flight, so a crash (out of memory, a signal) costs that
+    document only; this process reviews the rest."""
+    import os
+
+    from upphandlingsgranskare import review as review_module
+    from upphandlingsgranskare.review import collect_inputs, review_paths
+
+    for n in range(6):
+        (tmp_path / f"krav{n}.md").write_text(f"# Krav\n\nK{n} Systemet ska ha stöd för export nummer {n}.\n", "utf-8")
+    parent = os.getpid()
+    real = review_module.review_document
+
+    def dies_in_a_worker(path, *args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(9)  # what the kernel's OOM killer leaves behind
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(review_module, "review_document", dies_in_a_worker)
+    reviews = review_paths(collect_inputs([tmp_path]), jobs=2)
+    assert [Path(r.path).name for r in reviews] == [f"krav{n}.md" for n in range(6)]  # input order
+    died = [r for r in reviews if r.error]
+    assert len(died) == 1 and "died" in died[0].error
+    assert all(len(r.requirements) == 1 for r in reviews if not r.error)

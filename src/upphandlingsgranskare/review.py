@@ -189,8 +189,8 @@ def review_paths(
 ) -> list[DocumentReview]:
     """Review every input, in input order; a broken file gives a review with ``error`` and the batch goes on.
 
-    ``jobs`` > 1 reviews documents in that many worker processes (spaCy is single-threaded, so
-    processes, not threads). With an LLM backend the documents go one at a time: the model calls
+    ``jobs`` > 1 reviews documents in that many processes, this one included (spaCy is
+    single-threaded, so processes, not threads). With an LLM backend the documents go one at a time: the model calls
     are concurrent already, and the client and cache live in this process. ``on_done`` is called
     in this process as each document finishes, in whatever order they finish.
     """
@@ -204,48 +204,77 @@ def review_paths(
                 on_done(item, review)
         return reviews
 
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    return _review_in_parallel(items, on_done, options, jobs)
 
-    context = None
-    if "fork" in multiprocessing.get_all_start_methods():
-        # Load spaCy, both pipelines, the lemma tables and the label model once, here: forked workers
-        # inherit them warm instead of each paying the second of start-up.
-        _warm_up()
-        context = multiprocessing.get_context("fork")
-    # Largest files first, so no worker is left with one big document at the end while the other idles.
-    order = sorted(range(len(items)), key=lambda n: -_size(items[n].path))
+
+def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, DocumentReview], None] | None,
+                        options: "ReviewOptions | None", jobs: int) -> list[DocumentReview]:
+    """This process and ``jobs - 1`` forked workers take documents from one queue, largest first.
+
+    This process reviews too (on 2 cores a third, mostly idle, coordinating process only adds
+    start-up and competes for a core); each worker has exactly one document in flight, fed by a
+    thread here, so a worker that dies (memory, signal) fails only the document it was reading,
+    and this process reviews whatever is left. ``on_done`` runs in this thread only.
+    """
+    import multiprocessing
+    import queue
+    import threading
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Largest files first, so nobody is left with one big document at the end while the others idle.
+    waiting = deque(sorted(range(len(items)), key=lambda n: -_size(items[n].path)))
+    lock = threading.Lock()
+    finished: "queue.Queue[tuple[int, DocumentReview]]" = queue.Queue()
     results: dict[int, DocumentReview] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(_review_one, items[n], None, options): n for n in order}
-        for future in as_completed(futures):
-            n = futures[future]
+
+    def take() -> int | None:
+        with lock:
+            return waiting.popleft() if waiting else None
+
+    def feed(pool: ProcessPoolExecutor) -> None:
+        while (n := take()) is not None:
             try:
-                review = future.result()
-            except Exception as error:  # noqa: BLE001 - a worker that died (memory, signal) fails that file only
-                review = _failed(items[n].path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
+                future = pool.submit(_review_one, items[n], None, options)
+            except (BrokenProcessPool, RuntimeError):
+                with lock:
+                    waiting.appendleft(n)  # this process reviews it
+                return
+            try:
+                finished.put((n, future.result()))
+            except BrokenProcessPool as error:
+                finished.put((n, _failed(items[n].path, "oväntat fel / unexpected error: granskningsprocessen dog / "
+                                                        f"the review process died ({error})")))
+                return
+            except Exception as error:  # noqa: BLE001 - that file fails, the batch goes on
+                finished.put((n, _failed(items[n].path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")))
+
+    def deliver() -> None:
+        while True:
+            try:
+                n, review = finished.get_nowait()
+            except queue.Empty:
+                return
             results[n] = review
             if on_done is not None:
                 on_done(items[n], review)
+
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        # Fork the workers now, while this is the only thread: a fork from a feeder thread could copy a
+        # lock the main thread holds mid-review.
+        pool.submit(int).result()
+        feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(jobs - 1)]
+        for feeder in feeders:
+            feeder.start()
+        while (n := take()) is not None:
+            finished.put((n, _review_one(items[n], None, options)))
+            deliver()
+        for feeder in feeders:
+            feeder.join()
+    deliver()
     return [results[n] for n in range(len(items))]
-
-
-def _warm_up() -> None:
-    """Review two one-line documents: every lazy load (spaCy, pipelines, lemma tables, word lists,
-    the label model) happens here, once, before the workers fork."""
-    import tempfile
-
-    texts = {"sv": "# Krav\n\nSystemet ska ha stöd för inloggning med BankID, för att invånare ska slippa "
-                   "lösenord.\n",
-             "en": "# Requirements\n\nThe system shall support single sign-on so that staff log in once.\n"}
-    with tempfile.TemporaryDirectory(prefix="ug-warm-up-") as folder:
-        for language, text in texts.items():
-            path = Path(folder) / f"{language}.md"
-            path.write_text(text, encoding="utf-8")
-            try:
-                review_document(path)
-            except Exception:  # noqa: BLE001 - only a warm-up: the workers load what this missed
-                pass
 
 
 def _size(path: Path) -> int:
