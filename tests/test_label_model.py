@@ -151,3 +151,25 @@ def test_training_corpus_holds_nothing_close_to_a_test_item():
             words = _words(json.loads(line)["text"])
             closest = max(len(words & other) / len(words | other) for other in test_items)
             assert closest < 0.7, f"{path.name}:{n} is nearly a test item (Jaccard {closest:.2f})"
+
+
+def test_an_override_is_reported_and_can_be_turned_off():
+    """A matrix row the rules read as a supplier duty ("diarienummer" sounds like administration):
+    the model flags it, and the finding says the model decided and what the rules had said."""
+    from dataclasses import replace
+
+    from upphandlingsgranskare.checks.base import DocumentContext
+    from upphandlingsgranskare.checks.ug001_feature_without_need import FeatureWithoutNeed
+    from upphandlingsgranskare.models import Location, Requirement
+
+    requirement = Requirement(id="2.1", text="Automatisk tilldelning av diarienummer enligt formatet ÅÅÅÅ-NNNN",
+                              kind="ska", location=Location(file="kravmatris.xlsx"), language="sv",
+                              heading_path=("2 Registrering och diarieföring",), matrix_row=True)
+    context = DocumentContext(path="kravmatris.xlsx", language="sv")
+    check = FeatureWithoutNeed()
+    rules = check.assess(requirement, context, use_model=False)
+    assert rules.label == "out_of_scope"
+    (finding,) = check.run(requirement, context)
+    assert finding.origin == "rules"
+    assert finding.origin_detail.startswith("label model 0.9") and f"rules: out_of_scope ({rules.reason})" in finding.origin_detail
+    assert not list(check.run(requirement, replace(context, label_model=False)))

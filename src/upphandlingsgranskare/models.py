@@ -186,7 +186,9 @@ class Finding(_Frozen):
     language: Language
     origin: Origin = "rules"
     evidence: str | None = None  # the model's verbatim quote from the requirement that grounds its judgement
-    origin_detail: str | None = None  # for rules-fallback: why the model's answer was not used
+    # Free text on the origin: for rules-fallback why the model's answer was not used; for rules, where the
+    # statistical label model overrode the rules' label, its probability and what the rules had said.
+    origin_detail: str | None = None
     # What the finding is about: one requirement, a stated goal (requirement_id/text then hold the goal's
     # id and text), or the document as a whole (anchored on its first requirement on the solution).
     subject: Literal["requirement", "goal", "document"] = "requirement"
