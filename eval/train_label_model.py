@@ -26,18 +26,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from upphandlingsgranskare.checks.base import DocumentContext
 from upphandlingsgranskare.checks.ug001_feature_without_need import FeatureWithoutNeed
 from upphandlingsgranskare.evaluation.backends import gold_requirement
 from upphandlingsgranskare.evaluation.gold import GoldItem, load_items
-from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, features_for_requirement, train
+from upphandlingsgranskare.evaluation.metrics import f1_score
+from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, item_features, requirement_view, train
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "upphandlingsgranskare" / "nlp" / "label_model.npz"
@@ -69,8 +69,8 @@ def featurize(items: list[GoldItem]) -> tuple[list[list[str]], list[str]]:
     feature_lists, rules_labels = [], []
     for item in items:
         requirement, context = gold_requirement(item)
-        assessment = check.assess(requirement, context, use_model=False)
-        feature_lists.append(features_for_requirement(requirement, context, assessment))
+        assessment = check.assess(requirement, replace(context, label_model=False))  # the rules alone
+        feature_lists.append(item_features(requirement_view(requirement, context), assessment))
         rules_labels.append(assessment.label)
     return feature_lists, rules_labels
 
@@ -85,7 +85,7 @@ def scores(gold: list[str], predicted: list[str], langs: list[str]) -> dict[str,
         fp = sum(gold[i] != LABELS[0] and predicted[i] == LABELS[0] for i in idx)
         fn = sum(gold[i] == LABELS[0] and predicted[i] != LABELS[0] for i in idx)
         oos = [i for i in idx if gold[i] == "out_of_scope"]
-        out[f"{lang}.f1"] = round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
+        out[f"{lang}.f1"] = round(f1_score(tp, fp, fn) or 0.0, 4)
         out[f"{lang}.precision"] = round(tp / (tp + fp), 4) if tp + fp else 0.0
         out[f"{lang}.recall"] = round(tp / (tp + fn), 4) if tp + fn else 0.0
         out[f"{lang}.accuracy"] = round(sum(gold[i] == predicted[i] for i in idx) / len(idx), 4)

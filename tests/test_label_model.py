@@ -167,7 +167,7 @@ def test_an_override_is_reported_and_can_be_turned_off():
                               heading_path=("2 Registrering och diarieföring",), matrix_row=True)
     context = DocumentContext(path="kravmatris.xlsx", language="sv")
     check = FeatureWithoutNeed()
-    rules = check.assess(requirement, context, use_model=False)
+    rules = check.assess(requirement, replace(context, label_model=False))
     assert rules.label == "out_of_scope"
     (finding,) = check.run(requirement, context)
     assert finding.origin == "rules"

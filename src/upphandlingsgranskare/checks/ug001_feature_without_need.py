@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
-from ..nlp.label_model import features_for_requirement, packaged_model
+from ..nlp.label_model import ItemView, item_features, packaged_model, requirement_view
 from ..trace import goal_name
 from .base import Check, DocumentContext
 
@@ -70,24 +70,15 @@ class FeatureWithoutNeed(Check):
         "en": "The requirement prescribes a solution feature but states no business need or goal.",
     }
 
-    def assess(self, requirement: Requirement, context: DocumentContext, *, use_model: bool = True) -> Assessment:
+    def assess(self, requirement: Requirement, context: DocumentContext) -> Assessment:
         """The rules' label, overridden by the statistical label model where it is confident
-        (``nlp/label_model.py``); ``use_model=False`` gives the rules alone (for training it)."""
-        text = requirement.text
-        if requirement.context and requirement.context.rstrip().endswith(":"):
-            # A list item carries its lead-in ("Systemet ska stödja följande:"): judge them together.
-            text = f"{requirement.context.rstrip()} {requirement.text}"
-        assessment = classify(
-            text,
-            requirement.language,
-            # "inline": only the requirement's own words count, a rationale field does not.
-            rationale=None if context.rationale_policy == "inline" else requirement.rationale,
-            heading_path=requirement.heading_path,
-            table_row=requirement.matrix_row,
-            goal_ids=context.goal_ids,
-        )
-        if use_model and context.label_model:
-            assessment = _second_opinion(requirement, context, assessment)
+        (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone."""
+        view = requirement_view(requirement, context)
+        assessment = classify(view.text, view.language, rationale=view.rationale,
+                              heading_path=requirement.heading_path, table_row=view.table_row,
+                              goal_ids=context.goal_ids)
+        if context.label_model:
+            assessment = _second_opinion(requirement, view, assessment)
         if context.rationale_policy == "separate" and assessment.reason == "purpose":
             # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
             return Assessment("feature_without_need", "purpose_not_in_rationale_field", assessment.evidence,
@@ -130,12 +121,12 @@ class FeatureWithoutNeed(Check):
         )
 
 
-def _second_opinion(requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Assessment:
+def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment) -> Assessment:
     """The label model's label when it overrides the rules, with its probability as confidence."""
     model = packaged_model()
     if model is None:
         return assessment
-    label, probability = model.decide(features_for_requirement(requirement, context, assessment), assessment.label)
+    label, probability = model.decide(item_features(view, assessment), assessment.label)
     if label == assessment.label:
         return replace(assessment, confidence=probability)
     feature = assessment.feature

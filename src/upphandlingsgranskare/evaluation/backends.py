@@ -8,7 +8,7 @@ a copy of it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from .gold import GoldItem, Label
@@ -39,9 +39,6 @@ class Prediction:
         return asdict(self)
 
 
-_MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
-
-
 def infer_table_row(item: GoldItem) -> bool:
     """Whether to read the item as a requirement-matrix row when the gold set does not say.
 
@@ -51,13 +48,13 @@ def infer_table_row(item: GoldItem) -> bool:
     """
     if item.context.table_row is not None:
         return item.context.table_row
-    from ..nlp.pipeline import get_pipeline
+    from ..nlp.pipeline import MODAL_LABELS, get_pipeline
     from ..segment.requirements import NUMBERED_HEADING
 
     text = item.text.strip()
     pipeline = get_pipeline(item.lang)
     # The lexicon's modal verbs, outside relative clauses ("de som ska signera" is a phrase).
-    if any(pipeline.matches(pipeline(text)).get(label) for label in _MODAL_LABELS):
+    if any(pipeline.matches(pipeline(text)).get(label) for label in MODAL_LABELS):
         return False
     if item.context.rationale and item.context.rationale.strip(" -–—"):
         return True
@@ -84,16 +81,15 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
 
 def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> list[Prediction]:
     from ..checks.ug001_feature_without_need import FeatureWithoutNeed
-    from ..nlp.calibration import rules_confidence
+    from ..nlp.calibration import confidence
 
     check = FeatureWithoutNeed()
     predictions = []
     for item in items:
         requirement, context = gold_requirement(item)
-        assessment = check.assess(requirement, context, use_model=label_model)
+        assessment = check.assess(requirement, replace(context, label_model=label_model))
         predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
-                                      assessment.confidence if assessment.confidence is not None
-                                      else rules_confidence(item.lang, assessment.reason), "rules", assessment.reason))
+                                      confidence(assessment, item.lang), "rules", assessment.reason))
     return predictions
 
 

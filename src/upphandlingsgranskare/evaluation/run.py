@@ -45,9 +45,9 @@ def run_eval(
                       "item gold files, document span files and goal link files in one run\n")
             return EXIT_ERROR
         mode = modes.pop()
+        # The rules alone are scored as their own backend, so their baseline entry is kept apart.
+        name = backend if label_model else f"{backend}-without-label-model"
         if mode == "items":
-            # The rules alone are scored as their own backend, so their baseline entry is kept apart.
-            name = backend if label_model else f"{backend}-without-label-model"
             result = evaluate_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
         else:
             if predictions is not None:

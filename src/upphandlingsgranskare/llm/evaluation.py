@@ -41,7 +41,7 @@ def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem
 
     def predict(items: Sequence[GoldItem]) -> list[Prediction]:
         from ..checks.ug001_feature_without_need import FeatureWithoutNeed
-        from ..nlp.calibration import rules_confidence
+        from ..nlp.calibration import confidence
 
         check = FeatureWithoutNeed()
         groups: dict[tuple[str, tuple[str, ...]], list[GoldItem]] = {}
@@ -57,13 +57,12 @@ def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem
             decisions, _ = reviewer.decide_all(requirements, assessments, list(goals))
             for item, assessment, decision in zip(group, assessments, decisions):
                 if decision.origin == "llm":
-                    confidence = None  # the model gives no calibrated confidence
+                    certainty = None  # the model gives no calibrated confidence
                     reason = f"llm: {decision.judgement.quote}" if decision.judgement else "llm"
                 else:
-                    confidence = (assessment.confidence if assessment.confidence is not None
-                                  else rules_confidence(item.lang, assessment.reason))
+                    certainty = confidence(assessment, item.lang)
                     reason = assessment.reason if decision.failure is None else f"{assessment.reason} ({decision.failure})"
-                by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, confidence,
+                by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, certainty,
                                             decision.origin, reason)
         return [by_id[item.id] for item in items]
 

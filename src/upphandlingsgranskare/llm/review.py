@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal, Sequence
 
 from ..models import Finding, LLMUsage, Origin, Requirement
-from ..nlp.calibration import rules_confidence
+from ..nlp.calibration import confidence
 from ..nlp.classify import Assessment
 from .answers import Judgement
 from .judge import LLMJudge, Outcome, Usage
@@ -44,9 +44,8 @@ def prompt_item(requirement: Requirement) -> PromptItem:
 
 
 def is_uncertain(assessment: Assessment, language: str, threshold: float) -> bool:
-    # The label model's probability where it was consulted, else the rules' dev-split share right for the reason.
-    confidence = assessment.confidence if assessment.confidence is not None else rules_confidence(language, assessment.reason)
-    return confidence is None or confidence < threshold
+    certainty = confidence(assessment, language)
+    return certainty is None or certainty < threshold
 
 
 def wants_model(backend: LLMBackend, assessment: Assessment, language: str, threshold: float) -> bool:

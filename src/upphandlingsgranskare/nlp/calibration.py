@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .classify import Assessment
 
 
 @lru_cache(maxsize=None)
@@ -18,6 +22,14 @@ def rules_calibration() -> dict[str, dict[str, float]]:
     except FileNotFoundError:
         return {}
     return json.loads(text)["reasons"]
+
+
+def confidence(assessment: "Assessment", language: str) -> float | None:
+    """How sure the offline backend is of its label: the label model's probability where it was
+    consulted, else the rules' dev-split share right for the deciding reason."""
+    if assessment.confidence is not None:
+        return assessment.confidence
+    return rules_confidence(language, assessment.reason)
 
 
 def rules_confidence(language: str, reason: str | None) -> float | None:

@@ -26,6 +26,11 @@ _EMPTY_RATIONALE = re.compile(r"^\s*(?:-+|–|—|n/?a|saknas|ej angiven|inget|i
 _LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
 
 
+def strip_leading_id(text: str) -> str:
+    """The requirement without the id in front ("K12 ", "FR-7 ", "3.4.2 "): what the pipelines read."""
+    return _LEADING_ID.sub("", text, count=1)
+
+
 @dataclass(frozen=True)
 class Assessment:
     label: Label
@@ -93,7 +98,7 @@ def _classify(
     goal_ids: tuple[str, ...],
 ) -> Assessment:
     pipeline = get_pipeline(language)
-    body = _LEADING_ID.sub("", text, count=1)
+    body = strip_leading_id(text)
     doc = pipeline(body)
     matches = pipeline.matches(doc)
 

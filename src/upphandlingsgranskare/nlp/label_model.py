@@ -222,10 +222,6 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: 
 
 # -- reading a requirement -----------------------------------------------------------------
 
-_MODAL_LISTS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
-_LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
-
-
 def item_features(view: ItemView, assessment: "Assessment") -> list[str]:
     """``features`` with the lexicon hits of the item's text, read by the language's pipeline."""
     return list(_item_features(view, assessment))
@@ -233,20 +229,22 @@ def item_features(view: ItemView, assessment: "Assessment") -> list[str]:
 
 @lru_cache(maxsize=4096)  # the same requirement recurs within a tender and across a batch; both keys are immutable
 def _item_features(view: ItemView, assessment: "Assessment") -> tuple[str, ...]:
-    from .pipeline import get_pipeline
+    from .classify import strip_leading_id
+    from .pipeline import MODAL_LABELS, get_pipeline
 
     pipeline = get_pipeline(view.language)
-    doc = pipeline(_LEADING_ID.sub("", view.text, count=1))
+    doc = pipeline(strip_leading_id(view.text))  # the Doc classify() parsed: pipelines share one per text
     matches = pipeline.matches(doc)
-    modal_at = min((spans[0][0] for label, spans in matches.items() if label in _MODAL_LISTS and spans),
+    modal_at = min((spans[0][0] for label, spans in matches.items() if label in MODAL_LABELS and spans),
                    default=len(doc))
     hits = [(label, "pre" if start < modal_at else "post") for label, spans in matches.items() for start, _ in spans]
     return tuple(features(view, assessment, hits))
 
 
 def requirement_view(requirement: "Requirement", context: "DocumentContext") -> ItemView:
-    """The item as UG001 hands it to ``classify``: a list item with its lead-in, the rationale unless the
-    policy is "inline"."""
+    """What UG001 judges, for the rules and this model alike: a list item with its lead-in
+    ("Systemet ska stödja följande: ..."), the rationale unless the policy is "inline" (then only the
+    requirement's own words count)."""
     text = requirement.text
     if requirement.context and requirement.context.rstrip().endswith(":"):
         text = f"{requirement.context.rstrip()} {requirement.text}"
@@ -255,6 +253,3 @@ def requirement_view(requirement: "Requirement", context: "DocumentContext") -> 
                     heading=requirement.heading_path[-1] if requirement.heading_path else None,
                     table_row=requirement.matrix_row)
 
-
-def features_for_requirement(requirement: "Requirement", context: "DocumentContext", assessment: "Assessment") -> list[str]:
-    return item_features(requirement_view(requirement, context), assessment)

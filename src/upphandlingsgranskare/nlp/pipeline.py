@@ -26,6 +26,9 @@ ABBREVIATIONS = {
 }
 
 
+# The lexicon lists that hold modal verbs: a text with one of them is a sentence-form requirement.
+MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
+
 _NOUN_AFTER_MODAL = re.compile(r"^-?(?:krav|kraven|kravet|requirements?)$")
 # A modal right after these is inside a relative clause or an opinion ("uppgifter ni anser bör sekretessbeläggas").
 _CLAUSE_OPENERS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
