@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Sequence
 
 from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
@@ -31,13 +32,22 @@ class DocumentContext:
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()
 
-    @property
+    # Computed once per context (a frozen dataclass keeps cached_property's value in its __dict__):
+    # each is read for every requirement, and a long tender has thousands of requirements and links.
+    @cached_property
     def goal_ids(self) -> tuple[str, ...]:
         """Ids of the numbered goals ("Effektmål 2", "O3") as the document writes them (not generated ones)."""
         return tuple(g.id for g in self.goals if g.id and not g.generated)
 
+    @cached_property
+    def _links_by_requirement(self) -> dict[str, tuple[GoalLink, ...]]:
+        grouped: dict[str, list[GoalLink]] = {}
+        for link in self.links:
+            grouped.setdefault(link.requirement_id, []).append(link)
+        return {key: tuple(value) for key, value in grouped.items()}
+
     def links_of(self, requirement: Requirement) -> tuple[GoalLink, ...]:
-        return tuple(link for link in self.links if link.requirement_id == requirement.id)
+        return self._links_by_requirement.get(requirement.id, ())
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)

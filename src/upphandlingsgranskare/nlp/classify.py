@@ -224,12 +224,18 @@ def _classify(
     if goal_ref:
         return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
     for goal_id in goal_ids:
-        if goal_id and re.search(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])", body, re.IGNORECASE):
+        if goal_id and _goal_id_pattern(goal_id).search(body):
             return Assessment("feature_with_need", "goal_reference", goal_id, feature)
     law = _law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
     return Assessment("feature_without_need", "no_reason", None, feature)
+
+
+@lru_cache(maxsize=4096)
+def _goal_id_pattern(goal_id: str) -> re.Pattern[str]:
+    """A goal id ("Effektmål 2", "O3") standing alone, in any case."""
+    return re.compile(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])", re.IGNORECASE)
 
 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:

@@ -324,12 +324,19 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
                 for goal in _resolve(match["word"], value, goals):
                     found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
         for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
-            if goal.id and not goal.generated and _CODE_ID.match(goal.id) and goal.id not in found:
-                hit = re.search(rf"(?<![\w-]){re.escape(goal.id)}(?![\w-])", source)
+            if goal.id and not goal.generated and goal.id not in found:
+                code = _code_pattern(goal.id)
+                hit = code.search(source) if code else None
                 if hit:
                     found[goal.id] = _reference(requirement, goal, hit.group())
     order = {g.id: i for i, g in enumerate(goals)}
     return sorted(found.values(), key=lambda link: order.get(link.goal_id, 0))
+
+
+@lru_cache(maxsize=4096)
+def _code_pattern(goal_id: str) -> re.Pattern[str] | None:
+    """The pattern of a goal id that is a code ("E3", "O-2") standing alone; None for other ids."""
+    return re.compile(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])") if _CODE_ID.match(goal_id) else None
 
 
 def _reference(requirement: Requirement, goal: Goal, text: str) -> GoalLink:
@@ -339,11 +346,35 @@ def _reference(requirement: Requirement, goal: Goal, text: str) -> GoalLink:
 # -- meaning ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Scored:
-    goal: Goal
-    score: float
-    shared: tuple[str, ...]  # readable shared terms, strongest first
+    """A goal with its cosine similarity to one requirement, and the terms they share.
+
+    The readable shared terms (strongest first) are worked out when first asked for: a long tender
+    compares thousands of requirements with dozens of goals, and only the chosen links show them.
+    """
+
+    __slots__ = ("goal", "score", "_products", "_goal_shown", "_requirement_shown", "_shared")
+
+    def __init__(self, goal: Goal, score: float, products: dict[str, float] | None = None,
+                 goal_shown: dict[str, str] | None = None, requirement_shown: dict[str, str] | None = None) -> None:
+        self.goal = goal
+        self.score = score
+        self._products = products or {}
+        self._goal_shown = goal_shown or {}
+        self._requirement_shown = requirement_shown or {}
+        self._shared: tuple[str, ...] | None = None
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        """Readable shared terms, strongest first (ties in term order, so every run gives the same)."""
+        if self._shared is None:
+            self._shared = tuple(dict.fromkeys(
+                self._goal_shown.get(t) or self._requirement_shown.get(t, t)
+                for t, _ in sorted(self._products.items(), key=lambda kv: (-kv[1], kv[0]))))
+        return self._shared
+
+    def __repr__(self) -> str:
+        return f"Scored(goal={self.goal.id!r}, score={self.score:.4f}, shared={self.shared!r})"
 
 
 def _idf(bags: Iterable[Counter]) -> dict[str, float]:
@@ -369,20 +400,29 @@ def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], l
     idf = _idf([t.weights for t in req_terms] + [t.weights for t in goal_bags])
     goal_vectors = [_vector(t.weights, idf) for t in goal_bags]
     goal_norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in goal_vectors]
+    # Which goals hold each term: a requirement is compared only with the goals it shares a term
+    # with (a 300-page tender has thousands of requirements and dozens of goals); every other goal
+    # scores 0 and keeps its place at the end, in goal order, as a stable sort would leave it.
+    holders: dict[str, list[int]] = {}
+    for index, vec in enumerate(goal_vectors):
+        for term in vec:
+            holders.setdefault(term, []).append(index)
+    unrelated = [Scored(goal, 0.0) for goal in goals]
     out: list[list[Scored]] = []
     for terms_ in req_terms:
         vec = _vector(terms_.weights, idf)
         norm = math.sqrt(sum(v * v for v in vec.values()))
+        related = sorted({index for term in vec for index in holders.get(term, ())})
         scored = []
-        for goal, gvec, gnorm, gterms in zip(goals, goal_vectors, goal_norms, goal_bags):
+        for index in related:
+            gvec, gterms = goal_vectors[index], goal_bags[index]
             # Sorted, not set order: the same document must give the same links and evidence in every run.
             shared = {t: vec[t] * gvec[t] for t in sorted(vec.keys() & gvec.keys())}
-            score = sum(shared.values()) / (norm * gnorm) if norm and gnorm else 0.0
-            readable = tuple(dict.fromkeys(
-                gterms.shown.get(t) or terms_.shown.get(t, t)
-                for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))))
-            scored.append(Scored(goal, score, readable))
-        out.append(sorted(scored, key=lambda s: -s.score))
+            score = sum(shared.values()) / (norm * goal_norms[index])
+            scored.append(Scored(goals[index], score, shared, gterms.shown, terms_.shown))
+        scored.sort(key=lambda s: -s.score)
+        chosen = set(related)
+        out.append(scored + [zero for index, zero in enumerate(unrelated) if index not in chosen])
     return out
 
 
