@@ -223,13 +223,22 @@ def _classify(
     goal_ref = first("goal_references")
     if goal_ref:
         return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
-    for goal_id in goal_ids:
-        if goal_id and _goal_id_pattern(goal_id).search(body):
-            return Assessment("feature_with_need", "goal_reference", goal_id, feature)
+    any_goal = _any_goal_id_pattern(goal_ids)
+    if any_goal is not None and any_goal.search(body):  # one search rules out a long list of goals
+        for goal_id in goal_ids:
+            if goal_id and _goal_id_pattern(goal_id).search(body):
+                return Assessment("feature_with_need", "goal_reference", goal_id, feature)
     law = _law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
     return Assessment("feature_without_need", "no_reason", None, feature)
+
+
+@lru_cache(maxsize=64)
+def _any_goal_id_pattern(goal_ids: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the goal ids standing alone: it matches wherever one of the ids' own patterns would."""
+    ids = [re.escape(goal_id) for goal_id in goal_ids if goal_id]
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(ids)})(?![\w-])", re.IGNORECASE) if ids else None
 
 
 @lru_cache(maxsize=4096)

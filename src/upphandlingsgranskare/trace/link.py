@@ -316,6 +316,7 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
     """Links from the goals the requirement, its rationale or its lead-in names explicitly."""
     found: dict[str, GoalLink] = {}
     pattern = _REFERENCE[requirement.language]
+    any_code = _any_code_pattern(tuple(g.id for g in goals if g.id and not g.generated))
     for source in (requirement.text, requirement.rationale, requirement.context):
         if not source:
             continue
@@ -323,6 +324,8 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
             for value in re.findall(_NUMBER, match["nums"]):
                 for goal in _resolve(match["word"], value, goals):
                     found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
+        if any_code is None or not any_code.search(source):  # one search rules out every goal's code
+            continue
         for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
             if goal.id and not goal.generated and goal.id not in found:
                 code = _code_pattern(goal.id)
@@ -337,6 +340,13 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
 def _code_pattern(goal_id: str) -> re.Pattern[str] | None:
     """The pattern of a goal id that is a code ("E3", "O-2") standing alone; None for other ids."""
     return re.compile(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])") if _CODE_ID.match(goal_id) else None
+
+
+@lru_cache(maxsize=64)
+def _any_code_pattern(goal_ids: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the ids that are codes, standing alone: it matches wherever one of their own patterns would."""
+    codes = [re.escape(goal_id) for goal_id in goal_ids if _CODE_ID.match(goal_id)]
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(codes)})(?![\w-])") if codes else None
 
 
 def _reference(requirement: Requirement, goal: Goal, text: str) -> GoalLink:
