@@ -248,7 +248,7 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
                                                         f"the review process died ({error})")))
                 return
             except Exception as error:  # noqa: BLE001 - that file fails, the batch goes on
-                finished.put((n, _failed(items[n].path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")))
+                finished.put((n, _unexpected(items[n].path, error)))
 
     def deliver() -> None:
         while True:
@@ -292,7 +292,11 @@ def _review_one(item: InputFile, llm: "LLMReviewer | None", options: "ReviewOpti
     except ExtractionError as error:
         return _failed(item.path, error.reason)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch
-        return _failed(item.path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
+        return _unexpected(item.path, error)
+
+
+def _unexpected(path: Path, error: Exception) -> DocumentReview:
+    return _failed(path, f"oväntat fel / unexpected error: {type(error).__name__}: {error}")
 
 
 def _failed(path: Path, reason: str, skipped: bool = False) -> DocumentReview:
