@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
     for f1, threshold, relative, result in rows[:15]:
         m = result.by_method["meaning"]
         print(f"{threshold:>9} {relative:>8} {f1:6.3f} {result.overall.precision.value or 0:6.3f} "
-              f"{result.overall.recall.value or 0:6.3f}  {m.precision.value or 0:.3f} ({m.predicted})")
+              f"{result.overall.recall.value or 0:6.3f}  {m.precision.value or 0:.3f} ({m.found})")
     current = evaluate_links(DEV, reviews=reviews)
     print(f"\nin trace/link.py: threshold {trace_link.MEANING_THRESHOLD}, relative {trace_link.RELATIVE_TO_BEST}: "
           f"F1 {current.overall.f1 or 0:.3f} P {current.overall.precision.value or 0:.3f} "

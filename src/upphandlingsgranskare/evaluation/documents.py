@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .gold import FLAGGED_LABEL, GoldFileError, GoldSpan, load_spans
-from .metrics import BinaryScores, Proportion, binary_scores, f1_score, proportion
+from .metrics import BinaryScores, Detection, binary_scores, detection
 
 MATCH_THRESHOLD = 0.6
 
@@ -41,25 +41,6 @@ def similarity(a: str, b: str) -> float:
         return min(len(a), len(b)) / max(len(a), len(b))
     wa, wb = set(a.split()), set(b.split())
     return 2 * len(wa & wb) / (len(wa) + len(wb))
-
-
-@dataclass(frozen=True)
-class Detection:
-    gold: int
-    found: int
-    matched: int
-    precision: Proportion
-    recall: Proportion
-    f1: float | None
-
-    def as_dict(self) -> dict:
-        return {"gold": self.gold, "found": self.found, "matched": self.matched,
-                "precision": self.precision.as_dict(), "recall": self.recall.as_dict(), "f1": self.f1}
-
-
-def detection(gold: int, found: int, matched: int) -> Detection:
-    return Detection(gold, found, matched, proportion(matched, found), proportion(matched, gold),
-                     f1_score(matched, found - matched, gold - matched))
 
 
 @dataclass(frozen=True)

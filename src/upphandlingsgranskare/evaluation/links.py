@@ -17,28 +17,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .gold import GoldFileError, GoldLink, load_links
-from .metrics import Proportion, f1_score, proportion
+from .metrics import Detection, detection
 
 METHODS = ("reference", "meaning")
-
-
-@dataclass(frozen=True)
-class LinkScores:
-    gold: int
-    predicted: int
-    correct: int
-    precision: Proportion
-    recall: Proportion
-    f1: float | None
-
-    def as_dict(self) -> dict:
-        return {"gold": self.gold, "predicted": self.predicted, "correct": self.correct,
-                "precision": self.precision.as_dict(), "recall": self.recall.as_dict(), "f1": self.f1}
-
-
-def link_scores(gold: int, predicted: int, correct: int) -> LinkScores:
-    return LinkScores(gold, predicted, correct, proportion(correct, predicted), proportion(correct, gold),
-                      f1_score(correct, predicted - correct, gold - correct))
 
 
 @dataclass(frozen=True)
@@ -56,9 +37,9 @@ class LinkMiss:
 class LinkEvaluation:
     gold_files: tuple[str, ...]
     documents: tuple[str, ...]
-    overall: LinkScores
-    by_method: dict[str, LinkScores]
-    by_document: dict[str, LinkScores]
+    overall: Detection
+    by_method: dict[str, Detection]
+    by_document: dict[str, Detection]
     requirements: tuple[int, int]  # gold requirements, of which paired with a found requirement
     misses: tuple[LinkMiss, ...]
     errors: tuple[str, ...] = field(default=())
@@ -115,7 +96,7 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
         raise GoldFileError(", ".join(map(str, gold_files)), None, "inga dokument / no documents")
     totals = {"gold": 0, "paired": 0}
     counts: dict[str, list[int]] = {m: [0, 0] for m in METHODS}  # predicted, correct
-    per_document: dict[str, LinkScores] = {}
+    per_document: dict[str, Detection] = {}
     misses: list[LinkMiss] = []
     errors: list[str] = []
     gold_links = predicted_links = correct_links = 0
@@ -157,15 +138,15 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
             goal_id = next(g for g in record.goal_ids if g.casefold() == goal)
             misses.append(LinkMiss(document.name, "missed", record.requirement_id or "", goal_id,
                                    record.requirement_text))
-        per_document[document.name] = link_scores(len(wanted), doc_predicted, doc_correct)
+        per_document[document.name] = detection(len(wanted), doc_predicted, doc_correct)
         gold_links += len(wanted)
         predicted_links += doc_predicted
         correct_links += doc_correct
     return LinkEvaluation(
         gold_files=tuple(str(p) for p in gold_files),
         documents=tuple(str(d) for d in by_document),
-        overall=link_scores(gold_links, predicted_links, correct_links),
-        by_method={m: link_scores(gold_links, counts[m][0], counts[m][1]) for m in METHODS},
+        overall=detection(gold_links, predicted_links, correct_links),
+        by_method={m: detection(gold_links, counts[m][0], counts[m][1]) for m in METHODS},
         by_document=per_document,
         requirements=(totals["gold"], totals["paired"]),
         misses=tuple(misses),

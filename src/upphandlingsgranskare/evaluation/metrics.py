@@ -53,6 +53,28 @@ def f1_score(tp: int, fp: int, fn: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class Detection:
+    """Found items scored against gold items (requirements, goals, goal links): counts and precision/recall/F1."""
+
+    gold: int
+    found: int
+    matched: int
+    precision: Proportion
+    recall: Proportion
+    f1: float | None
+
+    def as_dict(self, found: str = "found", matched: str = "matched") -> dict:
+        """``found``/``matched``: the JSON keys of the two counts (goal links call them predicted/correct)."""
+        return {"gold": self.gold, found: self.found, matched: self.matched,
+                "precision": self.precision.as_dict(), "recall": self.recall.as_dict(), "f1": self.f1}
+
+
+def detection(gold: int, found: int, matched: int) -> Detection:
+    return Detection(gold, found, matched, proportion(matched, found), proportion(matched, gold),
+                     f1_score(matched, found - matched, gold - matched))
+
+
+@dataclass(frozen=True)
 class BinaryScores:
     """Scores of one class against the rest."""
 

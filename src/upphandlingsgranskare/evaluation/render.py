@@ -6,11 +6,11 @@ import json
 from typing import Sequence
 
 from .baseline import Regression
-from .documents import Detection, DocumentEvaluation
+from .documents import DocumentEvaluation
 from .gold import LABELS
 from .items import GroupScores, ItemEvaluation
-from .links import LinkEvaluation, LinkScores
-from .metrics import BinaryScores, Interval, Proportion
+from .links import LinkEvaluation
+from .metrics import BinaryScores, Detection, Interval, Proportion
 
 _SHORT = {"feature_without_need": "fwn", "feature_with_need": "fw", "need": "need", "out_of_scope": "oos"}
 
@@ -94,8 +94,12 @@ def render_documents_text(result: DocumentEvaluation, regressions: Sequence[Regr
     return "\n".join(lines) + "\n"
 
 
-def _links_row(name: str, s: LinkScores) -> str:
-    return (f"  {name:<44} gold {s.gold:>4}  made {s.predicted:>4}  right {s.correct:>4}   precision {_prop(s.precision)}"
+# The goal-link JSON has always called the two counts "predicted" and "correct".
+_LINK_KEYS = ("predicted", "correct")
+
+
+def _links_row(name: str, s: Detection) -> str:
+    return (f"  {name:<44} gold {s.gold:>4}  made {s.found:>4}  right {s.matched:>4}   precision {_prop(s.precision)}"
             f"   recall {_prop(s.recall)}   F1 {_num(s.f1)}")
 
 
@@ -133,9 +137,9 @@ def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
         data = {
             "mode": "links", "gold_files": list(result.gold_files), "documents": list(result.documents),
             "requirements": {"gold": gold_requirements, "paired": paired},
-            "links": result.overall.as_dict(),
-            "by_method": {k: v.as_dict() for k, v in result.by_method.items()},
-            "by_document": {k: v.as_dict() for k, v in result.by_document.items()},
+            "links": result.overall.as_dict(*_LINK_KEYS),
+            "by_method": {k: v.as_dict(*_LINK_KEYS) for k, v in result.by_method.items()},
+            "by_document": {k: v.as_dict(*_LINK_KEYS) for k, v in result.by_document.items()},
             "misses": [m.__dict__ for m in result.misses], "errors": list(result.errors),
         }
     elif isinstance(result, ItemEvaluation):
