@@ -312,11 +312,24 @@ def _resolve(word: str, value: str, goals: Sequence[Goal]) -> list[Goal]:
     return [g for g in goals if g.label and g.label.strip(".)") == value]
 
 
+class _NamedGoals:
+    """A document's goals with what finding their names takes, worked out once for all its requirements."""
+
+    def __init__(self, goals: Sequence[Goal]) -> None:
+        self.goals = list(goals)
+        self.any_code = _any_code_pattern(tuple(g.id for g in self.goals if g.id and not g.generated))
+        self.order = {g.id: i for i, g in enumerate(self.goals)}
+
+
 def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[GoalLink]:
     """Links from the goals the requirement, its rationale or its lead-in names explicitly."""
+    return _reference_links(requirement, _NamedGoals(goals))
+
+
+def _reference_links(requirement: Requirement, named: _NamedGoals) -> list[GoalLink]:
     found: dict[str, GoalLink] = {}
     pattern = _REFERENCE[requirement.language]
-    any_code = _any_code_pattern(tuple(g.id for g in goals if g.id and not g.generated))
+    goals = named.goals
     for source in (requirement.text, requirement.rationale, requirement.context):
         if not source:
             continue
@@ -324,7 +337,7 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
             for value in re.findall(_NUMBER, match["nums"]):
                 for goal in _resolve(match["word"], value, goals):
                     found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
-        if any_code is None or not any_code.search(source):  # one search rules out every goal's code
+        if named.any_code is None or not named.any_code.search(source):  # one search rules out every code
             continue
         for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
             if goal.id and not goal.generated and goal.id not in found:
@@ -332,8 +345,7 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
                 hit = code.search(source) if code else None
                 if hit:
                     found[goal.id] = _reference(requirement, goal, hit.group())
-    order = {g.id: i for i, g in enumerate(goals)}
-    return sorted(found.values(), key=lambda link: order.get(link.goal_id, 0))
+    return sorted(found.values(), key=lambda link: named.order.get(link.goal_id, 0))
 
 
 @lru_cache(maxsize=4096)
@@ -400,40 +412,58 @@ def _vector(bag: Counter, idf: dict[str, float]) -> dict[str, float]:
     return {t: w * idf.get(t, 1.0) for t, w in bag.items() if w > 0}
 
 
+class _MeaningIndex:
+    """The TF-IDF vectors of a document's requirements and goals, and which goals hold each term.
+
+    A requirement is compared only with the goals it shares a term with, term by term (a long
+    tender has thousands of requirements and dozens or hundreds of goals). Terms are visited in
+    sorted order, so each score is summed in the same order in every run.
+    """
+
+    def __init__(self, requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language) -> None:
+        self.goals = list(goals)
+        self.requirement_terms = [requirement_terms(r) for r in requirements]
+        self.goal_bags = [goal_terms(g, language) for g in self.goals]
+        self.idf = _idf([t.weights for t in self.requirement_terms] + [t.weights for t in self.goal_bags])
+        goal_vectors = [_vector(t.weights, self.idf) for t in self.goal_bags]
+        self.goal_norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in goal_vectors]
+        self.holders: dict[str, list[tuple[int, float]]] = {}
+        for index, vec in enumerate(goal_vectors):
+            for term, weight in vec.items():
+                self.holders.setdefault(term, []).append((index, weight))
+
+    def related(self, position: int) -> list[Scored]:
+        """The goals sharing a term with requirement ``position``, best first (ties in goal order)."""
+        terms_ = self.requirement_terms[position]
+        vec = _vector(terms_.weights, self.idf)
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        products: dict[int, dict[str, float]] = {}
+        for term in sorted(vec):
+            weight = vec[term]
+            for index, goal_weight in self.holders.get(term, ()):
+                products.setdefault(index, {})[term] = weight * goal_weight
+        scored = []
+        for index in sorted(products):
+            shared = products[index]
+            score = sum(shared.values()) / (norm * self.goal_norms[index])
+            scored.append(Scored(self.goals[index], score, shared, self.goal_bags[index].shown, terms_.shown))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def every_goal(self, position: int) -> list[Scored]:
+        """``related``, then the goals sharing no term, scored 0, in goal order (where a stable sort leaves them)."""
+        scored = self.related(position)
+        seen = {id(s.goal) for s in scored}
+        return scored + [Scored(goal, 0.0) for goal in self.goals if id(goal) not in seen]
+
+
 def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language
                    ) -> list[list[Scored]]:
     """For each requirement, every goal with its cosine similarity and shared terms (best first)."""
     if not goals or not requirements:
         return [[] for _ in requirements]
-    req_terms = [requirement_terms(r) for r in requirements]
-    goal_bags = [goal_terms(g, language) for g in goals]
-    idf = _idf([t.weights for t in req_terms] + [t.weights for t in goal_bags])
-    goal_vectors = [_vector(t.weights, idf) for t in goal_bags]
-    goal_norms = [math.sqrt(sum(v * v for v in vec.values())) for vec in goal_vectors]
-    # Which goals hold each term: a requirement is compared only with the goals it shares a term
-    # with (a 300-page tender has thousands of requirements and dozens of goals); every other goal
-    # scores 0 and keeps its place at the end, in goal order, as a stable sort would leave it.
-    holders: dict[str, list[int]] = {}
-    for index, vec in enumerate(goal_vectors):
-        for term in vec:
-            holders.setdefault(term, []).append(index)
-    unrelated = [Scored(goal, 0.0) for goal in goals]
-    out: list[list[Scored]] = []
-    for terms_ in req_terms:
-        vec = _vector(terms_.weights, idf)
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        related = sorted({index for term in vec for index in holders.get(term, ())})
-        scored = []
-        for index in related:
-            gvec, gterms = goal_vectors[index], goal_bags[index]
-            # Sorted, not set order: the same document must give the same links and evidence in every run.
-            shared = {t: vec[t] * gvec[t] for t in sorted(vec.keys() & gvec.keys())}
-            score = sum(shared.values()) / (norm * goal_norms[index])
-            scored.append(Scored(goals[index], score, shared, gterms.shown, terms_.shown))
-        scored.sort(key=lambda s: -s.score)
-        chosen = set(related)
-        out.append(scored + [zero for index, zero in enumerate(unrelated) if index not in chosen])
-    return out
+    index = _MeaningIndex(requirements, goals, language)
+    return [index.every_goal(position) for position in range(len(requirements))]
 
 
 def choose(scored: Sequence[Scored], threshold: float = MEANING_THRESHOLD,
@@ -457,13 +487,18 @@ def link_requirements(requirements: Sequence[Requirement], goals: Sequence[Goal]
     if not goals:
         return ()
     in_scope = [r for r in requirements if r.label is None or r.label in LINKED_LABELS]
-    scores = meaning_scores(in_scope, goals, language)
+    if not in_scope:
+        return ()
+    meaning = _MeaningIndex(in_scope, goals, language)  # its IDF counts every requirement on the solution
+    named = _NamedGoals(goals)
     links: list[GoalLink] = []
-    for requirement, scored in zip(in_scope, scores):
-        references = reference_links(requirement, goals)
+    for position, requirement in enumerate(in_scope):
+        references = _reference_links(requirement, named)
         if references:
             links.extend(references)
             continue
+        # Goals sharing no term score 0: only a threshold of 0 or less could choose them.
+        scored = meaning.related(position) if threshold > 0 else meaning.every_goal(position)
         for s in choose(scored, threshold, relative):
             links.append(GoalLink(requirement_id=requirement.id, goal_id=s.goal.id or "", method="meaning",
                                   score=round(s.score, 4), evidence=", ".join(s.shared[:4]), terms=s.shared[:8]))
