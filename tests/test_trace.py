@@ -350,3 +350,50 @@ def test_links_are_the_same_in_every_run() -> None:
     runs = [subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and json.loads(runs[0])
+
+
+# -- the meaning index against the plain definition -----------------------------------------------------------
+
+
+def _plain_meaning_scores(requirements, goals, language):
+    """Cosine of every requirement with every goal, written straight from the definition (no index)."""
+    import math
+
+    from upphandlingsgranskare.trace.link import _idf, _vector, goal_terms, requirement_terms
+
+    req_terms = [requirement_terms(r) for r in requirements]
+    goal_bags = [goal_terms(g, language) for g in goals]
+    idf = _idf([t.weights for t in req_terms] + [t.weights for t in goal_bags])
+    out = []
+    for terms_ in req_terms:
+        vec = _vector(terms_.weights, idf)
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        scored = []
+        for goal, bag in zip(goals, goal_bags):
+            gvec = _vector(bag.weights, idf)
+            gnorm = math.sqrt(sum(v * v for v in gvec.values()))
+            shared = {t: vec[t] * gvec[t] for t in sorted(vec.keys() & gvec.keys())}
+            score = sum(shared.values()) / (norm * gnorm) if norm and gnorm else 0.0
+            readable = tuple(dict.fromkeys(bag.shown.get(t) or terms_.shown.get(t, t)
+                                           for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))))
+            scored.append((goal.id, score, readable))
+        out.append(sorted(scored, key=lambda s: -s[1]))
+    return out
+
+
+@pytest.mark.parametrize("name", ["samples/sv-kravspecifikation-arendehantering.docx",
+                                  "samples/en-rfp-case-management.docx",
+                                  "traceability/en-rfq-contact-centre.md"])
+def test_meaning_scores_equal_the_plain_cosine_of_every_pair(name: str) -> None:
+    # The index compares a requirement only with the goals sharing a term; every score, its shared terms
+    # and the order must still be exactly those of comparing every pair.
+    from upphandlingsgranskare.trace import meaning_scores
+
+    seg = segment(extract(ROOT / "corpora" / name))
+    goals = [g for g in seg.goals if g.id]
+    assert len(goals) >= 3 and len(seg.requirements) >= 10
+    indexed = [[(s.goal.id, s.score, s.shared) for s in row]
+               for row in meaning_scores(seg.requirements, goals, seg.language)]
+    assert indexed == _plain_meaning_scores(seg.requirements, goals, seg.language)
+    assert any(score > 0 for row in indexed for _, score, _ in row)
+    assert any(score == 0 for row in indexed for _, score, _ in row)
