@@ -75,10 +75,23 @@ def featurize(items: list[GoldItem]) -> tuple[list[list[str]], list[str]]:
     return feature_lists, rules_labels
 
 
-def scores(gold: list[str], predicted: list[str], langs: list[str]) -> dict[str, float]:
+REAL_EN = "realdocs/en/"
+
+
+def real_statement(item: GoldItem) -> bool:
+    """Quoted from a real US statement of requirements (the dev items with a ``realdocs/en/`` source):
+    the held-out English style the training corpus imitates, scored apart as ``real``."""
+    return (item.source or "").startswith(REAL_EN)
+
+
+def scores(gold: list[str], predicted: list[str], langs: list[str],
+           real: list[bool] | None = None) -> dict[str, float]:
     out: dict[str, float] = {}
-    for lang in ("sv", "en", "all"):
-        idx = [i for i, l in enumerate(langs) if lang in ("all", l)]
+    for lang in ("sv", "en", "all", "real"):
+        if lang == "real":
+            idx = [i for i, r in enumerate(real or []) if r]
+        else:
+            idx = [i for i, l in enumerate(langs) if lang in ("all", l)]
         if not idx:
             continue
         tp = sum(gold[i] == LABELS[0] and predicted[i] == LABELS[0] for i in idx)
@@ -99,7 +112,7 @@ def folds_of(groups: list[str], k: int) -> list[int]:
 
 
 def cross_validate(feature_lists, gold, rules_labels, langs, groups, *, k: int, l2_grid, overrides, flags, epochs: int,
-                   rescope_above: float):
+                   rescope_above: float, real: list[bool] | None = None):
     fold = folds_of(groups, k)
     results = {}
     for l2 in l2_grid:
@@ -117,7 +130,7 @@ def cross_validate(feature_lists, gold, rules_labels, langs, groups, *, k: int, 
                 model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, len(LABELS))), override, {}, flag_above=flag,
                                    rescope_above=rescope_above)
                 predicted = [model.combine(probs[i], rules_labels[i]) for i in range(len(gold))]
-                results[(l2, override, flag)] = scores(gold, predicted, langs)
+                results[(l2, override, flag)] = scores(gold, predicted, langs, real)
     return results
 
 
@@ -133,7 +146,8 @@ def choose(results: dict) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=400)
+    parser.add_argument("--epochs", type=int, default=1600,
+                        help="full-batch Adam steps; 1600 over 400 gained 0.003 English F1 under cross-validation")
     parser.add_argument("--l2", type=float, nargs="+", default=[0.1, 0.3])
     parser.add_argument("--override-above", type=float, nargs="+", default=[0.0, 0.5, 0.7])
     parser.add_argument("--flag-above", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8])
@@ -148,16 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     feature_lists, rules_labels = featurize(items)
     gold = [i.label for i in items]
     langs = [i.lang for i in items]
+    real = [real_statement(i) for i in items]
     print(f"{len(items)} items from {len(files)} files: {dict(Counter(langs))}; {dict(Counter(gold))}", file=sys.stderr)
-    rules_scores = scores(gold, rules_labels, langs)
+    rules_scores = scores(gold, rules_labels, langs, real)
     results = cross_validate(feature_lists, gold, rules_labels, langs, groups, k=args.folds, l2_grid=args.l2,
                              overrides=args.override_above, flags=args.flag_above, epochs=args.epochs,
-                             rescope_above=args.rescope_above)
-    print("setting                  sv.f1  en.f1  all.f1  sv.oos  en.oos  all.acc  objective")
+                             rescope_above=args.rescope_above, real=real)
+    print(f"setting                  sv.f1  en.f1  all.f1  sv.oos  en.oos  all.acc  objective  real.f1 ({sum(real)} items)")
 
     def row(name: str, s: dict) -> str:
         return (f"{name:<24} {s['sv.f1']:.3f}  {s['en.f1']:.3f}  {s['all.f1']:.3f}  {s['sv.oos_flagged']:.3f}   "
-                f"{s['en.oos_flagged']:.3f}   {s['all.accuracy']:.3f}    {objective(s):.4f}")
+                f"{s['en.oos_flagged']:.3f}   {s['all.accuracy']:.3f}    {objective(s):.4f}     {s.get('real.f1', 0.0):.3f}")
 
     print(row("rules", rules_scores))
     for (l2, override, flag), s in sorted(results.items()):

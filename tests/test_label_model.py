@@ -95,6 +95,7 @@ def test_features_read_rules_lexicon_context_and_words():
     assert {"rl=feature_with_need", "rr=rationale", "sv:u=exportera", "sv:b=kunna_exportera", "sv:h=rapporter",
             "sv:r=ekonomienheten", "sv:f1=systemet"} <= set(found)
     assert "m=solution_nouns|pre" in found  # "Systemet" stands before the modal verb
+    assert "m=solution_nouns|pre|rr=rationale" in found  # and with the rules' reason
     empty = features(ItemView("Single sign on", "en", None, None, True), Assessment("feature_without_need", "no_reason"), [])
     assert "rat=none" in empty and "row=True" in empty
 
@@ -112,6 +113,18 @@ def test_training_never_reads_the_test_split():
     assert all(p.name != "test.jsonl" for p in script.training_files())
     with pytest.raises(SystemExit, match="test split"):
         script.load([ROOT / "eval" / "gold" / "test.jsonl"])
+
+
+def test_real_statement_items_are_scored_apart():
+    from upphandlingsgranskare.evaluation.gold import GoldItem
+
+    script = _train_script()
+    quoted = GoldItem(id="a", lang="en", text="x", label="need", source="realdocs/en/indiana-npefs-sor.pdf, page 5")
+    written = GoldItem(id="b", lang="en", text="x", label="need", source="written for the project")
+    assert script.real_statement(quoted) and not script.real_statement(written)
+    s = script.scores(["feature_without_need", "need"], ["feature_without_need", "feature_without_need"], ["en", "en"],
+                      [True, False])
+    assert s["real.f1"] == 1.0 and s["en.f1"] < 1.0
 
 
 def test_groups_never_straddle_folds():
@@ -171,5 +184,7 @@ def test_an_override_is_reported_and_can_be_turned_off():
     assert rules.label == "out_of_scope"
     (finding,) = check.run(requirement, context)
     assert finding.origin == "rules"
-    assert finding.origin_detail.startswith("label model 0.9") and f"rules: out_of_scope ({rules.reason})" in finding.origin_detail
+    model_part, rules_part = finding.origin_detail.split("; ", 1)
+    assert model_part.startswith("label model ") and float(model_part.removeprefix("label model ")) >= 0.9
+    assert rules_part == f"rules: out_of_scope ({rules.reason})"
     assert not list(check.run(requirement, replace(context, label_model=False)))

@@ -70,6 +70,7 @@ def features(view: ItemView, assessment: "Assessment", match_labels: Iterable[tu
         found.append(f"m={label}")
         found.append(f"m={label}|{where}")
         found.append(f"m={label}|{where}|rl={assessment.label}")
+        found.append(f"m={label}|{where}|rr={assessment.reason}")  # e.g. an actor noun before the modal when the rules saw a purpose
     words = _words(view.text)[:_MAX_TEXT_WORDS]
     found.append(f"len={min(len(words) // 5, 8)}")
     for i, word in enumerate(words):
