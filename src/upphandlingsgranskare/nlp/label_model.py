@@ -97,6 +97,9 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
 
 
+_MAX_CACHED_FEATURES = 500_000  # about 50 MB at the most; a 1,200-page tender has about 100,000 distinct features
+
+
 class LabelModel:
     """Weights per hashed feature and label; ``probabilities`` is a softmax over the four labels.
 
@@ -118,10 +121,27 @@ class LabelModel:
         self.rescope_above = float(rescope_above)
         self.meta = meta
         self._index = {int(k): i for i, k in enumerate(self.keys)}
+        # Feature string -> its weight row (-1: not in the model). Features repeat from requirement to
+        # requirement, and a dict lookup is cheaper than hashing the string again.
+        self._row_of: dict[str, int] = {}
+
+    def _rows(self, feature_strings: Sequence[str]) -> list[int]:
+        """The distinct weight rows of the features, sorted: then the float sum and hence the label never
+        depend on string hashing (PYTHONHASHSEED). Two features with one hash count once, as one row."""
+        row_of = self._row_of
+        if len(row_of) > _MAX_CACHED_FEATURES:
+            row_of.clear()
+        rows = set()
+        for feature in feature_strings:
+            row = row_of.get(feature)
+            if row is None:
+                row = row_of[feature] = self._index.get(_hash(feature), -1)
+            if row >= 0:
+                rows.add(row)
+        return sorted(rows)
 
     def probabilities(self, feature_strings: Sequence[str]) -> np.ndarray:
-        # Sorted, so the float sum and hence the label never depend on string hashing (PYTHONHASHSEED).
-        rows = sorted(self._index[h] for h in {_hash(f) for f in feature_strings} if h in self._index)
+        rows = self._rows(feature_strings)
         logits = self.weights[rows].sum(axis=0) if rows else np.zeros(len(LABELS), np.float32)
         logits = logits - logits.max()
         exp = np.exp(logits)
