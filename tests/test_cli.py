@@ -71,6 +71,30 @@ def test_text_and_markdown_reports(tmp_path: Path) -> None:
     assert content.startswith("# Granskningsrapport") and "#### UG001" in content
 
 
+def test_text_report_names_each_requirement_once_wraps_and_prints_its_text_literally(tmp_path: Path) -> None:
+    from upphandlingsgranskare.report.emit import render_text
+    from upphandlingsgranskare.review import review_document
+
+    source = tmp_path / "krav.md"
+    # Two findings on K1 (no stated need; a brand without "or equivalent"); brackets rich would read as markup.
+    source.write_text("# Krav\n\nK1 Systemet ska kunna exportera [bold]alla[/] rapporter till Microsoft Excel och "
+                      "dessutom skriva ut dem på papper i A4-format utan att användaren behöver byta program.\n",
+                      encoding="utf-8")
+    review = review_document(source)
+    assert {f.code for f in review.findings} >= {"UG001", "UG101"}
+    plain = render_text([review], color=False, width=60)
+    lines = plain.splitlines()
+    assert sum(line.startswith("K1  ") for line in lines) == 1  # the requirement heads its findings once
+    assert "[bold]alla[/]" in plain  # the document's text, not markup
+    assert all(len(line) <= 60 for line in lines if not line.startswith(("─", "K1  ")))  # a path is not wrapped
+    for code in ("UG001", "UG101"):
+        assert any(line.startswith(f"  {code} ") for line in lines)
+    assert any(line.startswith("    Fråga till verksamheten: ") for line in lines)
+    coloured = render_text([review], color=True, width=60)
+    assert "\x1b[" in coloured and "[bold]alla[/]" in coloured
+    assert "\x1b[1mFråga till verksamheten:\x1b[0m" in coloured
+
+
 def test_clean_document_exits_zero(tmp_path: Path) -> None:
     clean = tmp_path / "clean.txt"
     # Clean: a stated goal, a requirement that refers to it, and one on the bid (out of scope).
