@@ -163,8 +163,8 @@ def test_jobs_review_in_parallel_with_the_same_result(folder: Path, tmp_path: Pa
 
 
 def test_a_worker_that_dies_fails_only_the_document_it_was_reading(tmp_path: Path, monkeypatch) -> None:
-    """--jobs: each worker has one document in flight, so a crash (out of memory, a signal) costs that
-    document only; this process reviews the rest."""
+    """--jobs: a worker reads one document at a time (the next waits in its queue), so a crash (out of
+    memory, a signal) costs that document only; the one queued behind it and the rest go to this process."""
     import os
 
     from upphandlingsgranskare import review as review_module

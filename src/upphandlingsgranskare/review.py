@@ -7,6 +7,7 @@ Plain functions, imported by the CLI and by tests. A file that cannot be read be
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -212,15 +213,18 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
     """This process and ``jobs - 1`` forked workers take documents from one queue, largest first.
 
     This process reviews too (on 2 cores a third, mostly idle, coordinating process only adds
-    start-up and competes for a core); each worker has exactly one document in flight, fed by a
-    thread here, so a worker that dies (memory, signal) fails only the document it was reading,
-    and this process reviews whatever is left. ``on_done`` runs in this thread only.
+    start-up and competes for a core). Each worker is a pool of its own with one process, fed by a
+    thread here that keeps two documents in it: the next one waits there, so the worker never idles
+    while this busy process's threads get their turn to hand it one (up to a tenth of a worker's time
+    with one at a time). A worker that dies (memory, a signal) fails only the document it was
+    reading: the one queued behind it never started and goes back to the queue, and this process
+    reviews whatever is left. ``on_done`` runs in this thread only.
     """
     import multiprocessing
     import queue
     import threading
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     # Largest files first, so nobody is left with one big document at the end while the others idle.
@@ -234,18 +238,25 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
             return waiting.popleft() if waiting else None
 
     def feed(pool: ProcessPoolExecutor) -> None:
-        while (n := take()) is not None:
-            try:
-                future = pool.submit(_review_one, items[n], None, options)
-            except (BrokenProcessPool, RuntimeError):
-                with lock:
-                    waiting.appendleft(n)  # this process reviews it
+        in_flight: deque[tuple[int, Future]] = deque()  # in the order the one worker reads them
+        while True:
+            while len(in_flight) < _IN_FLIGHT and (n := take()) is not None:
+                try:
+                    in_flight.append((n, pool.submit(_review_one, items[n], None, options)))
+                except (BrokenProcessPool, RuntimeError):
+                    with lock:
+                        waiting.appendleft(n)  # this process reviews it
+                    break
+            if not in_flight:
                 return
+            n, future = in_flight.popleft()
             try:
                 finished.put((n, future.result()))
             except BrokenProcessPool as error:
                 finished.put((n, _failed(items[n].path, "oväntat fel / unexpected error: granskningsprocessen dog / "
                                                         f"the review process died ({error})")))
+                with lock:  # queued behind the one it was reading: never started
+                    waiting.extendleft(m for m, _ in reversed(in_flight))
                 return
             except Exception as error:  # noqa: BLE001 - that file fails, the batch goes on
                 finished.put((n, _unexpected(items[n].path, error)))
@@ -261,11 +272,18 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
                 on_done(items[n], review)
 
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs - 1)]
+    # The pools' threads here read the workers' results from a pipe a few kilobytes at a time, and
+    # each read waits for this busy thread to let go of the GIL (every 5 ms by default) while the
+    # worker, its pipe full, waits too: hand over every half millisecond instead.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, 0.0005))
+    try:
         # Fork the workers now, while this is the only thread: a fork from a feeder thread could copy a
         # lock the main thread holds mid-review.
-        pool.submit(int).result()
-        feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(jobs - 1)]
+        for pool in pools:
+            pool.submit(int).result()
+        feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for pool in pools]
         for feeder in feeders:
             feeder.start()
         while (n := take()) is not None:
@@ -273,8 +291,15 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
             deliver()
         for feeder in feeders:
             feeder.join()
+    finally:
+        sys.setswitchinterval(switch_interval)
+        for pool in pools:
+            pool.shutdown()
     deliver()
     return [results[n] for n in range(len(items))]
+
+
+_IN_FLIGHT = 2  # documents handed to a worker at a time: the one it reads and the next
 
 
 def _size(path: Path) -> int:
