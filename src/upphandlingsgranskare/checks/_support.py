@@ -8,7 +8,7 @@ from typing import Any
 
 from .._yaml import load_yaml
 from ..models import Language
-from ..nlp.lemmas import LemmaTable, lemma_table
+from ..nlp.lemmas import lemma_table
 
 
 @lru_cache(maxsize=None)
@@ -18,16 +18,11 @@ def load_data(name: str) -> dict[str, Any]:
     return load_yaml(text)
 
 
-def _lemma_table(language: Language) -> LemmaTable:
-    """spaCy's lookup-table lemmas (spacy-lookups-data, a declared dependency), loaded once on first use
-    from a compact cache file (see ``nlp/lemmas.py``): parsing the gzip JSON took half a second a process."""
-    return lemma_table(language)
-
-
 def lemma(language: Language, word: str) -> str:
-    """The lookup-table lemma of a lower-cased word, or the word itself when the table lacks it."""
+    """The lookup-table lemma of a lower-cased word (spaCy's spacy-lookups-data tables, read from a compact
+    cache file: see ``nlp/lemmas.py``), or the word itself when the table lacks it."""
     word = word.lower()
-    return _lemma_table(language).get(word, word)
+    return lemma_table(language).get(word, word)
 
 
 def sentence_case(text: str) -> str:

@@ -17,7 +17,6 @@ import json
 import os
 import struct
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -174,21 +173,6 @@ def _index_file(language: Language, folder: Path) -> Path:
     return folder / f"lemmas-{language}.source"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _try_cached(language: Language, folder: Path) -> LemmaTable | None:
     """The cached table when the noted source is unchanged; None on any miss (then it is converted)."""
     try:
@@ -212,9 +196,11 @@ def load_table(language: Language, folder: Path | None = None) -> LemmaTable:
     source = _source_path(language)
     stamp = _stamp(source)
     data = encode(_read_source(source), stamp)
+    from ..fileio import write_atomic
+
     try:
-        _write_atomic(_cache_file(language, source, folder), data)
-        _write_atomic(_index_file(language, folder), str(source).encode("utf-8"))
+        write_atomic(_cache_file(language, source, folder), data)
+        write_atomic(_index_file(language, folder), str(source))
     except OSError:
         pass  # a read-only or missing cache folder: this process uses the table it converted in memory
     return decode(data)
