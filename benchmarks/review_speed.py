@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -377,48 +376,13 @@ def peak_rss_mb(command: list[str], ok_codes: tuple[int, ...] = (0, 1)) -> tuple
     return kib / 1024, wall
 
 
-def _review_path(path: str) -> int:
-    from upphandlingsgranskare.models import ExtractionError
-    from upphandlingsgranskare.review import review_document
-
-    try:
-        return len(review_document(path).findings)
-    except ExtractionError:
-        return -1
-
-
-def batch_seconds(paths: list[Path], workers: int) -> float:
-    """Wall time to review ``paths`` with ``workers`` processes (pool start-up included)."""
-    import multiprocessing
-
-    # fork, as a CLI --jobs on Linux would: children inherit the warm parent (spaCy loaded).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        results = list(pool.map(_review_path, [str(p) for p in paths], chunksize=1))
-    took = time.perf_counter() - started
-    if any(r < 0 for r in results):
-        raise SystemExit("a batch document could not be read")
-    return took
-
-
-def cli_has_jobs(script: Path) -> bool:
-    done = subprocess.run([str(script), "review", "--help"], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "COLUMNS": "200"}, check=False)
-    return "--jobs" in done.stdout
-
-
 def batch_speedup(paths: list[Path], script: Path, rounds: int = 3) -> dict:
-    if cli_has_jobs(script):
-        def run(n: int) -> float:
-            # Exit 1 means findings: fine here.
-            return min(timed_runs([str(script), "review", "--jobs", str(n), "--no-progress", "--format", "json",
-                                   *map(str, paths)], 1, ok_codes=(0, 1)))
-        mode = "cli --jobs"
-    else:
-        def run(n: int) -> float:
-            return batch_seconds(paths, n)
-        mode = "ProcessPoolExecutor over review_document (the CLI has no --jobs yet)"
+    def run(n: int) -> float:
+        # Exit 1 means findings: fine here.
+        return min(timed_runs([str(script), "review", "--jobs", str(n), "--no-progress", "--format", "json",
+                               *map(str, paths)], 1, ok_codes=(0, 1)))
+
+    mode = "cli --jobs"
     # Alternate 1 and 2 workers and keep the best of each: on a shared 2-vCPU machine single runs
     # vary by 30 % or more, and alternating spreads any slow spell over both.
     ones, twos = [], []

@@ -19,7 +19,7 @@ _LABELS: dict[Language, dict[str, str]] = {
     "sv": {
         "requirements": "krav", "flagged": "flaggade", "share": "andel med angivet behov", "findings": "Anmärkningar",
         "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
-        "error": "kunde inte granskas", "goals": "mål", "requirement": "Krav", "evidence": "Modellens belägg",
+        "error": "kunde inte granskas", "goals": "mål", "evidence": "Modellens belägg",
         "origin_llm": "bedömd av språkmodell", "origin_fallback": "regelresultat, språkmodellen misslyckades",
         "coverage": "Mål och kraven som bidrar till dem", "goal": "Mål", "goal_text": "Lydelse", "linked": "Krav som bidrar",
         "no_requirement": "inget krav", "reference": "via hänvisning", "meaning": "via innehåll",
@@ -28,7 +28,7 @@ _LABELS: dict[Language, dict[str, str]] = {
     "en": {
         "requirements": "requirements", "flagged": "flagged", "share": "share with a stated need", "findings": "Findings",
         "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
-        "error": "could not be reviewed", "goals": "goals", "requirement": "Requirement", "evidence": "Model's evidence",
+        "error": "could not be reviewed", "goals": "goals", "evidence": "Model's evidence",
         "origin_llm": "judged by the language model", "origin_fallback": "rules result, the language model failed",
         "coverage": "Goals and the requirements that serve them", "goal": "Goal", "goal_text": "Stated as",
         "linked": "Requirements serving it",
