@@ -87,11 +87,9 @@ def real_statement(item: GoldItem) -> bool:
 def scores(gold: list[str], predicted: list[str], langs: list[str],
            real: list[bool] | None = None) -> dict[str, float]:
     out: dict[str, float] = {}
-    for lang in ("sv", "en", "all", "real"):
-        if lang == "real":
-            idx = [i for i, r in enumerate(real or []) if r]
-        else:
-            idx = [i for i, l in enumerate(langs) if lang in ("all", l)]
+    groups = {lang: [i for i, l in enumerate(langs) if lang in ("all", l)] for lang in ("sv", "en", "all")}
+    groups["real"] = [i for i, r in enumerate(real or []) if r]
+    for lang, idx in groups.items():
         if not idx:
             continue
         tp = sum(gold[i] == LABELS[0] and predicted[i] == LABELS[0] for i in idx)

@@ -5,11 +5,12 @@ They are exact where their word lists reach and brittle where real tenders word 
 ways the lists did not foresee. This model sees the rules' label and reason together with
 the item's words, lexicon hits, heading, rationale cell and lead-in, and has learned from the
 labelled training corpus (``corpora/training/``) and the dev split when the rules' label holds
-and when it does not. It only overrides the rules when it is confident
-(``override_above``, chosen by cross-validation on training data, never on the test split).
+and when it does not. Its label replaces the rules' label under three thresholds (``override_above``,
+``flag_above``, ``rescope_above``; see ``LabelModel``), the first two chosen by cross-validation on
+training data, never on the test split.
 
-Pure numpy, a few thousand weights in a packaged ``label_model.npz``, no download and about
-0.1 ms per requirement on top of the rules. ``eval/train_label_model.py`` trains it; the
+Pure numpy, about 16,000 hashed features × 4 labels in a packaged ``label_model.npz`` (0.3 MB),
+no download and about 0.1 ms per requirement on top of the rules. ``eval/train_label_model.py`` trains it; the
 model file records the sha256 of every training file, and a test checks that they match.
 """
 
