@@ -258,7 +258,10 @@ def _rezip(members: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, content in members:
-            zf.writestr(info.filename, content, compress_type=zipfile.ZIP_DEFLATED)
+            # The member's own timestamp: a name alone stamps the current time, and a case would then
+            # differ from its --replay whenever the two straddle a two-second tick.
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zf.writestr(member, content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

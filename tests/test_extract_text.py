@@ -142,3 +142,32 @@ def test_input_not_modified(tmp_path: Path) -> None:
     mtime = path.stat().st_mtime_ns
     extract(path)
     assert cx.sha256(path) == before and path.stat().st_mtime_ns == mtime
+
+
+def test_description_column_of_a_roles_table_is_no_requirement_text(tmp_path: Path) -> None:
+    """"Role | Description" describes people (a real US statement of requirements has such tables):
+    its rows are read like paragraphs, so only their own shall-sentences become requirements."""
+    from upphandlingsgranskare.extract.roles import detect_roles
+    from upphandlingsgranskare.review import review_document
+
+    assert detect_roles(["Role", "Description", "% Project Availability"]) == [CellRole.OTHER] * 3
+    assert detect_roles(["User Class", "Number of Users", "Description"]) == [CellRole.OTHER] * 3
+    assert detect_roles(["Begrepp", "Beskrivning"]) == [CellRole.OTHER] * 2
+    # A requirement matrix keeps its Description column: an id, a kind or no row key.
+    assert detect_roles(["Req ID", "Description", "Role"])[1] is CellRole.TEXT
+    assert detect_roles(["Description", "Priority"]) == [CellRole.TEXT, CellRole.KIND]
+    assert detect_roles(["Funktion", "Beskrivning"]) == [CellRole.TEXT, CellRole.OTHER]
+
+    path = tmp_path / "roles.md"
+    path.write_text(
+        "# Project roles\n\n"
+        "| Role | Description | % Project Availability |\n|---|---|---|\n"
+        "| Business Administrator | Responsible for all business configuration and permissions | 20% |\n"
+        "| Project Manager | The Project Manager shall report status weekly. | 50% |\n\n"
+        "# Requirements\n\n"
+        "| Req ID | Description | Priority |\n|---|---|---|\n"
+        "| R1 | Export of reports to Excel | M |\n",
+        encoding="utf-8",
+    )
+    texts = [r.text for r in review_document(path).requirements]
+    assert texts == ["The Project Manager shall report status weekly.", "Export of reports to Excel"]

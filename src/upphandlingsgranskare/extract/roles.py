@@ -5,6 +5,9 @@ A header cell matches a role when it equals one of the role's header words, star
 ("Kundens behov, beskrivelse av krav"). The most specific match wins: an exact match beats a
 prefix, a prefix beats a contained word, and a longer word beats a shorter one, so "Krav type"
 is KIND (exact "krav type") and not TEXT (prefix "krav").
+
+A "Description" column is no requirement text when another column names people, parties,
+dates or terms and no id, kind or rationale column says "requirement matrix" (``detect_roles``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,22 @@ _HEADER_WORDS: dict[CellRole, tuple[str, ...]] = {
 # Header words that say "need": the requirement text when nothing else is, otherwise the
 # column explains the requirement (a rationale).
 _AMBIGUOUS_NEED = {"behov", "need", "needs"}
+
+# "Description" names the text column of a requirement matrix, but just as often describes the
+# row's key in a table of people, parties, dates or terms: "Role | Description | % Project
+# Availability", "User Class | Number of Users | Description", "Begrepp | Beskrivning". Such a
+# table is no requirement matrix: its cells are read like paragraphs, so only their own
+# ska/shall sentences become requirements (a role's duties read as unmotivated features otherwise).
+_WEAK_TEXT = {"description", "beskrivning", "beskrivelse"}
+_NOT_REQUIREMENT_KEYS = (
+    "role", "roles", "roll", "roller", "rolle", "user class", "user classes", "user group", "user groups",
+    "user type", "användargrupp", "användargrupper", "användartyp", "användarroll", "brukergruppe",
+    "brukergrupper", "responsibility", "responsibility matrix", "responsibilities", "ansvar", "ansvarig",
+    "name", "namn", "navn", "resource", "resources", "resurs", "ressurs", "title", "befattning",
+    "personnel", "staff", "team", "party", "part", "parter", "deliverable", "deliverables", "leverabel",
+    "leveranser", "milestone", "milestones", "milstolpe", "milstolpar", "event", "händelse", "date",
+    "datum", "dato", "term", "terms", "begrepp", "begrep", "förkortning", "abbreviation", "acronym",
+)
 
 _MAX_HEADER_WORDS = 6
 _MAX_HEADER_CHARS = 50
@@ -105,7 +124,19 @@ def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
     id_cols = [i for i, r in enumerate(roles) if r is CellRole.ID]
     for i in id_cols[1:]:
         roles[i] = CellRole.OTHER
+
+    if (len(text_cols) == 1 and matches[text_cols[0]][2] in _WEAK_TEXT  # type: ignore[index]
+            and all(r in (CellRole.TEXT, CellRole.OTHER) for r in roles)
+            and any(_names_row_key(c or "") for c in header_cells)):
+        roles[text_cols[0]] = CellRole.OTHER
     return roles
+
+
+def _names_row_key(header: str) -> bool:
+    """A header that names what a row is about when it is no requirement: a role, a date, a term."""
+    text = _norm(header)
+    return any(text == key or (text.startswith(key) and not text[len(key)].isalnum())
+               for key in _NOT_REQUIREMENT_KEYS)
 
 
 def looks_like_header(cells: Sequence[str]) -> int:
