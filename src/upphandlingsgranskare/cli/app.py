@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: rich's help formatter imports rich.markdown, rich.syntax and
+    # markdown-it, doubling the time of `--help` (0.18 -> 0.33 s on a slow spell of the 2-core host).
+    rich_markup_mode=None,
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -380,7 +383,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="Kontrollens kod eller namn / check code or name, e.g. UG001.")]) -> None:
-    """Visa dokumentationen för en kontroll / show a check's documentation."""
+    """Visa en kontrolls dokumentation / show a check's documentation."""
     from ..checks import ALL_CHECKS, get_check
 
     check = get_check(code)
