@@ -86,6 +86,24 @@ def test_list_items_under_a_lead_in_are_requirements_with_context() -> None:
     assert [r.id for r in numbered.requirements] == ["K16.1", "K16.2"]
 
 
+def test_a_lead_in_without_its_colon_is_context_of_the_list() -> None:
+    """A real US statement writes "Staff should have the ability to" over its bullets: the sentence
+    needs the list to end, so it is a lead-in, not a requirement of its own."""
+    seg = segment(_doc(p("Staff should have the ability to", kind="list_item"), p("add, delete, or amend lines", kind="list_item"),
+                       p("add comments", kind="list_item"), p("Other text.")))
+    assert [(r.text, r.context) for r in seg.requirements] == [
+        ("add, delete, or amend lines", "Staff should have the ability to"),
+        ("add comments", "Staff should have the ability to")]
+    sv = segment(_doc(p("Handläggaren ska kunna"), p("signera beslut med BankID", kind="list_item")))
+    assert [(r.text, r.context) for r in sv.requirements] == [("signera beslut med BankID", "Handläggaren ska kunna")]
+    # A finished sentence over a list stays a requirement; the list without a modal verb is no requirement.
+    done = segment(_doc(p("The system shall keep an audit log."), p("Background item", kind="list_item")))
+    assert [r.text for r in done.requirements] == ["The system shall keep an audit log."]
+    # Without a list after it, a dangling sentence stays the requirement it is.
+    alone = segment(_doc(p("Staff should have the ability to"), p("Other text.")))
+    assert [r.text for r in alone.requirements] == ["Staff should have the ability to"]
+
+
 def test_requirement_matrix_rows_with_roles() -> None:
     doc = _doc(
         row([("Krav-id", CellRole.ID), ("Krav", CellRole.TEXT), ("Ska/Bör", CellRole.KIND), ("Motivering", CellRole.RATIONALE)], 0, header=True),

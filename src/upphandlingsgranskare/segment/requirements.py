@@ -42,6 +42,12 @@ GOAL_ID = re.compile(
 )
 _NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")
 NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
+# A lead-in without its colon: the sentence stops on a word that needs a continuation, and the
+# list that follows supplies it ("Staff should have the ability to" + "add, delete, or amend lines").
+_DANGLING_END = re.compile(
+    r"(?i)(?<!\w)(?:to|the|following|include|including|of|for|with|by|att|följande|för|med|av|till|"
+    r"kunna|inkludera|omfatta|bland annat)$"
+)
 
 _KIND_WORDS: dict[str, RequirementKind] = {
     "ska": "ska", "skall": "ska", "måste": "ska", "obligatorisk": "ska", "obligatoriskt": "ska", "krav": "ska",
@@ -366,7 +372,8 @@ class _Segmenter:
         return bool(match) and match.start() < 12
 
     def maybe_lead_in(self, body: str) -> None:
-        if body.rstrip().endswith(":") and self.last_block_requirements:
+        end = body.rstrip()
+        if (end.endswith(":") or _DANGLING_END.search(end)) and self.last_block_requirements:
             index = self.last_block_requirements[-1]
             self.lead_in = (self.result.requirements[index], index)
             self.lead_in_items = 0
