@@ -104,6 +104,24 @@ def test_a_lead_in_without_its_colon_is_context_of_the_list() -> None:
     assert [r.text for r in alone.requirements] == ["Staff should have the ability to"]
 
 
+def test_items_of_a_lead_in_without_its_colon_are_judged_with_it(tmp_path) -> None:
+    """UG001 reads each bullet with its lead-in, as for "...följande:" lists and as gold items are read
+    (outside a requirements section, a bullet without a modal verb is no requirement on its own)."""
+    from upphandlingsgranskare.nlp.label_model import as_lead_in
+    from upphandlingsgranskare.review import review_document
+
+    assert as_lead_in("Staff should have the ability to") == "Staff should have the ability to:"
+    assert as_lead_in("Systemet ska stödja följande: ") == "Systemet ska stödja följande:"
+    assert as_lead_in("  ") is None
+    path = tmp_path / "sor.md"
+    path.write_text("# 3. Scope of Work\n\nStaff should have the ability to\n\n- export results to Excel\n"
+                    "- add comments to each line\n", encoding="utf-8")
+    review = review_document(path)
+    assert [r.text for r in review.requirements] == ["export results to Excel", "add comments to each line"]
+    flagged = {f.requirement_text for f in review.findings if f.code == "UG001"}
+    assert flagged == {"export results to Excel", "add comments to each line"}
+
+
 def test_requirement_matrix_rows_with_roles() -> None:
     doc = _doc(
         row([("Krav-id", CellRole.ID), ("Krav", CellRole.TEXT), ("Ska/Bör", CellRole.KIND), ("Motivering", CellRole.RATIONALE)], 0, header=True),

@@ -65,6 +65,7 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
     """The item as the review would see it: a Requirement with its context, and its document's goals."""
     from ..checks.base import DocumentContext
     from ..models import Goal, Location, Requirement
+    from ..nlp.label_model import as_lead_in
     from ..segment.requirements import GOAL_ID
 
     location = Location(file=item.source or "gold")
@@ -75,7 +76,7 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
     heading = (item.context.heading,) if item.context.heading else ()
     requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.lang,
                               heading_path=heading, rationale=item.context.rationale,
-                              context=_as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
+                              context=as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
     return requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals))
 
 
@@ -91,14 +92,6 @@ def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> lis
         predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
                                       confidence(assessment, item.lang), "rules", assessment.reason))
     return predictions
-
-
-def _as_lead_in(text: str | None) -> str | None:
-    """The review reads a list item with its lead-in when the lead-in ends in ":"; a gold lead-in is one by definition."""
-    if not text or not text.strip():
-        return None
-    text = text.rstrip()
-    return text if text.endswith(":") else text + ":"
 
 
 Backend = Callable[[Sequence[GoldItem]], list[Prediction]]

@@ -20,6 +20,7 @@ from typing import Literal, Sequence
 from ..models import Finding, LLMUsage, Origin, Requirement
 from ..nlp.calibration import confidence
 from ..nlp.classify import Assessment
+from ..nlp.label_model import as_lead_in
 from .answers import Judgement
 from .judge import LLMJudge, Outcome, Usage
 from .prompts import PromptItem
@@ -37,7 +38,7 @@ class Decision:
 
 
 def prompt_item(requirement: Requirement) -> PromptItem:
-    lead_in = requirement.context if requirement.context and requirement.context.rstrip().endswith(":") else None
+    lead_in = as_lead_in(requirement.context)
     heading = requirement.heading_path[-1] if requirement.heading_path else None
     return PromptItem(id=requirement.id, text=requirement.text, heading=heading, rationale=requirement.rationale,
                       lead_in=lead_in)

@@ -263,13 +263,25 @@ def _item_features(view: ItemView, assessment: "Assessment") -> tuple[str, ...]:
     return tuple(features(view, assessment, hits))
 
 
+def as_lead_in(text: str | None) -> str | None:
+    """A list's lead-in as the item is read with it, ending in ":" ("Staff should have the ability to:").
+
+    Segmentation sets a requirement's ``context`` only to the lead-in of its list, which may lack the
+    colon; a gold item's ``lead_in`` is one by definition. Both are read the same way."""
+    if not text or not text.strip():
+        return None
+    text = text.rstrip()
+    return text if text.endswith(":") else text + ":"
+
+
 def requirement_view(requirement: "Requirement", context: "DocumentContext") -> ItemView:
     """What UG001 judges, for the rules and this model alike: a list item with its lead-in
     ("Systemet ska stödja följande: ..."), the rationale unless the policy is "inline" (then only the
     requirement's own words count)."""
     text = requirement.text
-    if requirement.context and requirement.context.rstrip().endswith(":"):
-        text = f"{requirement.context.rstrip()} {requirement.text}"
+    lead = as_lead_in(requirement.context)
+    if lead:
+        text = f"{lead} {requirement.text}"
     return ItemView(text=text, language=requirement.language,
                     rationale=None if context.rationale_policy == "inline" else requirement.rationale,
                     heading=requirement.heading_path[-1] if requirement.heading_path else None,
