@@ -77,7 +77,7 @@ class FeatureWithoutNeed(Check):
         assessment = classify(view.text, view.language, rationale=view.rationale,
                               heading_path=requirement.heading_path, table_row=view.table_row,
                               goal_ids=context.goal_ids)
-        if context.label_model:
+        if context.label_model and assessment.reason != "lead_in":  # the model never saw a lone lead-in
             assessment = _second_opinion(requirement, view, assessment)
         if context.rationale_policy == "separate" and assessment.reason == "purpose":
             # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).

@@ -99,6 +99,10 @@ def _classify(
 ) -> Assessment:
     pipeline = get_pipeline(language)
     body = strip_leading_id(text)
+    if body.rstrip().endswith(":"):
+        # A lead-in left on its own ("The solution shall meet the following requirements:" over numbered
+        # sub-sections or a table): what it introduces follows, and that is what is judged.
+        return Assessment("out_of_scope", "lead_in")
     doc = pipeline(body)
     matches = pipeline.matches(doc)
 
