@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -175,14 +176,18 @@ def test_a_worker_that_dies_fails_only_the_document_it_was_reading(tmp_path: Pat
     parent = os.getpid()
     real = review_module.review_document
 
-    def dies_in_a_worker(path, *args, **kwargs):
-        if os.getpid() != parent:
-            os._exit(9)  # what the kernel's OOM killer leaves behind
-        return real(path, *args, **kwargs)
+    for delay in (0.0, 1.5):
+        def dies_in_a_worker(path, *args, delay=delay, **kwargs):
+            if os.getpid() != parent:
+                # With a delay this process has taken every other document and is waiting for the
+                # worker when it dies: the document queued behind the dead one must still be reviewed.
+                time.sleep(delay)
+                os._exit(9)  # what the kernel's OOM killer leaves behind
+            return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(review_module, "review_document", dies_in_a_worker)
-    reviews = review_paths(collect_inputs([tmp_path]), jobs=2)
-    assert [Path(r.path).name for r in reviews] == [f"krav{n}.md" for n in range(6)]  # input order
-    died = [r for r in reviews if r.error]
-    assert len(died) == 1 and "died" in died[0].error
-    assert all(len(r.requirements) == 1 for r in reviews if not r.error)
+        monkeypatch.setattr(review_module, "review_document", dies_in_a_worker)
+        reviews = review_paths(collect_inputs([tmp_path]), jobs=2)
+        assert [Path(r.path).name for r in reviews] == [f"krav{n}.md" for n in range(6)]  # input order
+        died = [r for r in reviews if r.error]
+        assert len(died) == 1 and "died" in died[0].error
+        assert all(len(r.requirements) == 1 for r in reviews if not r.error)

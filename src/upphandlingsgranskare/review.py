@@ -291,6 +291,9 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
             deliver()
         for feeder in feeders:
             feeder.join()
+        # A worker that died after this loop ran dry put the documents queued behind it back: review them.
+        while (n := take()) is not None:
+            finished.put((n, _review_one(items[n], None, options)))
     finally:
         sys.setswitchinterval(switch_interval)
         for pool in pools:
