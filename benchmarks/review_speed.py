@@ -395,9 +395,10 @@ def batch_speedup(paths: list[Path], script: Path, rounds: int = 3) -> dict:
         # Exit 1 means findings: fine here.
         return [str(script), "review", "--jobs", str(jobs), "--no-progress", "--format", "json", *map(str, files)]
 
-    # The ceiling for two workers on this machine: two separate one-process reviews of the two halves
+    # A reference for two workers on this machine: two separate one-process reviews of the two halves
     # of the folder (largest files dealt alternately), run at the same time. Each pays the start-up
-    # and misses the other's cross-document cache hits, as a worker does, and both share the cores.
+    # and misses the other's cross-document cache hits, as a worker does, and both share the cores;
+    # unlike --jobs, neither takes over documents when the other half turns out the longer.
     by_size = sorted(paths, key=lambda p: -p.stat().st_size)
     halves = [by_size[0::2], by_size[1::2]]
     mode = "cli --jobs"
