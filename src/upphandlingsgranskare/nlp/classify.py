@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..models import Language
-from .lexicon import compile_phrase_regex
+from .lexicon import compile_phrase_regex, standalone_ids
 from .pipeline import Pipeline, get_pipeline
 
 Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
@@ -227,28 +227,15 @@ def _classify(
     goal_ref = first("goal_references")
     if goal_ref:
         return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
-    any_goal = _any_goal_id_pattern(goal_ids)
-    if any_goal is not None and any_goal.search(body):  # one search rules out a long list of goals
+    any_goal = standalone_ids(goal_ids, ignore_case=True)
+    if any_goal is not None and any_goal.search(body):
         for goal_id in goal_ids:
-            if goal_id and _goal_id_pattern(goal_id).search(body):
+            if goal_id and standalone_ids((goal_id,), ignore_case=True).search(body):
                 return Assessment("feature_with_need", "goal_reference", goal_id, feature)
     law = _law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
     return Assessment("feature_without_need", "no_reason", None, feature)
-
-
-@lru_cache(maxsize=64)
-def _any_goal_id_pattern(goal_ids: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Any of the goal ids standing alone: it matches wherever one of the ids' own patterns would."""
-    ids = [re.escape(goal_id) for goal_id in goal_ids if goal_id]
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(ids)})(?![\w-])", re.IGNORECASE) if ids else None
-
-
-@lru_cache(maxsize=4096)
-def _goal_id_pattern(goal_id: str) -> re.Pattern[str]:
-    """A goal id ("Effektmål 2", "O3") standing alone, in any case."""
-    return re.compile(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])", re.IGNORECASE)
 
 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:

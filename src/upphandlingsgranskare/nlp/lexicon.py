@@ -99,6 +99,16 @@ def lexicon_patterns(lexicon: Lexicon) -> dict[str, list[list[dict[str, Any]]]]:
     return patterns
 
 
+@lru_cache(maxsize=4096)
+def standalone_ids(ids: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str] | None:
+    """Any of ``ids`` ("Effektmål 2", "O3") standing alone, not inside a longer word or code ("O31",
+    "PO3-x"); None when there is no id. One search of all a document's ids rules them all out at once."""
+    escaped = [re.escape(i) for i in ids if i]
+    if not escaped:
+        return None
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(escaped)})(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
 def compile_phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     """A plain regex over text for the heading lists (headings are short; no tokenising needed)."""
     parts = []

@@ -38,6 +38,7 @@ from typing import Iterable, Sequence
 from .._yaml import load_yaml
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
+from ..nlp.lexicon import standalone_ids
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
 MEANING_THRESHOLD = 0.275
@@ -317,7 +318,8 @@ class _NamedGoals:
 
     def __init__(self, goals: Sequence[Goal]) -> None:
         self.goals = list(goals)
-        self.any_code = _any_code_pattern(tuple(g.id for g in self.goals if g.id and not g.generated))
+        codes = tuple(g.id for g in self.goals if g.id and not g.generated and _CODE_ID.match(g.id))
+        self.any_code = standalone_ids(codes)  # one search of a requirement rules out every code
         self.order = {g.id: i for i, g in enumerate(self.goals)}
 
 
@@ -337,28 +339,14 @@ def _reference_links(requirement: Requirement, named: _NamedGoals) -> list[GoalL
             for value in re.findall(_NUMBER, match["nums"]):
                 for goal in _resolve(match["word"], value, goals):
                     found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
-        if named.any_code is None or not named.any_code.search(source):  # one search rules out every code
+        if named.any_code is None or not named.any_code.search(source):
             continue
         for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
             if goal.id and not goal.generated and goal.id not in found:
-                code = _code_pattern(goal.id)
-                hit = code.search(source) if code else None
+                hit = standalone_ids((goal.id,)).search(source) if _CODE_ID.match(goal.id) else None
                 if hit:
                     found[goal.id] = _reference(requirement, goal, hit.group())
     return sorted(found.values(), key=lambda link: named.order.get(link.goal_id, 0))
-
-
-@lru_cache(maxsize=4096)
-def _code_pattern(goal_id: str) -> re.Pattern[str] | None:
-    """The pattern of a goal id that is a code ("E3", "O-2") standing alone; None for other ids."""
-    return re.compile(rf"(?<![\w-]){re.escape(goal_id)}(?![\w-])") if _CODE_ID.match(goal_id) else None
-
-
-@lru_cache(maxsize=64)
-def _any_code_pattern(goal_ids: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Any of the ids that are codes, standing alone: it matches wherever one of their own patterns would."""
-    codes = [re.escape(goal_id) for goal_id in goal_ids if _CODE_ID.match(goal_id)]
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(codes)})(?![\w-])") if codes else None
 
 
 def _reference(requirement: Requirement, goal: Goal, text: str) -> GoalLink:
