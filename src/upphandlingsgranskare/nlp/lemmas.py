@@ -20,6 +20,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from ..fileio import write_atomic
 from ..models import Language
 
 MAGIC = b"UGLEMMA\x01"  # bump the last byte when the layout changes
@@ -196,8 +197,6 @@ def load_table(language: Language, folder: Path | None = None) -> LemmaTable:
     source = _source_path(language)
     stamp = _stamp(source)
     data = encode(_read_source(source), stamp)
-    from ..fileio import write_atomic
-
     try:
         write_atomic(_cache_file(language, source, folder), data)
         write_atomic(_index_file(language, folder), str(source))
