@@ -13,7 +13,7 @@ import pytest
 
 from upphandlingsgranskare.nlp.classify import Assessment
 from upphandlingsgranskare.nlp.label_model import (LABELS, ItemView, LabelModel, features, item_features,
-                                                   packaged_model, train)
+                                                   label_model_fingerprint, packaged_model, train)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,6 +75,30 @@ def test_bringing_an_item_into_scope_needs_more_certainty():
     assert model.combine(np.array([0.83, 0.0, 0.0, 0.17]), "need") == "feature_without_need"
 
 
+def test_a_rationale_cell_is_never_overridden_into_a_flag_and_a_lone_lead_in_stays():
+    """The guide: a rationale cell counts whatever its length ("Patientsäkerhet")."""
+    model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, 4), np.float32), 0.0, {}, flag_above=0.8)
+    sure_flag = np.array([0.97, 0.01, 0.01, 0.01])
+    assert model.combine(sure_flag, "feature_with_need", "rationale") == "feature_with_need"
+    assert model.combine(np.array([0.01, 0.01, 0.01, 0.97]), "feature_with_need", "rationale") == "out_of_scope"
+    assert model.combine(sure_flag, "out_of_scope", "lead_in") == "out_of_scope"
+    assert model.combine(sure_flag, "feature_with_need", "purpose") == "feature_without_need"
+
+
+def test_a_short_rationale_cell_states_the_need_through_ug001():
+    from upphandlingsgranskare.checks.base import DocumentContext
+    from upphandlingsgranskare.checks.ug001_feature_without_need import FeatureWithoutNeed
+    from upphandlingsgranskare.models import Location, Requirement
+
+    check = FeatureWithoutNeed()
+    context = DocumentContext(path="krav.xlsx", language="sv")
+    for rationale in ("Patientsäkerhet", "Lagkrav, samordning", "Kostnadseffektivitet"):
+        requirement = Requirement(id="3.1", text="Läkemedelslistan ska visas i översikten", kind="ska",
+                                  location=Location(file="krav.xlsx"), language="sv", rationale=rationale,
+                                  heading_path=("3 Läkemedel",), matrix_row=True)
+        assert check.assess(requirement, context).label == "feature_with_need", rationale
+
+
 def test_save_and_load_round_trip(tmp_path):
     data = _toy()
     keys, weights = train([f for f, _ in data], [y for _, y in data], epochs=50)
@@ -123,8 +147,29 @@ def test_real_statement_items_are_scored_apart():
     written = GoldItem(id="b", lang="en", text="x", label="need", source="written for the project")
     assert script.real_statement(quoted) and not script.real_statement(written)
     s = script.scores(["feature_without_need", "need"], ["feature_without_need", "feature_without_need"], ["en", "en"],
-                      [True, False])
-    assert s["real.f1"] == 1.0 and s["en.f1"] < 1.0
+                      realdocs=[True, False])
+    assert s["realdocs.f1"] == 1.0 and s["all.en.f1"] < 1.0
+
+
+def test_real_corpus_items_are_scored_apart_and_nordic_together():
+    script = _train_script()
+    gold = ["feature_without_need", "need", "feature_without_need", "out_of_scope"]
+    predicted = ["feature_without_need", "feature_without_need", "feature_without_need", "out_of_scope"]
+    s = script.scores(gold, predicted, ["no", "sv", "en", "da"], real=[True, True, False, True])
+    assert s["real.nordic.n"] == 3 and s["real.nordic.precision"] == 0.5 and s["real.no.f1"] == 1.0
+    assert s["written.en.f1"] == 1.0 and "written.sv.f1" not in s
+    assert s["real.all.oos_flagged"] == 0.0
+
+
+def test_real_items_are_grouped_by_organisation():
+    from upphandlingsgranskare.evaluation.gold import GoldItem
+
+    script = _train_script()
+    provenance = {"repo": "o/r", "commit": "0" * 40, "path": "x.pdf"}
+    real = GoldItem(id="r", lang="en", text="x", label="need", organisation="Michigan DOT", provenance=provenance)
+    written = GoldItem(id="w", lang="en", text="x", label="need")
+    assert real.real and not written.real
+    assert GoldItem(id="n", lang="no", text="x", label="need").reader_language == "sv"
 
 
 def test_groups_never_straddle_folds():
@@ -144,6 +189,7 @@ def test_shipped_model_matches_the_training_files():
     assert sorted(recorded) == sorted(str(p.relative_to(ROOT)) for p in current)
     for relative, digest in recorded.items():
         assert hashlib.sha256((ROOT / relative).read_bytes()).hexdigest() == digest, f"{relative} changed: retrain"
+    assert model.meta["fingerprint"] == label_model_fingerprint(), "word lists, rules or features changed: retrain"
     assert 0.0 <= model.override_above <= 1.0 and 0.5 <= model.flag_above <= 1.0
 
 

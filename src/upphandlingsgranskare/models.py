@@ -249,3 +249,7 @@ class ExtractionError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class UnsupportedLanguageError(ExtractionError):
+    """A document in a language the review does not read (Norwegian, Danish): named, never misread."""

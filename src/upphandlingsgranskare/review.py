@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .checks.base import Check
-from .models import DocumentReview, ExtractionError, Finding
+from .models import DocumentReview, ExtractionError, Finding, UnsupportedLanguageError
 from .nlp.classify import Assessment
 
 if TYPE_CHECKING:
@@ -100,13 +100,16 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     options = options or ReviewOptions()
     from .checks import ALL_CHECKS, DocumentContext
     from .extract import extract
-    from .segment import detect_language, segment
+    from .segment import segment
+    from .segment.language import detect_document_language, unsupported_language_message
     from .trace import goal_line, link_requirements
 
     if llm is not None:
         from .llm.review import apply_decision
     document = extract(path, password=options.password, limits=options.limits)
-    language = options.language or detect_language(document.text)
+    language = options.language or detect_document_language(document.text)
+    if language in ("no", "da"):
+        raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
     segmentation = segment(document, language)
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
                               rationale_policy=options.rationale_policy, label_model=options.label_model)
@@ -317,6 +320,8 @@ def _review_one(item: InputFile, llm: "LLMReviewer | None", options: "ReviewOpti
         return _failed(item.path, item.skipped_reason, skipped=True)
     try:
         return review_document(item.path, llm, options)
+    except UnsupportedLanguageError as error:  # reported like an unsupported file type: named, not an error
+        return _failed(item.path, error.reason, skipped=True)
     except ExtractionError as error:
         return _failed(item.path, error.reason)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a batch

@@ -14,6 +14,7 @@ from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
 
 if TYPE_CHECKING:
     from ..nlp.classify import Assessment
+    from ..nlp.label_model import LabelModel
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class DocumentContext:
     # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
     # field (INCOSE), or "both".
     rationale_policy: str = "both"
-    # Whether UG001 consults the statistical label model (nlp/label_model.py) or the rules alone.
-    label_model: bool = True
+    # Whether UG001 consults the statistical label model (nlp/label_model.py) or the rules alone; a
+    # LabelModel instance is consulted instead of the packaged one (cross-validation trains one per fold).
+    label_model: "bool | LabelModel" = True
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()

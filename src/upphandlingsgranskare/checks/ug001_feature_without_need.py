@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
-from ..nlp.label_model import ItemView, item_features, packaged_model, requirement_view
+from ..nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
 from ..trace import goal_name
 from .base import Check, DocumentContext
 
@@ -72,13 +72,15 @@ class FeatureWithoutNeed(Check):
 
     def assess(self, requirement: Requirement, context: DocumentContext) -> Assessment:
         """The rules' label, overridden by the statistical label model where it is confident
-        (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone."""
+        (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
+        ``LabelModel`` consults that model instead of the packaged one."""
         view = requirement_view(requirement, context)
         assessment = classify(view.text, view.language, rationale=view.rationale,
                               heading_path=requirement.heading_path, table_row=view.table_row,
                               goal_ids=context.goal_ids)
-        if context.label_model and assessment.reason != "lead_in":  # the model never saw a lone lead-in
-            assessment = _second_opinion(requirement, view, assessment)
+        if context.label_model is not False:
+            model = packaged_model() if context.label_model is True else context.label_model
+            assessment = _second_opinion(requirement, view, assessment, model)
         if context.rationale_policy == "separate" and assessment.reason == "purpose":
             # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
             return Assessment("feature_without_need", "purpose_not_in_rationale_field", assessment.evidence,
@@ -121,12 +123,13 @@ class FeatureWithoutNeed(Check):
         )
 
 
-def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment) -> Assessment:
-    """The label model's label when it overrides the rules, with its probability as confidence."""
-    model = packaged_model()
-    if model is None:
+def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment,
+                    model: "LabelModel | None") -> Assessment:
+    """The label model's label when it overrides the rules, with its probability as confidence
+    (``LabelModel.combine`` says when it may)."""
+    if model is None or assessment.reason in RULES_FINAL:
         return assessment
-    label, probability = model.decide(item_features(view, assessment), assessment.label)
+    label, probability = model.decide(item_features(view, assessment), assessment.label, assessment.reason)
     if label == assessment.label:
         return replace(assessment, confidence=probability)
     feature = assessment.feature

@@ -408,6 +408,10 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
+class CrossValidation(str, Enum):
+    organisation = "organisation"
+
+
 @app.command("eval")
 def eval_command(
     gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.",
@@ -429,6 +433,13 @@ def eval_command(
     label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
                                               "modellen (standard) eller reglerna ensamma / with the statistical "
                                               "model (default) or the rules alone.")] = True,
+    cross_validate: Annotated[Optional[CrossValidation], typer.Option(
+        "--cross-validate", help="Lämna en organisation utanför i taget / leave one organisation out: each item is "
+        "labelled by a label model trained without its organisation's items.", show_default=False)] = None,
+    train: Annotated[Optional[list[Path]], typer.Option(
+        "--train", help="Med --cross-validate: filer som alltid tränas på / files always trained on (default: the "
+        "packaged model's training files, less the gold files).", dir_okay=False, show_default=False)] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Med --cross-validate: processer / processes.")] = 1,
 ) -> None:
     """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
     from ..evaluation.run import run_eval
@@ -441,7 +452,9 @@ def eval_command(
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
                               baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
                               llm_options=llm_options if backend is not BackendChoice.rules else None,
-                              label_model=label_model))
+                              label_model=label_model,
+                              cross_validate=cross_validate.value if cross_validate else None,
+                              train_files=train, jobs=jobs))
 
 
 @app.command()

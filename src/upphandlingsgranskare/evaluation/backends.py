@@ -52,7 +52,7 @@ def infer_table_row(item: GoldItem) -> bool:
     from ..segment.requirements import NUMBERED_HEADING
 
     text = item.text.strip()
-    pipeline = get_pipeline(item.lang)
+    pipeline = get_pipeline(item.reader_language)
     # The lexicon's modal verbs, outside relative clauses ("de som ska signera" is a phrase).
     if any(pipeline.matches(pipeline(text)).get(label) for label in MODAL_LABELS):
         return False
@@ -74,10 +74,10 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
         match = GOAL_ID.match(goal)
         goals.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
     heading = (item.context.heading,) if item.context.heading else ()
-    requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.lang,
+    requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.reader_language,
                               heading_path=heading, rationale=item.context.rationale,
                               context=as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
-    return requirement, DocumentContext(path=location.file, language=item.lang, goals=tuple(goals))
+    return requirement, DocumentContext(path=location.file, language=item.reader_language, goals=tuple(goals))
 
 
 def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> list[Prediction]:
@@ -90,7 +90,7 @@ def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> lis
         requirement, context = gold_requirement(item)
         assessment = check.assess(requirement, replace(context, label_model=label_model))
         predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
-                                      confidence(assessment, item.lang), "rules", assessment.reason))
+                                      confidence(assessment, item.reader_language), "rules", assessment.reason))
     return predictions
 
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
 LABELS: tuple[Label, ...] = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
@@ -50,16 +50,54 @@ class ItemContext(BaseModel):
         return [] if value is None else value
 
 
+class Provenance(BaseModel):
+    """Where a real item was quoted from: a repository at a commit and the file in it, or a stored public
+    web page; the place in it, and the licence as stated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    repo: str | None = None
+    commit: str | None = None
+    path: str | None = None
+    url: str | None = None
+    locator: str | None = None
+    licence: str | None = None
+
+    @model_validator(mode="after")
+    def _names_a_place(self) -> "Provenance":
+        if not (self.url or (self.repo and self.commit and self.path)):
+            raise ValueError("provenance needs repo, commit and path, or url")
+        return self
+
+
+# Norwegian and Danish items are scored with the Swedish reader, the nearest language the review reads;
+# the review itself refuses Norwegian and Danish documents (segment.language).
+ItemLanguage = Literal["sv", "en", "no", "da"]
+
+
 class GoldItem(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str
-    lang: Literal["sv", "en"]
+    lang: ItemLanguage
     text: str = Field(min_length=1)
     context: ItemContext = Field(default_factory=ItemContext)
     label: Label
     ambiguous: bool = False
     source: str | None = None
+    # Real items: the public body that wrote the text (the unit of leave-one-organisation-out
+    # evaluation) and where it was quoted from. Items written for the project have neither.
+    organisation: str | None = None
+    provenance: Provenance | None = None
+
+    @property
+    def reader_language(self) -> Literal["sv", "en"]:
+        """The language whose rules and word lists read the item."""
+        return "en" if self.lang == "en" else "sv"
+
+    @property
+    def real(self) -> bool:
+        return self.provenance is not None
 
     @field_validator("context", mode="before")
     @classmethod

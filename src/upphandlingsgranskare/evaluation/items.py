@@ -45,10 +45,13 @@ class GroupScores:
 class ItemEvaluation:
     gold_files: tuple[str, ...]
     backend: str
-    groups: dict[str, GroupScores]  # "all", "sv", "en"
+    groups: dict[str, GroupScores]  # "all", per language, and "real.*" / "written.*" when both are scored
     ambiguous: GroupScores | None  # the ambiguous items, apart from the headline
     misclassified: tuple[Misclassified, ...]
     predictions: tuple[Prediction, ...] = field(repr=False)
+    # Real items per source organisation (``organisation`` in the gold file), with their languages.
+    organisations: dict[str, GroupScores] = field(default_factory=dict)
+    organisation_languages: dict[str, str] = field(default_factory=dict)
 
     def figures(self) -> dict[str, float]:
         """Flat figures for the baseline: ``<group>.<measure>``."""
@@ -99,10 +102,14 @@ def evaluate_items(gold_files: Sequence[str | os.PathLike], backend: Backend, ba
     unclear = [(i, by_id[i.id]) for i in items if i.ambiguous]
 
     groups: dict[str, GroupScores] = {}
-    for name in ("all", "sv", "en"):
-        chosen = [(i, p) for i, p in clear if name == "all" or i.lang == name]
-        if chosen:
-            groups[name] = score_group([i for i, _ in chosen], [p for _, p in chosen])
+    for name, chosen in strata(clear).items():
+        groups[name] = score_group([i for i, _ in chosen], [p for _, p in chosen])
+    organisations: dict[str, GroupScores] = {}
+    languages: dict[str, str] = {}
+    for organisation in sorted({i.organisation for i, _ in clear if i.organisation}):
+        chosen = [(i, p) for i, p in clear if i.organisation == organisation]
+        organisations[organisation] = score_group([i for i, _ in chosen], [p for _, p in chosen])
+        languages[organisation] = "+".join(sorted({i.lang for i, _ in chosen}))
     misclassified = tuple(
         Misclassified(i.id, i.lang, i.label, p.predicted_label, p.reason, i.text, i.source)
         for i, p in clear if i.label != p.predicted_label)
@@ -113,4 +120,34 @@ def evaluate_items(gold_files: Sequence[str | os.PathLike], backend: Backend, ba
         ambiguous=score_group([i for i, _ in unclear], [p for _, p in unclear]) if unclear else None,
         misclassified=misclassified,
         predictions=tuple(by_id[i.id] for i in items),
+        organisations=organisations,
+        organisation_languages=languages,
     )
+
+
+_NORDIC = ("sv", "no", "da")
+
+
+def strata(pairs: Sequence[tuple[GoldItem, Prediction]]) -> dict[str, list[tuple[GoldItem, Prediction]]]:
+    """The groups figures are given for: all items and each language; "nordic" (sv, no, da together) when
+    Norwegian or Danish items are scored; and, when real items (quoted with provenance) and items
+    written for the project are scored together, the same for each of the two apart, as "real.<group>"
+    and "written.<group>", since only the real figures measure what users get."""
+
+    def by_language(chosen: list[tuple[GoldItem, Prediction]], prefix: str) -> dict[str, list]:
+        out: dict[str, list] = {f"{prefix}all": chosen} if chosen else {}
+        languages = {i.lang for i, _ in chosen}
+        for lang in ("sv", "en", "no", "da"):
+            if lang in languages:
+                out[f"{prefix}{lang}"] = [(i, p) for i, p in chosen if i.lang == lang]
+        if languages & {"no", "da"}:
+            out[f"{prefix}nordic"] = [(i, p) for i, p in chosen if i.lang in _NORDIC]
+        return out
+
+    pairs = list(pairs)
+    groups = by_language(pairs, "")
+    real = [(i, p) for i, p in pairs if i.real]
+    if real and len(real) < len(pairs):
+        groups.update(by_language(real, "real."))
+        groups.update(by_language([(i, p) for i, p in pairs if not i.real], "written."))
+    return groups

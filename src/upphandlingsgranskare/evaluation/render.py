@@ -61,6 +61,15 @@ def render_items_text(result: ItemEvaluation, regressions: Sequence[Regression] 
         for label, scores in group.per_label.items():
             lines.append(_binary_row(label, scores, scores.tp + scores.fn))
         lines += ["", f"Förväxlingsmatris / confusion matrix ({name}):", *_confusion(group)]
+    if result.organisations:
+        lines += ["", "Per organisation (real items; flagged class, and out_of_scope items flagged):",
+                  f"  {'organisation':<46}{'lang':>6}{'n':>5}  {'precision [95% CI]':<19}  {'recall [95% CI]':<19}  "
+                  f"{'F1':>5}   oos flagged"]
+        for organisation, group in result.organisations.items():
+            oos = group.out_of_scope_flagged
+            lines.append(f"  {organisation[:45]:<46}{result.organisation_languages[organisation]:>6}{group.items:>5}  "
+                         f"{_prop(group.flagged.precision)}  {_prop(group.flagged.recall)}  {_num(group.flagged.f1)}"
+                         f"   {oos.successes}/{oos.total}")
     if result.ambiguous:
         lines += ["", "Tvetydiga / ambiguous items (not in the figures above):", _HEADER,
                   _binary_row("ambiguous", result.ambiguous.flagged, result.ambiguous.items)]
@@ -147,6 +156,8 @@ def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
             "mode": "items", "backend": result.backend, "gold_files": list(result.gold_files),
             "groups": {k: v.as_dict() for k, v in result.groups.items()},
             "ambiguous": result.ambiguous.as_dict() if result.ambiguous else None,
+            "organisations": {k: {"languages": result.organisation_languages[k], **v.as_dict()}
+                              for k, v in result.organisations.items()},
             "misclassified": [m.__dict__ for m in result.misclassified],
         }
     else:

@@ -26,10 +26,16 @@ def run_eval(
     max_errors: int | None = None,
     llm_options: dict[str, Any] | None = None,
     label_model: bool = True,
+    cross_validate: Literal["organisation"] | None = None,
+    train_files: Sequence[str | os.PathLike] | None = None,
+    jobs: int = 1,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline) or 2 (error)."""
+    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline) or 2 (error).
+
+    ``cross_validate="organisation"`` labels each item with a label model trained without its source
+    organisation's items (``evaluation.crossval``), on ``train_files`` plus the other organisations' items."""
     from ..fileio import write_atomic
     from .documents import evaluate_documents
     from .items import evaluate_items
@@ -47,7 +53,14 @@ def run_eval(
         mode = modes.pop()
         # The rules alone are scored as their own backend, so their baseline entry is kept apart.
         name = backend if label_model else f"{backend}-without-label-model"
-        if mode == "items":
+        if cross_validate is not None and (mode != "items" or backend != "rules" or not label_model):
+            err.write("upphandlingsgranskare eval: --cross-validate gäller postfiler med backend rules och "
+                      "etikettmodellen / applies to item gold files, backend rules, with the label model\n")
+            return EXIT_ERROR
+        if mode == "items" and cross_validate is not None:
+            name = f"{backend}-cross-validated-by-{cross_validate}"
+            result = evaluate_items(gold_files, _cross_validated(gold_files, train_files, jobs), name)
+        elif mode == "items":
             result = evaluate_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
         else:
             if predictions is not None:
@@ -78,3 +91,26 @@ def run_eval(
     else:
         out.write(render_documents_text(result, regressions))
     return EXIT_REGRESSION if regressions else EXIT_OK
+
+
+def _cross_validated(gold_files: Sequence[str | os.PathLike], train_files: Sequence[str | os.PathLike] | None,
+                     jobs: int):
+    """The leave-one-organisation-out backend with the packaged model's settings. Without ``train_files`` it
+    trains on the packaged model's own training files (paths relative to the current folder, the
+    repository root), less the gold files."""
+    from ..nlp.label_model import packaged_model
+    from .crossval import TrainingSettings, cross_validated_backend
+    from .gold import load_items
+
+    model = packaged_model()
+    settings = TrainingSettings.of(model) if model is not None else TrainingSettings()
+    if train_files is None:
+        recorded = list((model.meta.get("training_files") or {}) if model is not None else [])
+        gold = {Path(p).resolve() for p in gold_files}
+        train_files = [p for p in recorded if Path(p).resolve() not in gold]
+        missing = [p for p in train_files if not Path(p).is_file()]
+        if missing:
+            raise ValueError(f"{missing[0]}: modellens träningsfil saknas; kör från repots rot eller ange --train / "
+                             "the model's training file is missing; run from the repository root or give --train")
+    training = [item for path in train_files for item in load_items(path)]
+    return cross_validated_backend(training, settings, jobs=jobs)

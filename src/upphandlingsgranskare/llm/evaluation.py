@@ -46,7 +46,7 @@ def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem
         check = FeatureWithoutNeed()
         groups: dict[tuple[str, tuple[str, ...]], list[GoldItem]] = {}
         for item in items:
-            groups.setdefault((item.lang, tuple(item.context.goals)), []).append(item)
+            groups.setdefault((item.reader_language, tuple(item.context.goals)), []).append(item)
         by_id: dict[str, Prediction] = {}
         for (_, goals), group in groups.items():
             requirements, assessments = [], []
@@ -60,7 +60,7 @@ def llm_backend(name: LLMBackend, **options: Any) -> Callable[[Sequence[GoldItem
                     certainty = None  # the model gives no calibrated confidence
                     reason = f"llm: {decision.judgement.quote}" if decision.judgement else "llm"
                 else:
-                    certainty = confidence(assessment, item.lang)
+                    certainty = confidence(assessment, item.reader_language)
                     reason = assessment.reason if decision.failure is None else f"{assessment.reason} ({decision.failure})"
                 by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, certainty,
                                             decision.origin, reason)

@@ -19,6 +19,7 @@ from typing import Literal
 from ..models import Language
 from .lexicon import compile_phrase_regex, standalone_ids
 from .pipeline import Pipeline, get_pipeline
+from .statement_kind import bid_instruction, complement_subject_start, contract_term, deliverable, leading_purpose_phrase
 
 Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
 
@@ -105,6 +106,9 @@ def _classify(
         return Assessment("out_of_scope", "lead_in")
     doc = pipeline(body)
     matches = pipeline.matches(doc)
+    instruction = bid_instruction(body, pipeline)
+    if instruction:
+        return Assessment("out_of_scope", "bid_instruction", instruction)
 
     def first(label: str, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
         hi = len(doc) if hi is None else hi
@@ -147,8 +151,16 @@ def _classify(
         if commas and _subject_kind(matches, commas[-1] + 1, subject_hi) is not None:
             subject_lo = commas[-1] + 1
         predicate_lo = modal[1]
+        # "The bidder confirms that the proposed solution will …": a party binds the solution, whose clause it is.
+        clause_subject = complement_subject_start(doc, subject_lo, subject_hi, pipeline)
+        if (clause_subject is not None
+                and (_subject_kind(matches, subject_lo, clause_subject) or ("",))[0] == "actor"
+                and (_subject_kind(matches, clause_subject, subject_hi) or ("",))[0] == "solution"):
+            subject_lo = clause_subject
+        else:
+            clause_subject = None
     else:
-        subject_lo, subject_hi, predicate_lo = 0, 0, 0
+        subject_lo, subject_hi, predicate_lo, clause_subject = 0, 0, 0, None
     subject = _subject_kind(matches, subject_lo, subject_hi)
     inverted = modal is not None and _inverted(doc, subject_lo, subject_hi, pipeline)
     if inverted and (subject is None or subject[0] == "user"):
@@ -168,6 +180,13 @@ def _classify(
         return Assessment("need", "need", doc[modal[0]: modal[1]].text)
 
     # -- 2. scope ---------------------------------------------------------------------------
+    term = contract_term(doc, matches, modal is not None)
+    if term:
+        return Assessment("out_of_scope", "contract_term", term)
+    if subject is None or subject[0] == "solution":
+        document = deliverable(doc, matches, subject_lo, modal)
+        if document:
+            return Assessment("out_of_scope", "deliverable", document)
     section = _section_scope(heading_path, language)
     has_feature_terms = first("feature_terms", predicate_lo) is not None
     has_solution_in_predicate = first("solution_nouns", predicate_lo) is not None
@@ -220,6 +239,9 @@ def _classify(
         return Assessment("feature_with_need", "purpose", purpose, feature)
     if leading_purpose is not None and opens_with_reason:
         return Assessment("feature_with_need", "purpose", doc[0: min(leading_purpose, 6)].text, feature)
+    phrase = leading_purpose_phrase(doc, matches, modal, language)
+    if phrase:
+        return Assessment("feature_with_need", "purpose", phrase, feature)
     if modal is not None:
         causal = _causal(doc, matches, pipeline, clause_start, modal)
         if causal:
@@ -235,7 +257,9 @@ def _classify(
     law = _law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
-    return Assessment("feature_without_need", "no_reason", None, feature)
+    # Through the bidder ("The bidder confirms that the proposed solution will …"): the guide puts it on the
+    # solution, a rule the label model, which sees few such sentences, must not undo (RULES_FINAL).
+    return Assessment("feature_without_need", "no_reason" if clause_subject is None else "solution_clause", None, feature)
 
 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:

@@ -36,6 +36,14 @@ PATTERN_LISTS = (
     "causal_subordinators",
     "measure_nouns",
     "comparison_markers",
+    "deliverable_nouns",
+    "documenting_verbs",
+    "penalty_terms",
+    "penalty_terms_before_number",
+    "support_terms",
+    "service_time_terms",
+    "priority_terms",
+    "leading_purpose_nouns",
 )
 
 

@@ -1,0 +1,113 @@
+"""What kind of statement a requirement item is, beyond whose obligation it is: a bid formality, a
+deliverable other than the solution, a contract or support term, or a requirement that puts its purpose
+first as a prepositional phrase. Each reads the annotation guide's boundary rules, with its words in the
+language's lexicon, and works on any buyer's text (no buyer's names or domain words).
+
+``classify`` asks these after it has read the subject and the modal verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .pipeline import Pipeline
+
+# "Ärendehantering: Beskriv hur ...": a short label and a colon before the instruction.
+_ROW_LABEL = re.compile(r"^[^:.;!?]{1,60}:\s+")
+
+Spans = dict[str, list[tuple[int, int]]]
+
+
+def _starts_with(text: str, phrases: list[str]) -> str | None:
+    words = text.lower().split()
+    for phrase in phrases:
+        parts = phrase.split()
+        if words[:len(parts)] == parts:
+            return phrase
+    return None
+
+
+def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
+    """The instruction word when the item asks the bidder to describe, state or attach something
+    ("Beskriv hur …", "Describe how …", "Ärendehantering: Beskriv hur"): a bid formality."""
+    phrases = pipeline.lexicon.words("bid_instructions")
+    text = body.strip().lstrip("•–-* ")
+    found = _starts_with(text, phrases)
+    if found is None:
+        label = _ROW_LABEL.match(text)
+        if label and len(label.group(0).split()) <= 4:
+            found = _starts_with(text[label.end():], phrases)
+    return found
+
+
+def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in spans if lo <= s < hi]
+
+
+def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | None) -> str | None:
+    """The deliverable when the item is about a deliverable other than the solution: its subject is
+    documentation, a manual, a plan ("Systemdokumentationen ska beskriva …"), or what the modal verb says of
+    the subject is that it is documented ("… shall be documented", "ska dokumenteras")."""
+    if modal is None:
+        return None
+    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in _PREPOSITIONS), modal[0])
+    nouns = _within(matches.get("deliverable_nouns", []), subject_lo, head_hi)
+    if nouns:
+        solution_after = _within(matches.get("solution_nouns", []), nouns[-1][1], head_hi)
+        if not solution_after:  # "the documentation system" is a system
+            return doc[nouns[-1][0]: nouns[-1][1]].text
+    documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + 2)
+    if documented:
+        return doc[documented[0][0]: documented[0][1]].text
+    return None
+
+
+def contract_term(doc, matches: Spans, has_modal: bool) -> str | None:
+    """A price reduction, a penalty, or a support routine with its time or priority: a contract or supplier
+    term, whatever it measures ("Tillgänglighet: avdrag 4 %", "Svarstid incident: HÖG")."""
+    penalty = matches.get("penalty_terms", [])
+    if penalty:
+        return doc[penalty[0][0]: penalty[0][1]].text
+    for start, end in matches.get("penalty_terms_before_number", []):
+        if any(t.like_num or t.text == "%" for t in doc[end: end + 4]):
+            return doc[start:end].text
+    support = matches.get("support_terms", [])
+    if support:
+        timed = matches.get("service_time_terms", [])
+        ranked = matches.get("priority_terms", []) if not has_modal else []
+        if timed or ranked:
+            return doc[support[0][0]: support[0][1]].text
+    return None
+
+
+def leading_purpose_phrase(doc, matches: Spans, modal: tuple[int, int] | None, language: str) -> str | None:
+    """A purpose put first as a prepositional phrase: "För spårbarhet ska systemet …", "For security
+    reasons, the portal shall …". The phrase opens the item, ends at the modal verb (Swedish word order)
+    or a comma, and names an abstract noun ("spårbarhet", "security")."""
+    if modal is None or len(doc) < 4 or doc[0].lower_ not in _PURPOSE_PREPOSITIONS:
+        return None
+    if doc[1].lower_ in _NOT_A_PURPOSE_AFTER_FOR:
+        return None
+    end = next((t.i for t in doc[1: min(modal[0], 7)] if t.text == ","), None)
+    if end is None:
+        if language != "sv" or modal[0] > 5:
+            return None
+        end = modal[0]
+    nouns = _within(matches.get("leading_purpose_nouns", []), 1, end)
+    return doc[0:end].text if nouns else None
+
+
+def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int | None:
+    """Where the subject of a that-clause starts when the item binds the solution through the bidder
+    ("The bidder confirms that the proposed solution will …"): just after the last complementizer
+    before the modal verb, else None."""
+    words = set(pipeline.lexicon.words("complementizers"))
+    last = next((t.i for t in reversed(doc[lo:hi]) if t.lower_ in words), None)
+    return None if last is None else last + 1
+
+
+_PREPOSITIONS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
+_PURPOSE_PREPOSITIONS = {"för", "for"}
+# "För att" and "for the purpose of" are purpose markers of their own; "för varje", "for each" are no purpose.
+_NOT_A_PURPOSE_AFTER_FOR = {"att", "to", "varje", "var", "alla", "samtliga", "each", "every", "all", "example",
+                            "instance", "de", "det", "den", "dessa", "the", "a", "an", "this", "these", "those"}
