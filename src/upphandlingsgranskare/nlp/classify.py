@@ -53,6 +53,7 @@ class Assessment:
 class _Sections:
     solution: re.Pattern[str]
     out_of_scope: re.Pattern[str]
+    definition: re.Pattern[str]
 
 
 @lru_cache(maxsize=None)
@@ -61,7 +62,16 @@ def _sections(language: Language) -> _Sections:
     return _Sections(
         solution=compile_phrase_regex(lex.words("solution_sections")),
         out_of_scope=compile_phrase_regex(lex.words("out_of_scope_sections")),
+        definition=compile_phrase_regex(lex.words("definition_sections")),
     )
+
+
+def _definition_section(heading_path: tuple[str, ...], language: Language) -> str | None:
+    """The heading when the innermost heading is a glossary, definitions, assumptions or scope limits."""
+    if not heading_path:
+        return None
+    title = re.sub(r"^\s*[\w.]*\d[\w.]*\s*:?\s*", "", heading_path[-1])  # "Appendix A:", "1.3"
+    return heading_path[-1] if _sections(language).definition.search(title) else None
 
 
 def _section_scope(heading_path: tuple[str, ...], language: Language) -> str | None:
@@ -180,6 +190,9 @@ def _classify(
         return Assessment("need", "need", doc[modal[0]: modal[1]].text)
 
     # -- 2. scope ---------------------------------------------------------------------------
+    defining = _definition_section(heading_path, language)
+    if defining:
+        return Assessment("out_of_scope", "definition", defining)
     term = contract_term(doc, matches, modal is not None)
     if term:
         return Assessment("out_of_scope", "contract_term", term)

@@ -39,11 +39,13 @@ PATTERN_LISTS = (
     "deliverable_nouns",
     "documenting_verbs",
     "penalty_terms",
+    "contract_terms",
     "penalty_terms_before_number",
     "support_terms",
     "service_time_terms",
     "priority_terms",
     "leading_purpose_nouns",
+    "document_nouns",
 )
 
 

@@ -59,15 +59,24 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + 2)
     if documented:
         return doc[documented[0][0]: documented[0][1]].text
+    # "… shall be updated in the User Guides", "… ska beskrivas i driftdokumentet": said to stand in a document.
+    passive = [t for t in doc[modal[1]: modal[1] + 4] if t.lower_ in _PASSIVE_AUXILIARIES or (len(t) > 4 and t.lower_.endswith("as"))]
+    if passive:
+        place = next((t.i for t in doc[passive[0].i: passive[0].i + 5] if t.lower_ in {"in", "i"}), None)
+        if place is not None:
+            named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1, place + 7)
+            if named:
+                return doc[named[0][0]: named[0][1]].text
     return None
 
 
 def contract_term(doc, matches: Spans, has_modal: bool) -> str | None:
-    """A price reduction, a penalty, or a support routine with its time or priority: a contract or supplier
-    term, whatever it measures ("Tillgänglighet: avdrag 4 %", "Svarstid incident: HÖG")."""
-    penalty = matches.get("penalty_terms", [])
-    if penalty:
-        return doc[penalty[0][0]: penalty[0][1]].text
+    """A price reduction, a penalty, the contract's period, or a support routine with its time or priority: a
+    contract or supplier term, whatever it measures ("Tillgänglighet: avdrag 4 %", "Svarstid incident: HÖG")."""
+    for label in ("penalty_terms", "contract_terms"):
+        spans = matches.get(label, [])
+        if spans:
+            return doc[spans[0][0]: spans[0][1]].text
     for start, end in matches.get("penalty_terms_before_number", []):
         if any(t.like_num or t.text == "%" for t in doc[end: end + 4]):
             return doc[start:end].text
@@ -102,10 +111,14 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
     ("The bidder confirms that the proposed solution will …"): just after the last complementizer
     before the modal verb, else None."""
     words = set(pipeline.lexicon.words("complementizers"))
+    commitments = set(pipeline.lexicon.words("commitment_verbs"))
     last = next((t.i for t in reversed(doc[lo:hi]) if t.lower_ in words), None)
-    return None if last is None else last + 1
+    if last is None or last == lo or doc[last - 1].lower_ not in commitments:
+        return None  # "the characteristics that the system must support": a relative clause, no party's word
+    return last + 1
 
 
+_PASSIVE_AUXILIARIES = {"be", "been", "bli", "vara"}
 _PREPOSITIONS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
 _PURPOSE_PREPOSITIONS = {"för", "for"}
 # "För att" and "for the purpose of" are purpose markers of their own; "för varje", "for each" are no purpose.
