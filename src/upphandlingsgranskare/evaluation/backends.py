@@ -16,6 +16,7 @@ from .gold import GoldItem, Label
 if TYPE_CHECKING:
     from ..checks.base import DocumentContext
     from ..models import Requirement
+    from ..nlp.label_model import LabelModel
 
 BackendName = Literal["rules", "llm", "hybrid"]
 BACKENDS: tuple[BackendName, ...] = ("rules", "llm", "hybrid")
@@ -80,7 +81,9 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
     return requirement, DocumentContext(path=location.file, language=item.reader_language, goals=tuple(goals))
 
 
-def predict_rules(items: Sequence[GoldItem], *, label_model: bool = True) -> list[Prediction]:
+def predict_rules(items: Sequence[GoldItem], *, label_model: "bool | LabelModel" = True) -> list[Prediction]:
+    """Labels as the review gives them; ``label_model``: False for the rules alone, or the model to consult
+    instead of the packaged one (cross-validation)."""
     from ..checks.ug001_feature_without_need import FeatureWithoutNeed
     from ..nlp.calibration import confidence
 

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..nlp.label_model import LABELS, LabelModel, item_features, requirement_view, train
-from .backends import Prediction, gold_requirement
+from .backends import Prediction, gold_requirement, predict_rules
 from .gold import GoldItem
 
 
@@ -69,21 +69,6 @@ def fit(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], settings:
     keys, weights = train(feature_lists, labels, l2=settings.l2, epochs=settings.epochs, sample_weights=sample_weights)
     return LabelModel(keys, weights, settings.override_above, {}, flag_above=settings.flag_above,
                       rescope_above=settings.rescope_above)
-
-
-def predict(items: Sequence[GoldItem], model: LabelModel | bool) -> list[Prediction]:
-    """Labels as the review gives them, with ``model`` as UG001's label model (False: the rules alone)."""
-    from ..checks.ug001_feature_without_need import FeatureWithoutNeed
-    from ..nlp.calibration import confidence
-
-    check = FeatureWithoutNeed()
-    out = []
-    for item in items:
-        requirement, context = gold_requirement(item)
-        assessment = check.assess(requirement, replace(context, label_model=model))
-        out.append(Prediction(item.id, assessment.label, assessment.flagged,
-                              confidence(assessment, item.reader_language), "rules", assessment.reason))
-    return out
 
 
 def by_organisation(item: GoldItem) -> str | None:
@@ -163,7 +148,7 @@ def cross_validated_backend(training_items: Sequence[GoldItem], settings: Traini
         predictions = []
         for offset, item in enumerate(items):
             replay.answer = probs[len(extra) + offset]
-            predictions.extend(predict([item], replay))
+            predictions.extend(predict_rules([item], label_model=replay))
         return predictions
 
     return predict_held_out
