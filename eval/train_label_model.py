@@ -16,7 +16,10 @@ organisation of the real corpus sits in one fold only** (a buyer's house style n
 and items written for the project are held out in blocks of 10 consecutive items. The chosen setting
 maximises the mean flagged-class F1 of real English and real Nordic (Swedish, Norwegian, Danish)
 items less the share of real out_of_scope items flagged: what users meet on a new buyer's document.
-The written items' figures are reported apart and are never the target.
+The written items' figures are reported apart and are never the target. Among the settings the
+objective ranks highest, the one written to the package must also keep every flag of the four sample
+tenders (``python eval/evaluate_samples.py`` after training): give its values on the command line
+(``--l2 0.3 --real-weight 1 --override-above 0.2 --flag-above 0.9`` today; see eval/README.md).
 
 ``rescope_above`` (0.85) is fixed by design, not chosen: bringing an item the rules put out of scope
 into scope makes the other checks judge it too, so it needs more certainty than flagging.
@@ -213,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     l2, real_weight, threshold, flag = choose(results)
     print(f"{'test organisations':<30} test:en.f1 en.P nordic.f1 P  oos")
     print(_row("rules", rules_scores, "test"))
-    print(_row(f"chosen l2={l2} rw={real_weight} o={threshold} f={flag}", results[(l2, real_weight, threshold, flag)], "test"))
+    chosen = results[(l2, real_weight, threshold, flag)]
+    print(_row(f"chosen l2={l2} rw={real_weight} o={threshold} f={flag}", chosen, "test"))
     print(f"chosen: l2={l2} real_weight={real_weight} override_above={threshold} flag_above={flag}", file=sys.stderr)
     if args.cv_only:
         return 0
@@ -228,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "items": len(items), "real_items": sum(real), "organisations": len(organisations),
         **settings.as_meta(),
         "cross_validation": {"folds": args.folds, "grouped_by": "organisation (real items), blocks of 10 (written)",
-                             "rules": rules_scores, "model": results[(l2, real_weight, threshold, flag)]},
+                             "rules": rules_scores, "model": chosen},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp.npz")

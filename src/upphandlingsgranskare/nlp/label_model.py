@@ -115,13 +115,14 @@ def label_model_fingerprint() -> str:
     import hashlib
     import inspect
 
-    from . import classify
+    from . import classify, statement_kind
 
     digest = hashlib.sha256()
     lexicons = resources.files("upphandlingsgranskare.nlp").joinpath("lexicons")
     for name in sorted(p.name for p in lexicons.iterdir() if p.name.endswith(".yaml")):
         digest.update(lexicons.joinpath(name).read_bytes())
-    digest.update(inspect.getsource(classify).encode("utf-8"))
+    for rules in (classify, statement_kind):
+        digest.update(inspect.getsource(rules).encode("utf-8"))
     for part in (features, _item_features, statement_structure):
         digest.update(inspect.getsource(part).encode("utf-8"))
     return digest.hexdigest()

@@ -1,7 +1,8 @@
 """What kind of statement a requirement item is, beyond whose obligation it is: a bid formality, a
-deliverable other than the solution, a contract or support term, or a requirement that puts its purpose
-first as a prepositional phrase. Each reads the annotation guide's boundary rules, with its words in the
-language's lexicon, and works on any buyer's text (no buyer's names or domain words).
+deliverable other than the solution, a contract or support term, a requirement that puts its purpose
+first as a prepositional phrase, or one that a party binds the solution to ("The bidder confirms that
+…"). Each reads one of the annotation guide's boundary rules, with its words in the language's lexicon,
+and works on any buyer's text (no buyer's names or domain words).
 
 ``classify`` asks these after it has read the subject and the modal verb.
 """
@@ -50,7 +51,7 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     the subject is that it is documented ("… shall be documented", "ska dokumenteras")."""
     if modal is None:
         return None
-    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in _PREPOSITIONS), modal[0])
+    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in _HEAD_ENDS), modal[0])
     nouns = _within(matches.get("deliverable_nouns", []), subject_lo, head_hi)
     if nouns:
         solution_after = _within(matches.get("solution_nouns", []), nouns[-1][1], head_hi)
@@ -60,13 +61,14 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     if documented:
         return doc[documented[0][0]: documented[0][1]].text
     # "… shall be updated in the User Guides", "… ska beskrivas i driftdokumentet": said to stand in a document.
-    passive = [t for t in doc[modal[1]: modal[1] + 4] if t.lower_ in _PASSIVE_AUXILIARIES or (len(t) > 4 and t.lower_.endswith("as"))]
-    if passive:
-        place = next((t.i for t in doc[passive[0].i: passive[0].i + 5] if t.lower_ in {"in", "i"}), None)
-        if place is not None:
-            named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1, place + 7)
-            if named:
-                return doc[named[0][0]: named[0][1]].text
+    passive = next((t for t in doc[modal[1]: modal[1] + 4]  # "be updated", or a Swedish s-passive "beskrivas"
+                    if t.lower_ in _PASSIVE_AUXILIARIES or (len(t) > 4 and t.lower_.endswith("as"))), None)
+    place = None if passive is None else next(
+        (t.i for t in doc[passive.i: passive.i + 5] if t.lower_ in {"in", "i"}), None)
+    if place is not None:
+        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1, place + 7)
+        if named:
+            return doc[named[0][0]: named[0][1]].text
     return None
 
 
@@ -119,7 +121,8 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
 
 
 _PASSIVE_AUXILIARIES = {"be", "been", "bli", "vara"}
-_PREPOSITIONS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
+# The subject's head ends at its first preposition ("The Software Design Documents of each component").
+_HEAD_ENDS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
 _PURPOSE_PREPOSITIONS = {"för", "for"}
 # "För att" and "for the purpose of" are purpose markers of their own; "för varje", "for each" are no purpose.
 _NOT_A_PURPOSE_AFTER_FOR = {"att", "to", "varje", "var", "alla", "samtliga", "each", "every", "all", "example",
