@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from .checks.base import Check
-from .models import DocumentReview, ExtractionError, Finding, UnsupportedLanguageError
+from .models import DocumentReview, ExtractionError, Finding, GoalLink, Requirement, UnsupportedLanguageError
 from .nlp.classify import Assessment
 
 if TYPE_CHECKING:
+    from .checks.base import DocumentContext
+    from .models import Language
     from .llm.review import Decision, LLMReviewer
+    from .models import LLMUsage
     from .options import ReviewOptions
 
 FLAGGED_LABEL = "feature_without_need"
@@ -98,14 +101,11 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     from .suppression import apply_markers, read_comment_markers
 
     options = options or ReviewOptions()
-    from .checks import ALL_CHECKS, DocumentContext
+    from .checks import DocumentContext
     from .extract import extract
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
-    from .trace import goal_line, link_requirements
 
-    if llm is not None:
-        from .llm.review import apply_decision
     document = extract(path, password=options.password, limits=options.limits)
     language = options.language or detect_document_language(document.text)
     if language in ("no", "da"):
@@ -113,23 +113,102 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     segmentation = segment(document, language)
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
                               rationale_policy=options.rationale_policy, label_model=options.label_model)
+    requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
+                                                                        llm)
+    accepted = apply_markers(requirements, ordered, read_comment_markers(path))
+    return DocumentReview(
+        path=document.path,
+        format=document.format,
+        language=language,
+        requirements=tuple(requirements),
+        goals=tuple(segmentation.goals),
+        findings=tuple(accepted.kept),
+        suppressed=len(accepted.suppressed),
+        unused_suppressions=tuple(accepted.unused),
+        in_scope=in_scope,
+        pages=document.pages,
+        extractor=document.extractor,
+        llm=usage,
+        links=links,
+    )
+
+
+
+def requirement_from_text(text: str, *, language: "Language", heading: str | None = None,
+                          rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
+                          goals: Sequence[str] = (), source: str = "text", requirement_id: str = "R1",
+                          options: "ReviewOptions | None" = None) -> tuple[Requirement, "DocumentContext"]:
+    """One requirement as the review would read it from a document, with its document's context: the
+    heading over it, its rationale cell, whether it is a matrix row, the lead-in of its list, and the
+    document's stated goals ("Effektmål 2: …" keeps its id). Its kind (ska/bör) is its first modal verb's."""
+    from .checks import DocumentContext
+    from .models import Goal, Location
+    from .nlp.label_model import as_lead_in
+    from .nlp.pipeline import get_pipeline
+    from .options import ReviewOptions
+    from .segment.requirements import GOAL_ID
+
+    options = options or ReviewOptions()
+    location = Location(file=source)
+    parsed = []
+    for goal in goals:
+        match = GOAL_ID.match(goal)
+        parsed.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
+    pipeline = get_pipeline(language)
+    matches = pipeline.matches(pipeline(text))
+    first = min(((spans[0][0], kind) for kind, spans in (("ska", matches.get("modal_ska")),
+                                                          ("bör", matches.get("modal_bör"))) if spans), default=None)
+    requirement = Requirement(id=requirement_id, text=text, kind=first[1] if first else "unknown", location=location,
+                              language=language, heading_path=(heading,) if heading else (), rationale=rationale,
+                              context=as_lead_in(lead_in), matrix_row=table_row)
+    context = DocumentContext(path=source, language=language, goals=tuple(parsed),
+                              rationale_policy=options.rationale_policy, label_model=options.label_model)
+    return requirement, context
+
+
+def lint_text(text: str, *, language: "Language", heading: str | None = None, rationale: str | None = None,
+              table_row: bool = False, lead_in: str | None = None, goals: Sequence[str] = (),
+              options: "ReviewOptions | None" = None) -> tuple[Requirement, list[Finding]]:
+    """Review one requirement typed in, in the spirit of sqlfluff's ``lint_string``: the requirement with its
+    label, and its findings, through the same labelling and checks as ``review_document``."""
+    from .options import ReviewOptions
+
+    options = options or ReviewOptions()
+    requirement, context = requirement_from_text(text, language=language, heading=heading, rationale=rationale,
+                                                 table_row=table_row, lead_in=lead_in, goals=goals, options=options)
+    requirements, findings, _, _, _ = review_requirements([requirement], context, options)
+    return requirements[0], findings
+
+def review_requirements(found: Sequence[Requirement], context: "DocumentContext", options: "ReviewOptions",
+                        llm: "LLMReviewer | None" = None
+                        ) -> tuple[list[Requirement], list[Finding], int, "LLMUsage | None", tuple[GoalLink, ...]]:
+    """Label the requirements and run every enabled check on them, as the review of a document does:
+    returns the labelled requirements, the findings in document order (configured severities applied),
+    how many are on the solution, what the LLM backend did, and the goal links. ``review_document``
+    and ``lint_text`` both go through here, so a requirement typed in is judged as one read from a file."""
+    from .checks import ALL_CHECKS
+    from .trace import goal_line, link_requirements
+
+    if llm is not None:
+        from .llm.review import apply_decision
+    language = context.language
     findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
     # First every requirement gets its annotation-guide label (UG001 decides it, the LLM backend may
     # revise it); then the other checks read the labelled requirements, each within its scope.
     labelling = [c for c in ALL_CHECKS if type(c).assess is not Check.assess]
     others = [c for c in ALL_CHECKS if c not in labelling and options.enabled(c.code)]
     labelled: list[tuple[int, Check, Assessment]] = []
-    for index, requirement in enumerate(segmentation.requirements):
+    for index, requirement in enumerate(found):
         for check in labelling:
             labelled.append((index, check, check.assess(requirement, context)))
 
     decisions: list[Decision | None] = [None] * len(labelled)
     usage = None
     if llm is not None and labelled:
-        decisions, usage = llm.decide_all([segmentation.requirements[i] for i, _, _ in labelled],
+        decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
                                           [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
 
-    requirements = list(segmentation.requirements)
+    requirements = list(found)
     in_scope = 0
     flagged: list[tuple[int, Check, Assessment, "Decision | None"]] = []
     for (index, check, assessment), decision in zip(labelled, decisions):
@@ -166,22 +245,7 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     if options.severity:
         ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
                    for f in ordered]
-    accepted = apply_markers(requirements, ordered, read_comment_markers(path))
-    return DocumentReview(
-        path=document.path,
-        format=document.format,
-        language=language,
-        requirements=tuple(requirements),
-        goals=tuple(segmentation.goals),
-        findings=tuple(accepted.kept),
-        suppressed=len(accepted.suppressed),
-        unused_suppressions=tuple(accepted.unused),
-        in_scope=in_scope,
-        pages=document.pages,
-        extractor=document.extractor,
-        llm=usage,
-        links=links,
-    )
+    return requirements, ordered, in_scope, usage, links
 
 
 def review_paths(

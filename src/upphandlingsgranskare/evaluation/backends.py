@@ -63,22 +63,14 @@ def infer_table_row(item: GoldItem) -> bool:
 
 
 def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
-    """The item as the review would see it: a Requirement with its context, and its document's goals."""
-    from ..checks.base import DocumentContext
-    from ..models import Goal, Location, Requirement
-    from ..nlp.label_model import as_lead_in
-    from ..segment.requirements import GOAL_ID
+    """The item as the review would see it: a Requirement with its context, and its document's goals
+    (``review.requirement_from_text``, which ``lint_text`` reads requirements with too)."""
+    from ..review import requirement_from_text
 
-    location = Location(file=item.source or "gold")
-    goals = []
-    for goal in item.context.goals:
-        match = GOAL_ID.match(goal)
-        goals.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
-    heading = (item.context.heading,) if item.context.heading else ()
-    requirement = Requirement(id=item.id, text=item.text, kind="unknown", location=location, language=item.reader_language,
-                              heading_path=heading, rationale=item.context.rationale,
-                              context=as_lead_in(item.context.lead_in), matrix_row=infer_table_row(item))
-    return requirement, DocumentContext(path=location.file, language=item.reader_language, goals=tuple(goals))
+    return requirement_from_text(item.text, language=item.reader_language, heading=item.context.heading,
+                                 rationale=item.context.rationale, table_row=infer_table_row(item),
+                                 lead_in=item.context.lead_in, goals=item.context.goals,
+                                 source=item.source or "gold", requirement_id=item.id)
 
 
 def predict_rules(items: Sequence[GoldItem], *, label_model: "bool | LabelModel" = True) -> list[Prediction]:
