@@ -173,7 +173,10 @@ def _classify(
         subject_lo, subject_hi, predicate_lo, clause_subject = 0, 0, 0, None
     subject = _subject_kind(matches, subject_lo, subject_hi)
     inverted = modal is not None and _inverted(doc, subject_lo, subject_hi, pipeline)
-    if inverted and (subject is None or subject[0] == "user"):
+    # An opening subordinate clause holds its own subject: "Om betalningen misslyckas ska systemet …",
+    # "När avtalet upphör ska systemet …" are about the system, not the payment or the contract.
+    subordinate = inverted and doc[subject_lo].lower_ in _SUBORDINATORS
+    if inverted and (subject is None or subject[0] == "user" or subordinate):
         # Swedish V2: "Vid inloggning ska användaren ...", "Då eleverna använder Chromebooks ska lärplattformen ...".
         after = _subject_kind(matches, modal[1], min(modal[1] + 2, len(doc)))
         if after is not None:
@@ -332,6 +335,7 @@ def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
     return not (word == "since" and _is_date(doc[1]))
 
 
+_SUBORDINATORS = {"om", "när", "då", "innan", "eftersom", "medan", "sedan", "ifall", "förrän", "tills"}
 _COPULAS = {"is", "are", "was", "were", "has", "have", "är", "var", "har", "finns"}
 _PREPOSITIONS = {"för", "till", "av", "med", "i", "på", "mot", "från", "om", "inom", "for", "to", "of", "with", "in",
                  "on", "from", "against", "within", "by", "at"}
