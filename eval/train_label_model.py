@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from upphandlingsgranskare.evaluation.crossval import TrainingSettings, featurize
+from upphandlingsgranskare.evaluation.crossval import TrainingSettings, featurize, held_out_probabilities
 from upphandlingsgranskare.evaluation.gold import GoldItem, load_items
 from upphandlingsgranskare.evaluation.metrics import f1_score
 from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, label_model_fingerprint, train
@@ -126,21 +126,16 @@ def folds_of(groups: list[str], k: int) -> list[int]:
 
 
 def cross_validate(feature_lists, gold, rules_labels, rules_reasons, langs, groups, real, *, k: int, l2_grid,
-                   real_weights, overrides, flags, epochs: int, rescope_above: float, realdocs=None, splits=None):
+                   real_weights, overrides, flags, epochs: int, rescope_above: float, realdocs=None, splits=None,
+                   jobs: int = 1):
     fold = folds_of(groups, k)
     results = {}
     for l2 in l2_grid:
         for real_weight in real_weights:
-            weights = [real_weight if r else 1.0 for r in real]
-            probs = np.zeros((len(gold), len(LABELS)))
-            for f in range(k):
-                train_idx = [i for i in range(len(gold)) if fold[i] != f]
-                test_idx = [i for i in range(len(gold)) if fold[i] == f]
-                keys, w = train([feature_lists[i] for i in train_idx], [gold[i] for i in train_idx], l2=l2,
-                                epochs=epochs, sample_weights=[weights[i] for i in train_idx])
-                model = LabelModel(keys, w, 0.5, {})
-                for i in test_idx:
-                    probs[i] = model.probabilities(feature_lists[i])
+            # Every fold is held out in turn: the same training and replay as leave-one-organisation-out.
+            probs = held_out_probabilities(feature_lists, gold, [str(f) for f in fold],
+                                           TrainingSettings(l2=l2, epochs=epochs),
+                                           weights=[real_weight if r else 1.0 for r in real], jobs=jobs)
             for override in overrides:
                 for flag in flags:
                     model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, len(LABELS))), override, {},
@@ -182,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flag-above", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8])
     parser.add_argument("--rescope-above", type=float, default=0.85,
                         help="how sure the model must be to bring an out-of-scope item into scope (fixed by design)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="processes for the cross-validation folds")
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--no-cv", action="store_true",
                         help="train with the first value of each setting, without cross-validation (to try a setting "
@@ -207,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         results = cross_validate(feature_lists, gold, rules_labels, rules_reasons, langs, groups, real,
                                  k=args.folds, l2_grid=args.l2, real_weights=args.real_weight,
                                  overrides=args.override_above, flags=args.flag_above, epochs=args.epochs,
-                                 rescope_above=args.rescope_above, realdocs=realdocs, splits=splits)
+                                 rescope_above=args.rescope_above, realdocs=realdocs, splits=splits,
+                                 jobs=args.jobs)
     # The test organisations' figures are printed for the chosen setting only, after the choice.
     print(f"{'setting':<30} dev:en.f1 en.P nordic.f1 P  oos     written:sv.f1 en.f1 oos   objective")
     print(_row("rules", rules_scores, "dev"))

@@ -140,13 +140,12 @@ def requirement_from_text(text: str, *, language: "Language", heading: str | Non
                           options: "ReviewOptions | None" = None) -> tuple[Requirement, "DocumentContext"]:
     """One requirement as the review would read it from a document, with its document's context: the
     heading over it, its rationale cell, whether it is a matrix row, the lead-in of its list, and the
-    document's stated goals ("Effektmål 2: …" keeps its id). Its kind (ska/bör) is its first modal verb's."""
+    document's stated goals ("Effektmål 2: …" keeps its id). Its kind (ska/bör) is read as segmentation reads it."""
     from .checks import DocumentContext
     from .models import Goal, Location
     from .nlp.label_model import as_lead_in
-    from .nlp.pipeline import get_pipeline
     from .options import ReviewOptions
-    from .segment.requirements import GOAL_ID
+    from .segment.requirements import GOAL_ID, modal_kind
 
     options = options or ReviewOptions()
     location = Location(file=source)
@@ -154,11 +153,7 @@ def requirement_from_text(text: str, *, language: "Language", heading: str | Non
     for goal in goals:
         match = GOAL_ID.match(goal)
         parsed.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
-    pipeline = get_pipeline(language)
-    matches = pipeline.matches(pipeline(text))
-    first = min(((spans[0][0], kind) for kind, spans in (("ska", matches.get("modal_ska")),
-                                                          ("bör", matches.get("modal_bör"))) if spans), default=None)
-    requirement = Requirement(id=requirement_id, text=text, kind=first[1] if first else "unknown", location=location,
+    requirement = Requirement(id=requirement_id, text=text, kind=modal_kind(text, language), location=location,
                               language=language, heading_path=(heading,) if heading else (), rationale=rationale,
                               context=as_lead_in(lead_in), matrix_row=table_row)
     context = DocumentContext(path=source, language=language, goals=tuple(parsed),

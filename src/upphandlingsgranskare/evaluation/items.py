@@ -104,12 +104,13 @@ def evaluate_items(gold_files: Sequence[str | os.PathLike], backend: Backend, ba
     groups: dict[str, GroupScores] = {}
     for name, chosen in strata(clear).items():
         groups[name] = score_group([i for i, _ in chosen], [p for _, p in chosen])
-    organisations: dict[str, GroupScores] = {}
-    languages: dict[str, str] = {}
-    for organisation in sorted({i.organisation for i, _ in clear if i.organisation}):
-        chosen = [(i, p) for i, p in clear if i.organisation == organisation]
-        organisations[organisation] = score_group([i for i, _ in chosen], [p for _, p in chosen])
-        languages[organisation] = "+".join(sorted({i.lang for i, _ in chosen}))
+    by_organisation: dict[str, list[tuple[GoldItem, Prediction]]] = {}
+    for i, p in clear:
+        if i.organisation:
+            by_organisation.setdefault(i.organisation, []).append((i, p))
+    organisations = {name: score_group([i for i, _ in chosen], [p for _, p in chosen])
+                     for name, chosen in sorted(by_organisation.items())}
+    languages = {name: "+".join(sorted({i.lang for i, _ in chosen})) for name, chosen in by_organisation.items()}
     misclassified = tuple(
         Misclassified(i.id, i.lang, i.label, p.predicted_label, p.reason, i.text, i.source)
         for i, p in clear if i.label != p.predicted_label)

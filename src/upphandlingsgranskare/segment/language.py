@@ -13,8 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
-
+from .._yaml import load_yaml
 from ..models import Language
 from ..nlp.lexicon import load_lexicon
 
@@ -28,7 +27,7 @@ UNSUPPORTED_NAMES = {"no": ("norska", "Norwegian"), "da": ("danska", "Danish")}
 @lru_cache(maxsize=1)
 def _near_languages() -> dict[str, frozenset[str]]:
     text = resources.files("upphandlingsgranskare.segment").joinpath("data/near_languages.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     expected = {"swedish", "nordic", "norwegian", "danish"}
     if set(data) != expected:
         raise ValueError(f"near_languages.yaml: keys {sorted(data)}, expected {sorted(expected)}")
@@ -50,7 +49,10 @@ def language_scores(text: str, counts: Counter | None = None) -> dict[Language, 
 
 def detect_language(text: str, default: Language = "sv") -> Language:
     """``sv`` or ``en``; ``default`` (Swedish first) when the text gives no evidence either way."""
-    scores = language_scores(text)
+    return _swedish_or_english(language_scores(text), default)
+
+
+def _swedish_or_english(scores: dict[Language, int], default: Language) -> Language:
     if scores["sv"] == scores["en"]:
         return default
     return "sv" if scores["sv"] > scores["en"] else "en"
@@ -67,9 +69,7 @@ def detect_document_language(text: str, default: Language = "sv") -> DocumentLan
     if nordic > sum(counts[w] for w in near["swedish"]) and nordic > scores["en"]:
         norwegian = sum(counts[w] for w in near["norwegian"])
         return "da" if sum(counts[w] for w in near["danish"]) > norwegian else "no"
-    if scores["sv"] == scores["en"]:
-        return default
-    return "sv" if scores["sv"] > scores["en"] else "en"
+    return _swedish_or_english(scores, default)
 
 
 def unsupported_language_message(language: str) -> str:

@@ -116,6 +116,12 @@ def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
     return tuple(out)
 
 
+
+def modal_kind(text: str, language: Language) -> RequirementKind:
+    """ska or bör as segmentation reads the first sentence of ``text`` that carries a modal verb
+    (English "will" after the solution or a party counts as ska); "unknown" when none does."""
+    return next((s.kind for s in _sentences(language, text) if s.kind is not None), "unknown")
+
 @lru_cache(maxsize=None)
 def _modal_hint(language: Language) -> re.Pattern[str]:
     """Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data)."""
