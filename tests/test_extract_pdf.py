@@ -240,3 +240,30 @@ def test_real_indiana_headers_removed() -> None:
     assert not any(t.startswith("Page ") and " of 13" in t for t in texts)
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert headings[:3] == ["1. Project Identification", "2. Acronyms/Definitions", "3. Scope of Work & Deliverables"]
+
+
+def test_bullet_ahead_is_one_pass_with_the_same_answers() -> None:
+    """``_bullet_ahead`` reads each line once (it was ten regex passes a line); its answers are those of
+    the plain definition: a lone bullet within ten lines, before any list item, heading or lead-in."""
+    import random
+
+    from upphandlingsgranskare.extract import pdf
+
+    def by_definition(lines: list[str], reach: int = 10) -> list[bool]:
+        out = []
+        for i in range(len(lines)):
+            found = False
+            for line in lines[i:i + reach]:
+                if pdf.LONE_BULLET.match(line):
+                    found = True
+                    break
+                if pdf._hard_boundary(line) or line.endswith(":"):
+                    break
+            out.append(found)
+        return out
+
+    pool = ["•", "•  ", "- Punkt", "1.2 Rubrik", "Följande gäller:", "löptext", "K12 Systemet ska", ""]
+    rng = random.Random(20)
+    for _ in range(2_000):
+        lines = [rng.choice(pool) for _ in range(rng.randint(0, 40))]
+        assert pdf._bullet_ahead(lines) == by_definition(lines), lines

@@ -106,6 +106,20 @@ def test_a_goal_section_inside_a_requirement_matrix_ends_at_the_next_section_row
     assert [(r.id, r.heading_path) for r in seg.requirements] == [("2.1", ("2 Krav på lösningen",))]
 
 
+def test_a_goal_written_again_is_one_goal_and_one_link(tmp_path: Path) -> None:
+    # A summary that repeats the goal section word for word: the same goals, not twice as many, and a
+    # requirement that serves one is linked to it once (repeats used to grow every comparison too).
+    goal_section = ("## Syfte och mål\nEffektmål 1: Handläggningstiden för bygglov ska minska med 30 procent.\n\n"
+                    "Effektmål 2: Färre samtal till kontaktcenter.\n")
+    seg = goals_of(tmp_path, "# Krav\n" + goal_section + "## Sammanfattning\n" + goal_section.split("\n", 1)[1]
+                   + "## Krav\nK1 Systemet ska korta handläggningstiden för bygglov.\n")
+    assert [(g.id, g.text) for g in seg.goals] == [
+        ("Effektmål 1", "Handläggningstiden för bygglov ska minska med 30 procent."),
+        ("Effektmål 2", "Färre samtal till kontaktcenter.")]
+    links = link_requirements(seg.requirements, seg.goals, "sv")
+    assert [(link.requirement_id, link.goal_id) for link in links] == [("K1", "Effektmål 1")]
+
+
 def test_a_generated_id_never_takes_one_the_document_uses(tmp_path: Path) -> None:
     seg = goals_of(tmp_path, "# Krav\n## 2 Mål\nM1: Kortare väntetid i telefon.\n\n- Färre samtal om ärendestatus.\n")
     assert [g.id for g in seg.goals] == ["M1", "M2"] and [g.generated for g in seg.goals] == [False, True]

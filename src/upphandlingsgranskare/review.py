@@ -111,14 +111,18 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     if language in ("no", "da"):
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
     segmentation = segment(document, language)
-    context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
+    # The extracted blocks are not read after segmentation: let them go before the checks' peak (a
+    # 1,000-page PDF's blocks hold about 70 MB).
+    shown, doc_format, pages, extractor = document.path, document.format, document.pages, document.extractor
+    del document
+    context = DocumentContext(path=shown, language=language, goals=tuple(segmentation.goals),
                               rationale_policy=options.rationale_policy, label_model=options.label_model)
     requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
                                                                         llm)
     accepted = apply_markers(requirements, ordered, read_comment_markers(path))
     return DocumentReview(
-        path=document.path,
-        format=document.format,
+        path=shown,
+        format=doc_format,
         language=language,
         requirements=tuple(requirements),
         goals=tuple(segmentation.goals),
@@ -126,8 +130,8 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
         suppressed=len(accepted.suppressed),
         unused_suppressions=tuple(accepted.unused),
         in_scope=in_scope,
-        pages=document.pages,
-        extractor=document.extractor,
+        pages=pages,
+        extractor=extractor,
         llm=usage,
         links=links,
     )

@@ -51,8 +51,16 @@ class DocumentContext:
     def links_of(self, requirement: Requirement) -> tuple[GoalLink, ...]:
         return self._links_by_requirement.get(requirement.id, ())
 
+    @cached_property
+    def _goals_by_id(self) -> dict[str, Goal]:
+        by_id: dict[str, Goal] = {}
+        for goal in self.goals:
+            if goal.id is not None:
+                by_id.setdefault(goal.id, goal)  # the first with the id, as a scan would find
+        return by_id
+
     def goal(self, goal_id: str) -> Goal | None:
-        return next((g for g in self.goals if g.id == goal_id), None)
+        return self._goals_by_id.get(goal_id)
 
 
 class Check(ABC):

@@ -145,6 +145,21 @@ def _entries(language: Language) -> tuple[_Entry, ...]:
     return tuple(sorted(entries, key=lambda e: -max(len(v) for v in e.variants)))
 
 
+@lru_cache(maxsize=None)
+def _entry_index(language: Language) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Positions in ``_entries`` by the first word of a variant, and by its lemma where the variant
+    inflects: the entries a text can match are looked up, not every entry tried on every text."""
+    by_word: dict[str, list[int]] = {}
+    by_lemma: dict[str, list[int]] = {}
+    for index, entry in enumerate(_entries(language)):
+        for variant, lemmas in zip(entry.variants, entry.lemmas):
+            by_word.setdefault(variant[0], []).append(index)
+            if len(variant) == 1 or entry.spec.get("inflect"):
+                by_lemma.setdefault(lemmas[0], []).append(index)
+    return ({w: tuple(sorted(set(i))) for w, i in by_word.items()},
+            {w: tuple(sorted(set(i))) for w, i in by_lemma.items()})
+
+
 _PREDICATIVE_NEXT = {
     "sv": {"och", "eller", "samt", "men", "sätt", "mot", "för", "att", "i", "vid", "även", "både", "som"},
     "en": {"and", "or", "but", "way", "manner", "against", "for", "to", "in", "at", "as", "when", "both"},
@@ -229,7 +244,11 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
         at_lemma.setdefault(lemma_of[w], []).append(i)
     sentences: list[Span] = []
     sentence_kinds: list[set[str]] = []
-    for entry in _entries(language):
+    entries = _entries(language)
+    by_word, by_lemma = _entry_index(language)
+    # Only the entries whose first word (or its lemma) is in the text, in the entries' order.
+    candidates = {e for w in at_word for e in by_word.get(w, ())} | {e for lm in at_lemma for e in by_lemma.get(lm, ())}
+    for entry in (entries[e] for e in sorted(candidates)):
         spec = entry.spec
         starts: set[int] = set()
         for v, lm in zip(entry.variants, entry.lemmas):

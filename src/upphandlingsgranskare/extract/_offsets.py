@@ -8,15 +8,20 @@ from typing import Literal
 from ..models import Block, ExtractedDocument
 
 
-def with_offsets(blocks: Iterable[Block]) -> tuple[Block, ...]:
+def with_offsets(blocks: Iterable[Block], *, consume: bool = False) -> tuple[Block, ...]:
     """Blocks with ``location.start``/``end`` set to their span in ``"\\n".join(texts)``.
 
     Blocks whose text is empty are dropped first, so the offsets match
-    ``ExtractedDocument.text`` exactly.
+    ``ExtractedDocument.text`` exactly. With ``consume`` and a list, each entry of the list is
+    cleared once copied, so the originals and their copies are never all held at once (a long
+    document's blocks are tens of megabytes).
     """
     out: list[Block] = []
     pos = 0
-    for block in blocks:
+    release = consume and isinstance(blocks, list)
+    for index, block in enumerate(blocks):
+        if release:
+            blocks[index] = None  # type: ignore[index, call-overload]
         if not block.text:
             continue
         end = pos + len(block.text)
@@ -34,6 +39,7 @@ def build_document(
     pages: int | None = None,
     extractor: str = "",
 ) -> ExtractedDocument:
+    """The document of ``blocks``; a list of blocks is emptied (see ``with_offsets``): build it for this call only."""
     return ExtractedDocument(
-        path=path, format=fmt, blocks=with_offsets(blocks), pages=pages, extractor=extractor
+        path=path, format=fmt, blocks=with_offsets(blocks, consume=True), pages=pages, extractor=extractor
     )

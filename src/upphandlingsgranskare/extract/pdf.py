@@ -378,17 +378,17 @@ def _hard_boundary(line: str) -> bool:
 
 
 def _bullet_ahead(lines: list[str], reach: int = 10) -> list[bool]:
-    """For each line: does a lone bullet follow before any list item, heading or lead-in?"""
-    out = []
-    for i in range(len(lines)):
-        found = False
-        for j in range(i, min(len(lines), i + reach)):
-            if LONE_BULLET.match(lines[j]):
-                found = True
-                break
-            if _hard_boundary(lines[j]) or lines[j].endswith(":"):
-                break
-        out.append(found)
+    """For each line: does a lone bullet follow (within ``reach`` lines, itself included) before any list
+    item, heading or lead-in? One pass from the end, each line classified once."""
+    out = [False] * len(lines)
+    nearest: tuple[int, bool] | None = None  # the closest line at or after i that decides: (index, is a bullet)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if LONE_BULLET.match(line):
+            nearest = (i, True)
+        elif _hard_boundary(line) or line.endswith(":"):
+            nearest = (i, False)
+        out[i] = nearest is not None and nearest[1] and nearest[0] - i < reach
     return out
 
 

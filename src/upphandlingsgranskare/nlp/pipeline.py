@@ -3,6 +3,7 @@ knows Swedish/English abbreviations, and a Matcher over the lexicon's word lists
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from dataclasses import dataclass, field
@@ -49,6 +50,10 @@ class LexiconMatcher:
     def __init__(self, patterns: dict[str, list[list[dict[str, Any]]]]):
         spec_ids: dict[str, int] = {}
         self._exact: dict[str, set[int]] = {}  # lower-cased word -> ids of the exact/IN specs it satisfies
+        # "^word" and "word$" regexes (nearly all of them) are looked up as prefixes and suffixes:
+        # one dictionary probe per length instead of one re.search per regex for every new word.
+        self._prefixes: dict[str, list[int]] = {}
+        self._suffixes: dict[str, list[int]] = {}
         self._regexes: list[tuple[re.Pattern[str], int]] = []
         self._alpha: list[int] = []
         self._patterns: list[tuple[str, tuple[tuple[int, bool], ...]]] = []
@@ -73,7 +78,9 @@ class LexiconMatcher:
                     self._starts.setdefault(spec_id, []).append((index, position))
                     if not optional:
                         break
-        self._cache: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._cache: dict[tuple[int, int], frozenset[int]] = {}
+        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        self._suffix_lengths = sorted({len(s) for s in self._suffixes})
 
     def _add_spec(self, spec: dict[str, Any], spec_id: int) -> None:
         (attr, value), = spec.items()
@@ -85,18 +92,31 @@ class LexiconMatcher:
             for word in value["IN"]:
                 self._exact.setdefault(word, set()).add(spec_id)
         elif attr == "LOWER" and isinstance(value, dict) and set(value) == {"REGEX"}:
-            self._regexes.append((re.compile(value["REGEX"]), spec_id))  # spaCy's REGEX is re.search
+            regex = value["REGEX"]
+            if (literal := _anchored_literal(regex, "^")) is not None:
+                self._prefixes.setdefault(literal, []).append(spec_id)
+            elif (literal := _anchored_literal(regex, "$")) is not None:
+                self._suffixes.setdefault(literal, []).append(spec_id)
+            else:
+                self._regexes.append((re.compile(regex), spec_id))  # spaCy's REGEX is re.search
         else:
             raise ValueError(f"unsupported lexicon pattern spec: {spec}")
 
-    def _word_specs(self, key: tuple[int, int], strings) -> tuple[int, ...]:
+    def _word_specs(self, key: tuple[int, int], strings) -> frozenset[int]:
         lower = strings[key[0]]
         found = set(self._exact.get(lower, ()))
+        for length in self._prefix_lengths:
+            if length > len(lower):
+                break
+            found.update(self._prefixes.get(lower[:length], ()))
+        for length in self._suffix_lengths:
+            if length > len(lower):
+                break
+            found.update(self._suffixes.get(lower[-length:], ()))
         found.update(spec_id for regex, spec_id in self._regexes if regex.search(lower))
         if key[1]:
             found.update(self._alpha)
-        specs = tuple(sorted(found))
-        self._cache[key] = specs
+        specs = self._cache[key] = frozenset(found)
         return specs
 
     def __call__(self, doc: "Doc") -> dict[str, set[tuple[int, int]]]:
@@ -111,7 +131,7 @@ class LexiconMatcher:
         for key in map(tuple, doc.to_array([LOWER, IS_ALPHA]).tolist()):
             specs = cache.get(key)
             words.append(self._word_specs(key, strings) if specs is None else specs)
-        sets = [frozenset(specs) for specs in words]
+        sets = words
         n = len(sets)
         patterns, starts = self._patterns, self._starts
 
@@ -139,6 +159,17 @@ class LexiconMatcher:
                         spans = found.setdefault(label, set())
                         spans.update((start, end) for end in out)
         return found
+
+
+_LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]|()]|\\[^A-Za-z0-9])+")
+
+
+def _anchored_literal(regex: str, anchor: str) -> str | None:
+    """The plain text of ``^text`` (anchor "^") or ``text$`` (anchor "$"), or None for any other regex."""
+    body = regex[1:] if anchor == "^" and regex.startswith("^") else regex[:-1] if anchor == "$" and regex.endswith("$") else None
+    if not body or not _LITERAL.fullmatch(body) or body.endswith("\\"):
+        return None
+    return re.sub(r"\\(.)", r"\1", body)
 
 
 # Docs kept per pipeline: segmentation, UG001, UG102 and UG103 each read the same requirement text,
@@ -219,9 +250,11 @@ def _fix_abbreviation_boundaries(language: Language):
             return doc
         # Only the sentencizer's sentence starts are looked at (one Token object each, not one per token);
         # a token's decision reads its own start flag, so clearing one does not change the others.
-        flags = doc.to_array(SENT_START).tolist()
-        for i in range(2, len(doc)):
-            if flags[i] <= 0:
+        # The array is uint64 (-1 reads as 2**64 - 1): compare with 1, the value of a start.
+        flags = doc.to_array(SENT_START)
+        cleared = []
+        for i in (flags == 1).nonzero()[0].tolist():
+            if i < 2:
                 continue
             token = doc[i]
             prev = doc[i - 1]
@@ -234,7 +267,11 @@ def _fix_abbreviation_boundaries(language: Language):
             # A new sentence must start with an uppercase letter, a digit or a quote.
             starts_like_sentence = token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "\"'(«"
             if (abbreviation and abbreviation in abbreviations) or not starts_like_sentence:
-                token.is_sent_start = False
+                cleared.append(i)
+        if cleared:
+            # One write for all: setting Token.is_sent_start scans the whole Doc each time (O(n) per token).
+            flags[cleared] = flags.dtype.type(-1 & 0xFFFFFFFFFFFFFFFF)  # -1 ("not a start") in uint64
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
     return component
@@ -294,16 +331,37 @@ def import_spacy():
     return spacy
 
 
+# The lexical attributes the review reads (token.is_alpha, is_punct, is_space, like_num, lower_; LANG and
+# NORM as spaCy sets them). spaCy computes every attribute of its language for each new word (shape,
+# prefix, suffix, is_stop, like_url, …: two dozen Python calls a word, a tenth of a real document's
+# review); the others are left at their defaults. A check reading another attribute adds it here.
+_READ_ATTRIBUTES = ("IS_ALPHA", "IS_PUNCT", "IS_SPACE", "LIKE_NUM", "LOWER", "NORM", "LANG")
+
+
+def _keep_read_attributes(nlp: "SpacyLanguage") -> None:
+    from spacy import attrs
+
+    keep = {attrs.IDS[name] for name in _READ_ATTRIBUTES}
+    getters = nlp.vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in keep]:
+        del getters[attr]
+
+
 @lru_cache(maxsize=None)
 def get_pipeline(language: Language) -> Pipeline:
     spacy = import_spacy()
     from spacy.language import Language as SpacyLanguage
 
     nlp = spacy.blank(language)
+    _keep_read_attributes(nlp)
     nlp.add_pipe("sentencizer")
     name = f"ug_abbreviation_boundaries_{language}"
     if name not in SpacyLanguage.factories:
         SpacyLanguage.component(name, func=_fix_abbreviation_boundaries(language))
     nlp.add_pipe(name, after="sentencizer")
     lexicon = load_lexicon(language)
-    return Pipeline(language=language, nlp=nlp, matcher=LexiconMatcher(lexicon_patterns(lexicon)), lexicon=lexicon)
+    pipeline = Pipeline(language=language, nlp=nlp, matcher=LexiconMatcher(lexicon_patterns(lexicon)), lexicon=lexicon)
+    # What is loaded so far lives as long as the process: out of the cyclic collector's reach, so the
+    # full collections during a long review do not walk spaCy's and the word lists' objects again and again.
+    gc.freeze()
+    return pipeline

@@ -100,7 +100,7 @@ class GoalCandidate:
 def finalise(candidates: Sequence[GoalCandidate]) -> list[Goal]:
     """The document's goals: prose under listed goals dropped, generated ids given (see the module doc)."""
     listed_sections = {c.goal.heading for c in candidates if c.structured}
-    kept = [c.goal for c in candidates if c.structured or c.goal.heading not in listed_sections]
+    kept = _without_repeats([c.goal for c in candidates if c.structured or c.goal.heading not in listed_sections])
     taken = {g.id.casefold() for g in kept if g.id}
     out: list[Goal] = []
     counter = 0
@@ -112,6 +112,20 @@ def finalise(candidates: Sequence[GoalCandidate]) -> list[Goal]:
         while f"{GENERATED_PREFIX}{counter}".casefold() in taken:
             counter += 1  # never reuse an id the document gives one of its own goals
         out.append(goal.model_copy(update={"id": f"{GENERATED_PREFIX}{counter}", "generated": True}))
+    return out
+
+
+def _without_repeats(goals: Sequence[Goal]) -> list[Goal]:
+    """Each goal once: a goal written again with the same id and words (a summary repeating the goal
+    section, a chapter reprinted) is the same goal, kept where it first stands. Repeats would also
+    make every requirement's goal comparison grow with the document's length."""
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for goal in goals:
+        key = (goal.id.casefold() if goal.id else None, " ".join(goal.text.casefold().split()))
+        if key not in seen:
+            seen.add(key)
+            out.append(goal)
     return out
 
 
