@@ -9,6 +9,7 @@ Config (``upphandlingsgranskare.toml``, or ``[tool.upphandlingsgranskare]`` in p
     rationale_policy = "both"        # "inline" (SKR), "separate" (INCOSE) or "both"
     label_model = true               # false: UG001 labels by the rules alone, without the statistical model
     formats = ["text"]               # default output formats of `review`
+    annotate_clean = false           # true: annotated copies of documents without findings too
     [severity]
     UG102 = "info"                   # error | warning | info
 

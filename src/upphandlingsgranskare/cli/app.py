@@ -58,7 +58,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
-               resume: bool = False) -> int:
+               resume: bool = False, annotate_clean: bool | None = None) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -69,6 +69,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     from ..review import collect_inputs, review_paths
 
     from ..options import build_options
+    from ..own_outputs import drop_own_outputs, protected_paths, refused_output
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
 
     try:
@@ -91,6 +92,14 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         return EXIT_ERROR
     folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
                                           or output.is_dir() or str(output).endswith(("/", os.sep)))
+    # Outputs are never inputs: earlier outputs met in a folder are left out, and no output lands on an input.
+    inputs, skipped = drop_own_outputs(inputs, paths, output if folder_mode else None)
+    refusal = refused_output(output, paths, inputs) if output is not None else None
+    if refusal is not None:
+        typer.echo(f"upphandlingsgranskare: {refusal}", err=True)
+        return EXIT_ERROR
+    if skipped is not None:
+        typer.echo(f"upphandlingsgranskare: {skipped}", err=True)
     if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
         typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
                    f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
@@ -133,9 +142,20 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if folder_mode:
         from ..report.outputs import FolderWriter
 
-        settings = _settings_fingerprint(options, formats, backend, reviewer, baseline)
+        if annotate_clean is None:  # not on the command line: the config file's, else off
+            annotate_clean = settings_file.values.get("annotate_clean", False)
+            if not isinstance(annotate_clean, bool):
+                typer.echo(f"upphandlingsgranskare: {settings_file.path}: 'annotate_clean' ska vara true eller false / "
+                           f"must be true or false, not {annotate_clean!r}", err=True)
+                return EXIT_ERROR
+        settings = _settings_fingerprint(options, [*formats, f"annotate_clean={annotate_clean}"], backend, reviewer,
+                                         baseline)
         try:
-            writer = FolderWriter(output, paths, formats, settings)
+            writer = FolderWriter(output, paths, formats, settings, protected=protected_paths(inputs),
+                                  annotate_clean=annotate_clean)
+        except OutputError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
         except OSError as error:
             typer.echo(f"upphandlingsgranskare: {output}: {error.strerror or error}", err=True)
             return EXIT_ERROR
@@ -222,6 +242,12 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             if others:
                 typer.echo(f"upphandlingsgranskare: {fmt}: {others} dokument är inte {fmt.upper()} och fick ingen "
                            f"kommenterad kopia / documents are not {fmt.upper()} and got no annotated copy", err=True)
+            clean = [item.relative.as_posix() for item in written if fmt in item.without_findings]
+            if clean:
+                shown = ", ".join(clean[:3]) + (f" (+{len(clean) - 3})" if len(clean) > 3 else "")
+                typer.echo(f"upphandlingsgranskare: {fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad "
+                           f"kopia / documents without findings got no annotated copy ({shown}); --annotate-clean "
+                           "skriver den ändå / writes it anyway", err=True)
         typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
                    f"index: {output / 'index.html'}", err=True)
     else:
@@ -357,6 +383,9 @@ def review(
                                       "(processes; 1 with an LLM backend).")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
                                          "mode: skip documents already done with the same settings.")] = False,
+    annotate_clean: Annotated[Optional[bool], typer.Option(
+        "--annotate-clean/--no-annotate-clean", help="Kommenterad kopia även utan anmärkningar / an annotated copy "
+        "also of a document without findings (default off; config: annotate_clean).", show_default=False)] = None,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
     if update_baseline and baseline is None:
@@ -371,7 +400,8 @@ def review(
     raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
                                 llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
                                 config=config, option_overrides=option_overrides, baseline=baseline,
-                                update_baseline=update_baseline, jobs=jobs, resume=resume))
+                                update_baseline=update_baseline, jobs=jobs, resume=resume,
+                                annotate_clean=annotate_clean))
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -163,13 +163,20 @@ def rels_path(source: str) -> str:
 
 
 def is_marked(path: Path) -> bool:
-    """True when ``path`` is an annotated copy this tool wrote (DOCX/XLSX property, PDF metadata key)."""
+    """True when ``path`` is an annotated copy this tool wrote (DOCX/XLSX property, PDF metadata key), or
+    its markdown report (its first line)."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
             return _pdf_marked(path)
         if suffix in (".docx", ".xlsx", ".xlsm"):
             return _opc_marked(path)
+        if suffix == ".md":
+            from .emit import MARKDOWN_HEADING
+
+            with path.open("rb") as handle:
+                return handle.read(len(MARKDOWN_HEADING.encode("utf-8")) + 3).lstrip(b"\xef\xbb\xbf").startswith(
+                    MARKDOWN_HEADING.encode("utf-8"))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return False
     return False
@@ -194,10 +201,12 @@ PDF_MARKER_KEY = "/" + MARKER_PROPERTY
 
 
 def _pdf_marked(path: Path) -> bool:
-    from pypdf import PdfReader
+    """The marker key in the file's bytes: the copy's metadata is written in the clear, as the last
+    incremental update (a scan, not a parse: no PDF library's warnings for a broken file, and fast)."""
+    import mmap
 
-    reader = PdfReader(str(path))
-    if reader.is_encrypted:
-        return False
-    info = reader.metadata
-    return info is not None and PDF_MARKER_KEY in info
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.rfind(PDF_MARKER_KEY.encode("ascii")) >= 0
