@@ -70,6 +70,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
 
     from ..options import build_options
     from ..own_outputs import drop_own_outputs, protected_paths, refused_output
+    from ..process_control import check_terminated
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
 
     try:
@@ -168,6 +169,12 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             if finished:
                 typer.echo(f"upphandlingsgranskare: {len(finished)} dokument redan klara / documents already done, "
                            "hoppas över / skipped (--resume)", err=True)
+            from ..fileio import remove_half_written
+
+            removed = remove_half_written(output)
+            if removed:
+                typer.echo(f"upphandlingsgranskare: {removed} halvskrivna filer borttagna / half-written files removed "
+                           f"(.tmp, från en avbruten körning / from an interrupted run)", err=True)
         if baseline is not None and not update_baseline:
             from ..suppression import load_baseline
 
@@ -180,6 +187,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     write_errors: list[str] = []
 
     def document_done(item, review) -> None:
+        check_terminated()  # a safe point between documents, should SIGTERM's exception have been lost
         if writer is None:
             return
         if accepted is not None:
@@ -397,11 +405,19 @@ def review(
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
-    raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
-                                llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
-                                config=config, option_overrides=option_overrides, baseline=baseline,
-                                update_baseline=update_baseline, jobs=jobs, resume=resume,
-                                annotate_clean=annotate_clean))
+    from ..process_control import interrupted_line, sigterm_interrupts
+
+    try:
+        with sigterm_interrupts():
+            code = run_review(paths, format, output, progress, backend=backend.value if backend else None,
+                              llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
+                              config=config, option_overrides=option_overrides, baseline=baseline,
+                              update_baseline=update_baseline, jobs=jobs, resume=resume,
+                              annotate_clean=annotate_clean)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (process_control.Terminated)
+        line, code = interrupted_line(interrupt, folder_mode=output is not None and output.is_dir())
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
 
 
 def _split(values: list[str] | None) -> list[str] | None:
