@@ -217,3 +217,25 @@ def test_libreoffice_renders_the_copy_as_the_original_plus_the_columns(sample, t
 
         unexplained = {w for w in added if not explained(w)}
         assert not unexplained, unexplained
+
+
+def test_cli_writes_no_copy_of_the_clean_workbook_unless_asked(tmp_path):
+    from typer.testing import CliRunner
+
+    from upphandlingsgranskare.cli.app import app
+
+    if not ADDA.is_file():
+        pytest.skip(f"{ADDA} not present")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["review", str(ADDA), "-f", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output  # the workbook has no findings
+    assert not list(out.glob("*.xlsx"))
+    assert "xlsx: 1 dokument utan anmärkningar fick ingen kommenterad kopia" in result.stderr
+    result = runner.invoke(app, ["review", str(ADDA), "-f", "xlsx", "-o", str(out), "--annotate-clean"])
+    copy = out / "adda-efterfragat-resursbehov-bilaga-b.granskad.xlsx"
+    assert result.exit_code == 0 and copy.is_file()
+    before, after = parts(ADDA), parts(copy)
+    assert len(before) == 47 and set(after) == set(before) | {"docProps/custom.xml"}
+    assert {n for n in before if before[n] != after[n]} == {"[Content_Types].xml", "_rels/.rels"}
+    assert validations(copy) == 3

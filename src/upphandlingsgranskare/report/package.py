@@ -165,8 +165,12 @@ def rels_path(source: str) -> str:
 def is_marked(path: Path) -> bool:
     """True when ``path`` is an annotated copy this tool wrote (DOCX/XLSX property, PDF metadata key), or
     its markdown report (its first line)."""
+    import stat
+
     suffix = path.suffix.lower()
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read; extraction reports it
+            return False
         if suffix == ".pdf":
             return _pdf_marked(path)
         if suffix in (".docx", ".xlsx", ".xlsm"):
@@ -177,7 +181,7 @@ def is_marked(path: Path) -> bool:
             with path.open("rb") as handle:
                 return handle.read(len(MARKDOWN_HEADING.encode("utf-8")) + 3).lstrip(b"\xef\xbb\xbf").startswith(
                     MARKDOWN_HEADING.encode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    except (OSError, RuntimeError, ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return False
     return False
 
