@@ -130,6 +130,18 @@ def build_options(config: Config | None = None, *, select: Iterable[str] | None 
                          label_model=use_label_model)
 
 
+def annotate_clean_setting(config: Config | None, given: bool | None) -> bool:
+    """``--annotate-clean`` when given, else the config's ``annotate_clean`` (default false)."""
+    if given is not None:
+        return given
+    config = config or Config()
+    value = config.values.get("annotate_clean", False)
+    if not isinstance(value, bool):
+        raise ConfigError(config.path or "upphandlingsgranskare.toml",
+                          f"'annotate_clean' ska vara true eller false / must be true or false, not {value!r}")
+    return value
+
+
 def _level(value: Any, where: str, source: str | Path) -> str:
     if value not in SEVERITIES:
         raise ConfigError(source, f"'{where}': allvarlighetsgrad / severity '{value}'; välj / choose "

@@ -100,3 +100,13 @@ def refused_output(output: Path, paths: Sequence[Path], inputs: Sequence[InputFi
 def protected_paths(inputs: Sequence[InputFile]) -> frozenset[Path]:
     """Every file collected as an input, resolved: no output may be written over one."""
     return frozenset(_resolved(item.path) for item in inputs)
+
+
+def screen_inputs(inputs: list[InputFile], paths: Sequence[Path], output: Path | None,
+                  folder_mode: bool) -> tuple[list[InputFile], list[str], bool]:
+    """The inputs less earlier outputs, the lines to print, and whether ``output`` is refused."""
+    kept, skipped = drop_own_outputs(inputs, paths, output if folder_mode else None)
+    refusal = refused_output(output, paths, kept) if output is not None else None
+    if refusal is not None:
+        return kept, [refusal], True
+    return kept, [skipped] if skipped else [], False

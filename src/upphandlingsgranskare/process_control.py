@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + the signal number, as shells report them
 
@@ -112,3 +112,14 @@ def interrupted_line(interrupt: KeyboardInterrupt, folder_mode: bool) -> tuple[s
         return f"upphandlingsgranskare: {what}", code
     return (f"upphandlingsgranskare: {what}; färdiga dokument är sparade, kör samma kommando med --resume för att "
             "fortsätta / finished documents are kept: run the same command with --resume to continue"), code
+
+
+def run_interruptibly(run: Callable[[], int], folder_mode: Callable[[], bool]) -> int:
+    """``run()``'s exit code; on Ctrl-C or SIGTERM, the one line saying so (``interrupted_line``) and 130/143."""
+    try:
+        with sigterm_interrupts():
+            return run()
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (Terminated)
+        line, code = interrupted_line(interrupt, folder_mode())
+        print(line, file=sys.stderr, flush=True)
+        return code

@@ -68,8 +68,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     from ..fileio import write_atomic
     from ..review import collect_inputs, review_paths
 
-    from ..options import build_options
-    from ..own_outputs import drop_own_outputs, protected_paths, refused_output
+    from ..options import annotate_clean_setting, build_options
+    from ..own_outputs import protected_paths, screen_inputs
     from ..process_control import check_terminated
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
 
@@ -77,6 +77,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         inputs = collect_inputs(paths)
         settings_file = load_config(config, start=paths[0] if paths else None)
         options = build_options(settings_file, **(option_overrides or {}))
+        annotate_clean = annotate_clean_setting(settings_file, annotate_clean)
     except FileNotFoundError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
@@ -93,14 +94,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         return EXIT_ERROR
     folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
                                           or output.is_dir() or str(output).endswith(("/", os.sep)))
-    # Outputs are never inputs: earlier outputs met in a folder are left out, and no output lands on an input.
-    inputs, skipped = drop_own_outputs(inputs, paths, output if folder_mode else None)
-    refusal = refused_output(output, paths, inputs) if output is not None else None
-    if refusal is not None:
-        typer.echo(f"upphandlingsgranskare: {refusal}", err=True)
+    inputs, lines, refused = screen_inputs(inputs, paths, output, folder_mode)  # outputs are never inputs
+    for line in lines:
+        typer.echo(f"upphandlingsgranskare: {line}", err=True)
+    if refused:
         return EXIT_ERROR
-    if skipped is not None:
-        typer.echo(f"upphandlingsgranskare: {skipped}", err=True)
     if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
         typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
                    f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
@@ -143,12 +141,6 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if folder_mode:
         from ..report.outputs import FolderWriter
 
-        if annotate_clean is None:  # not on the command line: the config file's, else off
-            annotate_clean = settings_file.values.get("annotate_clean", False)
-            if not isinstance(annotate_clean, bool):
-                typer.echo(f"upphandlingsgranskare: {settings_file.path}: 'annotate_clean' ska vara true eller false / "
-                           f"must be true or false, not {annotate_clean!r}", err=True)
-                return EXIT_ERROR
         settings = _settings_fingerprint(options, [*formats, f"annotate_clean={annotate_clean}"], backend, reviewer,
                                          baseline)
         try:
@@ -169,12 +161,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             if finished:
                 typer.echo(f"upphandlingsgranskare: {len(finished)} dokument redan klara / documents already done, "
                            "hoppas över / skipped (--resume)", err=True)
-            from ..fileio import remove_half_written
-
-            removed = remove_half_written(output)
-            if removed:
-                typer.echo(f"upphandlingsgranskare: {removed} halvskrivna filer borttagna / half-written files removed "
-                           f"(.tmp, från en avbruten körning / from an interrupted run)", err=True)
+            if (removed := writer.remove_half_written()) is not None:
+                typer.echo(f"upphandlingsgranskare: {removed}", err=True)
         if baseline is not None and not update_baseline:
             from ..suppression import load_baseline
 
@@ -227,7 +215,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                            f"/ requirements fell back to the rules result: {problems}", err=True)
 
     if writer is not None:
-        from ..report.outputs import write_index
+        from ..report.outputs import folder_notes, write_index
 
         from ..report.outputs import WrittenDocument, relative_name
 
@@ -242,20 +230,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         if write_errors:
             return EXIT_ERROR
         write_index(written, output)
-        for item in written:
-            for note in item.notes:
-                typer.echo(f"upphandlingsgranskare: {item.review.path}: {note}", err=True)
-        for fmt in ANNOTATED_FORMATS:
-            others = sum(fmt in item.not_applicable for item in written)
-            if others:
-                typer.echo(f"upphandlingsgranskare: {fmt}: {others} dokument är inte {fmt.upper()} och fick ingen "
-                           f"kommenterad kopia / documents are not {fmt.upper()} and got no annotated copy", err=True)
-            clean = [item.relative.as_posix() for item in written if fmt in item.without_findings]
-            if clean:
-                shown = ", ".join(clean[:3]) + (f" (+{len(clean) - 3})" if len(clean) > 3 else "")
-                typer.echo(f"upphandlingsgranskare: {fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad "
-                           f"kopia / documents without findings got no annotated copy ({shown}); --annotate-clean "
-                           "skriver den ändå / writes it anyway", err=True)
+        for line in folder_notes(written):
+            typer.echo(f"upphandlingsgranskare: {line}", err=True)
         typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
                    f"index: {output / 'index.html'}", err=True)
     else:
@@ -405,19 +381,13 @@ def review(
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
-    from ..process_control import interrupted_line, sigterm_interrupts
+    from ..process_control import run_interruptibly
 
-    try:
-        with sigterm_interrupts():
-            code = run_review(paths, format, output, progress, backend=backend.value if backend else None,
-                              llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
-                              config=config, option_overrides=option_overrides, baseline=baseline,
-                              update_baseline=update_baseline, jobs=jobs, resume=resume,
-                              annotate_clean=annotate_clean)
-    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM (process_control.Terminated)
-        line, code = interrupted_line(interrupt, folder_mode=output is not None and output.is_dir())
-        typer.echo(line, err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(run_interruptibly(lambda: run_review(
+        paths, format, output, progress, backend=backend.value if backend else None, llm_overrides=overrides,
+        use_cache=None if cache else False, dry_run=dry_run, config=config, option_overrides=option_overrides,
+        baseline=baseline, update_baseline=update_baseline, jobs=jobs, resume=resume, annotate_clean=annotate_clean),
+        folder_mode=lambda: output is not None and output.is_dir()))
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -130,6 +130,16 @@ class FolderWriter:
             raise OutputError(f"{state}: är en symbolisk länk eller ingen mapp; tas inte i bruk / is a symbolic link "
                               "or not a folder; not used (ta bort den / remove it)")
 
+    def remove_half_written(self) -> str | None:
+        """Delete the temporary files a killed run left in the folder; the line saying so, if any were."""
+        from ..fileio import remove_half_written
+
+        removed = remove_half_written(self.out_dir)
+        if not removed:
+            return None
+        return (f"{removed} halvskrivna filer borttagna / half-written files removed (.tmp, från en avbruten körning / "
+                "from an interrupted run)")
+
     def _state_path(self, document: Path) -> Path:
         import hashlib
 
@@ -247,6 +257,24 @@ def _annotate(fmt: str, source: Path, review: DocumentReview, target: Path):
     from .annotate_xlsx import annotate_xlsx
 
     return annotate_xlsx(source, review, target)
+
+
+def folder_notes(written: Sequence[WrittenDocument]) -> list[str]:
+    """The lines a folder run prints after its outputs: anchoring fallbacks, then per annotated format the
+    documents that are not of it and those without findings (no copy unless --annotate-clean)."""
+    lines = [f"{item.review.path}: {note}" for item in written for note in item.notes]
+    for fmt in ANNOTATED_FORMATS:
+        others = sum(fmt in item.not_applicable for item in written)
+        if others:
+            lines.append(f"{fmt}: {others} dokument är inte {fmt.upper()} och fick ingen kommenterad kopia / "
+                         f"documents are not {fmt.upper()} and got no annotated copy")
+        clean = [item.relative.as_posix() for item in written if fmt in item.without_findings]
+        if clean:
+            shown = ", ".join(clean[:3]) + (f" (+{len(clean) - 3})" if len(clean) > 3 else "")
+            lines.append(f"{fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad kopia / documents "
+                         f"without findings got no annotated copy ({shown}); --annotate-clean skriver den ändå / "
+                         "writes it anyway")
+    return lines
 
 
 def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
