@@ -239,3 +239,19 @@ def test_cli_writes_no_copy_of_the_clean_workbook_unless_asked(tmp_path):
     assert len(before) == 47 and set(after) == set(before) | {"docProps/custom.xml"}
     assert {n for n in before if before[n] != after[n]} == {"[Content_Types].xml", "_rels/.rels"}
     assert validations(copy) == 3
+
+
+def test_new_columns_inside_a_hidden_column_range_are_shown(tmp_path):
+    source = tmp_path / "dold.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Krav"
+    ws.append(["Kravnr", "Kravtext"])
+    ws.append(["K1", "Systemet ska ha stöd för export till Excel."])
+    ws.column_dimensions.group("C", "F", hidden=True)  # columns kept out of sight by the buyer
+    wb.save(source)
+    result = annotate_xlsx(source, review_of(source, finding(source, "Krav", 2)), tmp_path / "kopia.xlsx")
+    copy = openpyxl.load_workbook(result.target)["Krav"]
+    assert copy["C2"].value == "UG001"
+    assert [copy.column_dimensions[c].hidden for c in "CDE"] == [False, False, False]
+    assert copy.column_dimensions["F"].hidden  # the rest of the range stays hidden

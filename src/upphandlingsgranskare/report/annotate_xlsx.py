@@ -25,8 +25,6 @@ from .annotated import AnnotationResult, heading, labels
 from .package import Package, serialise
 from .xlsx_sheet import Sheet, Styles, shared_strings
 
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
 # Widths in Excel character units: a code fits in the first, prose wraps in the others.
 _WIDTHS = (16, 60, 60)
 _FINDINGS_COLUMNS: dict[Language, tuple[str, ...]] = {
@@ -75,7 +73,9 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
     sheet_parts: dict[str, str] = {}
     sheet_index: dict[str, int] = {}
     for index, sheet in enumerate(workbook.iter(f"{{{ns}}}sheet")):
-        rel = rels.get(sheet.get(f"{{{_R_NS}}}id", ""))
+        # r:id, in the transitional or the strict relationships namespace
+        rel_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
+        rel = rels.get(rel_id)
         if rel is not None and rel[1] in package.parts:
             sheet_parts[sheet.get("name", "")] = rel[1]
             sheet_index[sheet.get("name", "")] = index

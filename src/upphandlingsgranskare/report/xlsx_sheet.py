@@ -234,6 +234,7 @@ class Sheet:
             existing.set("max", str(col))
             existing.set("width", str(width))
             existing.set("customWidth", "1")
+            existing.attrib.pop("hidden", None)  # the added columns are there to be read
             return
         new = etree.Element(self._q("col"), min=str(col), max=str(col), width=str(width), customWidth="1")
         after = [c for c in cols.findall(self._q("col")) if int(c.get("min", "0")) > col]
