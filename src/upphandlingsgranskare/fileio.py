@@ -11,16 +11,15 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _locked_temporary(target)
     try:
-        _lock(fd)  # held until the file is renamed or this process dies: remove_half_written skips it
         # mkstemp creates 0600; a report should get the permissions any new file would (or keep the old file's).
         os.chmod(tmp, _target_mode(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)  # still open, so still locked, until renamed
     except BaseException:
         try:
             os.unlink(tmp)
@@ -29,12 +28,22 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         raise
 
 
-def _lock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; half-written files are then left in place
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX)
+def _locked_temporary(target: Path) -> tuple[int, str]:
+    """A new temporary file next to ``target``, locked until it is renamed or this process dies, so
+    ``remove_half_written`` (another run's --resume) leaves it alone."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; half-written files are then left in place
+            return fd, tmp
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # removed as stale in the instant before the lock: take another
 
 
 _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # write_atomic's names: .<name>.<8 random>.tmp
