@@ -255,3 +255,17 @@ def test_new_columns_inside_a_hidden_column_range_are_shown(tmp_path):
     assert copy["C2"].value == "UG001"
     assert [copy.column_dimensions[c].hidden for c in "CDE"] == [False, False, False]
     assert copy.column_dimensions["F"].hidden  # the rest of the range stays hidden
+
+
+def test_the_tools_own_copy_annotated_again_keeps_its_three_columns(tmp_path):
+    from upphandlingsgranskare.review import review_document
+
+    matrix = Path(__file__).resolve().parent.parent / "corpora" / "samples" / "sv-kravmatris-e-arkiv.xlsx"
+    first = annotate_xlsx(matrix, review_document(matrix), tmp_path / "kravmatris.granskad.xlsx").target
+    again = review_document(first)
+    second = annotate_xlsx(first, again, tmp_path / "kravmatris.granskad.granskad.xlsx").target
+    one, two = openpyxl.load_workbook(first), openpyxl.load_workbook(second)
+    for title in one.sheetnames:
+        assert two[title].max_column == one[title].max_column, title
+        assert [[c.value for c in row] for row in two[title].iter_rows()] == \
+               [[c.value for c in row] for row in one[title].iter_rows()], title

@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..fileio import write_atomic
 from ..models import DocumentReview, Finding, Language
-from .annotated import AnnotationResult, heading, labels
+from .annotated import LABELS, AnnotationResult, heading, labels
 from .package import Package, serialise
 from .xlsx_sheet import Sheet, Styles, shared_strings
 
@@ -118,10 +118,15 @@ def _add_columns(sheet: Sheet, rows: dict[int, list[Finding]], header_row: int |
                  text: dict[str, str]) -> tuple[int, str | None]:
     """The flag, comment and suggestion columns right of the sheet's used range; returns the findings
     written and the autofilter's new range when the header row's filter grew."""
-    last = sheet.last_used_column()
-    first_col = last + 1
     if header_row is None:
         header_row = min(rows) - 1 or None
+    first_col = _earlier_columns(sheet, header_row)
+    if first_col is not None:  # the tool's own copy, annotated again: the same columns, this run's findings
+        sheet.clear_columns(first_col, first_col + len(_WIDTHS) - 1, header_row)
+        last = first_col - 1
+    else:
+        last = sheet.last_used_column()
+        first_col = last + 1
     ref = None
     if header_row is not None and header_row not in rows:
         ref = sheet.extend_filter(header_row, first_col + 2)
@@ -146,6 +151,17 @@ def _add_columns(sheet: Sheet, rows: dict[int, list[Finding]], header_row: int |
         sheet.set_width(first_col + offset, width)
     sheet.extend_dimension(first_col + len(_WIDTHS) - 1, max(rows))
     return written, ref
+
+
+def _earlier_columns(sheet: Sheet, header_row: int | None) -> int | None:
+    """The first of the three columns an earlier run added (by their headers, in either language), or None."""
+    if header_row is None or header_row not in sheet.rows:
+        return None
+    wanted = {tuple(LABELS[language][key] for key in ("flag", "comment", "rewrite")) for language in LABELS}
+    for col in sorted(sheet.cells(sheet.rows[header_row])):
+        if tuple(sheet.text(header_row, col + offset) for offset in range(3)) in wanted:
+            return col
+    return None
 
 
 def _filter_names(workbook: etree._Element, filters: dict[int, tuple[str, str]]) -> None:

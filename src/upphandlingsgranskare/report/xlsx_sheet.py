@@ -150,6 +150,30 @@ class Sheet:
             return 0 <= index < len(self.shared) and self.shared[index] != ""
         return True
 
+    def text(self, row: int, col: int) -> str:
+        """The text of a string cell (shared or inline); "" for anything else."""
+        element = self.rows.get(row)
+        cell = self.cells(element).get(col) if element is not None else None
+        if cell is None:
+            return ""
+        if cell.get("t") == "inlineStr":
+            holder = cell.find(self._q("is"))
+            return "".join(holder.itertext()) if holder is not None else ""
+        v = cell.find(self._q("v"))
+        if cell.get("t") == "s" and v is not None and (v.text or "").strip().isdigit():
+            index = int(v.text)
+            return self.shared[index] if index < len(self.shared) else ""
+        return (v.text or "") if cell.get("t") == "str" and v is not None else ""
+
+    def clear_columns(self, first: int, last: int, keep_row: int | None) -> None:
+        """Remove the cells of columns ``first``..``last`` from every row but ``keep_row``."""
+        for number, row in self.rows.items():
+            if number == keep_row:
+                continue
+            for col, cell in self.cells(row).items():
+                if first <= col <= last:
+                    row.remove(cell)
+
     def last_used_column(self) -> int:
         """The rightmost column holding a value or a merged range; formatting alone does not count."""
         last = 0
