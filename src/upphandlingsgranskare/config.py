@@ -41,6 +41,7 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "rationale_policy": None,
     "label_model": None,
     "formats": None,
+    "annotate_clean": None,  # true: annotated copies of documents without findings too
     "severity": None,  # a table of check code -> level, checked against the registered checks
     "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document"}),
     "llm": frozenset({

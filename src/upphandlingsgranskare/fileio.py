@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _locked_temporary(target)
     try:
         # mkstemp creates 0600; a report should get the permissions any new file would (or keep the old file's).
         os.chmod(tmp, _target_mode(target))
@@ -18,13 +19,62 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)  # still open, so still locked, until renamed
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def _locked_temporary(target: Path) -> tuple[int, str]:
+    """A new temporary file next to ``target``, locked until it is renamed or this process dies, so
+    ``remove_half_written`` (another run's --resume) leaves it alone."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; half-written files are then left in place
+            return fd, tmp
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # removed as stale in the instant before the lock: take another
+
+
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # write_atomic's names: .<name>.<8 random>.tmp
+
+
+def remove_half_written(folder: str | os.PathLike) -> int:
+    """Delete what ``write_atomic`` left behind when its process was killed before the rename: its
+    temporary files in ``folder`` that no living writer holds locked. Returns how many."""
+    try:
+        import fcntl
+    except ImportError:
+        return 0
+    removed = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if not _TEMPORARY.match(name):
+                continue
+            path = os.path.join(parent, name)
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a writer is at work
+                os.unlink(path)
+                removed += 1
+            except OSError:
+                continue
+            finally:
+                os.close(fd)
+    return removed
 
 
 def _target_mode(target: Path) -> int:

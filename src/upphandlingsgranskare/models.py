@@ -167,10 +167,34 @@ class GoalLink(_Frozen):
 
 
 def fingerprint(code: str, file: str, requirement_text: str) -> str:
-    """Stable id of a finding: survives moved lines and re-extraction, changes with the text."""
+    """Stable id of a finding: survives moved lines and re-extraction, changes with the text.
+
+    The file counts as the SARIF report names it (``portable_path``): ``anbud/krav.docx``,
+    ``./anbud/krav.docx`` and its absolute path give one fingerprint.
+    """
     normalised = " ".join(requirement_text.split()).casefold()
-    digest = hashlib.sha256(f"{code}\x1f{file}\x1f{normalised}".encode("utf-8"))
+    digest = hashlib.sha256(f"{code}\x1f{portable_path(file)}\x1f{normalised}".encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+def portable_path(file: str) -> str:
+    """``file`` relative to the working directory when it lies below it, else absolute; in POSIX form.
+
+    The same rule as the SARIF report's artifact URIs (``report.sarif``), so a fingerprint does not
+    change with how the folder was typed on the command line.
+    """
+    import os
+    from pathlib import Path
+
+    raw = Path(file)
+    if raw.is_absolute() or ".." in raw.parts:
+        cwd = Path.cwd()
+        try:
+            absolute, base = (cwd / raw).resolve(), cwd.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+            absolute, base = Path(os.path.normpath(cwd / raw)), cwd
+        return absolute.relative_to(base).as_posix() if absolute.is_relative_to(base) else absolute.as_posix()
+    return raw.as_posix()
 
 
 class Finding(_Frozen):

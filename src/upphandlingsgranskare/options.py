@@ -9,6 +9,7 @@ Config (``upphandlingsgranskare.toml``, or ``[tool.upphandlingsgranskare]`` in p
     rationale_policy = "both"        # "inline" (SKR), "separate" (INCOSE) or "both"
     label_model = true               # false: UG001 labels by the rules alone, without the statistical model
     formats = ["text"]               # default output formats of `review`
+    annotate_clean = false           # true: annotated copies of documents without findings too
     [severity]
     UG102 = "info"                   # error | warning | info
 
@@ -127,6 +128,18 @@ def build_options(config: Config | None = None, *, select: Iterable[str] | None 
                          language=None if language_value == "auto" else language_value,  # type: ignore[arg-type]
                          rationale_policy=policy, limits=chosen_limits, password=password,  # type: ignore[arg-type]
                          label_model=use_label_model)
+
+
+def annotate_clean_setting(config: Config | None, given: bool | None) -> bool:
+    """``--annotate-clean`` when given, else the config's ``annotate_clean`` (default false)."""
+    if given is not None:
+        return given
+    config = config or Config()
+    value = config.values.get("annotate_clean", False)
+    if not isinstance(value, bool):
+        raise ConfigError(config.path or "upphandlingsgranskare.toml",
+                          f"'annotate_clean' ska vara true eller false / must be true or false, not {value!r}")
+    return value
 
 
 def _level(value: Any, where: str, source: str | Path) -> str:

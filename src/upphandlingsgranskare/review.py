@@ -337,8 +337,11 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
             if on_done is not None:
                 on_done(items[n], review)
 
+    from .process_control import stop_workers, worker_init
+
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs - 1)]
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=worker_init,
+                                 initargs=(os.getpid(),)) for _ in range(jobs - 1)]
     # The pools' threads here read the workers' results from a pipe a few kilobytes at a time, and
     # each read waits for this busy thread to let go of the GIL (every 5 ms by default) while the
     # worker, its pipe full, waits too: hand over every half millisecond instead.
@@ -360,6 +363,9 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
         # A worker that died after this loop ran dry put the documents queued behind it back: review them.
         while (n := take()) is not None:
             finished.put((n, _review_one(items[n], None, options)))
+    except BaseException:
+        stop_workers(pools)  # Ctrl-C, SIGTERM: no worker outlives the run
+        raise
     finally:
         sys.setswitchinterval(switch_interval)
         for pool in pools:

@@ -58,7 +58,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
-               resume: bool = False) -> int:
+               resume: bool = False, annotate_clean: bool | None = None) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -68,13 +68,16 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     from ..fileio import write_atomic
     from ..review import collect_inputs, review_paths
 
-    from ..options import build_options
+    from ..options import annotate_clean_setting, build_options
+    from ..own_outputs import protected_paths, screen_inputs
+    from ..process_control import check_terminated
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
 
     try:
         inputs = collect_inputs(paths)
         settings_file = load_config(config, start=paths[0] if paths else None)
         options = build_options(settings_file, **(option_overrides or {}))
+        annotate_clean = annotate_clean_setting(settings_file, annotate_clean)
     except FileNotFoundError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
@@ -91,6 +94,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         return EXIT_ERROR
     folder_mode = output is not None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)
                                           or output.is_dir() or str(output).endswith(("/", os.sep)))
+    inputs, lines, refused = screen_inputs(inputs, paths, output, folder_mode)  # outputs are never inputs
+    for line in lines:
+        typer.echo(f"upphandlingsgranskare: {line}", err=True)
+    if refused:
+        return EXIT_ERROR
     if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
         typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
                    f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
@@ -133,9 +141,14 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if folder_mode:
         from ..report.outputs import FolderWriter
 
-        settings = _settings_fingerprint(options, formats, backend, reviewer, baseline)
+        settings = _settings_fingerprint(options, [*formats, f"annotate_clean={annotate_clean}"], backend, reviewer,
+                                         baseline)
         try:
-            writer = FolderWriter(output, paths, formats, settings)
+            writer = FolderWriter(output, paths, formats, settings, protected=protected_paths(inputs),
+                                  annotate_clean=annotate_clean)
+        except OutputError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
         except OSError as error:
             typer.echo(f"upphandlingsgranskare: {output}: {error.strerror or error}", err=True)
             return EXIT_ERROR
@@ -148,6 +161,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             if finished:
                 typer.echo(f"upphandlingsgranskare: {len(finished)} dokument redan klara / documents already done, "
                            "hoppas över / skipped (--resume)", err=True)
+            if (removed := writer.remove_half_written()) is not None:
+                typer.echo(f"upphandlingsgranskare: {removed}", err=True)
         if baseline is not None and not update_baseline:
             from ..suppression import load_baseline
 
@@ -160,6 +175,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     write_errors: list[str] = []
 
     def document_done(item, review) -> None:
+        check_terminated()  # a safe point between documents, should SIGTERM's exception have been lost
         if writer is None:
             return
         if accepted is not None:
@@ -199,7 +215,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                            f"/ requirements fell back to the rules result: {problems}", err=True)
 
     if writer is not None:
-        from ..report.outputs import write_index
+        from ..report.outputs import folder_notes, write_index
 
         from ..report.outputs import WrittenDocument, relative_name
 
@@ -214,14 +230,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         if write_errors:
             return EXIT_ERROR
         write_index(written, output)
-        for item in written:
-            for note in item.notes:
-                typer.echo(f"upphandlingsgranskare: {item.review.path}: {note}", err=True)
-        for fmt in ANNOTATED_FORMATS:
-            others = sum(fmt in item.not_applicable for item in written)
-            if others:
-                typer.echo(f"upphandlingsgranskare: {fmt}: {others} dokument är inte {fmt.upper()} och fick ingen "
-                           f"kommenterad kopia / documents are not {fmt.upper()} and got no annotated copy", err=True)
+        for line in folder_notes(written):
+            typer.echo(f"upphandlingsgranskare: {line}", err=True)
         typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
                    f"index: {output / 'index.html'}", err=True)
     else:
@@ -357,6 +367,9 @@ def review(
                                       "(processes; 1 with an LLM backend).")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
                                          "mode: skip documents already done with the same settings.")] = False,
+    annotate_clean: Annotated[Optional[bool], typer.Option(
+        "--annotate-clean/--no-annotate-clean", help="Kommenterad kopia även utan anmärkningar / an annotated copy "
+        "also of a document without findings (default off; config: annotate_clean).", show_default=False)] = None,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
     if update_baseline and baseline is None:
@@ -368,10 +381,13 @@ def review(
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
-    raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
-                                llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
-                                config=config, option_overrides=option_overrides, baseline=baseline,
-                                update_baseline=update_baseline, jobs=jobs, resume=resume))
+    from ..process_control import run_interruptibly
+
+    raise typer.Exit(run_interruptibly(lambda: run_review(
+        paths, format, output, progress, backend=backend.value if backend else None, llm_overrides=overrides,
+        use_cache=None if cache else False, dry_run=dry_run, config=config, option_overrides=option_overrides,
+        baseline=baseline, update_baseline=update_baseline, jobs=jobs, resume=resume, annotate_clean=annotate_clean),
+        folder_mode=lambda: output is not None and output.is_dir()))
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -12,7 +12,6 @@ back to the text found elsewhere in the document, then to the whole paragraph or
 from __future__ import annotations
 
 import copy
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +33,10 @@ from ..extract.docx_reader import (
     _w,
     _Walker,
 )
-from ..fileio import write_atomic
 from ..models import DocumentReview, Finding
-from .annotated import AUTHOR, INITIALS, AnnotationResult, heading, labels
+from .annotated import AnnotationResult
+from .docx_comments import Comments
+from .package import Package, serialise
 
 W_R = _w("r")
 W_RPR = _w("rPr")
@@ -48,7 +48,13 @@ _TRANSLATE = {**dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f", " ")
 
 
 def annotate_docx(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
-    """Write a copy of ``source`` to ``target`` with one Word comment per finding of ``review``."""
+    """Write a copy of ``source`` to ``target`` with one Word comment per finding of ``review``.
+
+    Edited at package level: only the document part, the comments part (with its relationship and
+    content type when new) and the marker property change; every other part is the original's bytes.
+    A finding whose comment the copy already holds (the tool's own annotated copy, reviewed again)
+    gets no second one.
+    """
     import docx
 
     source, target = Path(source), Path(target)
@@ -56,6 +62,7 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
         raise ValueError(f"{target}: kopian får inte skriva över originalet / the copy must not overwrite the input")
     document = docx.Document(str(source))
     body = _Body(document)
+    comments = Comments(document)
     anchored, fallback = 0, 0
     unanchored: list[str] = []
     # Findings on one requirement share one anchor, and get one comment each.
@@ -71,36 +78,19 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
             continue
         first, last, exact = anchor
         for finding in findings:
-            _add_comment(document, first, last, finding)
+            comments.add(first, last, finding)
         if exact:
             anchored += len(findings)
         else:
             fallback += len(findings)
             unanchored.extend(f.requirement_id for f in findings)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    write_atomic(target, buffer.getvalue())
+    package = Package.read(source)
+    if comments.added:  # untouched, the document part keeps its original bytes
+        package.set(document.part.partname.lstrip("/"), serialise(document.part.element))
+    comments.save(package, document.part.partname.lstrip("/"))
+    package.mark()
+    package.write(target)
     return AnnotationResult(target=target, anchored=anchored, unanchored=tuple(unanchored), fallback=fallback)
-
-
-# --- the comment ------------------------------------------------------------------------
-
-
-def _add_comment(document, first: etree._Element, last: etree._Element, finding: Finding) -> None:
-    from docx.text.run import Run
-
-    text = labels(finding.language)
-    # The runs' parent is only asked for its part; the document part answers for every run in the body.
-    comment = document.add_comment([Run(first, document.part), Run(last, document.part)],
-                                   text="", author=AUTHOR, initials=INITIALS)
-    title = comment.paragraphs[0].add_run(heading(finding))
-    title.bold = True
-    comment.add_paragraph(finding.message)
-    for label, value in ((text["question"], finding.question), (text["suggestion"], finding.suggestion)):
-        if value:
-            paragraph = comment.add_paragraph()
-            paragraph.add_run(label).bold = True
-            paragraph.add_run(f" {value}")
 
 
 # --- text with its origin ---------------------------------------------------------------

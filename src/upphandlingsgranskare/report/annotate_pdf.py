@@ -46,9 +46,11 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from .. import __version__
 from ..fileio import write_atomic
 from ..models import DocumentReview, Finding
 from .annotated import AUTHOR, AnnotationResult, heading, labels
+from .package import PDF_MARKER_KEY
 
 _UNANCHORED = {
     "sv": "Kravet kunde inte hittas i sidans text; anteckningen gäller",
@@ -551,6 +553,8 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
             _add_note(writer, anchor.page - 1, notes[anchor.page], finding, name, content, now)
             notes[anchor.page] += 1
             unanchored.append(finding.requirement_id)
+    # The marker that tells a later run this is the tool's own copy (report.package.is_marked).
+    writer.add_metadata({PDF_MARKER_KEY: __version__})
     out = io.BytesIO()
     writer.write(out)
     write_atomic(target, out.getvalue())

@@ -2,9 +2,9 @@
 
 ``annotate_xlsx``: a requirement matrix comes back as a copy with three columns added to the
 right of each flagged sheet's used range (flag, comment, suggestion), filled on the flagged
-rows, so the business owner answers in the matrix they already know. The workbook is
-loaded in full (not read-only) so styles, formulas, merged cells, validations and the other
-sheets are saved back; openpyxl does not keep drawn shapes or charts, see ``annotate_xlsx``.
+rows, so the business owner answers in the matrix they already know. Only the flagged sheets'
+XML and the parts they need change (``xlsx_sheet``); every other part of the package is copied
+byte for byte (``package``), so drawings, charts, text boxes and validations stay.
 
 ``findings_workbook``: for every other input, a new workbook listing the findings, one row each,
 and per document a "Mål och krav" sheet (``goal_matrix_sheet``): the requirements on the solution
@@ -14,13 +14,16 @@ by the goals they serve.
 from __future__ import annotations
 
 import io
-import warnings
-from copy import copy
+import re
 from pathlib import Path
+
+from lxml import etree
 
 from ..fileio import write_atomic
 from ..models import DocumentReview, Finding, Language
-from .annotated import AnnotationResult, heading, labels
+from .annotated import LABELS, AnnotationResult, heading, labels
+from .package import Package, serialise
+from .xlsx_sheet import Sheet, Styles, shared_strings
 
 # Widths in Excel character units: a code fits in the first, prose wraps in the others.
 _WIDTHS = (16, 60, 60)
@@ -54,63 +57,124 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
     Per sheet with findings: the header goes in the row extraction took for the header row
     (else the row above the first flagged row), values on each flagged row. Findings without
     a sheet row, or on a sheet the workbook lacks, are not written and are listed in
-    ``unanchored``. Limitation of openpyxl: drawn shapes (text boxes) and charts are not
-    carried over to the copy.
+    ``unanchored``. The copy is edited at package level (``package.Package``): only the flagged
+    sheets' XML, styles.xml, the workbook's filter names and the marker property change; drawings,
+    charts, images, validations and text boxes are the original bytes.
     """
-    import openpyxl
-
     source, target = Path(source), Path(target)
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: kopian får inte skriva över originalet / the copy must not overwrite the input")
-    header_rows = _header_rows(source)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # unsupported extensions: openpyxl warns and drops them
-        # rich_text keeps formatted runs inside cells; keep_vba keeps an .xlsm's macros.
-        wb = openpyxl.load_workbook(str(source), rich_text=True, keep_vba=source.suffix.lower() == ".xlsm")
+    package = Package.read(source)
+    workbook_part = next((name for kind, name in package.relationships("").values()
+                          if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    workbook = package.xml(workbook_part)
+    ns = etree.QName(workbook).namespace
+    rels = package.relationships(workbook_part)
+    sheet_parts: dict[str, str] = {}
+    sheet_index: dict[str, int] = {}
+    for index, sheet in enumerate(workbook.iter(f"{{{ns}}}sheet")):
+        # r:id, in the transitional or the strict relationships namespace
+        rel_id = next((value for key, value in sheet.attrib.items() if key.endswith("}id")), "")
+        rel = rels.get(rel_id)
+        if rel is not None and rel[1] in package.parts:
+            sheet_parts[sheet.get("name", "")] = rel[1]
+            sheet_index[sheet.get("name", "")] = index
     text = labels(review.language)
     by_row: dict[str, dict[int, list[Finding]]] = {}
     missing: list[str] = []
     for finding in review.findings:
         loc = finding.location
-        if loc.sheet is None or loc.row is None or loc.sheet not in wb.sheetnames:
+        if loc.sheet is None or loc.row is None or loc.sheet not in sheet_parts:
             missing.append(finding.requirement_id)
             continue
         by_row.setdefault(loc.sheet, {}).setdefault(loc.row, []).append(finding)
 
+    header_rows = _header_rows(source) if by_row else {}
+    by_kind = {kind.rsplit("/", 1)[-1]: name for kind, name in rels.values()}
+    styles_part = by_kind.get("styles")
+    styles = Styles(package.xml(styles_part) if styles_part and package.get(styles_part) else None)
+    strings_part = by_kind.get("sharedStrings")
+    strings = shared_strings(package.xml(strings_part) if strings_part and package.get(strings_part) else None)
+    filters: dict[int, tuple[str, str]] = {}
     written = 0
     for title, rows in by_row.items():
-        ws = wb[title]
-        last = _last_used_column(ws)
-        first_col = last + 1
-        header_row = header_rows.get(title)
-        if header_row is None:
-            header_row = min(rows) - 1 or None
-        if header_row is not None and header_row not in rows:
-            template = ws.cell(row=header_row, column=last) if last else None
-            for offset, key in enumerate(("flag", "comment", "rewrite")):
-                cell = ws.cell(row=header_row, column=first_col + offset)
-                _set_text(cell, text[key])
-                _header_style(cell, template)
-            _extend_filter(ws, header_row, first_col + 2)
-        for row, findings in rows.items():
-            values = (
-                ", ".join(dict.fromkeys(f.code for f in findings)),
-                "\n\n".join(_comment(f, text, len(findings) > 1) for f in findings),
-                "\n\n".join(_suggestion(f, len(findings) > 1) for f in findings if f.suggestion),
-            )
-            for offset, value in enumerate(values):
-                cell = ws.cell(row=row, column=first_col + offset)
-                _set_text(cell, value)
-                cell.alignment = _wrap(cell.alignment)
-            written += len(findings)
-        for offset, width in enumerate(_WIDTHS):
-            ws.column_dimensions[_letter(first_col + offset)].width = width
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    wb.close()
-    write_atomic(target, buffer.getvalue())
+        sheet = Sheet(package.xml(sheet_parts[title]), strings)
+        count, ref = _add_columns(sheet, rows, header_rows.get(title), styles, text)
+        written += count
+        if ref is not None:
+            filters[sheet_index[title]] = (title, ref)
+        package.set(sheet_parts[title], serialise(sheet.root))
+    if styles.changed:
+        package.set(styles_part, serialise(styles.root))
+    if filters:
+        _filter_names(workbook, filters)
+        package.set(workbook_part, serialise(workbook))
+    package.mark()
+    package.write(target)
     return AnnotationResult(target=target, anchored=written, unanchored=tuple(missing), fallback=0)
+
+
+def _add_columns(sheet: Sheet, rows: dict[int, list[Finding]], header_row: int | None, styles: Styles,
+                 text: dict[str, str]) -> tuple[int, str | None]:
+    """The flag, comment and suggestion columns right of the sheet's used range; returns the findings
+    written and the autofilter's new range when the header row's filter grew."""
+    if header_row is None:
+        header_row = min(rows) - 1 or None
+    first_col = _earlier_columns(sheet, header_row)
+    if first_col is not None:  # the tool's own copy, annotated again: the same columns, this run's findings
+        sheet.clear_columns(first_col, first_col + len(_WIDTHS) - 1, header_row)
+        last = first_col - 1
+    else:
+        last = sheet.last_used_column()
+        first_col = last + 1
+    ref = None
+    if header_row is not None and header_row not in rows:
+        ref = sheet.extend_filter(header_row, first_col + 2)
+        template = sheet.style_of(header_row, last) if last else None
+        for offset, key in enumerate(("flag", "comment", "rewrite")):
+            col = first_col + offset
+            base = template if template is not None else sheet.style_of(header_row, col) or 0
+            sheet.put_text(header_row, col, text[key], styles.wrapped(base, bold=True))
+    written = 0
+    for row, findings in sorted(rows.items()):
+        values = (
+            ", ".join(dict.fromkeys(f.code for f in findings)),
+            "\n\n".join(_comment(f, text, len(findings) > 1) for f in findings),
+            "\n\n".join(_suggestion(f, len(findings) > 1) for f in findings if f.suggestion),
+        )
+        for offset, value in enumerate(values):
+            col = first_col + offset
+            if value:
+                sheet.put_text(row, col, value, styles.wrapped(sheet.style_of(row, col) or 0))
+        written += len(findings)
+    for offset, width in enumerate(_WIDTHS):
+        sheet.set_width(first_col + offset, width)
+    sheet.extend_dimension(first_col + len(_WIDTHS) - 1, max(rows))
+    return written, ref
+
+
+def _earlier_columns(sheet: Sheet, header_row: int | None) -> int | None:
+    """The first of the three columns an earlier run added (by their headers, in either language), or None."""
+    if header_row is None or header_row not in sheet.rows:
+        return None
+    wanted = {tuple(LABELS[language][key] for key in ("flag", "comment", "rewrite")) for language in LABELS}
+    for col in sorted(sheet.cells(sheet.rows[header_row])):
+        if tuple(sheet.text(header_row, col + offset) for offset in range(3)) in wanted:
+            return col
+    return None
+
+
+def _filter_names(workbook: etree._Element, filters: dict[int, tuple[str, str]]) -> None:
+    """The workbook's hidden filter names follow the sheets' grown autofilters."""
+    ns = etree.QName(workbook).namespace
+    for name in workbook.iter(f"{{{ns}}}definedName"):
+        local = name.get("localSheetId")
+        if name.get("name") == "_xlnm._FilterDatabase" and local is not None and local.isdigit() \
+                and int(local) in filters:
+            title, ref = filters[int(local)]
+            low, _, high = ref.partition(":")
+            absolute = "$" + re.sub(r"(\d+)", r"$\1", low) + ":$" + re.sub(r"(\d+)", r"$\1", high)
+            name.text = "'" + title.replace("'", "''") + "'!" + absolute
 
 
 def findings_workbook(reviews: list[DocumentReview], target: Path, language: Language | None = None) -> Path:
@@ -267,19 +331,6 @@ def _header_rows(source: Path) -> dict[str, int]:
     return out
 
 
-def _last_used_column(ws) -> int:
-    """The rightmost column holding a value or a merged range; formatting alone does not count."""
-    last = 0
-    for row in ws.iter_rows():
-        for cell in reversed(row):
-            if cell.value not in (None, ""):
-                last = max(last, cell.column)
-                break
-    for merged in ws.merged_cells.ranges:
-        last = max(last, merged.max_col)
-    return last
-
-
 def _comment(finding: Finding, text: dict[str, str], several: bool) -> str:
     # The flag column names the check; the code is repeated only to tell several findings apart.
     parts = [f"{heading(finding)}: {finding.message}" if several else finding.message]
@@ -301,39 +352,6 @@ def _set_text(cell, value: object) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would take "=..." for a formula
-
-
-def _wrap(alignment):
-    new = copy(alignment)
-    new.wrap_text = True
-    new.vertical = "top"
-    return new
-
-
-def _header_style(cell, template) -> None:
-    """Look like the sheet's own header: its font, fill and border, bold at least, wrapped."""
-
-    if template is not None and template.has_style:
-        cell.font = copy(template.font)
-        cell.fill = copy(template.fill)
-        cell.border = copy(template.border)
-    if not cell.font.bold:
-        font = copy(cell.font)
-        font.bold = True
-        cell.font = font
-    cell.alignment = _wrap(template.alignment if template is not None else cell.alignment)
-
-
-def _extend_filter(ws, header_row: int, last_col: int) -> None:
-    """An autofilter on the header row grows to take in the new columns."""
-    from openpyxl.utils.cell import range_boundaries
-
-    ref = ws.auto_filter.ref
-    if not ref:
-        return
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
-    if min_row == header_row and max_col < last_col:
-        ws.auto_filter.ref = f"{_letter(min_col)}{min_row}:{_letter(last_col)}{max_row}"
 
 
 def _letter(col: int) -> str:

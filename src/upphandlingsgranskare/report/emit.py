@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 Format = Literal["text", "json", "markdown"]
+# The markdown report's first line; own_outputs recognises an earlier report met in a reviewed folder by it.
+MARKDOWN_HEADING = "# Granskningsrapport / Review report"
 
 _LABELS: dict[Language, dict[str, str]] = {
     "sv": {
@@ -88,7 +90,7 @@ def _share(review: DocumentReview) -> str:
 
 def to_markdown(reviews: list[DocumentReview]) -> str:
     out = io.StringIO()
-    out.write("# Granskningsrapport / Review report\n\n")
+    out.write(f"{MARKDOWN_HEADING}\n\n")
     for review in reviews:
         labels = _LABELS[review.language]
         out.write(f"## {review.path}\n\n")

@@ -89,6 +89,7 @@ class WrittenDocument:
     outputs: dict[str, Path] = field(default_factory=dict)  # format -> path relative to the output folder
     notes: list[str] = field(default_factory=list)  # anchoring fallbacks
     not_applicable: list[str] = field(default_factory=list)  # annotated formats this input is not (a PDF asked for docx)
+    without_findings: list[str] = field(default_factory=list)  # annotated copies not written: nothing to annotate
 
 
 def _names(relative: Path, language: str) -> tuple[Callable[[str], Path], Callable[[str], Path]]:
@@ -115,12 +116,29 @@ class FolderWriter:
     input bytes, reviewed with the same settings, with every output still in place.
     """
 
-    def __init__(self, out_dir: Path, roots: Sequence[Path], formats: Sequence[str], settings: str = "") -> None:
+    def __init__(self, out_dir: Path, roots: Sequence[Path], formats: Sequence[str], settings: str = "", *,
+                 protected: frozenset[Path] = frozenset(), annotate_clean: bool = False) -> None:
         self.out_dir = out_dir
         self.roots = list(roots)
         self.formats = list(formats)
         self.settings = settings  # a fingerprint of everything that changes a review or its outputs
+        self.protected = protected  # the inputs, resolved: never written over
+        self.annotate_clean = annotate_clean  # annotated copies of documents without findings too
         out_dir.mkdir(parents=True, exist_ok=True)
+        state = out_dir / STATE_DIR
+        if state.is_symlink() or (state.exists() and not state.is_dir()):
+            raise OutputError(f"{state}: är en symbolisk länk eller ingen mapp; tas inte i bruk / is a symbolic link "
+                              "or not a folder; not used (ta bort den / remove it)")
+
+    def remove_half_written(self) -> str | None:
+        """Delete the temporary files a killed run left in the folder; the line saying so, if any were."""
+        from ..fileio import remove_half_written
+
+        removed = remove_half_written(self.out_dir)
+        if not removed:
+            return None
+        return (f"{removed} halvskrivna filer borttagna / half-written files removed (.tmp, från en avbruten körning / "
+                "from an interrupted run)")
 
     def _state_path(self, document: Path) -> Path:
         import hashlib
@@ -129,7 +147,7 @@ class FolderWriter:
         return self.out_dir / STATE_DIR / f"{key}.json"
 
     def write(self, review: DocumentReview) -> WrittenDocument:
-        entry = _write_document(review, self.roots, self.formats, self.out_dir)
+        entry = _write_document(review, self.roots, self.formats, self.out_dir, self.protected, self.annotate_clean)
         if not review.error:
             self._save_state(review, entry)
         return entry
@@ -143,7 +161,7 @@ class FolderWriter:
         record = {"tool": __version__, "settings": self.settings, "input_sha256": _sha256(Path(review.path)),
                   "relative": entry.relative.as_posix(), "outputs": {k: v.as_posix() for k, v in entry.outputs.items()},
                   "notes": entry.notes, "not_applicable": entry.not_applicable,
-                  "review": review.model_dump(mode="json")}
+                  "without_findings": entry.without_findings, "review": review.model_dump(mode="json")}
         write_atomic(self._state_path(Path(review.path)), json.dumps(record, ensure_ascii=False))
 
     def finished(self, document: Path) -> WrittenDocument | None:
@@ -159,7 +177,8 @@ class FolderWriter:
                     or record["input_sha256"] != _sha256(document)):
                 return None
             outputs = {k: Path(v) for k, v in record["outputs"].items()}
-            if set(outputs) | set(record["not_applicable"]) != set(self.formats):
+            skipped = set(record["not_applicable"]) | set(record.get("without_findings", ()))
+            if set(outputs) | skipped != set(self.formats):
                 return None
             if not all((self.out_dir / v).is_file() for v in outputs.values()):
                 return None
@@ -167,7 +186,7 @@ class FolderWriter:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return WrittenDocument(review, Path(record["relative"]), outputs, list(record["notes"]),
-                               list(record["not_applicable"]))
+                               list(record["not_applicable"]), list(record.get("without_findings", ())))
 
 
 def _sha256(path: Path) -> str:
@@ -180,9 +199,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequence[str],
-                    out_dir: Path) -> WrittenDocument:
+def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequence[str], out_dir: Path,
+                    protected: frozenset[Path] = frozenset(), annotate_clean: bool = False) -> WrittenDocument:
     from ..fileio import write_atomic
+
+    def place(relative: Path) -> Path:
+        target = inside(out_dir, relative)
+        if target.resolve() in protected:
+            raise OutputError(f"{target}: är en indatafil och skrivs inte över / is an input file and is not "
+                              "overwritten; välj en annan --output / choose another --output")
+        return target
 
     relative = relative_name(Path(review.path), roots)
     entry = WrittenDocument(review, relative)
@@ -191,14 +217,16 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
     report_name, annotated_name = _names(relative, review.language)
     for fmt in formats:
         if fmt in REPORT_FORMATS:
-            target = inside(out_dir, report_name(fmt))
+            target = place(report_name(fmt))
             write_atomic(target, render_report([review], fmt))
             entry.outputs[fmt] = target.relative_to(out_dir)
             continue
         source = Path(review.path)
         suffix = source.suffix.lower()
-        if suffix in _ANNOTATED_INPUTS[fmt]:
-            target = inside(out_dir, annotated_name(source.suffix))
+        if suffix in _ANNOTATED_INPUTS[fmt] and not review.findings and not annotate_clean:
+            entry.without_findings.append(fmt)
+        elif suffix in _ANNOTATED_INPUTS[fmt]:
+            target = place(annotated_name(source.suffix))
             result = _annotate(fmt, source, review, target)
             entry.outputs[fmt] = target.relative_to(out_dir)
             if result.unanchored:
@@ -209,7 +237,7 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
 
             # Not a workbook to hand back: the findings as a workbook of their own.
             word = "anmarkningar" if review.language == "sv" else "findings"
-            target = inside(out_dir, relative.with_name(f"{relative.name}.{word}.xlsx"))
+            target = place(relative.with_name(f"{relative.name}.{word}.xlsx"))
             findings_workbook([review], target)
             entry.outputs[fmt] = target.relative_to(out_dir)
         else:
@@ -229,6 +257,24 @@ def _annotate(fmt: str, source: Path, review: DocumentReview, target: Path):
     from .annotate_xlsx import annotate_xlsx
 
     return annotate_xlsx(source, review, target)
+
+
+def folder_notes(written: Sequence[WrittenDocument]) -> list[str]:
+    """The lines a folder run prints after its outputs: anchoring fallbacks, then per annotated format the
+    documents that are not of it and those without findings (no copy unless --annotate-clean)."""
+    lines = [f"{item.review.path}: {note}" for item in written for note in item.notes]
+    for fmt in ANNOTATED_FORMATS:
+        others = sum(fmt in item.not_applicable for item in written)
+        if others:
+            lines.append(f"{fmt}: {others} dokument är inte {fmt.upper()} och fick ingen kommenterad kopia / "
+                         f"documents are not {fmt.upper()} and got no annotated copy")
+        clean = [item.relative.as_posix() for item in written if fmt in item.without_findings]
+        if clean:
+            shown = ", ".join(clean[:3]) + (f" (+{len(clean) - 3})" if len(clean) > 3 else "")
+            lines.append(f"{fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad kopia / documents "
+                         f"without findings got no annotated copy ({shown}); --annotate-clean skriver den ändå / "
+                         "writes it anyway")
+    return lines
 
 
 def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
