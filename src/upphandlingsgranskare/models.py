@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from enum import Enum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -184,11 +185,18 @@ def portable_path(file: str) -> str:
     change with how the folder was typed on the command line.
     """
     import os
+
+    return _portable_path(file, os.getcwd())
+
+
+@lru_cache(maxsize=4096)  # every finding of a document names the same file: resolve it once
+def _portable_path(file: str, working_directory: str) -> str:
+    import os
     from pathlib import Path
 
     raw = Path(file)
     if raw.is_absolute() or ".." in raw.parts:
-        cwd = Path.cwd()
+        cwd = Path(working_directory)
         try:
             absolute, base = (cwd / raw).resolve(), cwd.resolve()
         except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
