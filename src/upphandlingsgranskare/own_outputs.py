@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Sequence
 
 from .report.outputs import STATE_DIR
-from .report.package import is_marked
 from .review import InputFile
 
 
@@ -29,6 +28,12 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return Path(os.path.abspath(path))
+
+
+def _is_marked(path: Path) -> bool:
+    from .report.package import is_marked  # here: lxml is loaded only when a folder is collected
+
+    return is_marked(path)
 
 
 def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
@@ -69,7 +74,7 @@ def drop_own_outputs(inputs: list[InputFile], roots: Sequence[Path],
         hit = next((p for p in between if output_folder(p)), None)
         if hit is not None:
             folders.setdefault(hit)
-        elif not item.skipped_reason and is_marked(item.path):
+        elif not item.skipped_reason and _is_marked(item.path):
             copies.append(item.path)
         else:
             kept.append(item)
