@@ -42,7 +42,8 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "label_model": None,
     "formats": None,
     "severity": None,  # a table of check code -> level, checked against the registered checks
-    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document"}),
+    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document",
+                          "max_requirements"}),
     "llm": frozenset({
         "provider", "model", "base_url", "api_key_env", "azure_endpoint", "azure_deployment", "api_version",
         "timeout", "max_retries", "backoff", "max_backoff", "concurrency", "batch_size", "temperature",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .budget import check_budget
 from .checks.base import Check
 from .models import DocumentReview, ExtractionError, Finding, GoalLink, Requirement, UnsupportedLanguageError
 from .nlp.classify import Assessment
@@ -97,12 +98,19 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     after the rules have judged them all; see ``llm.review``. ``options`` selects checks, sets
     severities, the language and the rationale policy; markers in the document accept findings.
     """
+    from .budget import document_budget
     from .options import ReviewOptions
-    from .suppression import apply_markers, read_comment_markers
 
     options = options or ReviewOptions()
+    # One time budget for the whole review of this document: reading, segmentation, NLP and checks.
+    with document_budget(str(path), options.limits):
+        return _review_document(path, llm, options)
+
+
+def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
     from .checks import DocumentContext
     from .extract import extract
+    from .suppression import apply_markers, read_comment_markers
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
 
@@ -194,6 +202,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     others = [c for c in ALL_CHECKS if c not in labelling and options.enabled(c.code)]
     labelled: list[tuple[int, Check, Assessment]] = []
     for index, requirement in enumerate(found):
+        check_budget()
         for check in labelling:
             labelled.append((index, check, check.assess(requirement, context)))
 
@@ -207,6 +216,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     in_scope = 0
     flagged: list[tuple[int, Check, Assessment, "Decision | None"]] = []
     for (index, check, assessment), decision in zip(labelled, decisions):
+        check_budget()
         label, origin, reason = assessment.label, "rules", assessment.reason
         if decision is not None:
             label, origin = decision.label, decision.origin
@@ -221,12 +231,15 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
                             decision))
     # The labels say which requirements are on the solution: those are tied to the goals they serve,
     # and the findings (UG001's names the goal a flagged requirement resembles) read the links.
+    check_budget()
     links = link_requirements(requirements, context.goals, language)
     context = replace(context, links=links)
     for index, check, basis, decision in flagged:
+        check_budget()
         finding = check.finding(requirements[index], context, basis)
         findings.append((index, finding if decision is None else apply_decision(finding, decision)))
     for index, requirement in enumerate(requirements):
+        check_budget()
         for check in others:
             if check.applies_to(requirement):
                 findings.extend((index, f) for f in check.run(requirement, context))
@@ -234,6 +247,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     # as goals come first in a tender, the others with the requirement they are anchored on.
     position = {(r.id, r.text): i for i, r in reversed(list(enumerate(requirements)))}
     for check in others:
+        check_budget()
         findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
                         for f in check.run_document(requirements, context))
     ordered = [f for _, f in sorted(findings, key=lambda pair: pair[0])]

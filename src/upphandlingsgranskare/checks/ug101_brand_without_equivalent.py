@@ -187,11 +187,9 @@ class _Tokenize:
         self.max_length = max_length
 
     def make_doc(self, text: str) -> Doc:
-        if len(text) > self.max_length:
-            from spacy.errors import Errors
+        from ..nlp.bounded import process
 
-            raise ValueError(Errors.E088.format(length=len(text), max_length=self.max_length))
-        return self.tokenizer(text)
+        return process(self.tokenizer, text)  # long text in chunks, each far below max_length
 
 
 @lru_cache(maxsize=None)

@@ -353,6 +353,8 @@ def review(
     max_rows: Annotated[Optional[int], typer.Option(help="XLSX-rader / XLSX rows (default 200000).", show_default=False)] = None,
     seconds_per_document: Annotated[Optional[float], typer.Option(help="Tid per dokument / time per document, s "
                                                                   "(default 120).", show_default=False)] = None,
+    max_requirements: Annotated[Optional[int], typer.Option(help="Krav per dokument / requirements per document "
+                                                            "(default 20000).", show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Dokument parallellt / documents in parallel "
                                       "(processes; 1 with an LLM backend).")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
@@ -364,7 +366,7 @@ def review(
         raise typer.Exit(EXIT_ERROR)
     overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
-              "max_rows": max_rows, "seconds_per_document": seconds_per_document}
+              "max_rows": max_rows, "seconds_per_document": seconds_per_document, "max_requirements": max_requirements}
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
