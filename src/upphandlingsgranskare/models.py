@@ -169,7 +169,8 @@ class GoalLink(_Frozen):
 def fingerprint(code: str, file: str, requirement_text: str) -> str:
     """Stable id of a finding: survives moved lines and re-extraction, changes with the text."""
     normalised = " ".join(requirement_text.split()).casefold()
-    digest = hashlib.sha256(f"{code}\x1f{file}\x1f{normalised}".encode("utf-8"))
+    # surrogateescape: a file name that is not UTF-8 (b"\xff" -> "\udcff") hashes as its bytes
+    digest = hashlib.sha256(f"{code}\x1f{file}\x1f{normalised}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:16]
 
 

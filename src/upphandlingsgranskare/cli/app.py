@@ -208,12 +208,20 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                    for item in inputs]  # a document whose outputs failed to write keeps its place, without links
         reviews = [w.review for w in written]
         if update_baseline:
-            reviews = _apply_baseline(reviews, baseline, True)
+            try:
+                reviews = _apply_baseline(reviews, baseline, True)
+            except (ValueError, OSError) as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
         for message in write_errors:
             typer.echo(f"upphandlingsgranskare: {message}", err=True)
+        try:  # also after a document's outputs failed: the index lists the others
+            write_index(written, output)
+        except OSError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            return EXIT_ERROR
         if write_errors:
             return EXIT_ERROR
-        write_index(written, output)
         for item in written:
             for note in item.notes:
                 typer.echo(f"upphandlingsgranskare: {item.review.path}: {note}", err=True)
@@ -228,7 +236,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         if baseline is not None:
             try:
                 reviews = _apply_baseline(reviews, baseline, update_baseline)
-            except ValueError as error:
+            except (ValueError, OSError) as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
         from ..report.outputs import render_report
@@ -236,7 +244,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         color = output is None and formats == ["text"] and sys.stdout.isatty()
         report = render_report(reviews, formats[0], color=color)
         if output is not None:
-            write_atomic(output, report)
+            try:
+                write_atomic(output, report)
+            except OSError as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
@@ -472,11 +484,19 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except (OSError, MemoryError) as error:  # a failure no command foresaw: still one line and exit 2
+        typer.echo(f"upphandlingsgranskare: {error or type(error).__name__}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":

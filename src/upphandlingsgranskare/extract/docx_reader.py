@@ -272,9 +272,15 @@ class _Numbering:
         return text or None
 
 
+# Word's own ceilings: roman numerals to 3999, letters to 780 ("zzz…" 30 times). Above them the number is
+# written in digits: a list starting at 10**12 would otherwise be a billion "m"s (7.7 GB).
+_MAX_ROMAN = 3999
+_MAX_LETTER = 780
+
+
 def _format_number(value: int, fmt: str) -> str:
     if fmt in ("lowerLetter", "upperLetter"):
-        if value < 1:
+        if value < 1 or value > _MAX_LETTER:
             return str(value)
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
@@ -287,7 +293,7 @@ def _format_number(value: int, fmt: str) -> str:
 
 
 def _roman(value: int) -> str:
-    if value < 1:
+    if value < 1 or value > _MAX_ROMAN:
         return str(value)
     out = []
     for n, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),

@@ -62,11 +62,15 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
     source, target = Path(source), Path(target)
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: kopian får inte skriva över originalet / the copy must not overwrite the input")
+    from ..extract.xlsx_merges import clip_merged_ranges
+
     header_rows = _header_rows(source)
+    clipped = clip_merged_ranges(source)  # a merge over the whole sheet would be billions of cells in openpyxl
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unsupported extensions: openpyxl warns and drops them
         # rich_text keeps formatted runs inside cells; keep_vba keeps an .xlsm's macros.
-        wb = openpyxl.load_workbook(str(source), rich_text=True, keep_vba=source.suffix.lower() == ".xlsm")
+        wb = openpyxl.load_workbook(io.BytesIO(clipped) if clipped is not None else str(source), rich_text=True,
+                                    keep_vba=source.suffix.lower() == ".xlsm")
     text = labels(review.language)
     by_row: dict[str, dict[int, list[Finding]]] = {}
     missing: list[str] = []
