@@ -119,6 +119,10 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
     if language in ("no", "da"):
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
     segmentation = segment(document, language)
+    if not segmentation.requirements and document.format == "xlsx":
+        from .extract.xlsx_formulas import check_cached_values
+
+        check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
                               rationale_policy=options.rationale_policy, label_model=options.label_model)
     requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,

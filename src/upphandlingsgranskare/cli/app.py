@@ -252,7 +252,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
+    from ..extract.text import encoding_note
+
     for review in reviews:
+        if (note := encoding_note(review.extractor or "")) is not None:  # a guessed encoding is said, not silent
+            typer.echo(f"upphandlingsgranskare: {review.path}: {note}", err=True)
         for unused in review.unused_suppressions:
             typer.echo(f"upphandlingsgranskare: {review.path}: oanvänd markering / unused suppression: {unused}", err=True)
     for review in reviews:
