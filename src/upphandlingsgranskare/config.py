@@ -87,6 +87,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, f"ogiltig TOML / invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8; a comment saved as Windows-1252 is not
+        raise ConfigError(path, f"filen är inte UTF-8 (byte {error.start}); spara den som UTF-8 / the file is not "
+                                f"UTF-8 (byte {error.start}); save it as UTF-8") from None
     except OSError as error:
         raise ConfigError(path, f"kan inte läsas / cannot be read: {error.strerror or error}") from None
 

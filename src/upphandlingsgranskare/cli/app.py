@@ -83,7 +83,12 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         return EXIT_ERROR
     if fmt is None:  # not given on the command line: the config file's formats, else the terminal report
         configured = settings_file.values.get("formats", ["text"])
-        fmt = [configured] if isinstance(configured, str) else [str(f) for f in configured]
+        if not (isinstance(configured, str) or (isinstance(configured, list)
+                                                and all(isinstance(f, str) for f in configured))):
+            typer.echo(f"upphandlingsgranskare: {settings_file.path}: 'formats' ska vara en lista med format / must "
+                       f"be a list of formats, e.g. [\"html\", \"docx\"], not {configured!r}", err=True)
+            return EXIT_ERROR
+        fmt = [configured] if isinstance(configured, str) else configured
     try:
         formats = parse_formats([fmt] if isinstance(fmt, str) else fmt)
     except OutputError as error:
@@ -379,6 +384,10 @@ def review(
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    if baseline is not None and not update_baseline and not baseline.is_file():  # else every finding looks new
+        typer.echo(f"upphandlingsgranskare: {baseline}: baslinjefilen finns inte; skapa den med --update-baseline / "
+                   "the baseline file does not exist; create it with --update-baseline", err=True)
         raise typer.Exit(EXIT_ERROR)
     overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,

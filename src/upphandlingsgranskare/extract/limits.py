@@ -31,8 +31,10 @@ class ExtractionLimits:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{f.name} måste vara ett positivt tal / must be a positive number: {value!r}")
+            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+                    or value == float("inf")):  # inf made every file "corrupt" (int(inf) bytes)
+                raise ValueError(f"{f.name} måste vara ett ändligt positivt tal / must be a finite positive number: "
+                                 f"{value!r}")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ExtractionLimits:
