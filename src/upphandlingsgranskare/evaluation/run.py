@@ -79,6 +79,8 @@ def run_eval(
         err.write(f"upphandlingsgranskare eval: {error}\n")
         return EXIT_ERROR
 
+    for warning in getattr(result, "warnings", ()):  # spans and links mode: scored, but not silently
+        err.write(f"upphandlingsgranskare eval: varning / warning: {warning}\n")
     if predictions is not None:
         lines = "".join(json.dumps(p.as_record(), ensure_ascii=False) + "\n" for p in result.predictions)
         try:
