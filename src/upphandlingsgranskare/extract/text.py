@@ -57,8 +57,25 @@ def decode_text(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=list(_CODE_PAGES)).best()
-    encoding = best.encoding if best is not None and best.encoding in _CODE_PAGES else "cp1252"
+    encoding = "cp1252"  # by far the commoner; Mac Roman only when the detector and the letters agree on it
+    if best is not None and best.encoding == "mac_roman" and _letters_in_words(data, "mac_roman") > \
+            _letters_in_words(data, "cp1252"):
+        encoding = "mac_roman"
     return data.decode(encoding, errors="replace"), f"{encoding}, gissad / guessed"
+
+
+_IN_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+_WORD_LETTERS = frozenset("åäöÅÄÖéÉüÜ")
+
+
+def _letters_in_words(data: bytes, encoding: str) -> int:
+    """How Swedish the non-ASCII characters next to a letter look read as ``encoding``: å, ä, ö, é, ü count
+    for it, anything else against. Windows-1252's €, … and “” are Mac Roman's Ä, Ö, ì and î, but they
+    stand between words or around them ("“avtalet”" is "ìavtaletî"), not inside one."""
+    score = 0
+    for match in _IN_WORD.finditer(data[:1 << 20].decode(encoding, errors="replace")):
+        score += 1 if match.group() in _WORD_LETTERS else -1
+    return score
 
 
 def encoding_note(extractor: str) -> str | None:
