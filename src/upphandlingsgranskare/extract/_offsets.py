@@ -14,9 +14,13 @@ def with_offsets(blocks: Iterable[Block]) -> tuple[Block, ...]:
     Blocks whose text is empty are dropped first, so the offsets match
     ``ExtractedDocument.text`` exactly.
     """
+    from ..budget import check_budget  # here, not above: the budget module imports this package
+
     out: list[Block] = []
     pos = 0
     for block in blocks:
+        if not len(out) % 1024:
+            check_budget()
         if not block.text:
             continue
         end = pos + len(block.text)
