@@ -213,3 +213,16 @@ def test_pathological_text_is_finished_or_refused_within_the_budget(tmp_path: Pa
             assert "seconds_per_document" in document["error"], (name, document["error"])
             assert sum(name in line for line in result.stderr.splitlines()) == 1
     assert documents["bra.txt"]["error"] is None
+
+
+def test_time_with_the_llm_backend_does_not_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's calls are paid for: a slow endpoint must not make the document fail afterwards."""
+    import time as time_module
+
+    with budget.document_budget("x.txt", ExtractionLimits(seconds_per_document=0.05)) as deadline:
+        with budget.paused():
+            time_module.sleep(0.1)
+        budget.check_budget()  # the 0.1 s inside did not count
+        deadline.extend(-1.0)
+        with pytest.raises(Exception, match="seconds_per_document"):
+            budget.check_budget()

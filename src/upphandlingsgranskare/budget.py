@@ -10,6 +10,7 @@ has no budget.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,6 +42,19 @@ def check_budget() -> None:
     budget = _CURRENT.get()
     if budget is not None:
         budget[0].check()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Time spent in the block does not count against the budget: the LLM backend's calls have their own
+    timeouts, and a document must not fail after its requirements were sent and paid for."""
+    budget = _CURRENT.get()
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        if budget is not None:
+            budget[0].extend(time.monotonic() - started)
 
 
 def check_requirement_count(count: int) -> None:

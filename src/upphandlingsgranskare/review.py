@@ -213,8 +213,11 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     decisions: list[Decision | None] = [None] * len(labelled)
     usage = None
     if llm is not None and labelled:
-        decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
-                                          [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
+        from .budget import paused
+
+        with paused():  # the model's time is bounded by its own timeouts, not by the document's budget
+            decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
+                                              [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
 
     requirements = list(found)
     in_scope = 0

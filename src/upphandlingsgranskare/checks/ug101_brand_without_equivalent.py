@@ -180,11 +180,10 @@ class _Matchers:
 
 
 class _Tokenize:
-    """``make_doc`` of a pipeline with UG101's own tokenizer (``Language.make_doc``: length check, tokenizer)."""
+    """``make_doc`` of a pipeline with UG101's own tokenizer; long text in chunks, as the pipeline's."""
 
-    def __init__(self, tokenizer: Tokenizer, max_length: int):
+    def __init__(self, tokenizer: Tokenizer):
         self.tokenizer = tokenizer
-        self.max_length = max_length
 
     def make_doc(self, text: str) -> Doc:
         from ..nlp.bounded import process
@@ -211,7 +210,7 @@ def _matchers(language: Language) -> _Matchers:
                               suffix_search=tokenizer.suffix_search,
                               infix_finditer=compile_infix_regex(infixes).finditer,
                               token_match=tokenizer.token_match, url_match=tokenizer.url_match,
-                              faster_heuristics=tokenizer.faster_heuristics), base.max_length)
+                              faster_heuristics=tokenizer.faster_heuristics))
     orth = PhraseMatcher(base.vocab, attr="ORTH")
     lower = PhraseMatcher(base.vocab, attr="LOWER")
     entries: dict[str, dict[str, Any]] = {}

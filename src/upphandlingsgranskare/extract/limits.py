@@ -84,6 +84,9 @@ class Deadline:
         self.seconds = seconds
         self._end = time.monotonic() + seconds
 
+    def extend(self, seconds: float) -> None:
+        self._end += seconds
+
     def check(self) -> None:
         if time.monotonic() > self._end:
             raise limit_exceeded(
