@@ -27,7 +27,7 @@ LIMIT_MB = 1024
 
 def _inputs(folder: Path) -> dict[str, tuple[Path, list[str]]]:
     """{case: (file, extra review options)}."""
-    from build_corpus import _docx_numbered_from, _xlsx_package  # noqa: PLC0415 - the corpus builder's parts
+    from build_corpus import _docx_numbered_from, _xlsx_package, build_large  # noqa: PLC0415 - the corpus builder
 
     cases: dict[str, tuple[Path, list[str]]] = {}
 
@@ -39,9 +39,7 @@ def _inputs(folder: Path) -> dict[str, tuple[Path, list[str]]]:
     text("one_line_ska", "ska " * 200_000 + "\n")
     text("underscores", "Leverantören ska fylla i " + "_" * 10_000 + "\n")
     text("emoji", "Leverantören ska svara " + "\U0001F600" * 10_000 + "\n")
-    sentence = "K{0} Leverantören ska säkerställa att handläggare kan registrera ärende {0} inom en dag.\n"
-    text("text_14mb_200k_requirements", "".join(sentence.format(i) for i in range(200_000)))
-    text("paragraph_5mb", "Leverantören ska leverera ett system och " * 135_000 + "\n")
+    cases.update((name, (path, [])) for name, path in build_large(folder).items())
     numbering = folder / "numbering_10e12.docx"
     numbering.write_bytes(_docx_numbered_from(10**12))
     cases["docx_numbering_10e12"] = (numbering, [])

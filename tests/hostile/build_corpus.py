@@ -494,6 +494,19 @@ def build_corpus(folder: Path) -> dict[str, Path]:
     return out
 
 
+def build_large(folder: Path) -> dict[str, Path]:
+    """The two large texts of issue 18, apart from the corpus (they take a review its whole budget): 14 MB of
+    200,000 requirements, refused by max_requirements or the time budget, and one 5 MB paragraph, reviewed."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    sentence = "K{0} Leverantören ska säkerställa att handläggare kan registrera ärende {0} inom en dag.\n"
+    many = folder / "200000-krav.txt"
+    many.write_text("".join(sentence.format(i) for i in range(200_000)), encoding="utf-8")
+    paragraph = folder / "stycke-5mb.txt"
+    paragraph.write_text("Leverantören ska leverera ett system och " * 135_000 + "\n", encoding="utf-8")
+    return {"text_14mb_200k_requirements": many, "text_5mb_paragraph": paragraph}
+
+
 def _symlink(link: Path, target: str, directory: bool = False) -> None:
     if not os.path.lexists(link):
         os.symlink(target, link, target_is_directory=directory)
@@ -504,7 +517,7 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    corpus = build_corpus(Path(argv[0]))
+    corpus = build_corpus(Path(argv[0])) | build_large(Path(argv[0]) / "stora")
     for name, path in corpus.items():
         size = path.stat().st_size if path.is_file() and os.access(path, os.R_OK) and not path.is_fifo() else 0
         print(f"{name:28} {size:>12,} {path}")
