@@ -27,7 +27,8 @@ LIMIT_MB = 1024
 
 def _inputs(folder: Path) -> dict[str, tuple[Path, list[str]]]:
     """{case: (file, extra review options)}."""
-    from build_corpus import _docx_numbered_from, _xlsx_package, build_large  # noqa: PLC0415 - the corpus builder
+    from build_corpus import _xlsx_package  # noqa: PLC0415 - the corpus builder's parts
+    from pathological import _docx_numbered_from, build_large  # noqa: PLC0415
 
     cases: dict[str, tuple[Path, list[str]]] = {}
 

@@ -203,7 +203,7 @@ def test_pathological_text_is_finished_or_refused_within_the_budget(tmp_path: Pa
     (tmp_path / "emoji.txt").write_text("Leverantören ska " + "\U0001F600" * 10_000 + "\n", encoding="utf-8")
     (tmp_path / "bra.txt").write_text(REQUIREMENT, encoding="utf-8")
     sys.path.insert(0, str(ROOT / "tests" / "hostile"))
-    from build_corpus import build_large
+    from pathological import build_large
 
     build_large(tmp_path)
     command = [sys.executable, "-m", "upphandlingsgranskare", "review", str(tmp_path), "-f", "json",

@@ -106,3 +106,15 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
         for sub in value:
             if sub not in allowed:
                 raise ConfigError(path, f"okänd nyckel / unknown key '{key}.{sub}'; kända / known: {', '.join(sorted(allowed))}")
+
+
+def configured_formats(config: Config) -> list[str]:
+    """The ``formats`` setting as a list of names (default: the terminal report); ConfigError when it is not
+    a name or a list of names (``formats = 5`` was a TypeError traceback)."""
+    value = config.values.get("formats", ["text"])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+        raise ConfigError(config.path or CONFIG_NAME, "'formats' ska vara en lista med format / must be a list of "
+                                                      f'formats, e.g. ["html", "docx"], not {value!r}')
+    return value

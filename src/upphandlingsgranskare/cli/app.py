@@ -64,9 +64,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
     is sent before the backend is chosen explicitly; ``dry_run`` counts calls and tokens and sends nothing.
     """
-    from ..config import ConfigError, load_config
+    from ..config import ConfigError, configured_formats, load_config
+    from ..extract.text import encoding_note
     from ..fileio import write_atomic
     from ..review import collect_inputs, review_paths
+    from ._baseline import apply_baseline, filter_review
 
     from ..options import build_options
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
@@ -75,6 +77,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         inputs = collect_inputs(paths)
         settings_file = load_config(config, start=paths[0] if paths else None)
         options = build_options(settings_file, **(option_overrides or {}))
+        configured = configured_formats(settings_file)
     except FileNotFoundError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
@@ -82,13 +85,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
     if fmt is None:  # not given on the command line: the config file's formats, else the terminal report
-        configured = settings_file.values.get("formats", ["text"])
-        if not (isinstance(configured, str) or (isinstance(configured, list)
-                                                and all(isinstance(f, str) for f in configured))):
-            typer.echo(f"upphandlingsgranskare: {settings_file.path}: 'formats' ska vara en lista med format / must "
-                       f"be a list of formats, e.g. [\"html\", \"docx\"], not {configured!r}", err=True)
-            return EXIT_ERROR
-        fmt = [configured] if isinstance(configured, str) else configured
+        fmt = configured
     try:
         formats = parse_formats([fmt] if isinstance(fmt, str) else fmt)
     except OutputError as error:
@@ -168,7 +165,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         if writer is None:
             return
         if accepted is not None:
-            review = _filter_review(review, accepted, set())
+            review = filter_review(review, accepted, set())
         try:
             finished[item.path] = writer.write(review)
         except (OutputError, OSError) as error:
@@ -214,17 +211,16 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         reviews = [w.review for w in written]
         if update_baseline:
             try:
-                reviews = _apply_baseline(reviews, baseline, True)
+                reviews = apply_baseline(reviews, baseline, True)
             except (ValueError, OSError) as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
-        for message in write_errors:
-            typer.echo(f"upphandlingsgranskare: {message}", err=True)
         try:  # also after a document's outputs failed: the index lists the others
             write_index(written, output)
         except OSError as error:
-            typer.echo(f"upphandlingsgranskare: {error}", err=True)
-            return EXIT_ERROR
+            write_errors.append(str(error))
+        for message in write_errors:
+            typer.echo(f"upphandlingsgranskare: {message}", err=True)
         if write_errors:
             return EXIT_ERROR
         for item in written:
@@ -240,7 +236,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     else:
         if baseline is not None:
             try:
-                reviews = _apply_baseline(reviews, baseline, update_baseline)
+                reviews = apply_baseline(reviews, baseline, update_baseline)
             except (ValueError, OSError) as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
@@ -257,8 +253,6 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
-    from ..extract.text import encoding_note
-
     for review in reviews:
         if (note := encoding_note(review.extractor or "")) is not None:  # a guessed encoding is said, not silent
             typer.echo(f"upphandlingsgranskare: {review.path}: {note}", err=True)
@@ -270,39 +264,6 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if any(r.error and not r.skipped for r in reviews):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
-
-
-def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
-    """Hide the findings the baseline accepts; with ``update``, first accept every current finding."""
-    from ..fileio import write_atomic
-    from ..suppression import baseline_document, load_baseline
-
-    if update:
-        write_atomic(baseline, baseline_document(f for r in reviews for f in r.findings))
-        typer.echo(f"upphandlingsgranskare: baslinjen skriven / baseline written: {baseline} "
-                   f"({sum(len(r.findings) for r in reviews)} anmärkningar / findings)", err=True)
-    accepted = load_baseline(baseline)
-    used: set[str] = set()
-    filtered = [_filter_review(review, accepted, used) for review in reviews]
-    stale = len(set(accepted) - used)
-    if stale:
-        typer.echo(f"upphandlingsgranskare: {baseline}: {stale} godtagna anmärkningar matchar inget längre / accepted "
-                   "findings no longer match anything (run with --update-baseline to drop them)", err=True)
-    return filtered
-
-
-def _filter_review(review, accepted: dict, used: set[str]):
-    """The review without the findings the baseline accepts; ``used`` collects the keys that matched."""
-    from ..suppression import baseline_key
-
-    kept = []
-    for finding in review.findings:
-        key = baseline_key(finding.code, finding.requirement_text)
-        if key in accepted:
-            used.add(key)
-        else:
-            kept.append(finding)
-    return review.model_copy(update={"findings": tuple(kept), "baselined": review.baselined + len(review.findings) - len(kept)})
 
 
 def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
