@@ -71,7 +71,7 @@ def build_large(folder: Path) -> dict[str, Path]:
     200,000 requirements, refused by max_requirements or the time budget, and one 5 MB paragraph, reviewed."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    sentence = "K{0} Leverantören ska säkerställa att handläggare kan registrera ärende {0} inom en dag.\n"
+    sentence = "K{0} Leverantören ska kunna registrera ärenden i systemet varje dag.\n"  # 14 MB in all
     many = folder / "200000-krav.txt"
     many.write_text("".join(sentence.format(i) for i in range(200_000)), encoding="utf-8")
     paragraph = folder / "stycke-5mb.txt"
