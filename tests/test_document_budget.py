@@ -232,3 +232,14 @@ def test_time_with_the_llm_backend_does_not_count(monkeypatch: pytest.MonkeyPatc
         deadline.extend(-1.0)
         with pytest.raises(Exception, match="seconds_per_document"):
             budget.check_budget()
+
+
+def test_loading_spacy_is_not_charged_to_the_first_document(tmp_path: Path) -> None:
+    """A fresh process loads spaCy, the word lists and the label model (a second or more) outside the budget."""
+    path = tmp_path / "bra.txt"
+    path.write_text(REQUIREMENT, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "upphandlingsgranskare", "review", str(path), "-f", "json",
+                             "--seconds-per-document", "0.8"], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["documents"][0]["requirements"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -118,6 +119,7 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
     language = options.language or detect_document_language(document.text)
     if language in ("no", "da"):
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
+    _warm_up(language, options)
     segmentation = segment(document, language)
     if not segmentation.requirements and document.format == "xlsx":
         from .extract.xlsx_formulas import check_cached_values
@@ -144,6 +146,22 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
         links=links,
     )
 
+
+
+@lru_cache(maxsize=None)
+def _load_once(language: "Language", label_model: bool) -> None:
+    from .options import ReviewOptions
+
+    lint_text("Systemet ska ha inloggning.", language=language, options=ReviewOptions(label_model=label_model))
+
+
+def _warm_up(language: "Language", options: "ReviewOptions") -> None:
+    """Load spaCy, the word lists and the label model for ``language`` once per process, outside the document's
+    budget: the first document of a process must not pay a second of it for what every document shares."""
+    from .budget import paused
+
+    with paused():
+        _load_once(language, options.label_model)
 
 
 def requirement_from_text(text: str, *, language: "Language", heading: str | None = None,
