@@ -49,10 +49,12 @@ def paused() -> Iterator[None]:
     """Time spent in the block does not count against the budget: the LLM backend's calls have their own
     timeouts, and a document must not fail after its requirements were sent and paid for."""
     budget = _CURRENT.get()
+    token = _CURRENT.set(None)  # no checks in the block
     started = time.monotonic()
     try:
         yield
     finally:
+        _CURRENT.reset(token)
         if budget is not None:
             budget[0].extend(time.monotonic() - started)
 

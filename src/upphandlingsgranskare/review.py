@@ -103,7 +103,12 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     from .options import ReviewOptions
 
     options = options or ReviewOptions()
-    # One time budget for the whole review of this document: reading, segmentation, NLP and checks.
+    # One time budget for the whole review of this document: reading, segmentation, NLP and checks; the
+    # modules (here) and the language's pipeline (_warm_up) load once per process, outside it.
+    from .checks import DocumentContext  # noqa: F401
+    from .segment.language import detect_document_language  # noqa: F401
+    from .suppression import apply_markers  # noqa: F401
+
     with document_budget(str(path), options.limits):
         return _review_document(path, llm, options)
 
@@ -111,9 +116,9 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
 def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
     from .checks import DocumentContext
     from .extract import extract
-    from .suppression import apply_markers, read_comment_markers
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
+    from .suppression import apply_markers, read_comment_markers
 
     document = extract(path, password=options.password, limits=options.limits)
     language = options.language or detect_document_language(document.text)
