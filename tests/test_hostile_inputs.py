@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -77,6 +78,8 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "xlsx_million_rows": ("max_rows", "--max-rows", "[limits]"),
     "symlink_loop_file": ("slinga", "loop"),
     "fifo": ("pipe", "not a regular file"),
+    "xlsx_uncached_formulas": ("formler utan sparade värden", "formulas without saved values", "LibreOffice",
+                               "--headless"),
 }
 if not AS_ROOT:
     ERRORS["unreadable_file"] = ("behörighet", "permission denied")
@@ -98,7 +101,18 @@ REVIEWED: dict[str, str] = {
     "text_utf8_bom": "md",
     "text_mac_roman": "txt",
     "good": "docx",
+    # issue 18: once minutes or gigabytes, or a traceback; now reviewed within the default budget
+    "text_one_line_ska": "txt",
+    "text_underscores": "txt",
+    "text_emoji": "txt",
+    "docx_numbering_10e12": "docx",
+    "xlsx_merged_whole_sheet": "xlsx",
+    "text_cp1252_punctuation": "txt",
+    "text_utf8_one_bad_byte": "txt",
+    "name_245_characters": "txt",
 }
+if sys.platform != "darwin":
+    REVIEWED["name_not_utf8"] = "txt"
 
 
 @pytest.fixture(scope="module")
@@ -337,3 +351,53 @@ def test_unreadable_folder_entry_does_not_stop_the_batch(tmp_path: Path) -> None
         locked.chmod(0o755)
     assert results["ok.txt"].error is None
     assert "permission denied" in (results["låst"].error or "")
+
+
+# --- issue 18: every case through the command line, with its line and exit code ---------
+
+# Case -> (exit code, fragment of stderr, extra options). REVIEWED: exit 0 or 1, as its findings go.
+REVIEWED_EXIT = -1
+CLI_CASES: dict[str, tuple[int, str, tuple[str, ...]]] = {
+    "xlsx_uncached_formulas": (2, "soffice --headless", ()),
+    "text_cp1252_punctuation": (REVIEWED_EXIT, "läst som / read as cp1252", ()),
+    "text_utf8_one_bad_byte": (REVIEWED_EXIT, "1 ogiltiga byte ersatta", ()),
+    "docx_numbering_10e12": (REVIEWED_EXIT, "", ()),
+    "xlsx_merged_whole_sheet": (REVIEWED_EXIT, "", ("-f", "xlsx")),
+    "text_underscores": (REVIEWED_EXIT, "", ()),
+    "text_emoji": (REVIEWED_EXIT, "", ()),
+    "name_245_characters": (REVIEWED_EXIT, "", ("-f", "json,html,docx")),
+}
+if sys.platform != "darwin":
+    CLI_CASES["name_not_utf8"] = (REVIEWED_EXIT, "", ("-f", "json,sarif,html,markdown,text,csv"))
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_issue18_case_through_the_cli(corpus: dict[str, Path], case: str, tmp_path: Path) -> None:
+    code, fragment, extra = CLI_CASES[case]
+    path = corpus[case]
+    before = path.read_bytes()
+    options = list(extra) + (["-o", str(tmp_path / "ut")] if extra else ["-f", "json"])
+    result = CliRunner().invoke(app, ["review", str(path), *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in ((0, 1) if code == REVIEWED_EXIT else (code,)), (result.exit_code, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and fragment in result.stderr, result.stderr[-2000:]
+    assert path.read_bytes() == before
+    if "-o" in options:
+        assert (tmp_path / "ut" / "index.html").is_file()
+        assert all(len(os.fsencode(p.name)) <= 255 for p in (tmp_path / "ut").iterdir())
+    else:
+        json.loads(result.stdout)  # one valid UTF-8 report, whatever the name
+
+
+def test_a_name_that_is_not_utf8_is_shown_readable_and_linked_by_its_bytes(corpus: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    if "name_not_utf8" not in corpus:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = CliRunner().invoke(app, ["review", str(corpus["name_not_utf8"]), "-f", "json,sarif,html",
+                                      "-o", str(tmp_path)])
+    assert result.exit_code == 1, result.stderr
+    sarif = next(tmp_path.glob("*.sarif")).read_text("utf-8")
+    assert "%FF%FEnamn.txt" in sarif
+    report = json.loads(next(tmp_path.glob("*.json")).read_text("utf-8"))
+    assert report["documents"][0]["path"].endswith("\ufffd\ufffdnamn.txt")
+    assert 'href="%FF%FEnamn.txt.granskning.html"' in (tmp_path / "index.html").read_text("utf-8")

@@ -43,7 +43,8 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "formats": None,
     "annotate_clean": None,  # true: annotated copies of documents without findings too
     "severity": None,  # a table of check code -> level, checked against the registered checks
-    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document"}),
+    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document",
+                          "max_requirements"}),
     "llm": frozenset({
         "provider", "model", "base_url", "api_key_env", "azure_endpoint", "azure_deployment", "api_version",
         "timeout", "max_retries", "backoff", "max_backoff", "concurrency", "batch_size", "temperature",
@@ -87,6 +88,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, f"ogiltig TOML / invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8; a comment saved as Windows-1252 is not
+        raise ConfigError(path, f"filen är inte UTF-8 (byte {error.start}); spara den som UTF-8 / the file is not "
+                                f"UTF-8 (byte {error.start}); save it as UTF-8") from None
     except OSError as error:
         raise ConfigError(path, f"kan inte läsas / cannot be read: {error.strerror or error}") from None
 
@@ -103,3 +107,15 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
         for sub in value:
             if sub not in allowed:
                 raise ConfigError(path, f"okänd nyckel / unknown key '{key}.{sub}'; kända / known: {', '.join(sorted(allowed))}")
+
+
+def configured_formats(config: Config) -> list[str]:
+    """The ``formats`` setting as a list of names (default: the terminal report); ConfigError when it is not
+    a name or a list of names (``formats = 5`` was a TypeError traceback)."""
+    value = config.values.get("formats", ["text"])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+        raise ConfigError(config.path or CONFIG_NAME, "'formats' ska vara en lista med format / must be a list of "
+                                                      f'formats, e.g. ["html", "docx"], not {value!r}')
+    return value

@@ -2,14 +2,50 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
 from pathlib import Path
 
+# Why a write failed, in words a user can act on; other errors give the system's own words.
+_WRITE_PROBLEMS = {
+    errno.ENOSPC: "disken är full / the disk is full",
+    errno.EDQUOT: "diskkvoten är slut / the disk quota is used up",
+    errno.EFBIG: "filen blir större än tillåtet (ulimit -f?) / the file would be larger than allowed (ulimit -f?)",
+    errno.EROFS: "filsystemet är skrivskyddat / the file system is read-only",
+    errno.EACCES: "saknar behörighet att skriva / permission denied",
+    errno.EPERM: "saknar behörighet att skriva / permission denied",
+    errno.ENAMETOOLONG: "namnet är för långt / the name is too long",
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp / part of the path is not a folder",
+    errno.EISDIR: "sökvägen är en mapp / the path is a folder",
+}
+
+
+class WriteError(OSError):
+    """An output could not be written; ``str()`` is the one line to show (file, what happened)."""
+
+    def __init__(self, target: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror, str(target))
+        problem = _WRITE_PROBLEMS.get(error.errno or 0) or f"{error.strerror or error}"
+        self.message = f"{target}: kunde inte skriva / could not write: {problem}"
+
+    def __str__(self) -> str:
+        return self.message
+
 
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename; raises ``WriteError``."""
     target = Path(path)
+    try:
+        _write_atomic(target, data)
+    except WriteError:
+        raise
+    except OSError as error:
+        raise WriteError(target, error) from error
+
+
+def _write_atomic(target: Path, data: str | bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _locked_temporary(target)
     try:
@@ -31,8 +67,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
 def _locked_temporary(target: Path) -> tuple[int, str]:
     """A new temporary file next to ``target``, locked until it is renamed or this process dies, so
     ``remove_half_written`` (another run's --resume) leaves it alone."""
+    # The temporary name adds 14 bytes: a name near the 255-byte limit is cut short here, not refused.
+    name = target.name if len(os.fsencode(target.name)) <= 200 else target.name[:100]
     while True:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target.parent)
         try:
             import fcntl
         except ImportError:  # Windows: no advisory locks; half-written files are then left in place

@@ -174,7 +174,8 @@ def fingerprint(code: str, file: str, requirement_text: str) -> str:
     ``./anbud/krav.docx`` and its absolute path give one fingerprint.
     """
     normalised = " ".join(requirement_text.split()).casefold()
-    digest = hashlib.sha256(f"{code}\x1f{portable_path(file)}\x1f{normalised}".encode("utf-8"))
+    # surrogateescape: a file name that is not UTF-8 (b"\xff" -> "\udcff") hashes as its bytes
+    digest = hashlib.sha256(f"{code}\x1f{portable_path(file)}\x1f{normalised}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:16]
 
 

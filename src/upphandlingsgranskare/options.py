@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping
 
 from .config import Config, ConfigError
-from .extract.limits import ExtractionLimits
+from .extract.limits import ExtractionLimits, option_name
 
 RationalePolicy = Literal["inline", "separate", "both"]
 RATIONALE_POLICIES: tuple[str, ...] = ("inline", "separate", "both")
@@ -112,11 +112,21 @@ def build_options(config: Config | None = None, *, select: Iterable[str] | None 
         policy = rationale_policy
 
     limit_values = dict(values.get("limits") or {})
-    limit_values.update({k: v for k, v in (limits or {}).items() if v is not None})
+    try:  # the file's limits first, so that a bad value on the command line is not blamed on the file
+        ExtractionLimits.from_mapping(limit_values)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(source, f"[limits]: {error}") from None
+    given = {k: v for k, v in (limits or {}).items() if v is not None}
+    limit_values.update(given)
     try:
         chosen_limits = ExtractionLimits.from_mapping(limit_values)
     except (ValueError, TypeError) as error:
-        raise ConfigError(source, f"[limits]: {error}") from None
+        options = ", ".join(option_name(k) for k in given)
+        raise ConfigError(cli, f"{options}: {error}") from None
+    if not ((chosen_select if chosen_select is not None else frozenset(known_codes())) - chosen_ignore):
+        where = cli if select is not None or ignore is not None else source
+        raise ConfigError(where, "ingen kontroll är vald (select/ignore), så inget skulle granskas / no check is "
+                                 "selected (select/ignore), so nothing would be reviewed")
 
     if language_value not in LANGUAGES:
         raise ConfigError(source if language is None else cli,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from .budget import check_budget
 from .checks.base import Check
 from .models import DocumentReview, ExtractionError, Finding, GoalLink, Requirement, UnsupportedLanguageError
 from .nlp.classify import Assessment
@@ -97,20 +99,37 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     after the rules have judged them all; see ``llm.review``. ``options`` selects checks, sets
     severities, the language and the rationale policy; markers in the document accept findings.
     """
+    from .budget import document_budget
     from .options import ReviewOptions
-    from .suppression import apply_markers, read_comment_markers
 
     options = options or ReviewOptions()
+    # One time budget for the whole review of this document: reading, segmentation, NLP and checks; the
+    # modules (here) and the language's pipeline (_warm_up) load once per process, outside it.
+    from .checks import DocumentContext  # noqa: F401
+    from .segment.language import detect_document_language  # noqa: F401
+    from .suppression import apply_markers  # noqa: F401
+
+    with document_budget(str(path), options.limits):
+        return _review_document(path, llm, options)
+
+
+def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
     from .checks import DocumentContext
     from .extract import extract
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
+    from .suppression import apply_markers, read_comment_markers
 
     document = extract(path, password=options.password, limits=options.limits)
     language = options.language or detect_document_language(document.text)
     if language in ("no", "da"):
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
+    _warm_up(language, options)
     segmentation = segment(document, language)
+    if not segmentation.requirements and document.format == "xlsx":
+        from .extract.xlsx_formulas import check_cached_values
+
+        check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
     # The extracted blocks are not read after segmentation: let them go before the checks' peak (a
     # 1,000-page PDF's blocks hold about 70 MB).
     shown, doc_format, pages, extractor = document.path, document.format, document.pages, document.extractor
@@ -136,6 +155,22 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
         links=links,
     )
 
+
+
+@lru_cache(maxsize=None)
+def _load_once(language: "Language", label_model: bool) -> None:
+    from .options import ReviewOptions
+
+    lint_text("Systemet ska ha inloggning.", language=language, options=ReviewOptions(label_model=label_model))
+
+
+def _warm_up(language: "Language", options: "ReviewOptions") -> None:
+    """Load spaCy, the word lists and the label model for ``language`` once per process, outside the document's
+    budget: the first document of a process must not pay a second of it for what every document shares."""
+    from .budget import paused
+
+    with paused():
+        _load_once(language, options.label_model)
 
 
 def requirement_from_text(text: str, *, language: "Language", heading: str | None = None,
@@ -198,19 +233,24 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     others = [c for c in ALL_CHECKS if c not in labelling and options.enabled(c.code)]
     labelled: list[tuple[int, Check, Assessment]] = []
     for index, requirement in enumerate(found):
+        check_budget()
         for check in labelling:
             labelled.append((index, check, check.assess(requirement, context)))
 
     decisions: list[Decision | None] = [None] * len(labelled)
     usage = None
     if llm is not None and labelled:
-        decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
-                                          [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
+        from .budget import paused
+
+        with paused():  # the model's time is bounded by its own timeouts, not by the document's budget
+            decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
+                                              [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
 
     requirements = list(found)
     in_scope = 0
     flagged: list[tuple[int, Check, Assessment, "Decision | None"]] = []
     for (index, check, assessment), decision in zip(labelled, decisions):
+        check_budget()
         label, origin, reason = assessment.label, "rules", assessment.reason
         if decision is not None:
             label, origin = decision.label, decision.origin
@@ -225,12 +265,15 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
                             decision))
     # The labels say which requirements are on the solution: those are tied to the goals they serve,
     # and the findings (UG001's names the goal a flagged requirement resembles) read the links.
+    check_budget()
     links = link_requirements(requirements, context.goals, language)
     context = replace(context, links=links)
     for index, check, basis, decision in flagged:
+        check_budget()
         finding = check.finding(requirements[index], context, basis)
         findings.append((index, finding if decision is None else apply_decision(finding, decision)))
     for index, requirement in enumerate(requirements):
+        check_budget()
         for check in others:
             if check.applies_to(requirement):
                 findings.extend((index, f) for f in check.run(requirement, context))
@@ -238,6 +281,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     # as goals come first in a tender, the others with the requirement they are anchored on.
     position = {(r.id, r.text): i for i, r in reversed(list(enumerate(requirements)))}
     for check in others:
+        check_budget()
         findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
                         for f in check.run_document(requirements, context))
     ordered = [f for _, f in sorted(findings, key=lambda pair: pair[0])]

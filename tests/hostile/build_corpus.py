@@ -242,7 +242,7 @@ def _docx_frame() -> list[tuple[str, int, int, list[bytes]]]:
 
 def _xlsx_package(
     path: Path, sheet_rows: Iterable[bytes], *, dimension: str | None = None, sheet_prolog: str = "",
-    shared_strings: str | None = None,
+    shared_strings: str | None = None, sheet_epilog: str = "",
 ) -> None:
     """A minimal XLSX written straight into the ZIP: openpyxl would take minutes for a million rows.
 
@@ -289,7 +289,7 @@ def _xlsx_package(
             out.write(f'{_XML}{sheet_prolog}<worksheet xmlns="{_S_NS}">{dim}<sheetData>'.encode())
             for chunk in sheet_rows:
                 out.write(chunk)
-            out.write(b"</sheetData></worksheet>")
+            out.write(b"</sheetData>" + sheet_epilog.encode() + b"</worksheet>")
 
 
 def _million_rows() -> Iterable[bytes]:
@@ -353,6 +353,8 @@ def build_corpus(folder: Path) -> dict[str, Path]:
         out[name] = path
         return path
 
+    put.out = out  # type: ignore[attr-defined]
+
     pdf, docx_bytes, xlsx_bytes = _small_pdf(), _docx(), _xlsx()
 
     # Encryption
@@ -415,6 +417,9 @@ def build_corpus(folder: Path) -> dict[str, Path]:
     put("text_latin1", "latin1.txt", text.encode("latin-1"))
     put("text_utf8_bom", "utf8-bom.md", b"\xef\xbb\xbf" + ("# Krav\n\n" + text).encode("utf-8"))
     put("text_mac_roman", "mac-roman.txt", text.replace("\n", "\r").encode("mac_roman"))
+    from pathological import add_pathological  # beside this file
+
+    add_pathological(folder, put)
     # Folders: a symlink loop, links in a circle, a FIFO, unreadable file and folder
     loop_dir = folder / "slinga"
     loop_dir.mkdir(exist_ok=True)
@@ -448,7 +453,9 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    corpus = build_corpus(Path(argv[0]))
+    from pathological import build_large
+
+    corpus = build_corpus(Path(argv[0])) | build_large(Path(argv[0]) / "stora")
     for name, path in corpus.items():
         size = path.stat().st_size if path.is_file() and os.access(path, os.R_OK) and not path.is_fifo() else 0
         print(f"{name:28} {size:>12,} {path}")

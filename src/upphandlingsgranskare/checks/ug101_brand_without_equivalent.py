@@ -180,18 +180,15 @@ class _Matchers:
 
 
 class _Tokenize:
-    """``make_doc`` of a pipeline with UG101's own tokenizer (``Language.make_doc``: length check, tokenizer)."""
+    """``make_doc`` of a pipeline with UG101's own tokenizer; long text in chunks, as the pipeline's."""
 
-    def __init__(self, tokenizer: Tokenizer, max_length: int):
+    def __init__(self, tokenizer: Tokenizer):
         self.tokenizer = tokenizer
-        self.max_length = max_length
 
     def make_doc(self, text: str) -> Doc:
-        if len(text) > self.max_length:
-            from spacy.errors import Errors
+        from ..nlp.bounded import process
 
-            raise ValueError(Errors.E088.format(length=len(text), max_length=self.max_length))
-        return self.tokenizer(text)
+        return process(self.tokenizer, text)  # long text in chunks, each far below max_length
 
 
 @lru_cache(maxsize=None)
@@ -213,7 +210,7 @@ def _matchers(language: Language) -> _Matchers:
                               suffix_search=tokenizer.suffix_search,
                               infix_finditer=compile_infix_regex(infixes).finditer,
                               token_match=tokenizer.token_match, url_match=tokenizer.url_match,
-                              faster_heuristics=tokenizer.faster_heuristics), base.max_length)
+                              faster_heuristics=tokenizer.faster_heuristics))
     orth = PhraseMatcher(base.vocab, attr="ORTH")
     lower = PhraseMatcher(base.vocab, attr="LOWER")
     entries: dict[str, dict[str, Any]] = {}

@@ -64,9 +64,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
     is sent before the backend is chosen explicitly; ``dry_run`` counts calls and tokens and sends nothing.
     """
-    from ..config import ConfigError, load_config
+    from ..config import ConfigError, configured_formats, load_config
+    from ..extract.text import encoding_note
     from ..fileio import write_atomic
     from ..review import collect_inputs, review_paths
+    from ._baseline import apply_baseline, filter_review
 
     from ..options import annotate_clean_setting, build_options
     from ..own_outputs import protected_paths, screen_inputs
@@ -78,6 +80,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         settings_file = load_config(config, start=paths[0] if paths else None)
         options = build_options(settings_file, **(option_overrides or {}))
         annotate_clean = annotate_clean_setting(settings_file, annotate_clean)
+        configured = configured_formats(settings_file)
     except FileNotFoundError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
@@ -85,8 +88,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         return EXIT_ERROR
     if fmt is None:  # not given on the command line: the config file's formats, else the terminal report
-        configured = settings_file.values.get("formats", ["text"])
-        fmt = [configured] if isinstance(configured, str) else [str(f) for f in configured]
+        fmt = configured
     try:
         formats = parse_formats([fmt] if isinstance(fmt, str) else fmt)
     except OutputError as error:
@@ -179,7 +181,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         if writer is None:
             return
         if accepted is not None:
-            review = _filter_review(review, accepted, set())
+            review = filter_review(review, accepted, set())
         try:
             finished[item.path] = writer.write(review)
         except (OutputError, OSError) as error:
@@ -224,12 +226,19 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                    for item in inputs]  # a document whose outputs failed to write keeps its place, without links
         reviews = [w.review for w in written]
         if update_baseline:
-            reviews = _apply_baseline(reviews, baseline, True)
+            try:
+                reviews = apply_baseline(reviews, baseline, True)
+            except (ValueError, OSError) as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
+        try:  # also after a document's outputs failed: the index lists the others
+            write_index(written, output)
+        except OSError as error:
+            write_errors.append(str(error))
         for message in write_errors:
             typer.echo(f"upphandlingsgranskare: {message}", err=True)
         if write_errors:
             return EXIT_ERROR
-        write_index(written, output)
         for line in folder_notes(written):
             typer.echo(f"upphandlingsgranskare: {line}", err=True)
         typer.echo(f"upphandlingsgranskare: {sum(len(i.outputs) for i in written)} filer / files in {output}, "
@@ -237,8 +246,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     else:
         if baseline is not None:
             try:
-                reviews = _apply_baseline(reviews, baseline, update_baseline)
-            except ValueError as error:
+                reviews = apply_baseline(reviews, baseline, update_baseline)
+            except (ValueError, OSError) as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
         from ..report.outputs import render_report
@@ -246,11 +255,17 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         color = output is None and formats == ["text"] and sys.stdout.isatty()
         report = render_report(reviews, formats[0], color=color)
         if output is not None:
-            write_atomic(output, report)
+            try:
+                write_atomic(output, report)
+            except OSError as error:
+                typer.echo(f"upphandlingsgranskare: {error}", err=True)
+                return EXIT_ERROR
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
     for review in reviews:
+        if (note := encoding_note(review.extractor or "")) is not None:  # a guessed encoding is said, not silent
+            typer.echo(f"upphandlingsgranskare: {review.path}: {note}", err=True)
         for unused in review.unused_suppressions:
             typer.echo(f"upphandlingsgranskare: {review.path}: oanvänd markering / unused suppression: {unused}", err=True)
     for review in reviews:
@@ -259,39 +274,6 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if any(r.error and not r.skipped for r in reviews):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
-
-
-def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
-    """Hide the findings the baseline accepts; with ``update``, first accept every current finding."""
-    from ..fileio import write_atomic
-    from ..suppression import baseline_document, load_baseline
-
-    if update:
-        write_atomic(baseline, baseline_document(f for r in reviews for f in r.findings))
-        typer.echo(f"upphandlingsgranskare: baslinjen skriven / baseline written: {baseline} "
-                   f"({sum(len(r.findings) for r in reviews)} anmärkningar / findings)", err=True)
-    accepted = load_baseline(baseline)
-    used: set[str] = set()
-    filtered = [_filter_review(review, accepted, used) for review in reviews]
-    stale = len(set(accepted) - used)
-    if stale:
-        typer.echo(f"upphandlingsgranskare: {baseline}: {stale} godtagna anmärkningar matchar inget längre / accepted "
-                   "findings no longer match anything (run with --update-baseline to drop them)", err=True)
-    return filtered
-
-
-def _filter_review(review, accepted: dict, used: set[str]):
-    """The review without the findings the baseline accepts; ``used`` collects the keys that matched."""
-    from ..suppression import baseline_key
-
-    kept = []
-    for finding in review.findings:
-        key = baseline_key(finding.code, finding.requirement_text)
-        if key in accepted:
-            used.add(key)
-        else:
-            kept.append(finding)
-    return review.model_copy(update={"findings": tuple(kept), "baselined": review.baselined + len(review.findings) - len(kept)})
 
 
 def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
@@ -363,6 +345,8 @@ def review(
     max_rows: Annotated[Optional[int], typer.Option(help="XLSX-rader / XLSX rows (default 200000).", show_default=False)] = None,
     seconds_per_document: Annotated[Optional[float], typer.Option(help="Tid per dokument / time per document, s "
                                                                   "(default 120).", show_default=False)] = None,
+    max_requirements: Annotated[Optional[int], typer.Option(help="Krav per dokument / requirements per document "
+                                                            "(default 20000).", show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Dokument parallellt / documents in parallel "
                                       "(processes; 1 with an LLM backend).")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
@@ -375,9 +359,13 @@ def review(
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
+    if baseline is not None and not update_baseline and not baseline.is_file():  # else every finding looks new
+        typer.echo(f"upphandlingsgranskare: {baseline}: baslinjefilen finns inte; skapa den med --update-baseline / "
+                   "the baseline file does not exist; create it with --update-baseline", err=True)
+        raise typer.Exit(EXIT_ERROR)
     overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
-              "max_rows": max_rows, "seconds_per_document": seconds_per_document}
+              "max_rows": max_rows, "seconds_per_document": seconds_per_document, "max_requirements": max_requirements}
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
@@ -486,11 +474,19 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as error:
+            typer.echo(f"upphandlingsgranskare: {error}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except (OSError, MemoryError) as error:  # a failure no command foresaw: still one line and exit 2
+        typer.echo(f"upphandlingsgranskare: {error or type(error).__name__}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ class DocumentEvaluation:
     flagged: BinaryScores | None  # end to end, where the gold spans carry labels
     misses: tuple[Miss, ...]
     errors: tuple[str, ...]  # documents that could not be reviewed
+    warnings: tuple[str, ...] = ()  # gold records that would be scored wrongly (gold_checks)
 
     def figures(self) -> dict[str, float]:
         out = {
@@ -106,7 +107,11 @@ def evaluate_spans(by_document: dict[Path, list[GoldSpan]], gold_files: tuple[st
     """Review each document and match what it found to its gold spans."""
     from ..models import ExtractionError
     from ..review import review_document
+    from .gold_checks import duplicated, missing_documents
 
+    warnings = missing_documents(by_document)
+    for document, spans in by_document.items():
+        warnings += duplicated(document, [(s.kind, normalise(s.text)) for s in spans], "spann / span")
     totals = {"requirement": [0, 0, 0], "goal": [0, 0, 0]}  # gold, found, matched
     flag_gold: list[bool] = []
     flag_predicted: list[bool] = []
@@ -153,4 +158,5 @@ def evaluate_spans(by_document: dict[Path, list[GoldSpan]], gold_files: tuple[st
         flagged=binary_scores(flag_gold, flag_predicted) if flag_gold else None,
         misses=tuple(misses),
         errors=tuple(errors),
+        warnings=tuple(warnings),
     )

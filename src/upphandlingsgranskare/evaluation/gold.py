@@ -207,7 +207,14 @@ def load_items(path: str | os.PathLike) -> list[GoldItem]:
     path = Path(path)
     items: list[GoldItem] = []
     seen: dict[str, int] = {}
+    from .gold_checks import EXTRA_ITEM_KEYS, unknown_keys
+
     for number, record in _records(path):
+        problem = unknown_keys(record, set(GoldItem.model_fields) | EXTRA_ITEM_KEYS)
+        if problem is None and isinstance(record.get("context"), dict):
+            problem = unknown_keys(record["context"], ItemContext.model_fields)
+        if problem is not None:
+            raise GoldFileError(path, number, problem)
         try:
             item = GoldItem.model_validate(record)
         except ValidationError as error:

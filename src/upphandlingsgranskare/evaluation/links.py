@@ -43,6 +43,7 @@ class LinkEvaluation:
     requirements: tuple[int, int]  # gold requirements, of which paired with a found requirement
     misses: tuple[LinkMiss, ...]
     errors: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # gold records that would be scored wrongly (gold_checks)
 
     def figures(self) -> dict[str, float]:
         out = {"links.precision": self.overall.precision.value, "links.recall": self.overall.recall.value}
@@ -87,6 +88,7 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
     """
     from ..models import ExtractionError
     from ..review import review_document
+    from .gold_checks import duplicated, missing_documents, unknown_goal_ids
 
     by_document: dict[Path, list[GoldLink]] = defaultdict(list)
     for gold_file in gold_files:
@@ -99,13 +101,19 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
     per_document: dict[str, Detection] = {}
     misses: list[LinkMiss] = []
     errors: list[str] = []
+    warnings = missing_documents(by_document)
     gold_links = predicted_links = correct_links = 0
     for document, records in by_document.items():
+        warnings += duplicated(document, [(r.requirement_id or "", r.requirement_text) for r in records], "krav / requirement")
+        warnings += duplicated(document, [(r.requirement_text, g.casefold()) for r in records for g in r.goal_ids],
+                               "länk / link")
         try:
             review = (reviews or {}).get(document) or review_document(document)
         except (ExtractionError, FileNotFoundError) as error:
             errors.append(f"{document}: {error}")
             continue
+        warnings += unknown_goal_ids(document, [g for r in records for g in r.goal_ids],
+                                     [g.id for g in review.goals if g.id])
         links = list(linker(review) if linker else review.links)
         requirements = list(review.requirements)
         pairs = _pair(records, requirements)
@@ -151,4 +159,5 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
         requirements=(totals["gold"], totals["paired"]),
         misses=tuple(misses),
         errors=tuple(errors),
+        warnings=tuple(warnings),
     )

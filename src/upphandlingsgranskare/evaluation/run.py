@@ -75,13 +75,19 @@ def run_eval(
                 err.write(f"upphandlingsgranskare eval: baslinjen skriven / baseline written: {baseline} [{key}]\n")
             else:
                 regressions = baselines.compare(baselines.load(baseline), key, result.figures())
-    except (GoldFileError, BackendUnavailable, baselines.BaselineError, ValueError) as error:
+    except (GoldFileError, BackendUnavailable, baselines.BaselineError, ValueError, OSError) as error:
         err.write(f"upphandlingsgranskare eval: {error}\n")
         return EXIT_ERROR
 
+    for warning in getattr(result, "warnings", ()):  # spans and links mode: scored, but not silently
+        err.write(f"upphandlingsgranskare eval: varning / warning: {warning}\n")
     if predictions is not None:
         lines = "".join(json.dumps(p.as_record(), ensure_ascii=False) + "\n" for p in result.predictions)
-        write_atomic(Path(predictions), lines)
+        try:
+            write_atomic(Path(predictions), lines)
+        except OSError as error:
+            err.write(f"upphandlingsgranskare eval: {error}\n")
+            return EXIT_ERROR
     if fmt == "json":
         out.write(to_json(result, regressions))
     elif mode == "items":

@@ -16,12 +16,16 @@ def with_offsets(blocks: Iterable[Block], *, consume: bool = False) -> tuple[Blo
     cleared once copied, so the originals and their copies are never all held at once (a long
     document's blocks are tens of megabytes).
     """
+    from ..budget import check_budget  # here, not above: the budget module imports this package
+
     out: list[Block] = []
     pos = 0
     release = consume and isinstance(blocks, list)
     for index, block in enumerate(blocks):
         if release:
             blocks[index] = None  # type: ignore[index, call-overload]
+        if not len(out) % 1024:
+            check_budget()
         if not block.text:
             continue
         end = pos + len(block.text)

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
+from ._list_numbers import format_number as _format_number
 from ._offsets import build_document
 from .limits import Deadline
 from .roles import detect_roles, looks_like_header
@@ -270,35 +271,6 @@ class _Numbering:
 
         text = re.sub(r"%(\d)", render, level.text).strip()
         return text or None
-
-
-def _format_number(value: int, fmt: str) -> str:
-    if fmt in ("lowerLetter", "upperLetter"):
-        if value < 1:
-            return str(value)
-        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman = _roman(value)
-        return roman.upper() if fmt == "upperRoman" else roman
-    if fmt == "decimalZero":
-        return f"{value:02d}"
-    return str(value)
-
-
-def _roman(value: int) -> str:
-    if value < 1:
-        return str(value)
-    out = []
-    for n, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                 (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while value >= n:
-            out.append(s)
-            value -= n
-    return "".join(out)
-
-
-# --- walking the body ------------------------------------------------------------------
 
 
 def _children(el: etree._Element) -> Iterator[etree._Element]:

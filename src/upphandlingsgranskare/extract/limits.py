@@ -25,13 +25,16 @@ class ExtractionLimits:
     max_decompressed_mb: float = 500  # DOCX/XLSX: all ZIP members unpacked, together
     max_pages: int = 5000  # PDF pages
     max_rows: int = 200_000  # XLSX rows, all sheets together
-    seconds_per_document: float = 120  # checked between pages/paragraphs/rows, not inside a library call
+    seconds_per_document: float = 120  # checked in every stage, between pages/rows/blocks/chunks/requirements
+    max_requirements: int = 20_000  # per document; each costs memory through the review (a tender has < 3,000)
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"{f.name} måste vara ett positivt tal / must be a positive number: {value!r}")
+            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+                    or value == float("inf")):  # inf made every file "corrupt" (int(inf) bytes)
+                raise ValueError(f"{f.name} måste vara ett ändligt positivt tal / must be a finite positive number: "
+                                 f"{value!r}")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ExtractionLimits:
@@ -72,20 +75,25 @@ def limit_exceeded(shown: str, limit: str, sv: str, en: str) -> ExtractionError:
 
 
 class Deadline:
-    """Time budget for one document, checked cooperatively by the readers between units of work."""
+    """Time budget for one document, checked cooperatively between units of work: by the readers while
+    the file is read, and (see ``upphandlingsgranskare.budget``) by segmentation, the NLP pipeline and the
+    checks while it is reviewed."""
 
     def __init__(self, shown: str, seconds: float):
         self.shown = shown
         self.seconds = seconds
         self._end = time.monotonic() + seconds
 
+    def extend(self, seconds: float) -> None:
+        self._end += seconds
+
     def check(self) -> None:
         if time.monotonic() > self._end:
             raise limit_exceeded(
                 self.shown,
                 "seconds_per_document",
-                f"läsningen tog längre än gränsen {self.seconds:g} s och avbröts",
-                f"reading took longer than the limit of {self.seconds:g} s and was stopped",
+                f"granskningen av dokumentet tog längre än gränsen {self.seconds:g} s och avbröts",
+                f"reviewing the document took longer than the limit of {self.seconds:g} s and was stopped",
             )
 
 

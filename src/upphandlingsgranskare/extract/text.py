@@ -27,17 +27,17 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Swedish letters åäöÅÄÖ in Mac Roman and in Windows-1252/Latin-1.
-_MAC_SWEDISH = tuple(bytes([b]) for b in b"\x8c\x8a\x9a\x81\x80\x85")
-_CP1252_SWEDISH = tuple(bytes([b]) for b in b"\xe5\xe4\xf6\xc5\xc4\xd6")
-_HIGH = bytes(range(0x80, 0x100))
+# The 8-bit code pages a Swedish or English text file is in: Windows and old Mac.
+_CODE_PAGES = ("cp1252", "mac_roman")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: a BOM, else UTF-16 guessed from NUL bytes, else UTF-8, else an 8-bit code page.
+    """Text and the encoding used: a BOM, else UTF-16 guessed from NUL bytes, else UTF-8 (a few invalid
+    bytes replaced when the rest is UTF-8), else the 8-bit code page charset-normalizer finds likeliest.
 
     Swedish .txt files from Windows are usually Windows-1252 (a superset of Latin-1 for
-    letters), old Mac files Mac Roman; the two are told apart by where åäö fall.
+    letters), old Mac files Mac Roman. Counting where åäö would fall mistook €, … and “” in
+    Windows-1252 for Mac Roman letters; the detector weighs every character.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -49,9 +49,40 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _looks_mac_roman(data):
-        return data.decode("mac_roman"), "mac_roman, gissad / guessed"
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid_non_ascii = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    if valid_non_ascii >= 2 * invalid:  # UTF-8 with a stray byte, not a code page: keep the å, ä and ö
+        return text, f"utf-8, {invalid} ogiltiga byte ersatta med \ufffd / invalid bytes replaced by \ufffd"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(_CODE_PAGES)).best()
+    encoding = "cp1252"  # by far the commoner; Mac Roman only when the detector and the letters agree on it
+    if best is not None and best.encoding == "mac_roman" and _letters_in_words(data, "mac_roman") > \
+            _letters_in_words(data, "cp1252"):
+        encoding = "mac_roman"
+    return data.decode(encoding, errors="replace"), f"{encoding}, gissad / guessed"
+
+
+_IN_WORD = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+_WORD_LETTERS = frozenset("åäöÅÄÖéÉüÜ")
+
+
+def _letters_in_words(data: bytes, encoding: str) -> int:
+    """How Swedish the non-ASCII characters next to a letter look read as ``encoding``: å, ä, ö, é, ü count
+    for it, anything else against. Windows-1252's €, … and “” are Mac Roman's Ä, Ö, ì and î, but they
+    stand between words or around them ("“avtalet”" is "ìavtaletî"), not inside one."""
+    score = 0
+    for match in _IN_WORD.finditer(data[:1 << 20].decode(encoding, errors="replace")):
+        score += 1 if match.group() in _WORD_LETTERS else -1
+    return score
+
+
+def encoding_note(extractor: str) -> str | None:
+    """What to tell the user about a text file read as anything but plain UTF-8, from its extractor line."""
+    if not extractor.startswith("text (") or extractor in ("text (utf-8)", "text (utf-8 BOM)"):
+        return None
+    return f"läst som / read as {extractor[len('text ('):-1]}"
 
 
 def decode(data: bytes) -> str:
@@ -71,14 +102,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even > 0.3 * pairs and odd < 0.05 * pairs:
         return "utf-16-be"
     return None
-
-
-def _looks_mac_roman(data: bytes) -> bool:
-    # bytes.count/translate: a per-byte Python loop would take seconds on a large file
-    high = len(data) - len(data.translate(None, _HIGH))
-    mac = sum(data.count(b) for b in _MAC_SWEDISH)
-    cp1252 = sum(data.count(b) for b in _CP1252_SWEDISH)
-    return high > 0 and mac >= 0.5 * high and cp1252 <= 0.1 * mac
 
 
 def looks_like_text(head: bytes) -> bool:

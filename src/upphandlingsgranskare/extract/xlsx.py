@@ -66,7 +66,6 @@ def read_xlsx(
     """Read an XLSX; ``extract()`` has checked the package first (size, zip bomb, DTDs, row count)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions, print areas ...

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Language
+from .bounded import process
 from .lexicon import Lexicon, lexicon_patterns, load_lexicon
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` must not pay for it
@@ -189,7 +190,7 @@ class Pipeline:
         """The Doc of ``text``, shared by every caller: treat it as read-only."""
         doc = self._docs.pop(text, None)
         if doc is None:
-            doc = self.nlp(text)
+            doc = process(self.nlp, text)  # long text in chunks: bounded time, no [E088]
             if len(self._docs) >= _DOC_CACHE_SIZE:
                 del self._docs[next(iter(self._docs))]  # the least recently used
         self._docs[text] = doc

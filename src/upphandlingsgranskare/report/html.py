@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -579,7 +580,8 @@ class IndexEntry:
 def _href(link: str) -> str:
     # Links are file paths: percent-encode them, so a file named "javascript:x" or "a#b.pdf"
     # stays a relative path instead of becoming a URL scheme or a fragment.
-    return _e(quote(link.replace("\\", "/"), safe="/"))
+    # The file system's bytes: a name that is not UTF-8 links to its real bytes (%FF).
+    return _e(quote(os.fsencode(link.replace("\\", "/")), safe="/"))
 
 
 def render_index(entries: list[IndexEntry], *, language: Language | None = None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..models import DocumentReview
+from .names import fit_name, readable
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "sarif", "csv")
 ANNOTATED_FORMATS = ("docx", "pdf", "xlsx")  # the input handed back with comments
@@ -43,14 +44,17 @@ def parse_formats(values: Sequence[str]) -> list[str]:
 
 def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False) -> str:
     """One report over all reviews in a report format."""
+    from .names import readable, readable_review
+
+    if fmt == "sarif":  # its URIs percent-encode a file name's real bytes; the rest is shown readable
+        from .sarif import to_sarif
+
+        return readable(to_sarif(reviews))
+    reviews = [readable_review(r) for r in reviews]
     if fmt == "html":
         from .html import render_html
 
         return render_html(reviews)
-    if fmt == "sarif":
-        from .sarif import to_sarif
-
-        return to_sarif(reviews)
     if fmt == "csv":
         from .csv_report import to_csv
 
@@ -97,10 +101,10 @@ def _names(relative: Path, language: str) -> tuple[Callable[[str], Path], Callab
     annotated_word = "granskad" if language == "sv" else "reviewed"
 
     def report(fmt: str) -> Path:  # the input's extension stays: krav.docx and krav.pdf never collide
-        return relative.with_name(f"{relative.name}.{report_word}.{_REPORT_SUFFIX[fmt]}")
+        return relative.with_name(fit_name(f"{relative.name}.{report_word}.{_REPORT_SUFFIX[fmt]}"))
 
     def annotated(extension: str) -> Path:
-        return relative.with_name(f"{relative.stem}.{annotated_word}{extension}")
+        return relative.with_name(fit_name(f"{relative.stem}.{annotated_word}{extension}"))
 
     return report, annotated
 
@@ -143,7 +147,7 @@ class FolderWriter:
     def _state_path(self, document: Path) -> Path:
         import hashlib
 
-        key = hashlib.sha256(relative_name(document, self.roots).as_posix().encode("utf-8")).hexdigest()[:24]
+        key = hashlib.sha256(os.fsencode(relative_name(document, self.roots).as_posix())).hexdigest()[:24]
         return self.out_dir / STATE_DIR / f"{key}.json"
 
     def write(self, review: DocumentReview) -> WrittenDocument:
@@ -162,7 +166,8 @@ class FolderWriter:
                   "relative": entry.relative.as_posix(), "outputs": {k: v.as_posix() for k, v in entry.outputs.items()},
                   "notes": entry.notes, "not_applicable": entry.not_applicable,
                   "without_findings": entry.without_findings, "review": review.model_dump(mode="json")}
-        write_atomic(self._state_path(Path(review.path)), json.dumps(record, ensure_ascii=False))
+        # ASCII: a file name's undecodable bytes (lone surrogates) round-trip as \udcXX escapes.
+        write_atomic(self._state_path(Path(review.path)), json.dumps(record, ensure_ascii=True))
 
     def finished(self, document: Path) -> WrittenDocument | None:
         """The document's earlier result when it is done and still valid, else None (review it again)."""
@@ -237,7 +242,7 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
 
             # Not a workbook to hand back: the findings as a workbook of their own.
             word = "anmarkningar" if review.language == "sv" else "findings"
-            target = place(relative.with_name(f"{relative.name}.{word}.xlsx"))
+            target = place(relative.with_name(fit_name(f"{relative.name}.{word}.xlsx")))
             findings_workbook([review], target)
             entry.outputs[fmt] = target.relative_to(out_dir)
         else:
@@ -288,12 +293,12 @@ def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
             continue  # files of other types met in the folder (.jsonl, .png): not tender documents
         summary = summarise(item.review)
         entries.append(IndexEntry(
-            path=item.relative.as_posix(), outputs={k: v.as_posix() for k, v in item.outputs.items()},
+            path=readable(item.relative.as_posix()), outputs={k: v.as_posix() for k, v in item.outputs.items()},
             requirements=summary.requirements, in_scope=summary.in_scope, flagged=summary.flagged,
             need_stated_share=summary.need_stated_share, error=item.review.error,
             language=None if item.review.error else item.review.language))
     languages = [e.language for e in entries if e.language]
     majority = max(("sv", "en"), key=languages.count) if languages else None
     target = out_dir / "index.html"
-    write_atomic(target, render_index(entries, language=majority))
+    write_atomic(target, readable(render_index(entries, language=majority)))
     return target

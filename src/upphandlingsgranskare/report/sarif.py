@@ -122,7 +122,8 @@ def _artifact_location(path: str, base: Path) -> dict:
         except ValueError:
             return {"uri": absolute.as_uri()}
     # Percent-encode: Swedish file names (å, ä, ö) and spaces are not allowed raw in a URI.
-    return {"uri": quote(raw.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    # quote() of the file system's bytes: a name that is not UTF-8 keeps its real bytes (%FF), no traceback.
+    return {"uri": quote(os.fsencode(raw.as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _logical_locations(location: Location, requirement_id: str, heading_path: tuple[str, ...]) -> list[dict]:

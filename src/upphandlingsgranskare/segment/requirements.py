@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..budget import check_budget, check_requirement_count
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
 from ..nlp.pipeline import Pipeline, get_pipeline
@@ -191,6 +192,7 @@ class _Segmenter:
         )
 
     def add(self, requirement: Requirement) -> None:
+        check_requirement_count(len(self.result.requirements) + 1)
         self.result.requirements.append(requirement)
         self.last_block_requirements.append(len(self.result.requirements) - 1)
 
@@ -207,6 +209,7 @@ class _Segmenter:
     # -- blocks ---------------------------------------------------------------------------
     def run(self) -> Segmentation:
         for block in self.document.blocks:
+            check_budget()
             previous = self.last_block_requirements
             self.last_block_requirements = []
             if block.kind == "heading" and self.is_requirement_heading(block.text):
