@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
+from ._emphasis import heading_shaped, rpr_emphasised, runs_emphasised
 from ._offsets import build_document
 from .limits import Deadline
 from .roles import detect_roles, looks_like_header
@@ -93,6 +94,7 @@ class _StyleInfo:
     outline: int | None  # 0-based outline level, None for body text
     num_id: str | None
     ilvl: int | None
+    emphasis: bool | None = None  # the style's run properties set bold or underline (None: not said)
 
 
 class _Styles:
@@ -118,6 +120,7 @@ class _Styles:
                 outline=_int(outline.get(W_VAL)) if outline is not None else None,
                 num_id=num_id,
                 ilvl=ilvl,
+                emphasis=rpr_emphasised(st.find(_w("rPr"))),
             )
 
     def chain(self, style_id: str | None) -> Iterator[_StyleInfo]:
@@ -142,6 +145,13 @@ class _Styles:
             if info.outline is not None and 0 <= info.outline < 9:
                 return info.outline + 1
         return None
+
+    def emphasised(self, style_id: str | None) -> bool:
+        """The style, or the nearest style it is based on that says so, sets bold or underline."""
+        for info in self.chain(style_id):
+            if info.emphasis is not None:
+                return info.emphasis
+        return False
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         for info in self.chain(style_id):
@@ -355,6 +365,7 @@ class _Para:
     kind: str
     level: int | None
     label: str | None
+    ilvl: int | None = None  # list level of a numbered paragraph
 
 
 class _Walker:
@@ -366,6 +377,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.paragraph_index = 0
         self.table_index = 0
+        self.styled_level = 0  # level of the last heading a style or outline level made
 
     def walk_container(self, container: etree._Element) -> None:
         for n, child in enumerate(_children(container)):
@@ -411,12 +423,33 @@ class _Walker:
                 text = f"{label} {text}" if text else ""
             return _Para(text, "heading", level, None)
         if label:
-            return _Para(text, "list_item", None, label)
+            return _Para(text, "list_item", None, label, ilvl)
         return _Para(text, "paragraph", None, None)
+
+    def formatted_heading(self, p: etree._Element, para: _Para) -> _Para:
+        """A short paragraph all in bold or underline, with no heading style, as a heading under the last
+        styled one: a numbered one ("1. Introduction:") one level down, a plain one ("Business Need") two."""
+        if para.kind == "heading":
+            self.styled_level = para.level or 1
+            return para
+        if para.label == "•" or not heading_shaped(para.text.rstrip(":")):
+            return para
+        if not para.label and para.text.endswith(":"):
+            return para  # "Exempelvis:", "In Scope:": a lead-in of what follows, kept as one
+        ppr = p.find(_w("pPr"))
+        st = ppr.find(_w("pStyle")) if ppr is not None else None
+        runs = [r for r in p.iter(_w("r")) if next(r.iterancestors(W_P), None) is p]
+        if not runs_emphasised(runs, self.styles.emphasised(st.get(W_VAL) if st is not None else None),
+                               self.styles.emphasised):
+            return para
+        text = f"{para.label} {para.text}" if para.label else para.text
+        level = self.styled_level + (1 + (para.ilvl or 0) if para.label else 2)
+        return _Para(text, "heading", level, None)
 
     def emit_paragraph(self, p: etree._Element) -> None:
         para = self.read_paragraph(p)
         if para is not None and para.text:
+            para = self.formatted_heading(p, para)
             loc = Location(file=self.shown, paragraph=self.paragraph_index)
             self.paragraph_index += 1
             self.blocks.append(

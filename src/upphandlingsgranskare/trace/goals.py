@@ -23,13 +23,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Literal, Sequence
 
+from .._yaml import load_yaml
 from ..models import Goal, Language
 from ..nlp.lexicon import compile_phrase_regex, load_lexicon
 
 SectionKind = Literal["goal", "background"]
 GENERATED_PREFIX = "M"  # "Mål": the Swedish word, used for both languages so ids stay the same across them
+
+
+@lru_cache(maxsize=None)
+def _goal_titles(language: Language) -> re.Pattern[str]:
+    """``data/goal_sections.yaml``: goal-section titles as real tenders write them ("Benefits", "Bakgrund och behov")."""
+    data = load_yaml(resources.files(__package__).joinpath("data", "goal_sections.yaml").read_text("utf-8"))
+    return compile_phrase_regex(data[language])
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ def section_kind(heading: str, language: Language) -> SectionKind | None:
     """'goal' (Syfte, Mål, Behov …), 'background' (Bakgrund, Nuläge …) or None, from a heading's title."""
     title = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s*", "", heading)
     rules = _rules(language)
-    if rules.goal_section.search(title):
+    if _goal_titles(language).search(title) or rules.goal_section.search(title):
         return "goal"
     if rules.background_section.search(title):
         return "background"
