@@ -112,7 +112,8 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
     segmentation = segment(document, language)
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
-                              rationale_policy=options.rationale_policy, label_model=options.label_model)
+                              rationale_policy=options.rationale_policy, label_model=options.label_model,
+                              text=document.text)
     requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
                                                                         llm)
     accepted = apply_markers(requirements, ordered, read_comment_markers(path))

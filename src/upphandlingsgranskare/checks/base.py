@@ -33,6 +33,9 @@ class DocumentContext:
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()
+    # The extracted document's text, for checks that read beyond the requirements (UG101: the products the
+    # document names as chosen, the law it falls under); empty for a requirement typed in.
+    text: str = ""
 
     # Computed once per context (a frozen dataclass keeps cached_property's value in its __dict__):
     # each is read for every requirement, and a long tender has thousands of requirements and links.
