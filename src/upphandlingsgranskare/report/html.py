@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..models import DocumentReview, Finding, Language, Requirement, Severity
+from ..suppression import strip_markers
 from .emit import llm_line
 from .schema import summarise
 
@@ -395,7 +396,7 @@ def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> 
         f'<span class="code">{_e(finding.code)} {_e(finding.name)}</span>'
         f'<span class="req-id">{_e(_subject_label(finding, labels))} {_e(finding.requirement_id)}</span>'
         f'<span class="loc" title="{_e(labels["location"])}">{_e(finding.location.describe())}</span></div>'
-        f'<blockquote class="req-text">{_e(finding.requirement_text)}</blockquote>'
+        f'<blockquote class="req-text">{_e(strip_markers(finding.requirement_text))}</blockquote>'
         f"<dl>{details}</dl></article>"
     )
 

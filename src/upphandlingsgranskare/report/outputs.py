@@ -41,8 +41,9 @@ def parse_formats(values: Sequence[str]) -> list[str]:
     return formats or ["text"]
 
 
-def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False) -> str:
-    """One report over all reviews in a report format."""
+def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False, show_info: bool = True) -> str:
+    """One report over all reviews in a report format; ``show_info`` False leaves info findings out of the
+    terminal text report (the CLI's default), never out of a file format."""
     if fmt == "html":
         from .html import render_html
 
@@ -57,7 +58,7 @@ def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = Fals
         return to_csv(reviews)
     from .emit import render
 
-    return render(reviews, fmt, color=color)  # type: ignore[arg-type]
+    return render(reviews, fmt, color=color, show_info=show_info)  # type: ignore[arg-type]
 
 
 def relative_name(document: Path, roots: Sequence[Path]) -> Path:
