@@ -101,3 +101,20 @@ def test_summary_per_document_and_per_check(tmp_path: Path) -> None:
     as_json = runner.invoke(app, ["review", str(SAMPLE), "--summary", "-f", "json"])
     assert as_json.exit_code == 2 and "--summary" in as_json.stderr
     json.loads(runner.invoke(app, ["review", str(SAMPLE), "-f", "json"]).stdout)
+
+
+def test_model_evidence_only_when_a_model_gave_it(tmp_path: Path) -> None:
+    from upphandlingsgranskare.report.emit import render_text, to_markdown
+    from upphandlingsgranskare.report.html import render_html
+
+    path = tmp_path / "krav.md"
+    path.write_text("# Krav\n\n## 4 Krav på lösningen\n\nK1 Användaren ska kunna exportera rapporter till Excel.\n",
+                    encoding="utf-8")
+    review = review_document(path)
+    ug101 = next(f for f in review.findings if f.code == "UG101")
+    assert ug101.evidence == "Excel" and ug101.origin == "rules"
+    for rendered in (render_text([review], color=False), to_markdown([review]), render_html([review])):
+        assert "Modellens belägg" not in rendered
+    from_model = review.model_copy(update={"findings": (ug101.model_copy(update={"origin": "llm"}),)})
+    for rendered in (render_text([from_model], color=False), to_markdown([from_model]), render_html([from_model])):
+        assert "Modellens belägg" in rendered

@@ -119,7 +119,7 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             out.write(f"> {strip_markers(finding.requirement_text)}\n\n{finding.message}\n\n")
             out.write(f"- **{labels['question']}:** {finding.question}\n")
             out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n")
-            if finding.evidence:
+            if finding.evidence and finding.origin == "llm":  # a model's quote; the rules' evidence is in the message
                 out.write(f"- **{labels['evidence']}:** ”{finding.evidence}”\n")
             if _origin_note(finding, labels):
                 out.write(f"- *{_origin_note(finding, labels)}*\n")
@@ -241,7 +241,7 @@ def _findings_groups(findings: Sequence[Finding], labels: dict[str, str], width:
         lines.extend([(line, None)] for line in _wrap(finding.message, "    ", width))
         lines.extend(_labelled(labels["question"], finding.question, width))
         lines.extend(_labelled(labels["suggestion"], finding.suggestion, width))
-        if finding.evidence:
+        if finding.evidence and finding.origin == "llm":  # a model's quote; the rules' evidence is in the message
             lines.extend(_labelled(labels["evidence"], f"”{finding.evidence}”", width))
         note = _origin_note(finding, labels)
         if note:

@@ -384,7 +384,7 @@ def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> 
         (labels["question"], finding.question),
         (labels["suggestion"], finding.suggestion),
     ]
-    if finding.evidence:
+    if finding.evidence and finding.origin == "llm":  # a model's quote; the rules' evidence is in the message
         rows.append((labels["evidence"], f"”{finding.evidence}”"))
     rows.append((labels["origin"], origin))
     details = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
