@@ -48,7 +48,8 @@ _TRANSLATE = {**dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f", " ")
 
 
 def annotate_docx(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
-    """Write a copy of ``source`` to ``target`` with one Word comment per finding of ``review``."""
+    """Write a copy of ``source`` to ``target`` with one Word comment per flagged requirement of ``review``, listing
+    each of its findings (message, question, suggestion)."""
     import docx
 
     source, target = Path(source), Path(target)
@@ -58,7 +59,8 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
     body = _Body(document)
     anchored, fallback = 0, 0
     unanchored: list[str] = []
-    # Findings on one requirement share one anchor, and get one comment each.
+    # Findings on one requirement share one anchor and one comment: two comments asking nearly the same
+    # question on the same text only make the officer read twice.
     groups: dict[tuple, list[Finding]] = {}
     for finding in review.findings:
         loc = finding.location
@@ -70,8 +72,7 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
             unanchored.extend(f.requirement_id for f in findings)
             continue
         first, last, exact = anchor
-        for finding in findings:
-            _add_comment(document, first, last, finding)
+        _add_comment(document, first, last, findings)
         if exact:
             anchored += len(findings)
         else:
@@ -86,21 +87,23 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
 # --- the comment ------------------------------------------------------------------------
 
 
-def _add_comment(document, first: etree._Element, last: etree._Element, finding: Finding) -> None:
+def _add_comment(document, first: etree._Element, last: etree._Element, findings: list[Finding]) -> None:
+    """One comment on the requirement: for each finding its heading (bold), message, question and suggestion."""
     from docx.text.run import Run
 
-    text = labels(finding.language)
     # The runs' parent is only asked for its part; the document part answers for every run in the body.
     comment = document.add_comment([Run(first, document.part), Run(last, document.part)],
                                    text="", author=AUTHOR, initials=INITIALS)
-    title = comment.paragraphs[0].add_run(heading(finding))
-    title.bold = True
-    comment.add_paragraph(finding.message)
-    for label, value in ((text["question"], finding.question), (text["suggestion"], finding.suggestion)):
-        if value:
-            paragraph = comment.add_paragraph()
-            paragraph.add_run(label).bold = True
-            paragraph.add_run(f" {value}")
+    for number, finding in enumerate(findings):
+        text = labels(finding.language)
+        title = (comment.paragraphs[0] if number == 0 else comment.add_paragraph()).add_run(heading(finding))
+        title.bold = True
+        comment.add_paragraph(finding.message)
+        for label, value in ((text["question"], finding.question), (text["suggestion"], finding.suggestion)):
+            if value:
+                paragraph = comment.add_paragraph()
+                paragraph.add_run(label).bold = True
+                paragraph.add_run(f" {value}")
 
 
 # --- text with its origin ---------------------------------------------------------------
