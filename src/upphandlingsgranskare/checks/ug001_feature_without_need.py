@@ -54,9 +54,16 @@ class FeatureWithoutNeed(Check):
     suggestion offers that goal first: the likely reason is then only unwritten.
 
     Severity: warning for ska-krav (mandatory), info for bör-krav (desirable).
-    The question to the business owner: "Vilket verksamhetsbehov eller mål ska kravet bidra
-    till?" The suggestion keeps the requirement word for word (ska/bör, numbers and
-    negations stay as written) and adds the purpose clause or rationale to fill in.
+    The question to the business owner is built from the requirement's own feature and user
+    ("Vilket problem ska inloggning med BankID lösa för sökande, och hur märks det?"; English
+    "What problem should … solve for caseworkers, and how will it show?"; word lists in
+    ``checks/data/ug001_words.yaml``). The suggestion keeps the requirement word for word (ska/bör,
+    numbers and negations stay as written) and adds the purpose clause to fill in: the goal the
+    requirement most resembles first, with the words they share ("så att [hur kravet bidrar till
+    Effektmål 2 (”kontaktcenter, ärendestatus”)] (eller [Effektmål 1])"). A row of a matrix with a
+    rationale column ("Motivering") is told to fill in that column, its text left as it is.
+    Where the requirement also serves none of the document's goals, UG203 says so inside this
+    finding's message ("… (UG203)") instead of as a second finding on the same requirement.
 
     Configuration: ``rationale_policy`` says where a motive may stand. ``both`` (default)
     accepts a purpose clause in the text and a rationale field; ``inline`` (the SKR way)
