@@ -80,3 +80,27 @@ def test_virginia_business_need_is_a_goal_section(name: str) -> None:
     # The Business Need sentence itself is a goal, never a flagged requirement.
     business_need = [g.text for g in review.goals if g.heading == "Business Need"]
     assert not [f for f in review.findings if f.code == "UG001" and f.requirement_text in business_need]
+
+
+def test_xlsx_bold_title_row_opens_a_goal_section(tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    goals = workbook.active
+    goals.title = "Mål"
+    goals["A1"] = "Effektmål"
+    goals["A1"].font = Font(bold=True)
+    goals["A2"] = "Handläggningstiden för bygglov ska minska från tio till fyra veckor."
+    matrix = workbook.create_sheet("Krav")
+    matrix.append(["Kravnr", "Kravtext", "Ska/Bör"])
+    matrix.append(["K1", "Systemet ska ha stöd för inloggning med SITHS-kort.", "Ska"])
+    path = tmp_path / "krav.xlsx"
+    workbook.save(path)
+    blocks = extract(path).blocks
+    assert [(b.text, b.kind) for b in blocks if b.kind == "heading"] == [("Effektmål", "heading"), ("Krav", "heading")]
+    review = review_document(path)
+    assert [g.text for g in review.goals] == ["Handläggningstiden för bygglov ska minska från tio till fyra veckor."]
+    # The next sheet is no part of the goal section: its requirement is a requirement.
+    assert "K1" in {f.requirement_id for f in review.findings if f.code == "UG001"}
+    assert "UG201" not in {f.code for f in review.findings}
