@@ -84,13 +84,16 @@ def read_xlsx(
         budget = _RowBudget(shown, limits, deadline or unlimited_deadline(shown))
         titled = False  # a bold title row made a heading: the next sheet must not read as part of its section
         for ws in wb.worksheets:
-            if titled:
-                blocks.append(Block(text=ws.title, kind="heading", level=1, location=Location(file=shown, sheet=ws.title)))
-            blocks.extend(_shape_blocks(shown, ws.title, shapes.get(ws.title, [])))
+            shaped = _shape_blocks(shown, ws.title, shapes.get(ws.title, []))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sheet = _sheet_blocks(shown, ws, budget)
+            if titled and (shaped or sheet):
+                first = (shaped or sheet)[0].location  # the sheet's title stands at its first row
+                blocks.append(Block(text=ws.title, kind="heading", level=1,
+                                    location=Location(file=shown, sheet=ws.title, row=first.row or 1, cell=first.cell)))
             titled = titled or any(b.kind == "heading" for b in sheet)
+            blocks.extend(shaped)
             blocks.extend(sheet)
     finally:
         wb.close()  # read-only workbooks keep the file open
