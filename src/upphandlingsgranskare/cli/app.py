@@ -35,9 +35,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+    error, warning, info = "error", "warning", "info"
 
 
 class BackendChoice(str, Enum):
@@ -245,12 +243,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         from ..report.outputs import render_report
 
         color = output is None and formats == ["text"] and sys.stdout.isatty()
-        if summary:
-            from ..report.summary import render_summary
-
-            report = render_summary(reviews, show_info=show_info)
-        else:
-            report = render_report(reviews, formats[0], color=color, show_info=show_info)
+        report = render_report(reviews, "summary" if summary else formats[0], color=color, show_info=show_info)
         if output is not None:
             write_atomic(output, report)
         else:
@@ -378,9 +371,8 @@ def review(
     show_info: Annotated[bool, typer.Option("--show-info", help="Visa info-anmärkningar i terminalrapporten / show "
                                             "info findings in the terminal report (hidden by default).")] = False,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lägsta allvarlighetsgrad som ger exit 1 / lowest "
-                                            "severity that exits with 1.", case_sensitive=False)] = FailOn.info,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 även med anmärkningar (2 vid fel) / exit 0 "
-                                            "even with findings (2 on errors).")] = False,
+                                            "severity that exits with 1.")] = FailOn.info,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 även med anmärkningar / even with findings.")] = False,
     summary: Annotated[bool, typer.Option("--summary", help="Bara siffror: per dokument och per kontroll / figures "
                                           "only: per document and per check (like ruff --statistics).")] = False,
 ) -> None:

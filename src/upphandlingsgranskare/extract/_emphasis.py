@@ -9,11 +9,12 @@ bold. The readers ask this module whether such a line is a heading; the format-s
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable
 
 from lxml import etree
 
-from ._common import LIST_ITEM, REQUIREMENT_ID, starts_uppercase
+from ._common import LIST_ITEM, REQUIREMENT_ID, normalize, starts_uppercase
 
 MAX_WORDS = 8  # "Project Management and Organizational Structure" is 5; a sentence is longer
 MAX_CHARS = 80
@@ -83,3 +84,28 @@ def pdf_line_emphasised(sizes: list[float], weights: list[int], body_size: float
     if all(w >= BOLD_WEIGHT for w in weights):
         return True
     return body_size > 0 and min(sizes) >= body_size * LARGER_FONT
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BODY_LINE = 40  # a line this long is body text: its font size counts towards the body's
+
+
+def pdf_line_styles(textpage, text: str, body_sizes: Counter[float], raw) -> list[tuple[str, list[float], list[int]]]:  # noqa: ANN001
+    """Font sizes and weights of the page's heading-shaped lines (only those: reading every character's
+    style would cost more than the text itself); long lines add their font size to ``body_sizes``. ``raw``:
+    ``pypdfium2.raw``, PDFium's C functions; ``textpage`` a pypdfium2 text page."""
+    if textpage.count_chars() != len(text):
+        return []  # characters outside the BMP shift PDFium's indices: no styles rather than wrong ones
+    out = []
+    start = 0
+    for brk in [*_LINE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        line = normalize(text[start:end])
+        if len(line) >= _BODY_LINE:
+            body_sizes[round(raw.FPDFText_GetFontSize(textpage.raw, start + (end - start) // 2), 1)] += 1
+        elif heading_shaped(line):
+            visible = [i for i in range(start, end) if not text[i].isspace()]
+            out.append((line, [round(raw.FPDFText_GetFontSize(textpage.raw, i), 1) for i in visible],
+                        [raw.FPDFText_GetFontWeight(textpage.raw, i) for i in visible]))
+        start = brk.end() if brk else end
+    return out

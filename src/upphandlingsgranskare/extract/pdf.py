@@ -31,7 +31,7 @@ from ._common import (
     normalize,
     plausible_heading_title,
 )
-from ._emphasis import heading_shaped, pdf_line_emphasised
+from ._emphasis import heading_shaped, pdf_line_emphasised, pdf_line_styles
 from ._offsets import build_document
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
 
@@ -112,7 +112,7 @@ def _page_texts(
     path: Path, shown: str, password: str | None, limits: ExtractionLimits, deadline: Deadline
 ) -> tuple[list[str], str, bool, list[set[str]]]:
     """Each page's text, the extractor's name, whether any page has objects (images, paths), and each
-    page's emphasised heading-shaped lines (see ``_line_styles``)."""
+    page's emphasised heading-shaped lines (see ``_emphasis.pdf_line_styles``)."""
     if _pdfium is None:  # pragma: no cover
         texts, extractor, has_objects = _page_texts_pypdf(path, shown, password, limits, deadline)
         return texts, extractor, has_objects, [set() for _ in texts]
@@ -136,7 +136,7 @@ def _page_texts(
                 ) from exc
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
-            candidates.append(_line_styles(textpage, texts[-1], body_sizes))
+            candidates.append(pdf_line_styles(textpage, texts[-1], body_sizes, _pdfium.raw))
             textpage.close()
             if not has_objects and not texts[-1].strip():
                 # Only looked at while no text is found: tells a scan from a blank or broken page.
@@ -148,31 +148,6 @@ def _page_texts(
     emphasised = [{line for line, sizes, weights in page if pdf_line_emphasised(sizes, weights, body)}
                   for page in candidates]
     return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}", has_objects, emphasised
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BODY_LINE = 40  # a line this long is body text: its font size counts towards the body's
-
-
-def _line_styles(textpage, text: str, body_sizes: Counter[float]) -> list[tuple[str, list[float], list[int]]]:  # noqa: ANN001
-    """Font sizes and weights of the page's heading-shaped lines (only those: reading every character's
-    style would cost more than the text itself); long lines add their font size to ``body_sizes``."""
-    if textpage.count_chars() != len(text):
-        return []  # characters outside the BMP shift PDFium's indices: no styles rather than wrong ones
-    raw = _pdfium.raw
-    out = []
-    start = 0
-    for brk in [*_LINE_BREAK.finditer(text), None]:
-        end = brk.start() if brk else len(text)
-        line = normalize(text[start:end])
-        if len(line) >= _BODY_LINE:
-            body_sizes[round(raw.FPDFText_GetFontSize(textpage.raw, start + (end - start) // 2), 1)] += 1
-        elif heading_shaped(line):
-            visible = [i for i in range(start, end) if not text[i].isspace()]
-            out.append((line, [round(raw.FPDFText_GetFontSize(textpage.raw, i), 1) for i in visible],
-                        [raw.FPDFText_GetFontWeight(textpage.raw, i) for i in visible]))
-        start = brk.end() if brk else end
-    return out
 
 
 def _open(path: Path, shown: str, password: str | None):  # noqa: ANN202 - a PdfDocument

@@ -56,6 +56,10 @@ def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = Fals
         from .csv_report import to_csv
 
         return to_csv(reviews)
+    if fmt == "summary":  # `review --summary`: figures only
+        from .summary import render_summary
+
+        return render_summary(reviews, show_info=show_info)
     from .emit import render
 
     return render(reviews, fmt, color=color, show_info=show_info)  # type: ignore[arg-type]
