@@ -104,3 +104,21 @@ def test_xlsx_bold_title_row_opens_a_goal_section(tmp_path: Path) -> None:
     # The next sheet is no part of the goal section: its requirement is a requirement.
     assert "K1" in {f.requirement_id for f in review.findings if f.code == "UG001"}
     assert "UG201" not in {f.code for f in review.findings}
+
+
+def test_one_word_principles_and_deadlines_are_no_goals() -> None:
+    from upphandlingsgranskare.trace.goals import is_goal_item
+
+    assert not is_goal_item("Secure") and not is_goal_item("Scaleable")
+    assert not is_goal_item("The project should be completed by June 1, 2023.")
+    assert not is_goal_item("Systemet ska vara i drift senast 1 juni 2027.")
+    assert is_goal_item("Kortare handläggningstider")
+    assert is_goal_item("Ensure timely release of federal funds to schools based upon the NPEFS analysis and results.")
+
+
+@needs_realdocs
+def test_real_goal_lists_keep_goals_only() -> None:
+    indiana = review_document(REALDOCS / "en" / "indiana-npefs-sor.pdf")
+    assert len(indiana.goals) == 7 and not [g for g in indiana.goals if "June 1, 2023" in g.text]
+    salesforce = review_document(REALDOCS / "en" / "virginia-vita-salesforce-om-sor.docx")
+    assert not {"Secure", "Scaleable", "Repeatable"} & {g.text for g in salesforce.goals}

@@ -139,3 +139,16 @@ def goal_name(goal: Goal, language: Language, *, words: int = 6) -> str:
 def goal_line(goal: Goal) -> str:
     """The goal as one line with the id the document gives it: "Effektmål 1: Handläggningstiden …"."""
     return f"{goal.id}: {goal.text}" if goal.id and not goal.generated else goal.text
+
+
+# "The project should be completed by June 1, 2023", "Systemet ska vara klart senast 2026-06-01": a date
+# to meet, listed among the objectives, is a contract term, not an effect to reach.
+_DEADLINE = re.compile(r"\b(?:completed|complete|finished|delivered|implemented|live|klar[at]?|färdig[at]?|"
+                       r"levererad[et]?|införd[at]?|i drift)\b[^.]{0,40}?\b(?:by|before|no later than|senast|före|"
+                       r"innan)\b[^.]{0,30}?\b(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def is_goal_item(text: str) -> bool:
+    """Whether a list item of a goal section states a goal: not a one-word principle ("Secure",
+    "Scaleable", as the Virginia statement lists them under Business Need) nor a deadline."""
+    return len(text.split()) >= 2 and not _DEADLINE.search(text)
