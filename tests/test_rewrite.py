@@ -90,3 +90,13 @@ def test_two_requirements_get_different_questions() -> None:
     asked = {lint_text(text, language="sv")[1][0].question
              for text in ("Systemet ska ha stöd för inloggning med SITHS-kort.", "Lösningen ska ha en dashboard.")}
     assert len(asked) == 2
+
+
+def test_question_keeps_the_whole_list_the_feature_names() -> None:
+    from upphandlingsgranskare.review import lint_text
+
+    _, findings = lint_text("E-tjänsten ska ha stöd för att ladda upp ritningar i formaten PDF, DWG och JPEG.",
+                            language="sv")
+    (ug001,) = [f for f in findings if f.code == "UG001"]
+    assert ug001.question.startswith(
+        "Vilket problem ska möjligheten att ladda upp ritningar i formaten PDF, DWG och JPEG lösa för ")

@@ -70,6 +70,9 @@ def feature_phrase(requirement: Requirement, feature: str | None) -> str:
         return f"kravet ”{_short(text)}”" if language == "sv" else f'the requirement "{_short(text)}"'
     _, openers, _ = _words(language)
     phrase, verb_phrase = feature.strip().rstrip(".,;"), True
+    at = text.find(phrase)
+    if at >= 0 and "," in text[at + len(phrase):at + len(phrase) + 2]:
+        phrase = text[at:]  # the rules' feature stops at a list's first comma: "i formaten PDF, DWG och JPEG"
     stripped = True
     while stripped:
         stripped = False
