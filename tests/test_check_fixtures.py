@@ -56,6 +56,9 @@ KNOWN_DIVERGENCES = {
     # UG103 leaves supplier duties out of its scope (they are read by lawyers, not scored); these cases
     # test how demands are counted, and their subject happens to be the supplier.
     "UG103-sv_samt_joins_clauses", "UG103-en_as_well_as",
+    # UG101 reads requirements on the solution and on goods only (issue 17); how the parties sign the
+    # contract ("Avtal ska skrivas under digitalt med Assently") the review labels a duty of the parties.
+    "UG101-sv_esigning_product", "UG101-en_docusign_should",
 }
 
 
@@ -67,7 +70,8 @@ def test_the_whole_review_reports_what_the_check_finds(rule: str, case: dict) ->
     _, findings = lint_text(requirement.text, language=case["lang"], heading=case.get("heading"),
                             rationale=case.get("rationale"), table_row=bool(case.get("table_row")),
                             goals=case.get("goals") or ())
-    reviewed = [f.code for f in findings if f.code == rule]
+    # UG101's one note about the document (products it names as chosen) is no finding on the requirement.
+    reviewed = [f.code for f in findings if f.code == rule and f.subject == "requirement"]
     if f"{rule}-{case['name']}" in KNOWN_DIVERGENCES:
         assert reviewed != direct, "a known divergence is gone: remove it from KNOWN_DIVERGENCES"
     else:

@@ -49,9 +49,9 @@ def make_requirement(text: str, lang: str, *, rationale: str | None = None, head
     )
 
 
-def findings(code: str, text: str, lang: str, **kw) -> list:
+def findings(code: str, text: str, lang: str, *, document: str = "", **kw) -> list:
     requirement = make_requirement(text, lang, **kw)
-    return list(CHECKS[code].run(requirement, DocumentContext(path="fixture.txt", language=lang)))
+    return list(CHECKS[code].run(requirement, DocumentContext(path="fixture.txt", language=lang, text=document)))
 
 
 @pytest.mark.parametrize(("code", "case"), list(_cases()))
@@ -92,7 +92,7 @@ def test_fixture_files_are_balanced(code: str) -> None:
 # ---------------------------------------------------------------- language of the finding
 
 LANGUAGE_CASES = {
-    "UG101": ("Systemet ska integreras med Microsoft Teams.", "The system shall integrate with Microsoft Teams."),
+    "UG101": ("Systemet ska byggas på Microsoft SharePoint.", "The system shall be built on Microsoft SharePoint."),
     "UG102": ("Systemet ska vara användarvänligt och snabbt.", "The system shall be user-friendly and fast."),
     "UG103": ("Systemet ska logga händelser och ska skicka larm.", "The system shall log events and shall send alerts."),
 }
@@ -139,7 +139,60 @@ def test_ug101_message_cites_the_law_in_both_languages() -> None:
     assert "kalkylprogram, t.ex. Excel eller likvärdigt" in sv.message  # the guide-aware hint for Excel
     assert sv.severity == "error"
     (en,) = findings("UG101", "Users shall export reports to Excel.", "en")
-    assert "(LOU) ch. 9 s. 4; EU directive 2014/24/EU art. 42(4)" in en.message and '"Excel"' in en.message
+    assert '"Excel"' in en.message
+
+
+@pytest.mark.parametrize(("document", "cited", "not_cited"), [
+    ("Tenders are published in the Official Journal of the European Union.", "Directive 2014/24/EU art. 42(4)", "LOU"),
+    ("This solicitation incorporates FAR 52.211-6 and FAR part 11.", "FAR 52.211-6", "LOU"),
+    ("Commonwealth of Virginia statement of requirements.", "shuts out suppliers", "LOU"),
+])
+def test_ug101_legal_basis_follows_the_jurisdiction_of_english_documents(document: str, cited: str,
+                                                                         not_cited: str) -> None:
+    (en,) = findings("UG101", "Users shall export reports to Excel.", "en", document=document)
+    assert cited in en.message and not_cited not in en.message
+    assert "2014/24/EU" not in en.message or cited.startswith("Directive")
+
+
+def test_ug101_products_the_document_names_as_chosen_pass_everywhere() -> None:
+    document = ("VDOT has selected Oracle HCM Cloud Services as our HCM solution. "
+                "Work with VDOT infrastructure personnel to deploy the application in VDOT's Dynamics 365 environment.")
+    assert findings("UG101", "Configure Oracle HCM to allow proper structuring of personnel files.", "en",
+                    document=document) == []
+    assert findings("UG101", "Configure Microsoft Dynamics 365 to provide the functionality.", "en",
+                    document=document) == []
+    # A product the document does not name as chosen is still flagged.
+    (other,) = findings("UG101", "Reports shall be built in Power BI.", "en", document=document)
+    assert other.evidence == "Power BI"
+
+
+def test_ug101_a_system_to_integrate_with_is_a_fact_not_a_preference() -> None:
+    assert findings("UG101", "Systemet ska integreras med Microsoft Teams.", "sv") == []
+    assert findings("UG101", "The solution shall integrate with the county's Salesforce org.", "en") == []
+
+
+def test_ug101_only_on_requirements_on_the_solution() -> None:
+    requirement = make_requirement("The Supplier shall use Microsoft Project for the project plan.", "en")
+    check = CHECKS["UG101"]
+    assert check.applies_to(requirement)
+    assert not check.applies_to(requirement.model_copy(update={"label": "out_of_scope", "label_reason": "actor"}))
+    assert not check.applies_to(requirement.model_copy(update={"label": "need", "label_reason": "need"}))
+    # Goods are products too: out of UG001's scope for naming no IT solution, still read here.
+    assert check.applies_to(requirement.model_copy(update={"label": "out_of_scope",
+                                                           "label_reason": "no_solution_term"}))
+
+
+def test_ug101_says_once_for_the_document_which_products_it_names_as_chosen() -> None:
+    context = DocumentContext(path="sor.docx", language="en", text="VDOT has selected Oracle HCM Cloud Services.")
+    requirements = [make_requirement(t, "en").model_copy(update={"id": f"R{i}", "label": "feature_without_need"})
+                    for i, t in enumerate(["Configure Oracle HCM for personnel files.",
+                                           "Implement Oracle Recruiting Cloud Service.",
+                                           "The Supplier shall report weekly."])]
+    notes = list(CHECKS["UG101"].run_document(requirements, context))
+    assert len(notes) == 1
+    (note,) = notes
+    assert note.severity == "info" and note.subject == "document" and note.requirement_id == "R0"
+    assert '"Oracle"' in note.message and note.evidence == "Oracle"
 
 
 def test_ug101_national_e_id_is_not_a_brand_reference() -> None:

@@ -48,7 +48,8 @@ def test_review_json_follows_schema_and_lists_requirements_and_findings(tmp_path
     for finding in doc.findings:
         assert finding.origin == "rules" and len(finding.fingerprint) == 16
         if finding.code == "UG001":
-            assert finding.question.startswith("Vilket verksamhetsbehov eller mål ska kravet bidra till?")
+            # Issue 17: the question names the requirement's own feature and user.
+            assert finding.question.startswith("Vilket problem ska ") and "och hur märks det?" in finding.question
     assert not list(tmp_path.glob(".*.tmp")), "atomic write leaves no temporary file"
 
 

@@ -22,7 +22,7 @@ import conftest_extract  # noqa: E402,F401
 
 from upphandlingsgranskare import budget  # noqa: E402
 from upphandlingsgranskare.extract import ExtractionLimits  # noqa: E402
-from upphandlingsgranskare.extract.docx_reader import _format_number  # noqa: E402
+from upphandlingsgranskare.extract._list_numbers import format_number as _format_number  # noqa: E402
 from upphandlingsgranskare.nlp.bounded import MAX_CHUNK, MAX_RUN, chunks, process  # noqa: E402
 from upphandlingsgranskare.options import ReviewOptions  # noqa: E402
 from upphandlingsgranskare.review import InputFile, review_document, review_paths  # noqa: E402

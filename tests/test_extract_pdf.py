@@ -238,8 +238,11 @@ def test_real_indiana_headers_removed() -> None:
     assert doc.pages == 13
     assert "Statement of Requirements (SOR)" not in texts
     assert not any(t.startswith("Page ") and " of 13" in t for t in texts)
-    headings = [b.text for b in doc.blocks if b.kind == "heading"]
-    assert headings[:3] == ["1. Project Identification", "2. Acronyms/Definitions", "3. Scope of Work & Deliverables"]
+    numbered = [b.text for b in doc.blocks if b.kind == "heading" and b.text[:1].isdigit()]
+    assert numbered[:3] == ["1. Project Identification", "2. Acronyms/Definitions", "3. Scope of Work & Deliverables"]
+    # The bold, unnumbered titles are headings too (issue 17), one level under the numbered ones.
+    headings = {b.text: b.level for b in doc.blocks if b.kind == "heading"}
+    assert headings["Objectives"] == headings["Benefits"] == 2
 
 
 def test_bullet_ahead_is_one_pass_with_the_same_answers() -> None:

@@ -125,7 +125,9 @@ def test_real_adda_workbook() -> None:
     assert cx.sha256(path) == before
     sheets = collections.Counter(b.location.sheet for b in doc.blocks)
     assert len(sheets) >= 5
-    assert sheets["DB"] == 1345 and sheets["Prislista 2025-05-01"] >= 1340
+    # Each sheet after the bold title row of "Index Prissättning" starts under its own title (issue 17).
+    assert sheets["DB"] == 1345 + 1 and sheets["Prislista 2025-05-01"] >= 1340
+    assert [b.text for b in doc.blocks if b.location.sheet == "DB"][0] == "DB"
     # instruction text lives in a drawn text box: it is extracted too
     assert any(
         b.location.sheet == "Instruktioner" and b.text.startswith("För att fastställa rangordningen") for b in doc.blocks

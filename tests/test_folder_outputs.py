@@ -64,19 +64,22 @@ def test_folder_mode_mirrors_the_folder_and_writes_an_index(folder: Path, tmp_pa
     assert "docx: 2 dokument är inte DOCX" in result.stderr
 
 
-def test_annotated_outputs_carry_one_comment_per_finding(folder: Path, tmp_path: Path) -> None:
+def test_annotated_outputs_carry_one_comment_per_flagged_requirement(folder: Path, tmp_path: Path) -> None:
     import docx
     from pypdf import PdfReader
 
     out = tmp_path / "o"
     runner.invoke(app, ["review", str(folder / "del1"), "-f", "docx,pdf,json", "-o", str(out)])
     report = json.loads((out / "krav.docx.granskning.json").read_text("utf-8"))
-    assert len(docx.Document(str(out / "krav.granskad.docx")).comments) == len(report["documents"][0]["findings"])
+    requirements = {(f["location"].get("paragraph"), f["location"].get("table"), f["location"].get("row"),
+                     f["location"].get("start"), f["requirement_text"]) for f in report["documents"][0]["findings"]}
+    assert len(docx.Document(str(out / "krav.granskad.docx")).comments) == len(requirements)
     pdf_findings = json.loads((out / "krav.pdf.granskning.json").read_text("utf-8"))["documents"][0]["findings"]
     highlights = [a for page in PdfReader(out / "krav.granskad.pdf").pages for a in (page.get("/Annots") or [])
                   if a.get_object()["/Subtype"] == "/Highlight"
                   and not re.search(r"-\d+-\d+$", str(a.get_object()["/NM"]))]  # not the 2nd part over a page break
-    assert len(highlights) == len(pdf_findings) > 0
+    pdf_requirements = {(f["subject"], f["requirement_id"], f["requirement_text"]) for f in pdf_findings}
+    assert len(highlights) == len(pdf_requirements) > 0  # one highlight per flagged requirement
 
 
 def test_one_report_goes_to_stdout_or_a_file(folder: Path, tmp_path: Path) -> None:

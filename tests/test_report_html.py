@@ -66,7 +66,11 @@ def parse(html: str) -> _Elements:
 
 
 def findings_in(dom: _Elements) -> list[dict[str, str | None]]:
-    return [a for t, a in dom.tags if t == "article" and "finding" in (a.get("class") or "").split()]
+    return [a for t, a in dom.tags if t == "section" and "finding" in (a.get("class") or "").split()]
+
+
+def cards_in(dom: _Elements) -> list[dict[str, str | None]]:
+    return [a for t, a in dom.tags if t == "article" and "card" in (a.get("class") or "").split()]
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,6 +142,15 @@ def test_report_is_self_contained_and_complete(reviews):
     assert len(articles) == len(findings) > 0
     assert [(a["data-code"], a["data-severity"], a["data-fingerprint"]) for a in articles] == [
         (f.code, f.severity, f.fingerprint) for f in findings]
+    # One card per requirement (issue 17): a requirement's findings share it, its text is quoted once.
+    anchors = []
+    for r in reviews:
+        for f in r.findings:
+            key = (r.path, f.subject, f.requirement_id, f.requirement_text)
+            if not anchors or anchors[-1] != key:
+                anchors.append(key)
+    assert len(cards_in(dom)) == len(anchors) < len(findings)
+    assert html.count('class="req-text"') == len(anchors)
     # The first document decides the page's language; each document keeps its own.
     assert reviews[0].language == "en" and '<html lang="en">' in html
     assert "Review report" in html and "Question for the business owner" in html

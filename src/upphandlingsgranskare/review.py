@@ -115,6 +115,7 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
 
 def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
     from .checks import DocumentContext
+    from .checks.ug001_words import rationale_columns
     from .extract import extract
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
@@ -130,12 +131,13 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
         from .extract.xlsx_formulas import check_cached_values
 
         check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
-    # The extracted blocks are not read after segmentation: let them go before the checks' peak (a
-    # 1,000-page PDF's blocks hold about 70 MB).
+    context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
+                              rationale_policy=options.rationale_policy, label_model=options.label_model,
+                              text=document.text, rationale_columns=rationale_columns(document.blocks))
+    # The extracted blocks are not read after this: let them go before the checks' peak (a 1,000-page
+    # PDF's blocks hold about 70 MB).
     shown, doc_format, pages, extractor = document.path, document.format, document.pages, document.extractor
     del document
-    context = DocumentContext(path=shown, language=language, goals=tuple(segmentation.goals),
-                              rationale_policy=options.rationale_policy, label_model=options.label_model)
     requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
                                                                         llm)
     accepted = apply_markers(requirements, ordered, read_comment_markers(path))
@@ -221,6 +223,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     how many are on the solution, what the LLM backend did, and the goal links. ``review_document``
     and ``lint_text`` both go through here, so a requirement typed in is judged as one read from a file."""
     from .checks import ALL_CHECKS
+    from .checks.merge import merge_goal_findings
     from .trace import goal_line, link_requirements
 
     if llm is not None:
@@ -284,7 +287,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
         check_budget()
         findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
                         for f in check.run_document(requirements, context))
-    ordered = [f for _, f in sorted(findings, key=lambda pair: pair[0])]
+    ordered = merge_goal_findings([f for _, f in sorted(findings, key=lambda pair: pair[0])], context.goals)
     if options.severity:
         ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
                    for f in ordered]

@@ -54,6 +54,25 @@ def markers_in(text: str | None, where: str) -> list[Marker]:
     return found
 
 
+# A marker with what sets it off from the text around it: "(ugr: ignorera UG102)", " – ugr: ignore UG101".
+_MARKER_IN_TEXT = re.compile(r"\s*[(\[]?\s*(?:[–—-]\s*)?" + MARKER.pattern + r"\s*[)\]]?", re.IGNORECASE)
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without suppression markers: they belong to the review, not to a quote or a rewrite."""
+    if "ugr" not in text.casefold():
+        return text
+    stripped = _MARKER_IN_TEXT.sub("", text).strip()
+    return re.sub(r"\s+([,.;:])", r"\1", stripped)
+
+
+def _without_markers(finding: Finding) -> Finding:
+    fields = ("message", "question", "suggestion", "evidence")
+    update = {name: strip_markers(getattr(finding, name)) for name in fields if getattr(finding, name)}
+    changed = {name: value for name, value in update.items() if value != getattr(finding, name)}
+    return finding.model_copy(update=changed) if changed else finding
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -211,7 +230,7 @@ def apply_markers(requirements: Sequence[Requirement], findings: Iterable[Findin
         key = (finding.requirement_id, finding.requirement_text)
         hit = next((n for n, m in enumerate(markers.get(key, [])) if m.accepts(finding.code)), None)
         if hit is None:
-            result.kept.append(finding)
+            result.kept.append(_without_markers(finding))
         else:
             used.add((key, hit))
             result.suppressed.append(Suppressed(finding, markers[key][hit].describe()))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Mapping, Sequence
 
 from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
 
@@ -33,6 +33,12 @@ class DocumentContext:
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()
+    # The extracted document's text, for checks that read beyond the requirements (UG101: the products the
+    # document names as chosen, the law it falls under); empty for a requirement typed in.
+    text: str = ""
+    # Header of the rationale column ("Motivering") of each table that has one, by ``ug001_words.rationale_key``
+    # ("sheet:Krav", "table:2"): a flagged row's suggestion points to that column.
+    rationale_columns: Mapping[str, str] = field(default_factory=dict)
 
     # Computed once per context (a frozen dataclass keeps cached_property's value in its __dict__):
     # each is read for every requirement, and a long tender has thousands of requirements and links.

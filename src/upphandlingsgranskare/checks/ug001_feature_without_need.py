@@ -9,7 +9,9 @@ from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
 from ..nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
 from ..trace import goal_name
+from . import ug001_words as words
 from .base import Check, DocumentContext
+from .ug001_words import rationale_key
 
 
 class FeatureWithoutNeed(Check):
@@ -52,9 +54,16 @@ class FeatureWithoutNeed(Check):
     suggestion offers that goal first: the likely reason is then only unwritten.
 
     Severity: warning for ska-krav (mandatory), info for bör-krav (desirable).
-    The question to the business owner: "Vilket verksamhetsbehov eller mål ska kravet bidra
-    till?" The suggestion keeps the requirement word for word (ska/bör, numbers and
-    negations stay as written) and adds the purpose clause or rationale to fill in.
+    The question to the business owner is built from the requirement's own feature and user
+    ("Vilket problem ska inloggning med BankID lösa för sökande, och hur märks det?"; English
+    "What problem should … solve for caseworkers, and how will it show?"; word lists in
+    ``checks/data/ug001_words.yaml``). The suggestion keeps the requirement word for word (ska/bör,
+    numbers and negations stay as written) and adds the purpose clause to fill in: the goal the
+    requirement most resembles first, with the words they share ("så att [hur kravet bidrar till
+    Effektmål 2 (”kontaktcenter, ärendestatus”)] (eller [Effektmål 1])"). A row of a matrix with a
+    rationale column ("Motivering") is told to fill in that column, its text left as it is.
+    Where the requirement also serves none of the document's goals, UG203 says so inside this
+    finding's message ("… (UG203)") instead of as a second finding on the same requirement.
 
     Configuration: ``rationale_policy`` says where a motive may stand. ``both`` (default)
     accepts a purpose clause in the text and a rationale field; ``inline`` (the SKR way)
@@ -104,14 +113,16 @@ class FeatureWithoutNeed(Check):
         goal = context.goal(matched[0].goal_id) if matched else None
         if goal is not None:
             text += " " + resembles(language, goal, matched[0])
+        key = rationale_key(requirement.location)
         return Finding(
             code=self.code,
             name=self.name,
             severity="info" if requirement.kind == "bör" else "warning",
             message=text,
-            question=question(language, goal_ids),
-            suggestion=rewrite(requirement.text, language, goal_ids,
-                               matrix_row=requirement.matrix_row or context.rationale_policy == "separate"),
+            question=words.question(requirement, assessment.feature, goal, goal_ids),
+            suggestion=words.rewrite(requirement, goal, matched[0] if matched else None, goal_ids,
+                                     matrix_row=requirement.matrix_row or context.rationale_policy == "separate",
+                                     rationale_column=context.rationale_columns.get(key) if key else None),
             location=requirement.location,
             requirement_id=requirement.id,
             requirement_text=requirement.text,
@@ -164,37 +175,6 @@ def resembles(language: Language, goal: Goal, link: GoalLink) -> str:
     if language == "sv":
         return f"Kravet liknar {goal_name(goal, language)} (”{shared}”), men säger inte att det bidrar till det."
     return f'The requirement resembles {goal_name(goal, language)} ("{shared}") but does not say that it serves it.'
-
-
-def question(language: Language, goal_ids: list[str]) -> str:
-    if language == "sv":
-        q = "Vilket verksamhetsbehov eller mål ska kravet bidra till?"
-        if goal_ids:
-            q += f" Bidrar det till något av underlagets mål ({', '.join(goal_ids[:4])})?"
-        return q
-    q = "Which business need or goal should this requirement serve?"
-    if goal_ids:
-        q += f" Does it serve one of the document's goals ({', '.join(goal_ids[:4])})?"
-    return q
-
-
-def rewrite(text: str, language: Language, goal_ids: list[str], *, matrix_row: bool = False) -> str:
-    """A need-based rewrite: the requirement word for word plus the reason to fill in.
-
-    Keeping the original wording is deliberate: the rewrite must not change what is
-    mandatory (ska/bör), any number or any negation; only the officer can supply the need.
-    """
-    original = text.strip().rstrip(".;:").rstrip()
-    # The officer picks the goal: name the document's goals as the choices to fill in.
-    choices = " / ".join(goal_ids[:4])
-    goal_hint = "" if not goal_ids else (f" (bidrar till [{choices}])" if language == "sv" else f" (supports [{choices}])")
-    if matrix_row:
-        if language == "sv":
-            return f"{original}. Motivering: [vilket verksamhetsbehov eller mål raden tillgodoser]{goal_hint}."
-        return f"{original}. Rationale: [which business need or goal this row serves]{goal_hint}."
-    if language == "sv":
-        return f"{original}, för att [önskad effekt för verksamheten eller användarna]{goal_hint}."
-    return f"{original}, in order to [intended effect for the organisation or its users]{goal_hint}."
 
 
 def _short(feature: str | None, words: int = 8) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,7 @@ from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline
 from ._support import load_data
 from .base import Check, DocumentContext
+from .ug101_context import chosen_products, document_note, is_chosen, jurisdiction
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -44,6 +45,11 @@ _EXPERIENCE = re.compile(
     r"|referensuppdrag\w*"
     r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
     re.IGNORECASE)
+
+# UG001 puts a requirement out of scope for naming no IT solution ("Skrivarna ska använda HP:s
+# drivrutiner"): it still specifies a product, goods, which is what this check is about.
+_GOODS = "no_solution_term"
+
 
 class BrandWithoutEquivalent(Check):
     """UG101 brand-without-equivalent: a requirement names a brand or product without "eller likvärdigt".
@@ -89,9 +95,15 @@ class BrandWithoutEquivalent(Check):
       nuvarande HR-system Heroma", "ersätta Procapita", "the existing Microsoft 365 tenant",
       "the council's ...", or the only brand of a sentence that says it is in use already:
       "redan", "i dag", "använder", "already", "currently") is the environment the delivery
-      must fit, justified by the subject matter (9 kap. 4 § andra stycket 1). Without such a
-      marker the reader cannot tell, so "Systemet ska integreras med Procapita" is flagged and
-      the message asks to say that it is the existing system.
+      must fit, justified by the subject matter (9 kap. 4 § andra stycket 1).
+    * Products the document names as chosen, owned or to be worked with, anywhere in it: "VDOT has
+      selected Oracle HCM Cloud Services", "kommunen har upphandlat X", "VDOT's Dynamics 365
+      environment", a system the solution integrates with or takes data from ("integreras med
+      Microsoft Teams", "hämta brukaruppgifter från Treserva", "flytt av PKI från Telia"). An existing
+      system the solution must work with is a fact, not a preference. Every requirement naming such a
+      product passes, and one note (info, about the document) names them once and asks to confirm it.
+    * Requirements that are not on the solution (supplier, contract and bid terms, text that is no
+      requirement): they specify no product.
     * The buyer's e-procurement platform named as the channel for tenders ("lämnas via
       upphandlingsverktyget TendSign"): tenderers use it, the procurement does not buy it.
     * Legal terms and words that only look like brands ("Lex Maria", "Lex Sarah", "team",
@@ -129,8 +141,11 @@ class BrandWithoutEquivalent(Check):
         Reports shall be exportable in a format that spreadsheet software can open, such as XLSX.
 
     Severity: error (a breach of LOU 9 kap. 4 § can overturn the procurement).
-    Legal reference: LOU (2016:1145) 9 kap. 4 §; Directive 2014/24/EU art. 42(4); for
-    utilities LUF 9 kap. 4 §.
+    Legal reference, by the document's jurisdiction: Swedish documents LOU (2016:1145) 9 kap. 4 §
+    (for utilities LUF 9 kap. 4 §); English documents citing EU/EEA procurement law (2014/24/EU, the
+    Official Journal, the Public Contracts Regulations) Directive 2014/24/EU art. 42(4); US federal
+    solicitations (FAR, 48 CFR) the "brand name or equal" rule, FAR 52.211-6; any other document (a US
+    state, an English document citing no procurement law) a plain-language reason, no foreign law.
     The suggestion keeps the requirement word for word and inserts "eller likvärdigt" /
     "or equivalent" right after each uncovered brand mention (after the whole compound and
     any version or model designation: "Excel-format eller likvärdigt", "Windows 11 Pro eller
@@ -143,7 +158,7 @@ class BrandWithoutEquivalent(Check):
     name = "brand-without-equivalent"
     summary = {
         "sv": "Kravet hänvisar till ett varumärke, en produkt eller ett fabrikat utan ”eller likvärdigt” (LOU 9 kap. 4 §).",
-        "en": "The requirement names a brand, product or maker without \"or equivalent\" (LOU ch. 9 s. 4).",
+        "en": "The requirement names a brand, product or maker without \"or equivalent\".",
     }
     default_severity = "error"
 
@@ -152,20 +167,52 @@ class BrandWithoutEquivalent(Check):
         return find_mentions(requirement.text, requirement.language, rationale=requirement.rationale)
 
     def applies_to(self, requirement: Requirement) -> bool:
-        # Text that is no requirement ("Syftet med avropet är ... flytt från Telia") and demands on a
-        # person's experience of the buyer's systems ("erfarenhet av Raindance") specify no product.
-        if requirement.label_reason == "no_requirement":
+        # Only requirements on the solution specify a product: not text that is no requirement ("Syftet med
+        # avropet är ... flytt från Telia"), supplier, contract and bid terms, nor demands on a person's
+        # experience of the buyer's systems ("erfarenhet av Raindance").
+        if requirement.label_reason == "no_requirement" or requirement.label == "need":
+            return False
+        if requirement.label == "out_of_scope" and requirement.label_reason != _GOODS:
             return False
         return not _EXPERIENCE.search(requirement.text)
 
+    def _unexcused(self, requirement: Requirement, context: DocumentContext) -> tuple[list[BrandMention], list[BrandMention]]:
+        """(flagged mentions, mentions of products the document names as chosen, owned or integrated with)."""
+        chosen = chosen_products(context.text, requirement.language) | chosen_products(requirement.text, requirement.language)
+        flagged, excused = [], []
+        for m in self.mentions(requirement):
+            if m.covered:
+                continue
+            (excused if m.existing or is_chosen(m.brand, chosen) else flagged).append(m)
+        return flagged, excused
+
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
-        flagged = [m for m in self.mentions(requirement) if m.flagged]
+        flagged, _ = self._unexcused(requirement, context)
         if not flagged:
             return []
         language = requirement.language
-        return [self.make_finding(requirement, message=message(language, flagged), question=question(language, flagged),
+        basis = jurisdiction(context.text, language)
+        return [self.make_finding(requirement, message=message(language, flagged, basis),
+                                  question=question(language, flagged),
                                   suggestion=rewrite(requirement.text, language, flagged),
                                   evidence="; ".join(m.text for m in flagged))]
+
+    def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
+        """One note for the document on the products it names as chosen, owned or integrated with (they
+        pass in every requirement), anchored on the first requirement on the solution that names one."""
+        anchor, brands = None, []
+        for requirement in requirements:
+            if not self.applies_to(requirement):
+                continue
+            _, excused = self._unexcused(requirement, context)
+            if excused and anchor is None:
+                anchor = requirement
+            brands.extend(m.text for m in excused)
+        if anchor is None:
+            return []
+        text, ask, suggestion = document_note(anchor.language, brands)
+        return [self.make_finding(anchor, message=text, question=ask, suggestion=suggestion, severity="info",
+                                  subject="document", evidence="; ".join(dict.fromkeys(brands)))]
 
 
 # --------------------------------------------------------------------------- matching
@@ -422,95 +469,4 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
     return tuple(mentions)
 
 
-# --------------------------------------------------------------------------- messages and rewrite
-
-
-_EDITION = re.compile(
-    r"^(pro|enterprise|online|plus|air|mini|max|server|cloud|standard|premium|business|education|home|professional|"
-    r"ultimate|ultra|series|serien|edition|lte|wi-?fi|cellular)$", re.IGNORECASE)
-_JOINERS = re.compile(r"^\s*(,|,?\s*(och|eller|samt|and|or|&|/))\s*$", re.IGNORECASE)
-
-
-def insertion_point(text: str, mention: BrandMention) -> int:
-    """Where "eller likvärdigt" goes: after the compound, version/model and genitive noun of the mention."""
-    end = mention.end
-    # The rest of the written word ("Excel-format", "HP:s", "Teams-möten").
-    while end < len(text) and not text[end].isspace() and text[end] not in ",.;!?)\"”»":
-        if text[end] == ":" and not text[end + 1:end + 2].isalpha():
-            break  # "HP:s" goes on, "Teams: ..." ends
-        end += 1
-    while True:
-        m = re.match(r"\s+([^\s,.;:!?()\"”»]+)", text[end:])
-        if not m:
-            break
-        word = m.group(1)
-        if re.search(r"\d", word) or _EDITION.match(word):
-            end += m.end()  # "Windows 11 Pro", "Dell PowerEdge R750", "Intel Core i7"
-            continue
-        break
-    if re.search(r"(:s|['’]s)$", text[mention.start:end]):
-        m = re.match(r"\s+[^\s,.;:!?)]+", text[end:])
-        if m:
-            end += m.end()  # "HP:s utskriftsplattform eller likvärdigt"
-    return end
-
-
-def rewrite(text: str, language: Language, flagged: list[BrandMention]) -> str:
-    """The requirement word for word with "eller likvärdigt" after each flagged brand mention."""
-    points = [insertion_point(text, m) for m in flagged]
-    inserts = []
-    for i, point in enumerate(points):
-        # "Chrome, Edge och Firefox": one "eller likvärdigt" after the last of a list of brands.
-        if i + 1 < len(flagged) and _JOINERS.match(text[point:flagged[i + 1].start]):
-            continue
-        inserts.append(point)
-    out = text
-    for point in sorted(set(inserts), reverse=True):
-        out = f"{out[:point]} {EQUIVALENT[language]}{out[point:]}"
-    return out.strip()
-
-
-def _quote(language: Language, names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    if language == "sv":
-        return ", ".join(f"”{n}”" for n in unique)
-    return ", ".join(f'"{n}"' for n in unique)
-
-
-def message(language: Language, flagged: list[BrandMention]) -> str:
-    data = load_data("brands")["categories"]
-    names = _quote(language, [m.text for m in flagged])
-    categories = ", ".join(dict.fromkeys(data[m.category]["name"][language] for m in flagged))
-    hints = []
-    entries = _matchers(language).entries
-    for m in flagged:
-        hint = entries[f"brand\x1f{m.category}\x1f{m.brand}"].get("hint")
-        if hint and hint[language] not in hints:
-            hints.append(hint[language])
-    several = len({m.text for m in flagged}) > 1
-    if language == "sv":
-        what = "varumärkena eller produkterna" if several else "varumärket eller produkten"
-        text = (f"Kravet hänvisar till {what} {names} ({categories}) utan ”eller likvärdigt”. Enligt LOU 9 kap. 4 § "
-                "får en teknisk specifikation inte hänvisa till ett visst fabrikat, en viss källa, ett varumärke, ett "
-                "patent, en typ eller ett visst ursprung om det gynnar eller missgynnar vissa företag eller produkter. "
-                "Hänvisningen får bara göras om det som ska anskaffas motiverar den, eller om föremålet inte kan "
-                "beskrivas tillräckligt precist på annat sätt, och då ska den följas av orden ”eller likvärdigt”.")
-    else:
-        what = "the brands or products" if several else "the brand or product"
-        text = (f"The requirement names {what} {names} ({categories}) without \"or equivalent\". Under the Swedish "
-                "Public Procurement Act (LOU) ch. 9 s. 4; EU directive 2014/24/EU art. 42(4), a technical "
-                "specification must not refer to a specific make or source, a particular process, trade marks, "
-                "patents, types or a specific origin where this favours or eliminates certain undertakings or "
-                "products. Such a reference is allowed only when the subject matter justifies it, or when the "
-                "subject matter cannot otherwise be described precisely enough, and then it must be followed by "
-                "the words \"or equivalent\".")
-    return " ".join([text, *hints])
-
-
-def question(language: Language, flagged: list[BrandMention]) -> str:
-    names = _quote(language, [m.text for m in flagged])
-    if language == "sv":
-        return (f"Motiverar det som ska anskaffas att just {names} krävs, eller kan behovet beskrivas med funktion "
-                "och prestanda? Godtas likvärdiga produkter? Om det är ert befintliga system, skriv det.")
-    return (f"Does the subject matter justify requiring {names} specifically, or can the need be described by "
-            "function and performance? Are equivalent products accepted? If it is your existing system, say so.")
+from .ug101_messages import message, question, rewrite  # noqa: E402 - they read the matchers above

@@ -12,6 +12,7 @@ from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline, lowers
 from ._support import lemma, load_data
 from .base import Check, DocumentContext
+from .ug102_scope import asks_nothing
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -112,7 +113,8 @@ class VagueWording(Check):
         return requirement.label_reason not in ("no_requirement", "section")
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
-        flagged = [t for t in self.terms(requirement) if not t.measured]
+        text, language = requirement.text, requirement.language
+        flagged = [t for t in self.terms(requirement) if not t.measured and not asks_nothing(text, t.start, t.end, language)]
         if not flagged:
             return []
         language = requirement.language

@@ -34,6 +34,10 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class FailOn(str, Enum):
+    error, warning, info = "error", "warning", "info"
+
+
 class BackendChoice(str, Enum):
     rules = "rules"
     llm = "llm"
@@ -58,7 +62,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
-               resume: bool = False, annotate_clean: bool | None = None) -> int:
+               resume: bool = False, annotate_clean: bool | None = None, show_info: bool = True,
+               fail_on: str = "info", exit_zero: bool = False, summary: bool = False) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -104,6 +109,10 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if output is None and (len(formats) > 1 or any(f in ANNOTATED_FORMATS for f in formats)):
         typer.echo("upphandlingsgranskare: flera format och kommenterade dokument kräver --output MAPP / several "
                    f"formats and annotated documents need --output DIR ({', '.join(formats)})", err=True)
+        return EXIT_ERROR
+    if summary and (formats != ["text"] or output is not None and folder_mode):
+        typer.echo("upphandlingsgranskare: --summary ger bara terminalrapporten / gives the terminal report only "
+                   f"(-f text), inte / not {', '.join(formats)}", err=True)
         return EXIT_ERROR
     if not inputs:
         typer.echo("upphandlingsgranskare: inga filer att granska / no files to review "
@@ -253,7 +262,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         from ..report.outputs import render_report
 
         color = output is None and formats == ["text"] and sys.stdout.isatty()
-        report = render_report(reviews, formats[0], color=color)
+        report = render_report(reviews, "summary" if summary else formats[0], color=color, show_info=show_info)
         if output is not None:
             try:
                 write_atomic(output, report)
@@ -273,7 +282,9 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             typer.echo(f"upphandlingsgranskare: {review.path}: {review.error}", err=True)
     if any(r.error and not r.skipped for r in reviews):
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
+    from ..report.summary import fails
+
+    return EXIT_FINDINGS if not exit_zero and fails(reviews, fail_on) else EXIT_CLEAN  # type: ignore[arg-type]
 
 
 def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
@@ -354,6 +365,13 @@ def review(
     annotate_clean: Annotated[Optional[bool], typer.Option(
         "--annotate-clean/--no-annotate-clean", help="Kommenterad kopia även utan anmärkningar / an annotated copy "
         "also of a document without findings (default off; config: annotate_clean).", show_default=False)] = None,
+    show_info: Annotated[bool, typer.Option("--show-info", help="Visa info-anmärkningar i terminalrapporten / show "
+                                            "info findings in the terminal report (hidden by default).")] = False,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lägsta allvarlighetsgrad som ger exit 1 / lowest "
+                                            "severity that exits with 1.")] = FailOn.info,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 även med anmärkningar / even with findings.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Bara siffror: per dokument och per kontroll / figures "
+                                          "only: per document and per check (like ruff --statistics).")] = False,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
     if update_baseline and baseline is None:
@@ -374,7 +392,8 @@ def review(
     raise typer.Exit(run_interruptibly(lambda: run_review(
         paths, format, output, progress, backend=backend.value if backend else None, llm_overrides=overrides,
         use_cache=None if cache else False, dry_run=dry_run, config=config, option_overrides=option_overrides,
-        baseline=baseline, update_baseline=update_baseline, jobs=jobs, resume=resume, annotate_clean=annotate_clean),
+        baseline=baseline, update_baseline=update_baseline, jobs=jobs, resume=resume, annotate_clean=annotate_clean,
+        show_info=show_info, fail_on=fail_on.value, exit_zero=exit_zero, summary=summary),
         folder_mode=lambda: output is not None and output.is_dir()))
 
 

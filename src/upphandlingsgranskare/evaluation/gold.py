@@ -182,11 +182,16 @@ def _validation_message(error: ValidationError) -> str:
     return f"fältet '{field}' / field '{field}': {first['msg']}"
 
 
-def gold_mode(path: str | os.PathLike) -> Literal["items", "documents", "links"]:
-    """'links' when the records name a document and the goals of a requirement, 'documents' when they
+def gold_mode(path: str | os.PathLike) -> Literal["items", "documents", "links", "findings", "goals"]:
+    """'findings' when the records judge findings (a verdict), 'goals' when they list a document's goals,
+    'links' when the records name a document and the goals of a requirement, 'documents' when they
     name a document and carry no item label, else 'items'."""
     records = _records(Path(path))
     first = records[0][1]
+    if "verdict" in first:
+        return "findings"
+    if "document" in first and "goals" in first:
+        return "goals"
     if "document" in first and "goal_ids" in first:
         return "links"
     return "documents" if "document" in first and "lang" not in first else "items"

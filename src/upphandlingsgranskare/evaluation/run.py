@@ -57,6 +57,8 @@ def run_eval(
             err.write("upphandlingsgranskare eval: --cross-validate gäller postfiler med backend rules och "
                       "etikettmodellen / applies to item gold files, backend rules, with the label model\n")
             return EXIT_ERROR
+        if mode in ("findings", "goals"):
+            return _judged(gold_files, mode, fmt, predictions, baseline, update_baseline, out, err)
         if mode == "items" and cross_validate is not None:
             name = f"{backend}-cross-validated-by-{cross_validate}"
             result = evaluate_items(gold_files, _cross_validated(gold_files, train_files, jobs), name)
@@ -96,6 +98,34 @@ def run_eval(
         out.write(render_links_text(result, regressions))
     else:
         out.write(render_documents_text(result, regressions))
+    return EXIT_REGRESSION if regressions else EXIT_OK
+
+
+def _judged(gold_files, mode: str, fmt: str, predictions, baseline, update_baseline: bool,  # noqa: ANN001
+            out: TextIO, err: TextIO) -> int:
+    """Findings judged right or wrong, or goals found, on whole documents (``evaluation.judged``)."""
+    from .judged import evaluate_findings, evaluate_goals, render_findings_text, render_goals_text, to_json
+
+    if predictions is not None:
+        err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
+        return EXIT_ERROR
+    result = evaluate_findings(gold_files) if mode == "findings" else evaluate_goals(gold_files)
+    regressions = None
+    if baseline is not None:
+        run_key = baselines.run_key(baseline, mode, "review", gold_files)
+        if update_baseline:
+            baselines.update(baseline, run_key, result.figures())
+            err.write(f"upphandlingsgranskare eval: baslinjen skriven / baseline written: {baseline} [{run_key}]\n")
+        else:
+            regressions = baselines.compare(baselines.load(baseline), run_key, result.figures())
+    if fmt == "json":
+        out.write(to_json(result))
+    else:
+        out.write(render_findings_text(result) if mode == "findings" else render_goals_text(result))
+        if regressions:
+            from .render import _regression_lines
+
+            out.write("\n".join(_regression_lines(regressions)) + "\n")
     return EXIT_REGRESSION if regressions else EXIT_OK
 
 

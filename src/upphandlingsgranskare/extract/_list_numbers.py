@@ -32,6 +32,3 @@ def _roman(value: int) -> str:
             out.append(s)
             value -= n
     return "".join(out)
-
-
-# --- walking the body ------------------------------------------------------------------

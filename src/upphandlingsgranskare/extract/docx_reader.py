@@ -21,7 +21,8 @@ from lxml import etree
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
-from ._list_numbers import format_number as _format_number
+from ._docx_numbering import _Numbering  # noqa: F401 - also imported from here by report.annotate_docx
+from ._emphasis import heading_shaped, rpr_emphasised, runs_emphasised
 from ._offsets import build_document
 from .limits import Deadline
 from .roles import detect_roles, looks_like_header
@@ -94,6 +95,7 @@ class _StyleInfo:
     outline: int | None  # 0-based outline level, None for body text
     num_id: str | None
     ilvl: int | None
+    emphasis: bool | None = None  # the style's run properties set bold or underline (None: not said)
 
 
 class _Styles:
@@ -119,6 +121,7 @@ class _Styles:
                 outline=_int(outline.get(W_VAL)) if outline is not None else None,
                 num_id=num_id,
                 ilvl=ilvl,
+                emphasis=rpr_emphasised(st.find(_w("rPr"))),
             )
 
     def chain(self, style_id: str | None) -> Iterator[_StyleInfo]:
@@ -144,6 +147,13 @@ class _Styles:
                 return info.outline + 1
         return None
 
+    def emphasised(self, style_id: str | None) -> bool:
+        """The style, or the nearest style it is based on that says so, sets bold or underline."""
+        for info in self.chain(style_id):
+            if info.emphasis is not None:
+                return info.emphasis
+        return False
+
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         for info in self.chain(style_id):
             if info.num_id is not None:
@@ -158,119 +168,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-# --- numbering -------------------------------------------------------------------------
-
-
-@dataclass
-class _Level:
-    start: int = 1
-    fmt: str = "decimal"
-    text: str = "%1."
-
-
-@dataclass
-class _Numbering:
-    """Renders list labels ("1.", "4.2", "a)", "K3", "•") from numbering.xml.
-
-    Counters are kept per numId (one list instance); numbering a level resets the deeper ones.
-    """
-
-    element: etree._Element | None
-    styles: _Styles
-    _levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
-    _counters: dict[str, list[int | None]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.element is None:
-            return
-        abstract: dict[str, etree._Element] = {
-            a.get(_w("abstractNumId")): a for a in self.element.iterchildren(_w("abstractNum"))
-        }
-        for num in self.element.iterchildren(_w("num")):
-            num_id = num.get(_w("numId"))
-            abs_el = num.find(_w("abstractNumId"))
-            if num_id is None or abs_el is None:
-                continue
-            definition = abstract.get(abs_el.get(W_VAL))
-            definition = self._follow_style_link(definition, abstract)
-            levels = self._parse_levels(definition) if definition is not None else {}
-            for override in num.iterchildren(_w("lvlOverride")):
-                ilvl = _int(override.get(_w("ilvl")))
-                if ilvl is None:
-                    continue
-                lvl_el = override.find(_w("lvl"))
-                if lvl_el is not None:
-                    levels[ilvl] = self._parse_level(lvl_el)
-                start = override.find(_w("startOverride"))
-                if start is not None:
-                    levels.setdefault(ilvl, _Level()).start = _int(start.get(W_VAL)) or 0
-            self._levels[num_id] = levels
-
-    def _follow_style_link(
-        self, definition: etree._Element | None, abstract: dict[str, etree._Element]
-    ) -> etree._Element | None:
-        """An abstractNum with numStyleLink takes its levels from the list style's numbering."""
-        if definition is None:
-            return None
-        link = definition.find(_w("numStyleLink"))
-        if link is None or self.element is None:
-            return definition
-        num_id, _ = self.styles.numbering(link.get(W_VAL))
-        for num in self.element.iterchildren(_w("num")):
-            if num.get(_w("numId")) == num_id:
-                abs_el = num.find(_w("abstractNumId"))
-                target = abstract.get(abs_el.get(W_VAL)) if abs_el is not None else None
-                if target is not None and target.find(_w("numStyleLink")) is None:
-                    return target
-        return definition
-
-    def _parse_levels(self, definition: etree._Element) -> dict[int, _Level]:
-        levels = {}
-        for lvl in definition.iterchildren(_w("lvl")):
-            ilvl = _int(lvl.get(_w("ilvl")))
-            if ilvl is not None:
-                levels[ilvl] = self._parse_level(lvl)
-        return levels
-
-    @staticmethod
-    def _parse_level(lvl: etree._Element) -> _Level:
-        def val(tag: str) -> str | None:
-            el = lvl.find(_w(tag))
-            return el.get(W_VAL) if el is not None else None
-
-        fmt = val("numFmt") or "decimal"
-        if lvl.find(_w("isLgl")) is not None and fmt != "bullet":
-            fmt = "decimal"
-        return _Level(start=_int(val("start")) if val("start") is not None else 1, fmt=fmt, text=val("lvlText") or "")
-
-    def label(self, num_id: str | None, ilvl: int | None) -> str | None:
-        """Advance the counter of (num_id, ilvl) and return the rendered label."""
-        if not num_id or num_id == "0" or num_id not in self._levels:
-            return None
-        levels = self._levels[num_id]
-        ilvl = ilvl or 0
-        level = levels.get(ilvl)
-        if level is None:
-            return None
-        counters = self._counters.setdefault(num_id, [None] * 9)
-        if ilvl < len(counters):
-            current = counters[ilvl]
-            counters[ilvl] = level.start if current is None else current + 1
-            for deeper in range(ilvl + 1, len(counters)):
-                counters[deeper] = None
-        if level.fmt == "bullet":
-            return "•"
-        if level.fmt == "none":
-            return None
-
-        def render(m: re.Match[str]) -> str:
-            i = int(m[1]) - 1
-            lvl = levels.get(i, _Level())
-            value = counters[i] if 0 <= i < len(counters) and counters[i] is not None else lvl.start
-            return _format_number(value, lvl.fmt)
-
-        text = re.sub(r"%(\d)", render, level.text).strip()
-        return text or None
+# --- walking the body ------------------------------------------------------------------
 
 
 def _children(el: etree._Element) -> Iterator[etree._Element]:
@@ -327,6 +225,7 @@ class _Para:
     kind: str
     level: int | None
     label: str | None
+    ilvl: int | None = None  # list level of a numbered paragraph
 
 
 class _Walker:
@@ -338,6 +237,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.paragraph_index = 0
         self.table_index = 0
+        self.styled_level = 0  # level of the last heading a style or outline level made
 
     def walk_container(self, container: etree._Element) -> None:
         for n, child in enumerate(_children(container)):
@@ -383,12 +283,33 @@ class _Walker:
                 text = f"{label} {text}" if text else ""
             return _Para(text, "heading", level, None)
         if label:
-            return _Para(text, "list_item", None, label)
+            return _Para(text, "list_item", None, label, ilvl)
         return _Para(text, "paragraph", None, None)
+
+    def formatted_heading(self, p: etree._Element, para: _Para) -> _Para:
+        """A short paragraph all in bold or underline, with no heading style, as a heading under the last
+        styled one: a numbered one ("1. Introduction:") one level down, a plain one ("Business Need") two."""
+        if para.kind == "heading":
+            self.styled_level = para.level or 1
+            return para
+        if para.label == "•" or not heading_shaped(para.text.rstrip(":")):
+            return para
+        if not para.label and para.text.endswith(":"):
+            return para  # "Exempelvis:", "In Scope:": a lead-in of what follows, kept as one
+        ppr = p.find(_w("pPr"))
+        st = ppr.find(_w("pStyle")) if ppr is not None else None
+        runs = [r for r in p.iter(_w("r")) if next(r.iterancestors(W_P), None) is p]
+        if not runs_emphasised(runs, self.styles.emphasised(st.get(W_VAL) if st is not None else None),
+                               self.styles.emphasised):
+            return para
+        text = f"{para.label} {para.text}" if para.label else para.text
+        level = self.styled_level + (1 + (para.ilvl or 0) if para.label else 2)
+        return _Para(text, "heading", level, None)
 
     def emit_paragraph(self, p: etree._Element) -> None:
         para = self.read_paragraph(p)
         if para is not None and para.text:
+            para = self.formatted_heading(p, para)
             loc = Location(file=self.shown, paragraph=self.paragraph_index)
             self.paragraph_index += 1
             self.blocks.append(

@@ -31,6 +31,7 @@ from ._common import (
     normalize,
     plausible_heading_title,
 )
+from ._emphasis import heading_shaped, pdf_line_emphasised, pdf_line_styles
 from ._offsets import build_document
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
 
@@ -74,7 +75,7 @@ def read_pdf(
 ) -> ExtractedDocument:
     deadline = deadline or unlimited_deadline(shown)
     _check_complete(path, shown)
-    texts, extractor, has_objects = _page_texts(path, shown, password, limits, deadline)
+    texts, extractor, has_objects, emphasised = _page_texts(path, shown, password, limits, deadline)
     if not any(t.strip() for t in texts):
         if has_objects:
             raise ExtractionError(
@@ -90,7 +91,7 @@ def read_pdf(
     pages = [[line for line in map(normalize, _resolve_pdfium_hyphens(t).splitlines()) if line] for t in texts]
     deadline.check()
     pages = strip_headers_footers(pages)
-    blocks = build_blocks(pages, shown)
+    blocks = build_blocks(pages, shown, emphasised=emphasised)
     return build_document(shown, "pdf", blocks, pages=len(texts), extractor=extractor)
 
 
@@ -109,11 +110,15 @@ def _check_complete(path: Path, shown: str) -> None:
 
 def _page_texts(
     path: Path, shown: str, password: str | None, limits: ExtractionLimits, deadline: Deadline
-) -> tuple[list[str], str, bool]:
-    """Each page's text, the extractor's name, and whether any page has objects (images, paths)."""
+) -> tuple[list[str], str, bool, list[set[str]]]:
+    """Each page's text, the extractor's name, whether any page has objects (images, paths), and each
+    page's emphasised heading-shaped lines (see ``_emphasis.pdf_line_styles``)."""
     if _pdfium is None:  # pragma: no cover
-        return _page_texts_pypdf(path, shown, password, limits, deadline)
+        texts, extractor, has_objects = _page_texts_pypdf(path, shown, password, limits, deadline)
+        return texts, extractor, has_objects, [set() for _ in texts]
     doc = _open(path, shown, password)
+    body_sizes: Counter[float] = Counter()
+    candidates: list[list[tuple[str, list[float], list[int]]]] = []
     try:
         n = len(doc)
         _check_pages(shown, n, limits)
@@ -131,6 +136,7 @@ def _page_texts(
                 ) from exc
             textpage = page.get_textpage()
             texts.append(textpage.get_text_range())
+            candidates.append(pdf_line_styles(textpage, texts[-1], body_sizes, _pdfium.raw))
             textpage.close()
             if not has_objects and not texts[-1].strip():
                 # Only looked at while no text is found: tells a scan from a blank or broken page.
@@ -138,7 +144,10 @@ def _page_texts(
             page.close()
     finally:
         doc.close()
-    return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}", has_objects
+    body = body_sizes.most_common(1)[0][0] if body_sizes else 0.0
+    emphasised = [{line for line, sizes, weights in page if pdf_line_emphasised(sizes, weights, body)}
+                  for page in candidates]
+    return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}", has_objects, emphasised
 
 
 def _open(path: Path, shown: str, password: str | None):  # noqa: ANN202 - a PdfDocument
@@ -276,6 +285,7 @@ class _State:
     shown: str
     full_width: float
     top: int = 0  # last top-level heading number seen
+    numbered_level: int = 0  # level of the last numbered heading
     # TendSign style: multi-line list items are followed by a lone bullet, so a bulleted line
     # is a whole item and a capitalised line after it starts the next one.
     trailing_bullets: bool = False
@@ -392,7 +402,9 @@ def _bullet_ahead(lines: list[str], reach: int = 10) -> list[bool]:
     return out
 
 
-def build_blocks(pages: list[list[str]], shown: str) -> list[Block]:
+def build_blocks(pages: list[list[str]], shown: str, *, emphasised: list[set[str]] | None = None) -> list[Block]:
+    """Blocks from the pages' lines; ``emphasised``: per page, the lines set in bold or a larger font,
+    which are headings when they stand alone and look like titles ("Objectives", "Business Need")."""
     lone_bullets = sum(1 for lines in pages for line in lines if LONE_BULLET.match(line))
     state = _State(shown=shown, full_width=_full_width(pages), trailing_bullets=lone_bullets >= 3)
     cur: _Unit | None = None
@@ -441,7 +453,12 @@ def build_blocks(pages: list[list[str]], shown: str) -> list[Block]:
         level = _heading_level(line, state)
         if level is not None:
             close()
+            state.numbered_level = level
             cur = _Unit("heading", page_no, line, line, level=level, open_heading=True)
+            continue
+        if emphasised and line in emphasised[page_no - 1] and heading_shaped(line):
+            close()  # a formatted heading sits one level under the last numbered one
+            cur = _Unit("heading", page_no, line, line, level=state.numbered_level + 1)
             continue
         if cur is not None and cur.kind == "heading":
             close()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ._emphasis import heading_shaped
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import normalize
 from ._offsets import build_document
@@ -80,11 +81,19 @@ def read_xlsx(
         shapes = _shape_texts(path)
         blocks: list[Block] = []
         budget = _RowBudget(shown, limits, deadline or unlimited_deadline(shown))
+        titled = False  # a bold title row made a heading: the next sheet must not read as part of its section
         for ws in wb.worksheets:
-            blocks.extend(_shape_blocks(shown, ws.title, shapes.get(ws.title, [])))
+            shaped = _shape_blocks(shown, ws.title, shapes.get(ws.title, []))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                blocks.extend(_sheet_blocks(shown, ws, budget))
+                sheet = _sheet_blocks(shown, ws, budget)
+            if titled and (shaped or sheet):
+                first = (shaped or sheet)[0].location  # the sheet's title stands at its first row
+                blocks.append(Block(text=ws.title, kind="heading", level=1,
+                                    location=Location(file=shown, sheet=ws.title, row=first.row or 1, cell=first.cell)))
+            titled = titled or any(b.kind == "heading" for b in sheet)
+            blocks.extend(shaped)
+            blocks.extend(sheet)
     finally:
         wb.close()  # read-only workbooks keep the file open
     return build_document(shown, "xlsx", blocks, extractor=f"openpyxl {openpyxl.__version__}")
@@ -115,9 +124,16 @@ class _RowBudget:
                 )
 
 
+def _bold(row) -> bool:  # noqa: ANN001 - a row of openpyxl cells
+    """Every cell of the row that holds a value is bold (read only for one-cell rows)."""
+    cells = [c for c in row if getattr(c, "value", None) not in (None, "")]
+    return bool(cells) and all(getattr(getattr(c, "font", None), "b", False) for c in cells)
+
+
 def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Block]:  # noqa: ANN001 - openpyxl worksheet
     title = ws.title
     rows: list[tuple[int, list[tuple[int, str, str]]]] = []  # (row, [(col, ref, text)])
+    bold_titles: set[int] = set()  # indices in ``rows`` of one-cell rows set in bold: titles, if title-shaped
     skipped = 0
     if hasattr(ws, "reset_dimensions"):
         # The stored dimension ("A1:XFD1048576") can lie; openpyxl pads every row to its width.
@@ -141,6 +157,8 @@ def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Bloc
                 cells.append((c.column, c.coordinate, text))
                 row_no = c.row
         if cells:
+            if len(cells) == 1 and _bold(row) and heading_shaped(cells[0][2]):
+                bold_titles.add(len(rows))
             rows.append((row_no, cells))
 
     header_at = None
@@ -159,6 +177,11 @@ def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Bloc
 
     for i, (row_no, cells) in enumerate(rows):
         first_ref = cells[0][1]
+        if i in bold_titles and (header_at is None or i < header_at):
+            # A bold one-cell row outside the matrix ("Effektmål" over a sheet of goals) is a heading.
+            loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
+            blocks.append(Block(text=cells[0][2], kind="heading", level=1, location=loc))
+            continue
         if header_at is not None and i < header_at:  # titles above the header
             text = " | ".join(t for _, _, t in cells)
             loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)

@@ -48,11 +48,12 @@ _TRANSLATE = {**dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f", " ")
 
 
 def annotate_docx(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
-    """Write a copy of ``source`` to ``target`` with one Word comment per finding of ``review``.
+    """Write a copy of ``source`` to ``target`` with one Word comment per flagged requirement of ``review``,
+    listing each of its findings (message, question, suggestion).
 
     Edited at package level: only the document part, the comments part (with its relationship and
     content type when new) and the marker property change; every other part is the original's bytes.
-    A finding whose comment the copy already holds (the tool's own annotated copy, reviewed again)
+    A requirement whose comment the copy already holds (the tool's own annotated copy, reviewed again)
     gets no second one.
     """
     import docx
@@ -65,7 +66,8 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
     comments = Comments(document)
     anchored, fallback = 0, 0
     unanchored: list[str] = []
-    # Findings on one requirement share one anchor, and get one comment each.
+    # Findings on one requirement share one anchor and one comment: two comments asking nearly the same
+    # question on the same text only make the officer read twice.
     groups: dict[tuple, list[Finding]] = {}
     for finding in review.findings:
         loc = finding.location
@@ -77,8 +79,7 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
             unanchored.extend(f.requirement_id for f in findings)
             continue
         first, last, exact = anchor
-        for finding in findings:
-            comments.add(first, last, finding)
+        comments.add(first, last, findings)
         if exact:
             anchored += len(findings)
         else:

@@ -378,6 +378,24 @@ def locate_findings(source: Path | bytes, findings: Sequence[Finding]) -> list[A
 # --- writing annotations -------------------------------------------------------------------
 
 
+_SEPARATOR = "\n\n\u2014\n\n"  # between the findings of one requirement in its note
+
+
+def _by_requirement(anchors: list) -> list[tuple[int, list]]:
+    """Consecutive anchors of findings on the same requirement, with the index of the first: one note each."""
+    groups: list[tuple[int, list]] = []
+    for number, anchor in enumerate(anchors):
+        if groups and _requirement(groups[-1][1][0].finding) == _requirement(anchor.finding):
+            groups[-1][1].append(anchor)
+        else:
+            groups.append((number, [anchor]))
+    return groups
+
+
+def _requirement(f: Finding) -> tuple:
+    return f.subject, f.requirement_id, f.requirement_text, f.location.page
+
+
 def note_text(finding: Finding, unanchored: bool = False) -> str:
     """The note's content: check, message, question and suggestion, in the finding's language."""
     text = labels(finding.language)
@@ -523,7 +541,8 @@ def _writer(data: bytes, source: Path) -> PdfWriter:
 
 
 def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
-    """Write a copy of ``source`` to ``target`` with one highlight (or note) per finding.
+    """Write a copy of ``source`` to ``target`` with one highlight (or note) per flagged requirement, its note
+    listing each of the requirement's findings.
 
     ``unanchored`` names, by requirement id, the findings whose text was not found and got a
     note at the top of their page instead.
@@ -540,19 +559,20 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
     now = _pdf_date(datetime.now(timezone.utc))
     unanchored: list[str] = []
     notes: Counter[int] = Counter()
-    for number, anchor in enumerate(anchors):
+    for number, group in _by_requirement(anchors):
+        anchor = group[0]
         finding = anchor.finding
         name = f"ug-{finding.fingerprint}-{number}"
         if anchor.anchored:
-            content = note_text(finding)
+            content = _SEPARATOR.join(note_text(a.finding) for a in group)
             for part, (page, quads) in enumerate(anchor.parts):
                 _add_highlight(writer, page - 1, quads, finding, name if part == 0 else f"{name}-{part + 1}",
                                content, now)
         else:
-            content = note_text(finding, unanchored=True)
+            content = _SEPARATOR.join(note_text(a.finding, unanchored=n == 0) for n, a in enumerate(group))
             _add_note(writer, anchor.page - 1, notes[anchor.page], finding, name, content, now)
             notes[anchor.page] += 1
-            unanchored.append(finding.requirement_id)
+            unanchored.extend(a.finding.requirement_id for a in group)
     # The marker that tells a later run this is the tool's own copy (report.package.is_marked).
     writer.add_metadata({PDF_MARKER_KEY: __version__})
     out = io.BytesIO()

@@ -57,8 +57,9 @@ class Comments:
         self.used.add(self.next_id)
         return self.next_id
 
-    def add(self, first: etree._Element, last: etree._Element, finding: Finding) -> None:
-        comment = _comment_element(finding)
+    def add(self, first: etree._Element, last: etree._Element, findings: list[Finding]) -> None:
+        """One comment on the requirement from ``first`` to ``last`` that lists each of its findings."""
+        comment = _comment_element(findings)
         key = _comment_key(comment)
         if self.present[key]:
             self.present[key] -= 1
@@ -107,24 +108,26 @@ def _run(texts: list[str], *, bold: bool = False, style: str | None = None) -> e
     return run
 
 
-def _comment_element(finding: Finding) -> etree._Element:
-    """The comment: its check as a bold title, the message, then the question and the suggestion."""
-    text = labels(finding.language)
+def _comment_element(findings: list[Finding]) -> etree._Element:
+    """The comment: for each finding its check as a bold title, the message, the question and the suggestion."""
     comment = etree.Element(_w("comment"), nsmap={"w": etree.QName(W_P).namespace})
     comment.set(_w("author"), AUTHOR)
     comment.set(_w("initials"), INITIALS)
-    first = etree.SubElement(comment, W_P)
-    etree.SubElement(etree.SubElement(first, _w("pPr")), _w("pStyle")).set(_w("val"), "CommentText")
-    annotation = _run([], style="CommentReference")
-    etree.SubElement(annotation, _w("annotationRef"))
-    first.append(annotation)
-    first.append(_run([_clean(heading(finding))], bold=True))
-    etree.SubElement(comment, W_P).append(_run([_clean(finding.message)]))
-    for label, value in ((text["question"], finding.question), (text["suggestion"], finding.suggestion)):
-        if value:
-            paragraph = etree.SubElement(comment, W_P)
-            paragraph.append(_run([label], bold=True))
-            paragraph.append(_run([f" {_clean(value)}"]))
+    for number, finding in enumerate(findings):
+        text = labels(finding.language)
+        title = etree.SubElement(comment, W_P)
+        if number == 0:
+            etree.SubElement(etree.SubElement(title, _w("pPr")), _w("pStyle")).set(_w("val"), "CommentText")
+            annotation = _run([], style="CommentReference")
+            etree.SubElement(annotation, _w("annotationRef"))
+            title.append(annotation)
+        title.append(_run([_clean(heading(finding))], bold=True))
+        etree.SubElement(comment, W_P).append(_run([_clean(finding.message)]))
+        for label, value in ((text["question"], finding.question), (text["suggestion"], finding.suggestion)):
+            if value:
+                paragraph = etree.SubElement(comment, W_P)
+                paragraph.append(_run([label], bold=True))
+                paragraph.append(_run([f" {_clean(value)}"]))
     return comment
 
 

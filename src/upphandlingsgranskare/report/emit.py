@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Sequence
 
 from ..models import DocumentReview, Finding, Language
+from ..suppression import strip_markers
 from .schema import GoalCoverage, build_report, goal_coverage, summarise
 
 if TYPE_CHECKING:
@@ -117,10 +118,10 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
         out.write(f"### {labels['findings']}\n\n")
         for finding in review.findings:
             out.write(f"#### {finding.code} {finding.name} — {finding.requirement_id} ({finding.location.describe()})\n\n")
-            out.write(f"> {finding.requirement_text}\n\n{finding.message}\n\n")
+            out.write(f"> {strip_markers(finding.requirement_text)}\n\n{finding.message}\n\n")
             out.write(f"- **{labels['question']}:** {finding.question}\n")
             out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n")
-            if finding.evidence:
+            if finding.evidence and finding.origin == "llm":  # a model's quote; the rules' evidence is in the message
                 out.write(f"- **{labels['evidence']}:** ”{finding.evidence}”\n")
             if _origin_note(finding, labels):
                 out.write(f"- *{_origin_note(finding, labels)}*\n")
@@ -128,10 +129,16 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
     return out.getvalue()
 
 
-def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None = None) -> str:
-    """The terminal report (rich); plain text when ``color`` is False (files, pipes)."""
+def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None = None, show_info: bool = True) -> str:
+    """The terminal report (rich); plain text when ``color`` is False (files, pipes). Without ``show_info``
+    the info findings are left out and a closing line says how many and how to see them."""
     from rich.console import Console
     from rich.table import Table
+
+    from .summary import visible
+
+    hidden = sum(1 for r in reviews for f in r.findings if f.severity == "info") if not show_info else 0
+    reviews = [visible(r, show_info) for r in reviews]
 
     buffer = io.StringIO()
     width = width or 110
@@ -171,7 +178,8 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
     total_flagged = sum(len(r.findings) for r in reviews)
     errors = [r for r in reviews if r.error and not r.skipped]
     console.print(f"\n{len(reviews)} dokument / documents, {total_flagged} anmärkningar / findings"
-                  + (f", [bold red]{len(errors)} fel / errors[/bold red]" if errors else ""))
+                  + (f", [bold red]{len(errors)} fel / errors[/bold red]" if errors else "")
+                  + (f"; {hidden} info-anmärkningar dolda / info findings hidden (--show-info)" if hidden else ""))
     return buffer.getvalue()
 
 
@@ -228,14 +236,14 @@ def _findings_groups(findings: Sequence[Finding], labels: dict[str, str], width:
             lines = []
             groups.append(lines)
             lines.append([(finding.requirement_id, "bold"), ("  ", None), (anchor[1], "dim")])
-            lines.extend([(line, None)] for line in _wrap(finding.requirement_text, "  ", width))
+            lines.extend([(line, None)] for line in _wrap(strip_markers(finding.requirement_text), "  ", width))
             previous = anchor
         color = "yellow" if finding.severity == "warning" else "cyan"
         lines.append([("  ", None), (f"{finding.code} {finding.name}", color), (f" ({finding.severity})", None)])
         lines.extend([(line, None)] for line in _wrap(finding.message, "    ", width))
         lines.extend(_labelled(labels["question"], finding.question, width))
         lines.extend(_labelled(labels["suggestion"], finding.suggestion, width))
-        if finding.evidence:
+        if finding.evidence and finding.origin == "llm":  # a model's quote; the rules' evidence is in the message
             lines.extend(_labelled(labels["evidence"], f"”{finding.evidence}”", width))
         note = _origin_note(finding, labels)
         if note:
@@ -264,12 +272,12 @@ def _labelled(label: str, text: str, width: int, indent: str = "    ") -> list[l
     return out
 
 
-def render(reviews: list[DocumentReview], fmt: Format, *, color: bool = False) -> str:
+def render(reviews: list[DocumentReview], fmt: Format, *, color: bool = False, show_info: bool = True) -> str:
     if fmt == "json":
         return to_json(reviews)
     if fmt == "markdown":
         return to_markdown(reviews)
-    return render_text(reviews, color=color)
+    return render_text(reviews, color=color, show_info=show_info)
 
 
 def json_dumps(data: object) -> str:

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..models import DocumentReview, Finding, Language, Requirement, Severity
+from .html_cards import card_html, cards
 from .emit import llm_line
 from .schema import summarise
 
@@ -128,6 +129,13 @@ display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;position:sticky;top:
 .filters button{font:inherit;padding:.15rem .6rem;border:1px solid var(--line);border-radius:.3rem;
 background:var(--bg);color:var(--fg);cursor:pointer}
 .count{font-weight:600;margin:.5rem 0}
+.card{border:1px solid var(--line);border-left:.35rem solid var(--line);border-radius:.4rem;
+  padding:.6rem .9rem;margin:.6rem 0;background:var(--card,transparent)}
+.card.sev-error{border-left-color:var(--error)}
+.card.sev-warning{border-left-color:var(--warning)}
+.card.sev-info{border-left-color:var(--info)}
+.card .head{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline}
+.card .finding{border:0;border-top:1px solid var(--line);border-radius:0;margin:.4rem 0 0;padding:.4rem 0 0}
 .finding{border:1px solid var(--line);border-left:.35rem solid var(--line);border-radius:.4rem;
 padding:.6rem .9rem;margin:.6rem 0;background:var(--bg)}
 .finding.sev-error{border-left-color:var(--error)}
@@ -160,7 +168,7 @@ dl.goal-list{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .9rem
 dl.goal-list dt{font-weight:600}
 dl.goal-list dd{margin:0}
 footer{margin-top:3rem;padding-bottom:2rem;font-size:.85rem;color:var(--muted)}
-@media print{.filters{display:none}.finding{break-inside:avoid}body{background:#fff;color:#000}}
+@media print{.filters{display:none}.card,.finding{break-inside:avoid}body{background:#fff;color:#000}}
 """.strip()
 
 # No document data in here: it reads data-* attributes only, so escaping the markup is all
@@ -365,42 +373,6 @@ def _matrix_section(readable: list[DocumentReview], labels: dict[str, str]) -> s
     return "".join(out)
 
 
-def _subject_label(finding: Finding, labels: dict[str, str]) -> str:
-    subject = getattr(finding, "subject", "requirement")
-    if subject == "goal":
-        return labels["goal"]
-    if subject == "document":
-        return f'{labels["document"]} ({labels["about_document"]})'
-    return labels["requirement"]
-
-
-def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> str:
-    sev = finding.severity
-    origin = labels.get(f"origin_{finding.origin}", finding.origin)
-    if finding.origin in ("rules-fallback", "rules") and finding.origin_detail:
-        origin += f" – {finding.origin_detail}"
-    rows = [
-        (labels["reason"], finding.message),
-        (labels["question"], finding.question),
-        (labels["suggestion"], finding.suggestion),
-    ]
-    if finding.evidence:
-        rows.append((labels["evidence"], f"”{finding.evidence}”"))
-    rows.append((labels["origin"], origin))
-    details = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
-    return (
-        f'<article class="finding sev-{_e(sev)}" id="{_e(element_id)}" data-code="{_e(finding.code)}" '
-        f'data-severity="{_e(sev)}" data-origin="{_e(finding.origin)}" data-fingerprint="{_e(finding.fingerprint)}">'
-        f'<div class="head"><span class="badge sev-{_e(sev)}" title="{_e(labels["severity"])}">'
-        f'{_e(labels.get("sev_" + sev, sev))}</span>'
-        f'<span class="code">{_e(finding.code)} {_e(finding.name)}</span>'
-        f'<span class="req-id">{_e(_subject_label(finding, labels))} {_e(finding.requirement_id)}</span>'
-        f'<span class="loc" title="{_e(labels["location"])}">{_e(finding.location.describe())}</span></div>'
-        f'<blockquote class="req-text">{_e(finding.requirement_text)}</blockquote>'
-        f"<dl>{details}</dl></article>"
-    )
-
-
 def render_html(reviews: list[DocumentReview]) -> str:
     """The whole review as one self-contained HTML page, in the first document's language."""
     language: Language = reviews[0].language if reviews else "sv"
@@ -554,9 +526,9 @@ def _findings_section(readable: list[DocumentReview], all_findings: list[Finding
         for heading_path, findings in _sections(review):
             heading = " › ".join(heading_path) if heading_path else labels["no_heading"]
             out.append(f'<section class="section group"><h4>{_e(heading)}</h4>')
-            for finding in findings:
-                n += 1
-                out.append(_finding_html(finding, f"f{doc_index + 1}-{n}", labels))
+            for card in cards(findings):
+                out.append(card_html(card, n + 1, f"f{doc_index + 1}", labels))
+                n += len(card)
             out.append("</section>")
         out.append("</section>\n")
     out.append("</section>\n")

@@ -42,8 +42,9 @@ def parse_formats(values: Sequence[str]) -> list[str]:
     return formats or ["text"]
 
 
-def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False) -> str:
-    """One report over all reviews in a report format."""
+def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = False, show_info: bool = True) -> str:
+    """One report over all reviews in a report format; ``show_info`` False leaves info findings out of the
+    terminal text report (the CLI's default), never out of a file format."""
     from .names import readable, readable_review
 
     if fmt == "sarif":  # its URIs percent-encode a file name's real bytes; the rest is shown readable
@@ -59,9 +60,13 @@ def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = Fals
         from .csv_report import to_csv
 
         return to_csv(reviews)
+    if fmt == "summary":  # `review --summary`: figures only
+        from .summary import render_summary
+
+        return render_summary(reviews, show_info=show_info)
     from .emit import render
 
-    return render(reviews, fmt, color=color)  # type: ignore[arg-type]
+    return render(reviews, fmt, color=color, show_info=show_info)  # type: ignore[arg-type]
 
 
 def relative_name(document: Path, roots: Sequence[Path]) -> Path:

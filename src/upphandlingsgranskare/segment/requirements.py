@@ -23,7 +23,7 @@ from ..budget import check_budget, check_requirement_count
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
 from ..nlp.pipeline import Pipeline, get_pipeline
-from ..trace.goals import GoalCandidate, SectionKind, finalise, is_lead_in, section_kind, states_goal
+from ..trace.goals import GoalCandidate, SectionKind, finalise, is_goal_item, is_lead_in, section_kind, states_goal
 from .language import detect_language
 
 # "SKA-krav 7", "Bör-krav 3", "Krav 12"
@@ -265,7 +265,8 @@ class _Segmenter:
     def goal_paragraph(self, block: Block, section: SectionKind) -> bool:
         """Goals in a paragraph or list item of a goal or background section; False when it holds none."""
         text = block.text
-        if section == "goal" and block.kind == "list_item" and not is_lead_in(text, self.language):
+        if (section == "goal" and block.kind == "list_item" and not is_lead_in(text, self.language)
+                and is_goal_item(text)):
             self.goal(text, block, 0, structured=True)
             return True
         found = False

@@ -23,13 +23,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Literal, Sequence
 
+from .._yaml import load_yaml
 from ..models import Goal, Language
 from ..nlp.lexicon import compile_phrase_regex, load_lexicon
 
 SectionKind = Literal["goal", "background"]
 GENERATED_PREFIX = "M"  # "Mål": the Swedish word, used for both languages so ids stay the same across them
+
+
+@lru_cache(maxsize=None)
+def _goal_titles(language: Language) -> re.Pattern[str]:
+    """``data/goal_sections.yaml``: goal-section titles as real tenders write them ("Benefits", "Bakgrund och behov")."""
+    data = load_yaml(resources.files(__package__).joinpath("data", "goal_sections.yaml").read_text("utf-8"))
+    return compile_phrase_regex(data[language])
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ def section_kind(heading: str, language: Language) -> SectionKind | None:
     """'goal' (Syfte, Mål, Behov …), 'background' (Bakgrund, Nuläge …) or None, from a heading's title."""
     title = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s*", "", heading)
     rules = _rules(language)
-    if rules.goal_section.search(title):
+    if _goal_titles(language).search(title) or rules.goal_section.search(title):
         return "goal"
     if rules.background_section.search(title):
         return "background"
@@ -144,3 +153,16 @@ def goal_name(goal: Goal, language: Language, *, words: int = 6) -> str:
 def goal_line(goal: Goal) -> str:
     """The goal as one line with the id the document gives it: "Effektmål 1: Handläggningstiden …"."""
     return f"{goal.id}: {goal.text}" if goal.id and not goal.generated else goal.text
+
+
+# "The project should be completed by June 1, 2023", "Systemet ska vara klart senast 2026-06-01": a date
+# to meet, listed among the objectives, is a contract term, not an effect to reach.
+_DEADLINE = re.compile(r"\b(?:completed|complete|finished|delivered|implemented|live|klar[at]?|färdig[at]?|"
+                       r"levererad[et]?|införd[at]?|i drift)\b[^.]{0,40}?\b(?:by|before|no later than|senast|före|"
+                       r"innan)\b[^.]{0,30}?\b(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def is_goal_item(text: str) -> bool:
+    """Whether a list item of a goal section states a goal: not a one-word principle ("Secure",
+    "Scaleable", as the Virginia statement lists them under Business Need) nor a deadline."""
+    return len(text.split()) >= 2 and not _DEADLINE.search(text)

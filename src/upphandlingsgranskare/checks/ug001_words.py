@@ -1,0 +1,168 @@
+"""UG001's question and rewrite, built from the requirement's own feature and user.
+
+Every UG001 used to ask the same sentence. Here the question names what the requirement prescribes
+and whom it is for ("Vilket problem ska inloggning med BankID lösa för sökande, och hur märks det?"),
+the rewrite offers first the goal the requirement most resembles, in that goal's own words, and a
+matrix row whose table has a rationale column gets its suggestion for that column, not for its text.
+Word lists: ``checks/data/ug001_words.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from ..models import Block, Goal, GoalLink, Language, Location, Requirement
+from ..trace import goal_name
+from ._support import load_data
+
+_NEGATED = re.compile(r"\b(?:får\s+inte|ska\s+inte|skall\s+inte|inte\s+får|shall\s+not|must\s+not|may\s+not|"
+                      r"should\s+not|will\s+not|cannot)\b", re.IGNORECASE)
+_MODALS = re.compile(r"(?<![\w-])(?:ska|skall|måste|bör|får|inte|shall|must|should|will|not)(?![\w-])\s*",
+                     re.IGNORECASE)
+_ANY_MODAL = re.compile(r"(?<![\w-])(?:ska|skall|bör|måste|shall|must|should|will)(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _words(language: Language) -> tuple[re.Pattern[str], tuple[str, ...], str]:
+    data = load_data("ug001_words")[language]
+    users = re.compile(r"(?<![\w-])(" + "|".join(re.escape(u) for u in sorted(data["users"], key=len, reverse=True))
+                       + r")(?![\w-])", re.IGNORECASE)
+    openers = tuple(sorted(data["openers"], key=len, reverse=True))
+    return users, openers, data["default_user"]
+
+
+def user_of(requirement: Requirement) -> str | None:
+    """Whom the requirement's feature is for: a user named in its text, else in its headings or lead-in."""
+    users, _, _ = _words(requirement.language)
+    for text in (requirement.text, *reversed(requirement.heading_path), requirement.context or ""):
+        match = users.search(text)
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _short(text: str, words: int = 10) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def _lower_first(text: str) -> str:
+    """"Påminnelse till …" -> "påminnelse till …"; "BankID", "SAML 2.0" keep their capitals."""
+    words = text.split(" ", 2)
+    first = words[0]
+    if len(first) > 1 and (first[1:].lower() != first[1:] or any(ch.isdigit() for ch in first)):
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text  # a name: "Microsoft Entra ID"
+    return text[:1].lower() + text[1:]
+
+
+def feature_phrase(requirement: Requirement, feature: str | None) -> str:
+    """What the requirement prescribes, as a noun phrase: "inloggning med BankID och Freja eID+",
+    "möjligheten att exportera ärendelistor till Excel"; a negated or unclear one as the requirement quoted."""
+    language = requirement.language
+    text = requirement.text.strip().rstrip(".;:")
+    if not _ANY_MODAL.search(text) and len(text.split()) <= 12 and not _NEGATED.search(text):
+        return _lower_first(text)  # a noun-phrase row or item: "Inloggning med SITHS-kort"
+    if not feature or _NEGATED.search(requirement.text) or ":" in feature:
+        return f"kravet ”{_short(text)}”" if language == "sv" else f'the requirement "{_short(text)}"'
+    _, openers, _ = _words(language)
+    phrase, verb_phrase = feature.strip().rstrip(".,;"), True
+    at = text.find(phrase)
+    if at >= 0 and "," in text[at + len(phrase):at + len(phrase) + 2]:
+        phrase = text[at:]  # the rules' feature stops at a list's first comma: "i formaten PDF, DWG och JPEG"
+    stripped = True
+    while stripped:
+        stripped = False
+        for opener in openers:
+            if phrase.lower().startswith(opener + " "):
+                phrase = phrase[len(opener) + 1:]
+                # "ha stöd för inloggning": a noun follows; "kunna exportera", "stöd för att ladda": a verb.
+                verb_phrase = opener.endswith(("att", "to", "kunna")) or opener in ("automatiskt", "automatically")
+                stripped = True
+                break
+    phrase = _short(phrase)
+    if len(phrase.split()) < 2:  # "krypteras": too little to ask about on its own
+        return f"kravet ”{_short(text)}”" if language == "sv" else f'the requirement "{_short(text)}"'
+    if verb_phrase:
+        return f"möjligheten att {phrase}" if language == "sv" else f"the ability to {phrase}"
+    return _lower_first(phrase)
+
+
+def question(requirement: Requirement, feature: str | None, goal: Goal | None, goal_ids: Sequence[str]) -> str:
+    """The question for the business owner, from the requirement's own feature and user."""
+    language = requirement.language
+    _, _, default_user = _words(language)
+    user = user_of(requirement) or default_user
+    np = feature_phrase(requirement, feature)
+    if language == "sv":
+        asked = f"Vilket problem ska {np} lösa för {user}, och hur märks det?"
+        if goal is not None:
+            return asked + f" Bidrar det till {goal_name(goal, language)}?"
+        return asked + (f" Bidrar det till något av underlagets mål ({', '.join(goal_ids[:4])})?" if goal_ids else "")
+    asked = f"What problem should {np} solve for {user}, and how will it show?"
+    if goal is not None:
+        return asked + f" Does it serve {goal_name(goal, language)}?"
+    return asked + (f" Does it serve one of the document's goals ({', '.join(goal_ids[:4])})?" if goal_ids else "")
+
+
+def rationale_key(location: Location) -> str | None:
+    """Which table a row belongs to, for looking up its rationale column: the sheet, or the DOCX table."""
+    if location.sheet is not None:
+        return f"sheet:{location.sheet}"
+    if location.table is not None:
+        return f"table:{location.table}"
+    return None
+
+
+def rewrite(requirement: Requirement, goal: Goal | None, link: GoalLink | None,
+            goal_ids: Sequence[str], *, matrix_row: bool, rationale_column: str | None) -> str:
+    """The requirement word for word with the reason to fill in: the goal it most resembles first, in that
+    goal's own words; for a matrix row with a rationale column, what to write in that column instead."""
+    language = requirement.language
+    original = requirement.text.strip().rstrip(".;:").rstrip()
+    _, _, default_user = _words(language)
+    user = user_of(requirement) or default_user
+    choices = " / ".join(goal_ids[:4])
+    if goal is not None:
+        # The goal's own words, those the requirement shares with it first; no modal verb of the goal's
+        # enters the rewrite, which must keep the requirement's ska/bör as they are.
+        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_MODALS.sub("", goal.text), 6)
+        name = goal.id if goal.id and not goal.generated else None
+        others = " / ".join(g for g in goal_ids if g != name)  # the document's other goals, after it
+        if language == "sv":
+            target = f"{name} (”{words}”)" if name else f"målet om ”{words}”"
+            joiner, reason = "så att", f"[hur kravet bidrar till {target}]" + (f" (eller [{others}])" if others else "")
+        else:
+            target = f'{name} ("{words}")' if name else f'the goal on "{words}"'
+            joiner, reason = "so that", f"[how this serves {target}]" + (f" (or [{others}])" if others else "")
+    else:
+        hint = "" if not goal_ids else (f" (bidrar till [{choices}])" if language == "sv" else f" (supports [{choices}])")
+        joiner = "för att" if language == "sv" else "in order to"
+        reason = (f"[vilket problem det löser för {user}]{hint}" if language == "sv"
+                  else f"[which problem it solves for {user}]{hint}")
+    if matrix_row and rationale_column:
+        if language == "sv":
+            return f"Fyll i kolumnen ”{rationale_column}” på raden: {reason}."
+        return f'Fill in the "{rationale_column}" column of this row: {reason}.'
+    if matrix_row:
+        return f"{original}. {'Motivering' if language == 'sv' else 'Rationale'}: {reason}."
+    return f"{original}, {joiner} {reason}."
+
+
+def rationale_columns(blocks: Sequence[Block]) -> dict[str, str]:
+    """The header of each table's rationale column (``CellRole.RATIONALE``), by ``rationale_key``."""
+    from ..models import CellRole
+
+    found: dict[str, str] = {}
+    for block in blocks:
+        key = rationale_key(block.location) if block.cells else None
+        if key is None or key in found:
+            continue
+        for cell in block.cells:
+            if cell.role is CellRole.RATIONALE and (cell.header or (block.is_header and cell.text)):
+                found[key] = (cell.header or cell.text).strip()
+                break
+    return found
