@@ -109,7 +109,9 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     from .segment.language import detect_document_language  # noqa: F401
     from .suppression import apply_markers  # noqa: F401
 
-    with document_budget(str(path), options.limits):
+    from .nlp.pipeline import document_docs
+
+    with document_budget(str(path), options.limits), document_docs():
         return _review_document(path, llm, options)
 
 

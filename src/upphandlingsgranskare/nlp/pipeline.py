@@ -6,6 +6,9 @@ from __future__ import annotations
 import gc
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -174,8 +177,28 @@ def _anchored_literal(regex: str, anchor: str) -> str | None:
 
 
 # Docs kept per pipeline: segmentation, UG001, UG102 and UG103 each read the same requirement text,
-# so it is tokenised once. Bounded, so a long document does not keep all its Docs.
+# so it is tokenised once. Bounded, so a long document does not keep all its Docs: 256 outside a
+# document's review (eval, lint_text), up to 5,000 while one document is reviewed (``document_docs``),
+# since its checks read the requirements in several passes and a tender's texts recur: on a 1,000-page
+# tender 6 % less time for 20 MB more, given back when the document is done.
 _DOC_CACHE_SIZE = 256
+_DOCUMENT_DOC_LIMIT = 5_000
+_IN_DOCUMENT: ContextVar[bool] = ContextVar("upphandlingsgranskare_document_docs", default=False)
+_BUILT: list["Pipeline"] = []
+
+
+@contextmanager
+def document_docs() -> Iterator[None]:
+    """While one document is reviewed, keep every Doc parsed (up to ``_DOCUMENT_DOC_LIMIT``), so each text is
+    tokenised once by segmentation, labelling and every check; afterwards back to the small bound."""
+    token = _IN_DOCUMENT.set(True)
+    try:
+        yield
+    finally:
+        _IN_DOCUMENT.reset(token)
+        if not _IN_DOCUMENT.get():
+            for pipeline in _BUILT:
+                pipeline.keep_newest(_DOC_CACHE_SIZE)
 
 
 @dataclass
@@ -191,10 +214,15 @@ class Pipeline:
         doc = self._docs.pop(text, None)
         if doc is None:
             doc = process(self.nlp, text)  # long text in chunks: bounded time, no [E088]
-            if len(self._docs) >= _DOC_CACHE_SIZE:
+            if len(self._docs) >= (_DOCUMENT_DOC_LIMIT if _IN_DOCUMENT.get() else _DOC_CACHE_SIZE):
                 del self._docs[next(iter(self._docs))]  # the least recently used
         self._docs[text] = doc
         return doc
+
+    def keep_newest(self, count: int) -> None:
+        """Drop all but the ``count`` most recently used Docs."""
+        for text in list(self._docs)[:max(len(self._docs) - count, 0)]:
+            del self._docs[text]
 
     def matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
         """Lexicon matches in ``doc``: label -> sorted [(start, end)] token offsets (shared: read-only)."""
@@ -362,6 +390,7 @@ def get_pipeline(language: Language) -> Pipeline:
     nlp.add_pipe(name, after="sentencizer")
     lexicon = load_lexicon(language)
     pipeline = Pipeline(language=language, nlp=nlp, matcher=LexiconMatcher(lexicon_patterns(lexicon)), lexicon=lexicon)
+    _BUILT.append(pipeline)
     # What is loaded so far lives as long as the process: out of the cyclic collector's reach, so the
     # full collections during a long review do not walk spaCy's and the word lists' objects again and again.
     gc.freeze()
