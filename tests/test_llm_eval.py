@@ -23,6 +23,9 @@ from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
 from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.llm.evidence import reason_in_quote
+from upphandlingsgranskare.llm.injection import first_instruction
+from upphandlingsgranskare.llm.prompts import PromptItem
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SPLIT = ROOT / "eval" / "gold" / "test.jsonl"
@@ -38,6 +41,21 @@ def scripted_answer(gold_label: str, text: str) -> tuple[str, bool]:
     """(label the scripted model gives, whether its quote is grounded): 10% wrong, 10% ungrounded."""
     bucket = _bucket(text)
     return (OTHER[gold_label] if bucket == 0 else gold_label), bucket != 1
+
+
+def expected(item, rules, language: str) -> tuple[str, str]:
+    """(label, origin) the harness must score for an item the model was asked about. A rules flag is
+    cleared only by a quote that carries a reason; the scripted quote is the item's first four words."""
+    label, grounded = scripted_answer(item.label, item.text)
+    if not grounded:
+        return rules.predicted_label, "rules-fallback"
+    quote = " ".join(item.text.split()[:4])
+    prompt_item = PromptItem(id="1", text=item.text, rationale=item.context.rationale or None)
+    if (rules.flagged and label != "feature_without_need"
+            and (first_instruction(prompt_item.sources())
+                 or reason_in_quote(quote, prompt_item, item.context.goals, language) is None)):
+        return rules.predicted_label, "rules"
+    return label, "llm"
 
 
 def scripted_model(items):
@@ -79,12 +97,8 @@ def test_llm_backend_scores_exactly_what_the_model_answered(tmp_path: Path) -> N
     predictions = read_predictions(tmp_path / "p.jsonl")
     assert len(predictions) == len(items) == 483
     for item in items:
-        label, grounded = scripted_answer(item.label, item.text)
         got = predictions[item.id]
-        if grounded:
-            assert (got["predicted_label"], got["origin"]) == (label, "llm"), item.id
-        else:
-            assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules-fallback"), item.id
+        assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), item.id
         assert got["flagged"] == (got["predicted_label"] == "feature_without_need")
     assert report["backend"] == "llm"
     assert report["figures"]["all.flagged.f1"] > 0.8  # ~10% wrong labels, ~10% rules fallbacks
@@ -105,9 +119,8 @@ def test_hybrid_backend_asks_only_about_uncertain_and_flagged_items(tmp_path: Pa
         if item not in asked:
             assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules")
         else:
-            label, grounded = scripted_answer(item.label, item.text)
-            expected = (label, "llm") if grounded else (rules[item.id].predicted_label, "rules-fallback")
-            assert (got["predicted_label"], got["origin"]) == expected, item.id
+            assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), \
+                item.id
 
 
 def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:

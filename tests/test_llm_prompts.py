@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from upphandlingsgranskare.llm.answers import BatchAnswer, ground, response_schema
+from upphandlingsgranskare.llm.answers import ground, parse_answer, response_schema
 from upphandlingsgranskare.llm.prompts import PromptItem, available_prompts, load_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +62,8 @@ def test_few_shot_examples_are_dev_items_verbatim_with_their_gold_labels(prompt)
 @pytest.mark.parametrize("prompt", all_prompts(), ids=lambda p: p.id)
 def test_few_shot_answers_pass_the_schema_grounding_and_rewrite_checks(prompt) -> None:
     for language, example in prompt.examples.items():
-        answer = BatchAnswer.model_validate({"judgements": example["judgements"]})
+        answer = parse_answer(json.dumps({"judgements": example["judgements"]}, ensure_ascii=False))
+        assert answer.invalid == []
         items = [PromptItem(**{k: r.get(k) for k in ("id", "text", "heading", "rationale", "lead_in")})
                  for r in example["requirements"]]
         grounded = ground(answer, items, language)
