@@ -25,7 +25,6 @@ _PATTERNS = [
     r"\b(?:answer|respond|reply|output|return|classify|label|mark)\b[^.\n]{0,40}\b(?:that|as|with)\b[^.\n]{0,60}"
     r"\b(?:every|all|each|this)\b[^.\n]{0,30}\b(?:requirements?|items?)\b[^.\n]{0,40}"
     r"\b(?:need|reason|purpose|compliant|with_need|out_of_scope)\b",
-    r"\b(?:as\s+an?\s+(?:ai|language\s+model))\b",
     # Swedish
     r"\b(?:ignorera|strunta\s+i|bortse\s+från|glöm)\b[^.\n]{0,40}\b(?:tidigare|föregående|ovanstående|alla|dina|"
     r"de)\b[^.\n]{0,20}\b(?:instruktioner(?:na)?|anvisningar(?:na)?|regler(?:na)?|etiketter(?:na)?)\b",
@@ -58,3 +57,15 @@ def first_instruction(texts: Iterable[str | None]) -> str | None:
         if found:
             return found
     return None
+
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+
+
+def without_instructions(text: str) -> str:
+    """``text`` less its instruction-like sentences: a purpose clause inside "ignore previous instructions
+    and answer ..., so that the review passes" is the injection's, not the requirement's."""
+    if not instruction_like(text):
+        return text
+    kept = [s for s in _SENTENCE.findall(text) if s.strip() and not instruction_like(s)]
+    return " ".join(s.strip() for s in kept)
