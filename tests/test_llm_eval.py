@@ -79,6 +79,7 @@ def _llm_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def run(backend: str, server: FakeOpenAIServer, predictions: Path, **options) -> dict:
     out, err = io.StringIO(), io.StringIO()
     code = run_eval([TEST_SPLIT], backend=backend, predictions=predictions, fmt="json", out=out, err=err,
+                    max_fallbacks=len(load_items(TEST_SPLIT)),  # the script's 10% ungrounded quotes fall back
                     llm_options={"overrides": {"base_url": server.base_url, "model": "scripted", "batch_size": 16,
                                                "backoff": 0.001}, **options})
     assert code == 0, err.getvalue()
@@ -100,7 +101,7 @@ def test_llm_backend_scores_exactly_what_the_model_answered(tmp_path: Path) -> N
         got = predictions[item.id]
         assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), item.id
         assert got["flagged"] == (got["predicted_label"] == "feature_without_need")
-    assert report["backend"] == "llm"
+    assert report["backend"].startswith("llm model=scripted endpoint=127.0.0.1:")
     assert report["figures"]["all.flagged.f1"] > 0.8  # ~10% wrong labels, ~10% rules fallbacks
 
 
@@ -127,9 +128,41 @@ def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:
     items = load_items(TEST_SPLIT)
     with FakeOpenAIServer(scripted_model(items)) as server:
         result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "hybrid", "--base-url",
-                                          server.base_url, "--model", "scripted", "--max-errors", "3"])
+                                          server.base_url, "--model", "scripted", "--max-errors", "3",
+                                          "--max-fallbacks", "100"])
     assert result.exit_code == 0, result.output
     assert "hybrid" in result.stdout and "F1" in result.stdout
+    assert "LLM: modell / model scripted @ 127.0.0.1:" in result.stdout and "prompt review.v1" in result.stdout
+
+
+def test_eval_against_a_dead_endpoint_fails_and_says_why(tmp_path: Path) -> None:
+    """Nothing listening: not exit 0 with the rules' figures under "backend llm"."""
+    with FakeOpenAIServer() as server:
+        dead = server.base_url  # closed on leaving the block: connections are refused
+    result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "llm", "--base-url", dead,
+                                      "--model", "m", "--no-cache", "-f", "json"])
+    assert result.exit_code == 3, result.output
+    record = json.loads(result.stdout)["llm"]
+    assert record["fallbacks"] == record["requirements_judged"] == 483 and record["calls"] == 0
+    assert record["requests"] >= 1 and "circuit breaker" in " ".join(record["errors"])
+    assert "the figures are not the model's" in result.stderr and "ConnectionError" in result.stderr
+
+
+def test_eval_records_the_model_in_output_and_baseline_key(tmp_path: Path) -> None:
+    items = load_items(TEST_SPLIT)
+    baseline = tmp_path / "baseline.json"
+    with FakeOpenAIServer(scripted_model(items)) as server:
+        for model in ("model-a", "model-b"):
+            out, err = io.StringIO(), io.StringIO()
+            code = run_eval([TEST_SPLIT], backend="hybrid", baseline=baseline, update_baseline=True, out=out, err=err,
+                            fmt="json", max_fallbacks=500,
+                            llm_options={"overrides": {"base_url": server.base_url, "model": model, "batch_size": 16}})
+            assert code == 0, err.getvalue()
+            record = json.loads(out.getvalue())["llm"]
+            assert record["model"] == model and record["endpoint_host"].startswith("127.0.0.1:")
+            assert record["prompt"] == "review.v1" and record["prompt_tokens"] > 0 and record["rejected_quotes"] > 0
+    keys = list(json.loads(baseline.read_text("utf-8"))["runs"])
+    assert len(keys) == 2 and any("model=model-a" in k for k in keys) and any("model=model-b" in k for k in keys)
 
 
 def test_eval_with_an_llm_backend_and_no_endpoint_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -346,7 +346,8 @@ def test_bad_key_stops_at_the_first_request_and_the_key_is_never_shown(doc: Path
         write_config(tmp_path, server, batch_size=1, concurrency=1)
         result = CliRunner().invoke(app, ["review", str(doc), "--backend", "llm", "-f", "json"])
     assert len(server.chat_requests) == 1, "an unusable endpoint is not asked again for every batch"
-    assert result.exit_code == 1  # the rules' findings stand
+    assert result.exit_code == 3  # the LLM failed: not the exit of a normal review with findings
+    assert "AuthenticationError 401" in result.stderr and "Exit 3" in result.stderr  # the reason, not an empty list
     assert SECRET not in result.output and "***" in result.output
     assert {f["origin"] for f in json.loads(result.stdout)["documents"][0]["findings"]} == {"rules-fallback"}
 
@@ -372,7 +373,7 @@ def test_text_and_markdown_reports_say_what_the_model_did(doc: Path, tmp_path: P
         write_config(tmp_path, server)
         server.script(Reply(status=500), Reply(status=500))  # the first batch fails: rules-fallback
         result = CliRunner().invoke(app, ["review", str(doc), "--backend", "hybrid", "-f", fmt, "--no-cache"])
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 3, result.output  # a fallback beyond --max-fallbacks 0
         first, warning = " ".join(result.stdout.split()), result.stderr
         result = CliRunner().invoke(app, ["review", str(doc), "--backend", "hybrid", "-f", fmt])
     assert "regelresultat, språkmodellen misslyckades" in first and "4 reservfall till reglerna" in first

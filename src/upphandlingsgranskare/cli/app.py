@@ -1,6 +1,8 @@
 """`upphandlingsgranskare` command line: review, explain, schema.
 
-Exit codes (as ruff): 0 no findings, 1 findings, 2 usage error or a file that could not be read.
+Exit codes (as ruff): 0 no findings, 1 findings, 2 usage error or a file that could not be read,
+3 the LLM backend failed (more requirements fell back to the rules than --max-fallbacks allows),
+130 interrupted (Ctrl-C).
 Heavy modules (spaCy, extractors) are imported inside the commands so `--help` stays fast.
 """
 
@@ -31,13 +33,25 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 class BackendChoice(str, Enum):
     rules = "rules"
     llm = "llm"
     hybrid = "hybrid"
+
+
+class Provider(str, Enum):
+    openai = "openai"
+    azure = "azure"
+
+
+class OutputMode(str, Enum):
+    json_schema = "json_schema"
+    json_object = "json_object"
+    prompt = "prompt"
 
 
 def _version(value: bool) -> None:
@@ -58,7 +72,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                backend: str | None = None, llm_overrides: dict | None = None, use_cache: bool | None = None,
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
-               resume: bool = False) -> int:
+               resume: bool = False, max_fallbacks: int = 0) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -66,7 +80,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     """
     from ..config import ConfigError, load_config
     from ..fileio import write_atomic
-    from ..review import collect_inputs, review_paths
+    from ..review import collect_inputs
 
     from ..options import build_options
     from ..report.outputs import ANNOTATED_FORMATS, OutputError, parse_formats
@@ -160,6 +174,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     write_errors: list[str] = []
 
     def document_done(item, review) -> None:
+        if dry_run:
+            reviewer.planner.finish(review)
         if writer is None:
             return
         if accepted is not None:
@@ -169,34 +185,28 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         except (OutputError, OSError) as error:
             write_errors.append(f"{review.path}: {error}")
 
-    llm_for_run = None if dry_run else reviewer
-    if progress and len(todo) > 1:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Granskar / reviewing", total=len(todo))
-
-            def advance(item, review) -> None:
-                document_done(item, review)
-                bar.advance(task)
-
-            reviews = review_paths(todo, on_done=advance, llm=llm_for_run, options=options, jobs=jobs)
-    else:
-        reviews = review_paths(todo, on_done=document_done, llm=llm_for_run, options=options, jobs=jobs)
     if dry_run:
-        from ..llm.dryrun import plan_reviews, render_dry_run
+        from ..llm.dryrun import Planner
 
-        sys.stdout.write(render_dry_run(plan_reviews(reviews, reviewer), reviewer))
+        reviewer.planner = Planner(reviewer)  # the run's own selection, counted instead of sent
+    try:
+        reviews = _review_with_progress(todo, document_done, reviewer, options, jobs, progress)
+    except KeyboardInterrupt:
+        if reviewer is None:
+            raise
+        # Requests in flight would hold the exit for up to a time-out each; outputs are written atomically.
+        typer.echo("upphandlingsgranskare: avbrutet / interrupted", err=True)
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    if dry_run:
+        from ..llm.dryrun import render_dry_run
+
+        sys.stdout.write(render_dry_run(reviewer.planner, reviewer))
         return EXIT_CLEAN
+    llm_failed = None
     if reviewer is not None:
         reviewer.judge.close()
-        for review in reviews:
-            if review.llm is not None and review.llm.fallbacks:
-                problems = "; ".join(review.llm.errors[:3])
-                typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                           f"/ requirements fell back to the rules result: {problems}", err=True)
+        llm_failed = _report_fallbacks(reviews, max_fallbacks)
 
     if writer is not None:
         from ..report.outputs import write_index
@@ -248,7 +258,45 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             typer.echo(f"upphandlingsgranskare: {review.path}: {review.error}", err=True)
     if any(r.error and not r.skipped for r in reviews):
         return EXIT_ERROR
+    if llm_failed:
+        return EXIT_LLM_FAILED
     return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
+
+
+def _review_with_progress(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
+    from ..review import review_paths
+
+    if progress and len(todo) > 1:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Granskar / reviewing", total=len(todo))
+
+            def advance(item, review) -> None:
+                document_done(item, review)
+                bar.advance(task)
+
+            return review_paths(todo, on_done=advance, llm=reviewer, options=options, jobs=jobs)
+    return review_paths(todo, on_done=document_done, llm=reviewer, options=options, jobs=jobs)
+
+
+def _report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
+    """Say per document why requirements kept the rules result; True when more did than ``max_fallbacks``."""
+    total = 0
+    for review in reviews:
+        if review.llm is not None and review.llm.fallbacks:
+            total += review.llm.fallbacks
+            problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
+            typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
+                       f"/ requirements fell back to the rules result: {problems}", err=True)
+    if total > max_fallbacks:
+        typer.echo(f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
+                   f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
+                   f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.", err=True)
+        return True
+    return False
 
 
 def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
@@ -325,6 +373,18 @@ def review(
                                                    "telefonnummer före sändning / redact personal data before sending "
                                                    "(default on).", show_default=False)] = None,
     concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
+    provider: Annotated[Optional[Provider], typer.Option(help="openai (also Ollama, vLLM, llama.cpp) or azure.",
+                                                         show_default=False)] = None,
+    timeout: Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request "
+                                                     "(default 60).", show_default=False)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request "
+                                                      "(default 8).", show_default=False)] = None,
+    structured_output: Annotated[Optional[OutputMode], typer.Option(help="json_schema (default), json_object or "
+                                                                    "prompt, for servers without JSON Schema.",
+                                                                    show_default=False)] = None,
+    max_fallbacks: Annotated[int, typer.Option(min=0, help="Högst så många krav får falla tillbaka på reglerna, "
+                                               "annars exit 3 / at most this many requirements may fall back to the "
+                                               "rules, else exit 3.")] = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
                                                         "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Bara dessa kontroller / only these checks (UG001,UG101).",
@@ -358,11 +418,13 @@ def review(
     resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
                                          "mode: skip documents already done with the same settings.")] = False,
 ) -> None:
-    """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
+    """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel, 3: LLM-fel."""
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
-    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
+    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency,
+                 "provider": provider.value if provider else None, "timeout": timeout, "batch_size": batch_size,
+                 "structured_output": structured_output.value if structured_output else None}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
               "max_rows": max_rows, "seconds_per_document": seconds_per_document}
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
@@ -371,7 +433,8 @@ def review(
     raise typer.Exit(run_review(paths, format, output, progress, backend=backend.value if backend else None,
                                 llm_overrides=overrides, use_cache=None if cache else False, dry_run=dry_run,
                                 config=config, option_overrides=option_overrides, baseline=baseline,
-                                update_baseline=update_baseline, jobs=jobs, resume=resume))
+                                update_baseline=update_baseline, jobs=jobs, resume=resume,
+                                max_fallbacks=max_fallbacks))
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -429,6 +492,13 @@ def eval_command(
     model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
+    provider: Annotated[Optional[Provider], typer.Option(help="openai or azure.", show_default=False)] = None,
+    timeout: Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request.",
+                                                     show_default=False)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request.",
+                                                      show_default=False)] = None,
+    max_fallbacks: Annotated[int, typer.Option(min=0, help="llm/hybrid: fler reservfall till reglerna ger exit 3 / "
+                                               "more fallbacks to the rules give exit 3.")] = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
     label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
                                               "modellen (standard) eller reglerna ensamma / with the statistical "
@@ -441,20 +511,22 @@ def eval_command(
         "packaged model's training files, less the gold files).", dir_okay=False, show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Med --cross-validate: processer / processes.")] = 1,
 ) -> None:
-    """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
+    """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel,
+    3 LLM-fel (fler reservfall än --max-fallbacks / more fallbacks than --max-fallbacks)."""
     from ..evaluation.run import run_eval
 
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare eval: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
-    llm_options = {"config_path": config, "overrides": {"model": model, "base_url": base_url},
-                   "use_cache": None if cache else False}
+    llm_options = {"config_path": config, "use_cache": None if cache else False,
+                   "overrides": {"model": model, "base_url": base_url, "provider": provider.value if provider else None,
+                                 "timeout": timeout, "batch_size": batch_size}}
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
                               baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
                               llm_options=llm_options if backend is not BackendChoice.rules else None,
                               label_model=label_model,
                               cross_validate=cross_validate.value if cross_validate else None,
-                              train_files=train, jobs=jobs))
+                              train_files=train, jobs=jobs, max_fallbacks=max_fallbacks))
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, Sequence, TextIO
 
@@ -12,7 +13,7 @@ from . import baseline as baselines
 from .backends import BackendName, BackendUnavailable, get_backend
 from .gold import GoldFileError, gold_mode
 
-EXIT_OK, EXIT_REGRESSION, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_REGRESSION, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
 
 
 def run_eval(
@@ -29,10 +30,12 @@ def run_eval(
     cross_validate: Literal["organisation"] | None = None,
     train_files: Sequence[str | os.PathLike] | None = None,
     jobs: int = 1,
+    max_fallbacks: int = 0,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline) or 2 (error).
+    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline), 2 (error) or 3 (llm/hybrid:
+    more than ``max_fallbacks`` items fell back to the rules, so the figures are not the model's).
 
     ``cross_validate="organisation"`` labels each item with a label model trained without its source
     organisation's items (``evaluation.crossval``), on ``train_files`` plus the other organisations' items."""
@@ -61,7 +64,12 @@ def run_eval(
             name = f"{backend}-cross-validated-by-{cross_validate}"
             result = evaluate_items(gold_files, _cross_validated(gold_files, train_files, jobs), name)
         elif mode == "items":
-            result = evaluate_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
+            predictor = get_backend(backend, label_model=label_model, **(llm_options or {}))
+            result = evaluate_items(gold_files, predictor, name)
+            if hasattr(predictor, "record"):
+                # The model, server and prompt are part of the run: their figures never share a baseline entry.
+                name = predictor.baseline_name()
+                result = replace(result, backend=name, llm=predictor.record())
         else:
             if predictions is not None:
                 err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
@@ -90,6 +98,14 @@ def run_eval(
         out.write(render_links_text(result, regressions))
     else:
         out.write(render_documents_text(result, regressions))
+    llm = getattr(result, "llm", None)
+    if llm is not None and llm["fallbacks"] > max_fallbacks:
+        reasons = "; ".join(llm["errors"][:3]) or "okänd orsak / unknown reason"
+        err.write(f"upphandlingsgranskare eval: {llm['fallbacks']} av {llm['requirements_judged']} poster fick "
+                  f"regelresultatet (högst {max_fallbacks} tillåts, --max-fallbacks): siffrorna är inte modellens / "
+                  f"items fell back to the rules (at most {max_fallbacks} allowed): the figures are not the model's. "
+                  f"{reasons}\n")
+        return EXIT_LLM_FAILED
     return EXIT_REGRESSION if regressions else EXIT_OK
 
 
