@@ -549,5 +549,10 @@ def main() -> None:
     app()
 
 
+from .cache_commands import cache_app  # noqa: E402  (registered after the commands above, listed after them)
+
+app.add_typer(cache_app)
+
+
 if __name__ == "__main__":
     main()
