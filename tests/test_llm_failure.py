@@ -158,3 +158,20 @@ def test_ctrl_c_ends_the_review_at_once(doc: Path, tmp_path: Path) -> None:
                 process.kill()
     assert process.returncode == 130, stderr.decode()
     assert "interrupted" in stderr.decode()
+
+
+def test_missing_llm_extra_is_a_clear_error(doc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "langchain_openai", None)  # as if the [llm] extra were not installed
+    result = CliRunner().invoke(app, ["review", str(doc), "--backend", "hybrid", "--base-url", "http://127.0.0.1:9/v1"])
+    assert result.exit_code == 2
+    assert "pip install 'upphandlingsgranskare[llm]'" in result.stderr and "langchain-openai" in result.stderr
+
+
+def test_offline_review_does_not_import_the_llm_packages(doc: Path) -> None:
+    code = ("import sys, runpy; sys.argv = ['upphandlingsgranskare', 'review', sys.argv[1], '-f', 'json']\n"
+            "try:\n    runpy.run_module('upphandlingsgranskare', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openai', 'langchain_openai', "
+            "'langchain_core', 'tiktoken')), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

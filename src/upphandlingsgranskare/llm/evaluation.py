@@ -14,6 +14,23 @@ from ..evaluation.gold import FLAGGED_LABEL, GoldItem
 from .review import LLMBackend, LLMReviewer
 
 
+LLM_PACKAGES = {"openai": "openai", "langchain_openai": "langchain-openai", "langchain_core": "langchain-core",
+                "tiktoken": "tiktoken"}
+
+
+def missing_llm_packages() -> list[str]:
+    """The distributions of the optional ``[llm]`` extra that cannot be imported."""
+    import importlib
+
+    missing = []
+    for module, distribution in LLM_PACKAGES.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(distribution)
+    return missing
+
+
 def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: dict[str, Any] | None = None,
                    use_cache: bool | None = None, require_endpoint: bool = True) -> LLMReviewer:
     """The reviewer for ``backend`` from the config file, the environment and ``overrides``.
@@ -21,6 +38,11 @@ def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: d
     Raises ``BackendUnavailable`` when no endpoint is configured (unless ``require_endpoint`` is
     False, for a dry run): nothing is ever sent to a default endpoint the user did not choose.
     """
+    missing = missing_llm_packages()
+    if missing:
+        raise BackendUnavailable(
+            f"backend '{backend}': LLM-paketen saknas / the LLM packages are missing ({', '.join(missing)}): "
+            "pip install 'upphandlingsgranskare[llm]'")
     from .judge import LLMJudge
     from .settings import resolve_settings
 
