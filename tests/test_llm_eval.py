@@ -132,7 +132,7 @@ def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:
                                           "--max-fallbacks", "100"])
     assert result.exit_code == 0, result.output
     assert "hybrid" in result.stdout and "F1" in result.stdout
-    assert "LLM: modell / model scripted @ 127.0.0.1:" in result.stdout and "prompt review.v1" in result.stdout
+    assert "LLM: modell / model scripted @ 127.0.0.1:" in result.stdout and "prompt review.v2" in result.stdout
 
 
 def test_eval_against_a_dead_endpoint_fails_and_says_why(tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_eval_records_the_model_in_output_and_baseline_key(tmp_path: Path) -> No
             assert code == 0, err.getvalue()
             record = json.loads(out.getvalue())["llm"]
             assert record["model"] == model and record["endpoint_host"].startswith("127.0.0.1:")
-            assert record["prompt"] == "review.v1" and record["prompt_tokens"] > 0 and record["rejected_quotes"] > 0
+            assert record["prompt"] == "review.v2" and record["prompt_tokens"] > 0 and record["rejected_quotes"] > 0
     keys = list(json.loads(baseline.read_text("utf-8"))["runs"])
     assert len(keys) == 2 and any("model=model-a" in k for k in keys) and any("model=model-b" in k for k in keys)
 

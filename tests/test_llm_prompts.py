@@ -27,7 +27,7 @@ def all_prompts():
 
 def test_the_top_level_prompts_folder_is_the_packaged_one() -> None:
     assert (ROOT / "prompts").resolve() == PROMPTS.resolve()
-    assert available_prompts()["review"] == [1]
+    assert available_prompts()["review"] == [1, 2]
 
 
 def test_every_prompt_file_matches_its_recorded_checksum() -> None:
@@ -100,3 +100,12 @@ def test_the_response_schema_is_strict_for_openai_structured_outputs() -> None:
     assert len(found) == 2  # the answer and one judgement
     for node in found:
         assert node["additionalProperties"] is False and sorted(node["required"]) == sorted(node["properties"])
+
+
+def test_v2_asks_for_reason_bearing_quotes_and_goal_tied_questions_and_rewrites() -> None:
+    """v2 is a new file next to v1 (v1 unchanged), and the newest is the default."""
+    v1, v2 = load_prompt("review", 1), load_prompt("review", 2)
+    assert load_prompt("review").id == "review.v2"
+    assert "minst tre ord" in v2.system["sv"] and "at least three words" in v2.system["en"]
+    assert "goals" in v2.system["sv"].split("question:")[1] and "goals" in v2.system["en"].split("rewrite:")[1]
+    assert v2.examples == v1.examples

@@ -135,7 +135,7 @@ def test_second_run_is_answered_from_the_cache_and_no_cache_bypasses_it(doc: Pat
         review_document(doc, reviewer(server, tmp_path, model="another-model"))
         assert len(server.chat_requests) == 3, "the model is part of the cache key"
     rows = sqlite3.connect(tmp_path / "cache.sqlite").execute("SELECT model, prompt, value FROM judgements").fetchall()
-    assert {r[1] for r in rows} == {"review.v1"} and {r[0] for r in rows} == {"fake-model", "another-model"}
+    assert {r[1] for r in rows} == {"review.v2"} and {r[0] for r in rows} == {"fake-model", "another-model"}
     assert not any(SECRET in value or "anna.svensson" in value for _, _, value in rows)
 
 
@@ -324,7 +324,7 @@ def test_cli_review_with_hybrid_backend_reports_llm_origin_and_usage(doc: Path, 
     report = json.loads(out.read_text("utf-8"))
     (document,) = report["documents"]
     assert {f["origin"] for f in document["findings"]} == {"llm"}
-    assert document["llm"]["calls"] == 1 and document["llm"]["prompt"] == "review.v1"
+    assert document["llm"]["calls"] == 1 and document["llm"]["prompt"] == "review.v2"
     assert SECRET not in result.output and SECRET not in out.read_text("utf-8")
 
 
@@ -379,6 +379,6 @@ def test_text_and_markdown_reports_say_what_the_model_did(doc: Path, tmp_path: P
     assert "regelresultat, språkmodellen misslyckades" in first and "4 reservfall till reglerna" in first
     assert "4 krav fick regelresultatet / requirements fell back to the rules result" in warning
     second = " ".join(result.stdout.split())
-    assert "LLM (hybrid, fake-model, review.v1): 4 krav / requirements" in second
+    assert "LLM (hybrid, fake-model, review.v2): 4 krav / requirements" in second
     assert "bedömd av språkmodell" in second and "Modellens belägg" in second
     assert "1000 token (250 per krav" in second
