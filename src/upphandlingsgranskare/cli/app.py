@@ -17,6 +17,8 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+from .cache_commands import cache_app
+from .llm_run import OutputMode, Provider, report_fallbacks, review_interruptibly
 
 app = typer.Typer(
     name="upphandlingsgranskare",
@@ -33,8 +35,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+app.add_typer(cache_app)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
 
 
 class BackendChoice(str, Enum):
@@ -42,16 +44,6 @@ class BackendChoice(str, Enum):
     llm = "llm"
     hybrid = "hybrid"
 
-
-class Provider(str, Enum):
-    openai = "openai"
-    azure = "azure"
-
-
-class OutputMode(str, Enum):
-    json_schema = "json_schema"
-    json_object = "json_object"
-    prompt = "prompt"
 
 
 def _version(value: bool) -> None:
@@ -185,28 +177,18 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         except (OutputError, OSError) as error:
             write_errors.append(f"{review.path}: {error}")
 
-    if dry_run:
+    if dry_run:  # the run's own selection, counted instead of sent
         from ..llm.dryrun import Planner
-
-        reviewer.planner = Planner(reviewer)  # the run's own selection, counted instead of sent
-    try:
-        reviews = _review_with_progress(todo, document_done, reviewer, options, jobs, progress)
-    except KeyboardInterrupt:
-        if reviewer is None:
-            raise
-        # Requests in flight would hold the exit for up to a time-out each; outputs are written atomically.
-        typer.echo("upphandlingsgranskare: avbrutet / interrupted", err=True)
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+        reviewer.planner = Planner(reviewer)
+    reviews = review_interruptibly(todo, document_done, reviewer, options, jobs, progress)
     if dry_run:
         from ..llm.dryrun import render_dry_run
 
         sys.stdout.write(render_dry_run(reviewer.planner, reviewer))
         return EXIT_CLEAN
-    llm_failed = None
     if reviewer is not None:
         reviewer.judge.close()
-        llm_failed = _report_fallbacks(reviews, max_fallbacks)
+    llm_failed = reviewer is not None and report_fallbacks(reviews, max_fallbacks)
 
     if writer is not None:
         from ..report.outputs import write_index
@@ -261,42 +243,6 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if llm_failed:
         return EXIT_LLM_FAILED
     return EXIT_FINDINGS if any(r.findings for r in reviews) else EXIT_CLEAN
-
-
-def _review_with_progress(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
-    from ..review import review_paths
-
-    if progress and len(todo) > 1:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Granskar / reviewing", total=len(todo))
-
-            def advance(item, review) -> None:
-                document_done(item, review)
-                bar.advance(task)
-
-            return review_paths(todo, on_done=advance, llm=reviewer, options=options, jobs=jobs)
-    return review_paths(todo, on_done=document_done, llm=reviewer, options=options, jobs=jobs)
-
-
-def _report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
-    """Say per document why requirements kept the rules result; True when more did than ``max_fallbacks``."""
-    total = 0
-    for review in reviews:
-        if review.llm is not None and review.llm.fallbacks:
-            total += review.llm.fallbacks
-            problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
-            typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                       f"/ requirements fell back to the rules result: {problems}", err=True)
-    if total > max_fallbacks:
-        typer.echo(f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
-                   f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
-                   f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.", err=True)
-        return True
-    return False
 
 
 def _apply_baseline(reviews: list, baseline: Path, update: bool) -> list:
@@ -547,11 +493,6 @@ def schema(
 
 def main() -> None:
     app()
-
-
-from .cache_commands import cache_app  # noqa: E402  (registered after the commands above, listed after them)
-
-app.add_typer(cache_app)
 
 
 if __name__ == "__main__":
