@@ -18,7 +18,8 @@ import typer
 
 from .. import __version__
 from .cache_commands import cache_app
-from .llm_run import OutputMode, Provider, report_fallbacks, review_interruptibly
+from .llm_run import (BatchSizeOption, MaxFallbacksOption, OutputModeOption, ProviderOption, TimeoutOption,
+                      llm_choices, report_fallbacks, review_interruptibly)
 
 app = typer.Typer(
     name="upphandlingsgranskare",
@@ -319,18 +320,11 @@ def review(
                                                    "telefonnummer före sändning / redact personal data before sending "
                                                    "(default on).", show_default=False)] = None,
     concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
-    provider: Annotated[Optional[Provider], typer.Option(help="openai (also Ollama, vLLM, llama.cpp) or azure.",
-                                                         show_default=False)] = None,
-    timeout: Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request "
-                                                     "(default 60).", show_default=False)] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request "
-                                                      "(default 8).", show_default=False)] = None,
-    structured_output: Annotated[Optional[OutputMode], typer.Option(help="json_schema (default), json_object or "
-                                                                    "prompt, for servers without JSON Schema.",
-                                                                    show_default=False)] = None,
-    max_fallbacks: Annotated[int, typer.Option(min=0, help="Högst så många krav får falla tillbaka på reglerna, "
-                                               "annars exit 3 / at most this many requirements may fall back to the "
-                                               "rules, else exit 3.")] = 0,
+    provider: ProviderOption = None,
+    timeout: TimeoutOption = None,
+    batch_size: BatchSizeOption = None,
+    structured_output: OutputModeOption = None,
+    max_fallbacks: MaxFallbacksOption = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
                                                         "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Bara dessa kontroller / only these checks (UG001,UG101).",
@@ -368,9 +362,8 @@ def review(
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
-    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency,
-                 "provider": provider.value if provider else None, "timeout": timeout, "batch_size": batch_size,
-                 "structured_output": structured_output.value if structured_output else None}
+    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency, "timeout": timeout,
+                 "batch_size": batch_size, **llm_choices(provider, structured_output)}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
               "max_rows": max_rows, "seconds_per_document": seconds_per_document}
     option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
@@ -438,13 +431,10 @@ def eval_command(
     model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
-    provider: Annotated[Optional[Provider], typer.Option(help="openai or azure.", show_default=False)] = None,
-    timeout: Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request.",
-                                                     show_default=False)] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request.",
-                                                      show_default=False)] = None,
-    max_fallbacks: Annotated[int, typer.Option(min=0, help="llm/hybrid: fler reservfall till reglerna ger exit 3 / "
-                                               "more fallbacks to the rules give exit 3.")] = 0,
+    provider: ProviderOption = None,
+    timeout: TimeoutOption = None,
+    batch_size: BatchSizeOption = None,
+    max_fallbacks: MaxFallbacksOption = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
     label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
                                               "modellen (standard) eller reglerna ensamma / with the statistical "
@@ -465,8 +455,8 @@ def eval_command(
         typer.echo("upphandlingsgranskare eval: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
     llm_options = {"config_path": config, "use_cache": None if cache else False,
-                   "overrides": {"model": model, "base_url": base_url, "provider": provider.value if provider else None,
-                                 "timeout": timeout, "batch_size": batch_size}}
+                   "overrides": {"model": model, "base_url": base_url, "timeout": timeout, "batch_size": batch_size,
+                                 **llm_choices(provider, None)}}
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
                               baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
                               llm_options=llm_options if backend is not BackendChoice.rules else None,

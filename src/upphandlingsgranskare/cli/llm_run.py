@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
+from typing import Annotated, Optional
 
 import typer
 
@@ -21,6 +22,25 @@ class OutputMode(str, Enum):
     json_schema = "json_schema"
     json_object = "json_object"
     prompt = "prompt"
+
+
+# The LLM settings `review` and `eval` take on the command line (over the config file's [llm]).
+ProviderOption = Annotated[Optional[Provider], typer.Option(help="openai (also Ollama, vLLM, llama.cpp) or azure.",
+                                                            show_default=False)]
+TimeoutOption = Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request "
+                                                        "(default 60).", show_default=False)]
+BatchSizeOption = Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request "
+                                                        "(default 8).", show_default=False)]
+OutputModeOption = Annotated[Optional[OutputMode], typer.Option(help="json_schema (default), json_object or prompt, "
+                                                                "for servers without JSON Schema.", show_default=False)]
+MaxFallbacksOption = Annotated[int, typer.Option(min=0, help="Högst så många krav får falla tillbaka på reglerna, "
+                                                 "annars exit 3 / at most this many requirements may fall back to the "
+                                                 "rules, else exit 3.")]
+
+
+def llm_choices(provider: Provider | None, output: OutputMode | None) -> dict[str, str | None]:
+    """The chosen provider and output mode as settings overrides (None: the config file's or the default)."""
+    return {"provider": provider.value if provider else None, "structured_output": output.value if output else None}
 
 
 def review_interruptibly(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
