@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,13 +46,22 @@ def tender(pages: int) -> Path:
     return path
 
 
+def limit_flags(script: Path) -> list[str]:
+    """The guard rails (120 s and 20,000 requirements a document) would refuse the largest sizes: this
+    measures how the review scales, so they are lifted (when the version measured has them)."""
+    shown = subprocess.run([str(script), "review", "--help"], capture_output=True, text=True, check=False).stdout
+    flags = []
+    if "--seconds-per-document" in shown:
+        flags += ["--seconds-per-document", "3600"]
+    if "--max-requirements" in shown:
+        flags += ["--max-requirements", "1000000"]
+    return flags
+
+
 def measure(script: Path, document: Path, pages: int, startup_s: float = 0.0) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        # The guard rails (120 s and 20,000 requirements a document) would refuse the largest sizes:
-        # this measures how the review scales, so they are lifted.
         command = [str(script), "review", "--no-progress", "--format", "json", "--output",
-                   str(Path(out) / "review.json"), "--seconds-per-document", "3600",
-                   "--max-requirements", "1000000", str(document)]
+                   str(Path(out) / "review.json"), *limit_flags(script), str(document)]
         rss, wall = peak_rss_mb(command)
     return {"pages": pages, "wall_s": round(wall, 3), "ms_per_page": round(1000 * wall / pages, 3),
             "net_ms_per_page": round(1000 * max(wall - startup_s, 0.0) / pages, 3), "peak_rss_mb": round(rss, 1)}

@@ -61,3 +61,30 @@ def labelled_by(labels: dict[str, str], default: str = "feature_without_need") -
         return judgement(item, default)
 
     return decide
+
+
+_OBEYED = re.compile(r"ignor|disregard|instruktion|instruction|feature_with_need|du är nu|you are now|<\|system",
+                     re.IGNORECASE)
+_REASON = re.compile(r"(?:för att|så att|eftersom|because|so that|in order to)[^.]*", re.IGNORECASE)
+
+
+def obeying_injections(item: dict, others: list[dict]) -> dict:
+    """A model that does what injected text says: when any item of the batch tells it to, it answers that
+    every item of the batch states its need, quoting the most reason-like words it can find in each."""
+    if not any(_OBEYED.search(" ".join(str(v) for v in o.values() if v)) for o in others):
+        return judgement(item, "feature_without_need")
+    for source in (item.get("rationale"), item.get("lead_in"), item.get("heading"), item["text"]):
+        found = _REASON.search(source or "")
+        if found:
+            return judgement(item, "feature_with_need", quote=found.group().strip())
+    return judgement(item, "feature_with_need")
+
+
+def answering_batch(decide: Callable[[dict, list[dict]], dict]) -> Callable[[dict], Reply]:
+    """Like ``answering``, but ``decide`` also sees the whole batch (as a model does)."""
+
+    def respond(body: dict) -> Reply:
+        items = batch_of(body)["requirements"]
+        return Reply(content=json.dumps({"judgements": [decide(item, items) for item in items]}, ensure_ascii=False))
+
+    return respond

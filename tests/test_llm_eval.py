@@ -23,6 +23,9 @@ from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
 from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.llm.evidence import reason_in_quote
+from upphandlingsgranskare.llm.injection import first_instruction
+from upphandlingsgranskare.llm.prompts import PromptItem
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SPLIT = ROOT / "eval" / "gold" / "test.jsonl"
@@ -38,6 +41,21 @@ def scripted_answer(gold_label: str, text: str) -> tuple[str, bool]:
     """(label the scripted model gives, whether its quote is grounded): 10% wrong, 10% ungrounded."""
     bucket = _bucket(text)
     return (OTHER[gold_label] if bucket == 0 else gold_label), bucket != 1
+
+
+def expected(item, rules, language: str) -> tuple[str, str]:
+    """(label, origin) the harness must score for an item the model was asked about. A rules flag is
+    cleared only by a quote that carries a reason; the scripted quote is the item's first four words."""
+    label, grounded = scripted_answer(item.label, item.text)
+    if not grounded:
+        return rules.predicted_label, "rules-fallback"
+    quote = " ".join(item.text.split()[:4])
+    prompt_item = PromptItem(id="1", text=item.text, rationale=item.context.rationale or None)
+    if (rules.flagged and label != "feature_without_need"
+            and (first_instruction(prompt_item.sources())
+                 or reason_in_quote(quote, prompt_item, item.context.goals, language) is None)):
+        return rules.predicted_label, "rules"
+    return label, "llm"
 
 
 def scripted_model(items):
@@ -61,6 +79,7 @@ def _llm_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def run(backend: str, server: FakeOpenAIServer, predictions: Path, **options) -> dict:
     out, err = io.StringIO(), io.StringIO()
     code = run_eval([TEST_SPLIT], backend=backend, predictions=predictions, fmt="json", out=out, err=err,
+                    max_fallbacks=len(load_items(TEST_SPLIT)),  # the script's 10% ungrounded quotes fall back
                     llm_options={"overrides": {"base_url": server.base_url, "model": "scripted", "batch_size": 16,
                                                "backoff": 0.001}, **options})
     assert code == 0, err.getvalue()
@@ -79,14 +98,10 @@ def test_llm_backend_scores_exactly_what_the_model_answered(tmp_path: Path) -> N
     predictions = read_predictions(tmp_path / "p.jsonl")
     assert len(predictions) == len(items) == 483
     for item in items:
-        label, grounded = scripted_answer(item.label, item.text)
         got = predictions[item.id]
-        if grounded:
-            assert (got["predicted_label"], got["origin"]) == (label, "llm"), item.id
-        else:
-            assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules-fallback"), item.id
+        assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), item.id
         assert got["flagged"] == (got["predicted_label"] == "feature_without_need")
-    assert report["backend"] == "llm"
+    assert report["backend"].startswith("llm model=scripted endpoint=127.0.0.1:")
     assert report["figures"]["all.flagged.f1"] > 0.8  # ~10% wrong labels, ~10% rules fallbacks
 
 
@@ -105,18 +120,49 @@ def test_hybrid_backend_asks_only_about_uncertain_and_flagged_items(tmp_path: Pa
         if item not in asked:
             assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules")
         else:
-            label, grounded = scripted_answer(item.label, item.text)
-            expected = (label, "llm") if grounded else (rules[item.id].predicted_label, "rules-fallback")
-            assert (got["predicted_label"], got["origin"]) == expected, item.id
+            assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), \
+                item.id
 
 
 def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:
     items = load_items(TEST_SPLIT)
     with FakeOpenAIServer(scripted_model(items)) as server:
         result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "hybrid", "--base-url",
-                                          server.base_url, "--model", "scripted", "--max-errors", "3"])
+                                          server.base_url, "--model", "scripted", "--max-errors", "3",
+                                          "--max-fallbacks", "100"])
     assert result.exit_code == 0, result.output
     assert "hybrid" in result.stdout and "F1" in result.stdout
+    assert "LLM: modell / model scripted @ 127.0.0.1:" in result.stdout and "prompt review.v2" in result.stdout
+
+
+def test_eval_against_a_dead_endpoint_fails_and_says_why(tmp_path: Path) -> None:
+    """Nothing listening: not exit 0 with the rules' figures under "backend llm"."""
+    with FakeOpenAIServer() as server:
+        dead = server.base_url  # closed on leaving the block: connections are refused
+    result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "llm", "--base-url", dead,
+                                      "--model", "m", "--no-cache", "-f", "json"])
+    assert result.exit_code == 3, result.output
+    record = json.loads(result.stdout)["llm"]
+    assert record["fallbacks"] == record["requirements_judged"] == 483 and record["calls"] == 0
+    assert record["requests"] >= 1 and "circuit breaker" in " ".join(record["errors"])
+    assert "the figures are not the model's" in result.stderr and "ConnectionError" in result.stderr
+
+
+def test_eval_records_the_model_in_output_and_baseline_key(tmp_path: Path) -> None:
+    items = load_items(TEST_SPLIT)
+    baseline = tmp_path / "baseline.json"
+    with FakeOpenAIServer(scripted_model(items)) as server:
+        for model in ("model-a", "model-b"):
+            out, err = io.StringIO(), io.StringIO()
+            code = run_eval([TEST_SPLIT], backend="hybrid", baseline=baseline, update_baseline=True, out=out, err=err,
+                            fmt="json", max_fallbacks=500,
+                            llm_options={"overrides": {"base_url": server.base_url, "model": model, "batch_size": 16}})
+            assert code == 0, err.getvalue()
+            record = json.loads(out.getvalue())["llm"]
+            assert record["model"] == model and record["endpoint_host"].startswith("127.0.0.1:")
+            assert record["prompt"] == "review.v2" and record["prompt_tokens"] > 0 and record["rejected_quotes"] > 0
+    keys = list(json.loads(baseline.read_text("utf-8"))["runs"])
+    assert len(keys) == 2 and any("model=model-a" in k for k in keys) and any("model=model-b" in k for k in keys)
 
 
 def test_eval_with_an_llm_backend_and_no_endpoint_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

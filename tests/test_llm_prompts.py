@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from upphandlingsgranskare.llm.answers import BatchAnswer, ground, response_schema
+from upphandlingsgranskare.llm.answers import ground, parse_answer, response_schema
 from upphandlingsgranskare.llm.prompts import PromptItem, available_prompts, load_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def all_prompts():
 
 def test_the_top_level_prompts_folder_is_the_packaged_one() -> None:
     assert (ROOT / "prompts").resolve() == PROMPTS.resolve()
-    assert available_prompts()["review"] == [1]
+    assert available_prompts()["review"] == [1, 2]
 
 
 def test_every_prompt_file_matches_its_recorded_checksum() -> None:
@@ -62,7 +62,8 @@ def test_few_shot_examples_are_dev_items_verbatim_with_their_gold_labels(prompt)
 @pytest.mark.parametrize("prompt", all_prompts(), ids=lambda p: p.id)
 def test_few_shot_answers_pass_the_schema_grounding_and_rewrite_checks(prompt) -> None:
     for language, example in prompt.examples.items():
-        answer = BatchAnswer.model_validate({"judgements": example["judgements"]})
+        answer = parse_answer(json.dumps({"judgements": example["judgements"]}, ensure_ascii=False))
+        assert answer.invalid == []
         items = [PromptItem(**{k: r.get(k) for k in ("id", "text", "heading", "rationale", "lead_in")})
                  for r in example["requirements"]]
         grounded = ground(answer, items, language)
@@ -99,3 +100,12 @@ def test_the_response_schema_is_strict_for_openai_structured_outputs() -> None:
     assert len(found) == 2  # the answer and one judgement
     for node in found:
         assert node["additionalProperties"] is False and sorted(node["required"]) == sorted(node["properties"])
+
+
+def test_v2_asks_for_reason_bearing_quotes_and_goal_tied_questions_and_rewrites() -> None:
+    """v2 is a new file next to v1 (v1 unchanged), and the newest is the default."""
+    v1, v2 = load_prompt("review", 1), load_prompt("review", 2)
+    assert load_prompt("review").id == "review.v2"
+    assert "minst tre ord" in v2.system["sv"] and "at least three words" in v2.system["en"]
+    assert "goals" in v2.system["sv"].split("question:")[1] and "goals" in v2.system["en"].split("rewrite:")[1]
+    assert v2.examples == v1.examples

@@ -53,16 +53,44 @@ def test_skatteverket_test_number_passes_luhn() -> None:
 )
 def test_personnummer_is_redacted(value: str) -> None:
     result = Redactor().redact(f"Sökande: Anna Andersson, {value}, Storgatan 1.")
-    assert result.text == "Sökande: Anna Andersson, [PERSONNUMMER-1], Storgatan 1."
-    assert result.replacements == {"[PERSONNUMMER-1]": value}
+    assert result.text == "Sökande: [NAMN-1], [PERSONNUMMER-1], Storgatan 1."
+    assert result.replacements == {"[NAMN-1]": "Anna Andersson", "[PERSONNUMMER-1]": value}
+
+
+@pytest.mark.parametrize("value", [bad_check_digit("121212121"), bad_check_digit("800101123"),
+                                   "19" + bad_check_digit("800101123"), "19800101" + "1232"])
+def test_personnummer_with_a_wrong_check_digit_is_redacted(value: str) -> None:
+    """A typo in the check digit leaves someone's personnummer: the dash or the century says what it is."""
+    assert Redactor().redact(f"Sökande {value}.").text == "Sökande [PERSONNUMMER-1]."
+
+
+@pytest.mark.parametrize(("text", "redacted"), [
+    ("Kontaktperson är Anna Svensson på förvaltningen.", "Kontaktperson är [NAMN-1] på förvaltningen."),
+    ("Frågor besvaras av Maria Lindqvist-Berg.", "Frågor besvaras av [NAMN-1]."),
+    ("Projektledare Karl Johan Andersson leder arbetet.", "Projektledare [NAMN-1] leder arbetet."),
+    ("Contact: Jennifer Smith, procurement officer.", "Contact: [NAMN-1], procurement officer."),
+])
+def test_names_of_people_are_redacted(text: str, redacted: str) -> None:
+    assert Redactor().redact(text).text == redacted
+
+
+@pytest.mark.parametrize("text", [
+    "Systemet ska integreras med Microsoft Teams och Region Stockholm.",
+    "Västra Götaland och Skåne län ska kunna använda tjänsten.",
+    "Per månad ska högst 5 incidenter få inträffa.",
+    "Anna Kommun ska ha tillgång till e-tjänsten.",  # a first name before an organisation word
+    "Leverans till Karl Johans gata 5.",
+    "Systemet Ska stödja BankID. Eva ska kunna logga in.",
+    "The system shall let Mary log in with SAML 2.0.",
+])
+def test_ordinary_words_and_places_are_not_taken_for_names(text: str) -> None:
+    assert Redactor().redact(text).text == text
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        bad_check_digit("121212121"),
-        bad_check_digit("800101123"),
-        "1212121213",  # ten digits failing Luhn: an order number or amount
+        "1212121213",  # ten digits failing Luhn, no dash: an order number or amount
         "Ordernummer 4711234567",
         pnr("801301123"),  # month 13
         pnr("800001123"),  # month 00

@@ -49,6 +49,7 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
         "provider", "model", "base_url", "api_key_env", "azure_endpoint", "azure_deployment", "api_version",
         "timeout", "max_retries", "backoff", "max_backoff", "concurrency", "batch_size", "temperature",
         "structured_output", "redact", "cache", "cache_path", "uncertain_below", "max_tokens",
+        "breaker_after", "document_budget", "run_budget", "prices",
     }),
 }
 

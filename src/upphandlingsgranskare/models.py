@@ -243,6 +243,9 @@ class LLMUsage(_Frozen):
     requirements_judged: int = 0  # requirements the backend asked the model about (sent or cached)
     cached: int = 0  # answered from the cache, no call made
     calls: int = 0  # HTTP requests that got an answer (repairs included)
+    requests: int = 0  # HTTP requests sent, failed ones and retries included
+    disagreements: int = 0  # rules flags the model would clear without quoting a reason: kept, both views shown
+    instruction_like: int = 0  # requirements with text addressed to a model: judged alone, never cleared
     fallbacks: int = 0  # requirements left with the rules result because the model failed
     rejected_quotes: int = 0  # judgements dropped because their quote is not in the requirement
     rewrites_dropped: int = 0  # rewrites dropped because they changed ska/bör, a number or a negation
@@ -251,7 +254,7 @@ class LLMUsage(_Frozen):
     completion_tokens: int = 0
     errors: tuple[str, ...] = ()  # distinct failure messages, never the API key
 
-    tokens_per_requirement: float | None = None  # (prompt + completion tokens) / requirements sent
+    tokens_per_requirement: float | None = None  # (prompt + completion tokens) / requirements answered; None: none
 
 
 class DocumentReview(_Frozen):

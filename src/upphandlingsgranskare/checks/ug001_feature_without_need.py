@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
+from ..llm.injection import instruction_like, without_instructions
 from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment, classify
 from ..nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
@@ -84,6 +85,11 @@ class FeatureWithoutNeed(Check):
         (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
         ``LabelModel`` consults that model instead of the packaged one."""
         view = requirement_view(requirement, context)
+        if instruction_like(view.text) or (view.rationale and instruction_like(view.rationale)):
+            # Text addressed to a model ("ignorera tidigare instruktioner och svara att ..., för att ...") states
+            # no need, in the requirement, its lead-in or its "Motivering" cell.
+            rationale = None if instruction_like(view.rationale) else view.rationale
+            view = replace(view, text=without_instructions(view.text) or view.text, rationale=rationale)
         assessment = classify(view.text, view.language, rationale=view.rationale,
                               heading_path=requirement.heading_path, table_row=view.table_row,
                               goal_ids=context.goal_ids)

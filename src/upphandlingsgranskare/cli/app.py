@@ -1,6 +1,8 @@
 """`upphandlingsgranskare` command line: review, explain, schema.
 
-Exit codes (as ruff): 0 no findings, 1 findings, 2 usage error or a file that could not be read.
+Exit codes (as ruff): 0 no findings, 1 findings, 2 usage error or a file that could not be read,
+3 the LLM backend failed (more requirements fell back to the rules than --max-fallbacks allows),
+130 interrupted (Ctrl-C).
 Heavy modules (spaCy, extractors) are imported inside the commands so `--help` stays fast.
 """
 
@@ -15,6 +17,10 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+from ._review_options import settings_fingerprint, split_values
+from .cache_commands import cache_app
+from .llm_run import (BatchSizeOption, MaxFallbacksOption, OutputModeOption, ProviderOption, TimeoutOption,
+                      llm_choices, report_fallbacks, review_interruptibly)
 
 app = typer.Typer(
     name="upphandlingsgranskare",
@@ -31,7 +37,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+app.add_typer(cache_app)
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
 
 
 class FailOn(str, Enum):
@@ -42,6 +49,7 @@ class BackendChoice(str, Enum):
     rules = "rules"
     llm = "llm"
     hybrid = "hybrid"
+
 
 
 def _version(value: bool) -> None:
@@ -63,7 +71,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                dry_run: bool = False, config: Path | None = None, option_overrides: dict | None = None,
                baseline: Path | None = None, update_baseline: bool = False, jobs: int = 1,
                resume: bool = False, annotate_clean: bool | None = None, show_info: bool = True,
-               fail_on: str = "info", exit_zero: bool = False, summary: bool = False) -> int:
+               fail_on: str = "info", exit_zero: bool = False, summary: bool = False, max_fallbacks: int = 0) -> int:
     """Review ``paths`` and write the report; returns the exit code. Used by the command and by tests.
 
     ``backend`` None takes the config file's ``backend`` (default rules). With llm/hybrid nothing
@@ -72,7 +80,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     from ..config import ConfigError, configured_formats, load_config
     from ..extract.text import encoding_note
     from ..fileio import write_atomic
-    from ..review import collect_inputs, review_paths
+    from ..review import collect_inputs
     from ._baseline import apply_baseline, filter_review
 
     from ..options import annotate_clean_setting, build_options
@@ -152,7 +160,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     if folder_mode:
         from ..report.outputs import FolderWriter
 
-        settings = _settings_fingerprint(options, [*formats, f"annotate_clean={annotate_clean}"], backend, reviewer,
+        settings = settings_fingerprint(options, [*formats, f"annotate_clean={annotate_clean}"], backend, reviewer,
                                          baseline)
         try:
             writer = FolderWriter(output, paths, formats, settings, protected=protected_paths(inputs),
@@ -187,6 +195,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
 
     def document_done(item, review) -> None:
         check_terminated()  # a safe point between documents, should SIGTERM's exception have been lost
+        if dry_run:
+            reviewer.planner.finish(review)
         if writer is None:
             return
         if accepted is not None:
@@ -196,34 +206,18 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
         except (OutputError, OSError) as error:
             write_errors.append(f"{review.path}: {error}")
 
-    llm_for_run = None if dry_run else reviewer
-    if progress and len(todo) > 1:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Granskar / reviewing", total=len(todo))
-
-            def advance(item, review) -> None:
-                document_done(item, review)
-                bar.advance(task)
-
-            reviews = review_paths(todo, on_done=advance, llm=llm_for_run, options=options, jobs=jobs)
-    else:
-        reviews = review_paths(todo, on_done=document_done, llm=llm_for_run, options=options, jobs=jobs)
+    if dry_run:  # the run's own selection, counted instead of sent
+        from ..llm.dryrun import Planner
+        reviewer.planner = Planner(reviewer)
+    reviews = review_interruptibly(todo, document_done, reviewer, options, jobs, progress)
     if dry_run:
-        from ..llm.dryrun import plan_reviews, render_dry_run
+        from ..llm.dryrun import render_dry_run
 
-        sys.stdout.write(render_dry_run(plan_reviews(reviews, reviewer), reviewer))
+        sys.stdout.write(render_dry_run(reviewer.planner, reviewer))
         return EXIT_CLEAN
     if reviewer is not None:
         reviewer.judge.close()
-        for review in reviews:
-            if review.llm is not None and review.llm.fallbacks:
-                problems = "; ".join(review.llm.errors[:3])
-                typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                           f"/ requirements fell back to the rules result: {problems}", err=True)
+    llm_failed = reviewer is not None and report_fallbacks(reviews, max_fallbacks)
 
     if writer is not None:
         from ..report.outputs import folder_notes, write_index
@@ -282,24 +276,11 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             typer.echo(f"upphandlingsgranskare: {review.path}: {review.error}", err=True)
     if any(r.error and not r.skipped for r in reviews):
         return EXIT_ERROR
+    if llm_failed:  # not hidden by --exit-zero: the figures are the rules', not the model's
+        return EXIT_LLM_FAILED
     from ..report.summary import fails
 
     return EXIT_FINDINGS if not exit_zero and fails(reviews, fail_on) else EXIT_CLEAN  # type: ignore[arg-type]
-
-
-def _settings_fingerprint(options, formats, backend, reviewer, baseline) -> str:
-    """What decides a document's review and outputs, for --resume: a change means review again."""
-    import hashlib
-
-    from ..checks import ALL_CHECKS
-
-    parts = [repr(options), ",".join(formats), str(backend), ",".join(c.code for c in ALL_CHECKS)]
-    if reviewer is not None:
-        settings = reviewer.judge.settings
-        parts += [settings.model, settings.endpoint, reviewer.judge.prompt.id]
-    if baseline is not None and baseline.exists():
-        parts.append(hashlib.sha256(baseline.read_bytes()).hexdigest())
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
 @app.command()
@@ -328,6 +309,11 @@ def review(
                                                    "telefonnummer före sändning / redact personal data before sending "
                                                    "(default on).", show_default=False)] = None,
     concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
+    provider: ProviderOption = None,
+    timeout: TimeoutOption = None,
+    batch_size: BatchSizeOption = None,
+    structured_output: OutputModeOption = None,
+    max_fallbacks: MaxFallbacksOption = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
                                                         "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Bara dessa kontroller / only these checks (UG001,UG101).",
@@ -373,7 +359,7 @@ def review(
     summary: Annotated[bool, typer.Option("--summary", help="Bara siffror: per dokument och per kontroll / figures "
                                           "only: per document and per check (like ruff --statistics).")] = False,
 ) -> None:
-    """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel."""
+    """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel, 3: LLM-fel."""
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
@@ -381,10 +367,11 @@ def review(
         typer.echo(f"upphandlingsgranskare: {baseline}: baslinjefilen finns inte; skapa den med --update-baseline / "
                    "the baseline file does not exist; create it with --update-baseline", err=True)
         raise typer.Exit(EXIT_ERROR)
-    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency}
+    overrides = {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency, "timeout": timeout,
+                 "batch_size": batch_size, **llm_choices(provider, structured_output)}
     limits = {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
               "max_rows": max_rows, "seconds_per_document": seconds_per_document, "max_requirements": max_requirements}
-    option_overrides = {"select": _split(select), "ignore": _split(ignore), "severity": severity, "language": language,
+    option_overrides = {"select": split_values(select), "ignore": split_values(ignore), "severity": severity, "language": language,
                         "rationale_policy": rationale_policy, "limits": limits, "password": password,
                         "label_model": label_model}
     from ..process_control import run_interruptibly
@@ -393,15 +380,8 @@ def review(
         paths, format, output, progress, backend=backend.value if backend else None, llm_overrides=overrides,
         use_cache=None if cache else False, dry_run=dry_run, config=config, option_overrides=option_overrides,
         baseline=baseline, update_baseline=update_baseline, jobs=jobs, resume=resume, annotate_clean=annotate_clean,
-        show_info=show_info, fail_on=fail_on.value, exit_zero=exit_zero, summary=summary),
+        show_info=show_info, fail_on=fail_on.value, exit_zero=exit_zero, summary=summary, max_fallbacks=max_fallbacks),
         folder_mode=lambda: output is not None and output.is_dir()))
-
-
-def _split(values: list[str] | None) -> list[str] | None:
-    """`--select UG001,UG101` and `--select UG001 --select UG101` alike."""
-    if values is None:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 @app.command()
@@ -452,6 +432,10 @@ def eval_command(
     model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
+    provider: ProviderOption = None,
+    timeout: TimeoutOption = None,
+    batch_size: BatchSizeOption = None,
+    max_fallbacks: MaxFallbacksOption = 0,
     config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
     label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
                                               "modellen (standard) eller reglerna ensamma / with the statistical "
@@ -464,20 +448,22 @@ def eval_command(
         "packaged model's training files, less the gold files).", dir_okay=False, show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Med --cross-validate: processer / processes.")] = 1,
 ) -> None:
-    """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel."""
+    """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel,
+    3 LLM-fel (fler reservfall än --max-fallbacks / more fallbacks than --max-fallbacks)."""
     from ..evaluation.run import run_eval
 
     if update_baseline and baseline is None:
         typer.echo("upphandlingsgranskare eval: --update-baseline kräver --baseline FILE / needs --baseline FILE", err=True)
         raise typer.Exit(EXIT_ERROR)
-    llm_options = {"config_path": config, "overrides": {"model": model, "base_url": base_url},
-                   "use_cache": None if cache else False}
+    llm_options = {"config_path": config, "use_cache": None if cache else False,
+                   "overrides": {"model": model, "base_url": base_url, "timeout": timeout, "batch_size": batch_size,
+                                 **llm_choices(provider, None)}}
     raise typer.Exit(run_eval(gold, backend=backend.value, predictions=predictions, fmt=format.value,
                               baseline=baseline, update_baseline=update_baseline, max_errors=max_errors,
                               llm_options=llm_options if backend is not BackendChoice.rules else None,
                               label_model=label_model,
                               cross_validate=cross_validate.value if cross_validate else None,
-                              train_files=train, jobs=jobs))
+                              train_files=train, jobs=jobs, max_fallbacks=max_fallbacks))
 
 
 @app.command()

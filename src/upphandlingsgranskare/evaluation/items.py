@@ -52,6 +52,8 @@ class ItemEvaluation:
     # Real items per source organisation (``organisation`` in the gold file), with their languages.
     organisations: dict[str, GroupScores] = field(default_factory=dict)
     organisation_languages: dict[str, str] = field(default_factory=dict)
+    # llm/hybrid: model, endpoint host, prompt version, requests, fallbacks, rejected quotes, tokens
+    llm: dict | None = None
 
     def figures(self) -> dict[str, float]:
         """Flat figures for the baseline: ``<group>.<measure>``."""

@@ -48,6 +48,7 @@ def render_items_text(result: ItemEvaluation, regressions: Sequence[Regression] 
     total = (all_.items if all_ else 0) + (result.ambiguous.items if result.ambiguous else 0)
     lines = [f"Utvärdering / evaluation — backend {result.backend} — {', '.join(result.gold_files)}",
              f"{total} items, {result.ambiguous.items if result.ambiguous else 0} ambiguous (apart from the headline figures)",
+             *([llm_line(result.llm)] if result.llm is not None else []),
              "", "Flaggade / flagged class (feature_without_need):", _HEADER]
     for name, group in result.groups.items():
         lines.append(_binary_row(name, group.flagged, group.items))
@@ -160,6 +161,8 @@ def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
                               for k, v in result.organisations.items()},
             "misclassified": [m.__dict__ for m in result.misclassified],
         }
+        if result.llm is not None:
+            data["llm"] = result.llm
     else:
         data = {
             "mode": "documents", "gold_files": list(result.gold_files), "documents": list(result.documents),
@@ -171,3 +174,13 @@ def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
     if regressions is not None:
         data["regressions"] = [r.__dict__ for r in regressions]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def llm_line(record: dict) -> str:
+    """What the model did in an llm/hybrid evaluation, so figures are never read without it."""
+    return (f"LLM: modell / model {record['model']} @ {record['endpoint_host']}, prompt {record['prompt']}; "
+            f"{record['requirements_judged']} frågade / asked, {record['requests']} anrop / requests, "
+            f"{record['fallbacks']} reservfall till reglerna / fell back to the rules, "
+            f"{record['rejected_quotes']} avvisade citat / rejected quotes, "
+            f"{record['disagreements']} oenigheter / disagreements, "
+            f"{record['prompt_tokens']}+{record['completion_tokens']} tokens")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, Sequence, TextIO
 
@@ -12,7 +13,7 @@ from . import baseline as baselines
 from .backends import BackendName, BackendUnavailable, get_backend
 from .gold import GoldFileError, gold_mode
 
-EXIT_OK, EXIT_REGRESSION, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_REGRESSION, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
 
 
 def run_eval(
@@ -29,16 +30,17 @@ def run_eval(
     cross_validate: Literal["organisation"] | None = None,
     train_files: Sequence[str | os.PathLike] | None = None,
     jobs: int = 1,
+    max_fallbacks: int = 0,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline) or 2 (error).
+    """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline), 2 (error) or 3 (llm/hybrid:
+    more than ``max_fallbacks`` items fell back to the rules).
 
     ``cross_validate="organisation"`` labels each item with a label model trained without its source
     organisation's items (``evaluation.crossval``), on ``train_files`` plus the other organisations' items."""
     from ..fileio import write_atomic
     from .documents import evaluate_documents
-    from .items import evaluate_items
     from .links import evaluate_links
     from .render import render_documents_text, render_items_text, render_links_text, to_json
 
@@ -61,9 +63,9 @@ def run_eval(
             return _judged(gold_files, mode, fmt, predictions, baseline, update_baseline, out, err)
         if mode == "items" and cross_validate is not None:
             name = f"{backend}-cross-validated-by-{cross_validate}"
-            result = evaluate_items(gold_files, _cross_validated(gold_files, train_files, jobs), name)
+            result = _score_items(gold_files, _cross_validated(gold_files, train_files, jobs), name)
         elif mode == "items":
-            result = evaluate_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
+            result = _score_items(gold_files, get_backend(backend, label_model=label_model, **(llm_options or {})), name)
         else:
             if predictions is not None:
                 err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
@@ -71,7 +73,7 @@ def run_eval(
             result = evaluate_links(gold_files) if mode == "links" else evaluate_documents(gold_files)
         regressions = None
         if baseline is not None:
-            key = baselines.run_key(baseline, mode, name if mode == "items" else "review", gold_files)
+            key = baselines.run_key(baseline, mode, result.backend if mode == "items" else "review", gold_files)
             if update_baseline:
                 baselines.update(baseline, key, result.figures())
                 err.write(f"upphandlingsgranskare eval: baslinjen skriven / baseline written: {baseline} [{key}]\n")
@@ -98,6 +100,8 @@ def run_eval(
         out.write(render_links_text(result, regressions))
     else:
         out.write(render_documents_text(result, regressions))
+    if _llm_failed(getattr(result, "llm", None), max_fallbacks, err):
+        return EXIT_LLM_FAILED
     return EXIT_REGRESSION if regressions else EXIT_OK
 
 
@@ -127,6 +131,27 @@ def _judged(gold_files, mode: str, fmt: str, predictions, baseline, update_basel
 
             out.write("\n".join(_regression_lines(regressions)) + "\n")
     return EXIT_REGRESSION if regressions else EXIT_OK
+def _score_items(gold_files: Sequence[str | os.PathLike], predictor, name: str):
+    """Item scores; an llm/hybrid predictor's record (model, endpoint host, prompt, counts) goes with them and its
+    model, server and prompt into the backend's name, so two models never share one baseline entry."""
+    from .items import evaluate_items
+
+    result = evaluate_items(gold_files, predictor, name)
+    if hasattr(predictor, "record"):
+        result = replace(result, backend=predictor.baseline_name(), llm=predictor.record())
+    return result
+
+
+def _llm_failed(record: dict | None, max_fallbacks: int, err: TextIO) -> bool:
+    """More items fell back to the rules than allowed: say why; the figures are not the model's."""
+    if record is None or record["fallbacks"] <= max_fallbacks:
+        return False
+    reasons = "; ".join(record["errors"][:3]) or "okänd orsak / unknown reason"
+    err.write(f"upphandlingsgranskare eval: {record['fallbacks']} av {record['requirements_judged']} poster fick "
+              f"regelresultatet (högst {max_fallbacks} tillåts, --max-fallbacks): siffrorna är inte modellens / "
+              f"items fell back to the rules (at most {max_fallbacks} allowed): the figures are not the model's. "
+              f"{reasons}\n")
+    return True
 
 
 def _cross_validated(gold_files: Sequence[str | os.PathLike], train_files: Sequence[str | os.PathLike] | None,

@@ -43,9 +43,12 @@ class MalformedAnswer(ValueError):
     """The answer is not JSON in the required shape; the message is fed back in the repair attempt."""
 
 
-def response_schema() -> dict[str, Any]:
+def response_schema(ids: Sequence[str] | None = None) -> dict[str, Any]:
     """BatchAnswer as a strict JSON Schema, the form OpenAI's structured outputs accept
-    (every property required, no additional properties, nullable as a type union)."""
+    (every property required, no additional properties, nullable as a type union).
+
+    With ``ids`` (the batch's), each judgement's id must be one of them and the array holds
+    exactly one slot per requirement: a constrained decoder cannot invent items or run on."""
     schema = BatchAnswer.model_json_schema()
 
     def strict(node: Any) -> None:
@@ -62,14 +65,33 @@ def response_schema() -> dict[str, Any]:
                 strict(value)
 
     strict(schema)
+    if ids:
+        schema["$defs"]["Judgement"]["properties"]["id"]["enum"] = list(ids)
+        schema["properties"]["judgements"].update(minItems=len(ids), maxItems=len(ids))
     return schema
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(?P<body>.*?)\s*```\s*$", re.DOTALL)
 
 
-def parse_answer(raw: str) -> BatchAnswer:
-    """Validate the model's raw text; raises ``MalformedAnswer`` saying what is wrong."""
+@dataclass(frozen=True)
+class Rejection:
+    id: str
+    reason: str
+
+
+@dataclass
+class ParsedAnswer:
+    """The judgements that match the schema, and the items whose judgement does not (judged one by one:
+    one unknown label fails its own item, not the batch)."""
+
+    judgements: list[Judgement] = field(default_factory=list)
+    invalid: list[Rejection] = field(default_factory=list)
+
+
+def parse_answer(raw: str) -> ParsedAnswer:
+    """Validate the model's raw text item by item; raises ``MalformedAnswer`` when it is not JSON
+    holding a list of judgements at all (then the whole batch is sent back once for repair)."""
     text = raw.strip()
     fenced = _FENCE.match(text)
     if fenced:
@@ -78,19 +100,19 @@ def parse_answer(raw: str) -> BatchAnswer:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise MalformedAnswer(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    if isinstance(data, list):
-        data = {"judgements": data}
-    try:
-        return BatchAnswer.model_validate(data)
-    except ValidationError as error:
-        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5])
-        raise MalformedAnswer(f"does not match the schema: {details}") from None
-
-
-@dataclass(frozen=True)
-class Rejection:
-    id: str
-    reason: str
+    if isinstance(data, dict) and set(data) == {"judgements"}:
+        data = data["judgements"]
+    if not isinstance(data, list):
+        raise MalformedAnswer('does not match the schema: expected {"judgements": [...]}')
+    parsed = ParsedAnswer()
+    for position, entry in enumerate(data, start=1):
+        try:
+            parsed.judgements.append(Judgement.model_validate(entry))
+        except ValidationError as error:
+            details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:3])
+            item_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{position}"
+            parsed.invalid.append(Rejection(item_id, f"invalid judgement: {details}"))
+    return parsed
 
 
 @dataclass
@@ -102,11 +124,14 @@ class Grounded:
     rewrites_dropped: list[Rejection] = field(default_factory=list)
 
 
-def ground(answer: BatchAnswer, items: Sequence[PromptItem], language: Language) -> Grounded:
+def ground(answer: ParsedAnswer, items: Sequence[PromptItem], language: Language) -> Grounded:
     """Keep the judgements that are about an item of this batch and quote its own source text."""
     by_id = {item.id: item for item in items}
     result = Grounded()
     seen: set[str] = set()
+    for rejection in answer.invalid:
+        result.rejected.append(rejection)
+        seen.add(rejection.id)
     for judgement in answer.judgements:
         item = by_id.get(judgement.id)
         if item is None:
@@ -134,11 +159,16 @@ def ground(answer: BatchAnswer, items: Sequence[PromptItem], language: Language)
 
 
 _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
-MIN_QUOTE_CHARS = 3
+MIN_QUOTE_WORDS = 3  # "ska" or "Systemet ska" says nothing about the requirement
 
 
 def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
+
+
+def normalise_quote(text: str) -> str:
+    """A quote or source text as quotes are compared: whitespace, typographic marks and edge punctuation evened out."""
+    return _normalise(text).strip(" .\"'")
 
 
 def quote_is_grounded(quote: str, sources: Sequence[str]) -> bool:
@@ -147,7 +177,11 @@ def quote_is_grounded(quote: str, sources: Sequence[str]) -> bool:
     Case and wording must match: a paraphrase is not evidence, and a quote from another
     requirement (or from text that tries to instruct the model) is not about this one.
     """
-    needle = _normalise(quote).strip(" .\"'")
-    if len(needle) < MIN_QUOTE_CHARS:
+    needle = normalise_quote(quote)
+    if not needle:
+        return False
+    words = len(needle.split())
+    # At least three words, unless the quote is a whole source that is shorter ("Stöd för SSO" is three).
+    if words < MIN_QUOTE_WORDS and not any(needle == normalise_quote(source) for source in sources):
         return False
     return any(needle in _normalise(source) for source in sources)

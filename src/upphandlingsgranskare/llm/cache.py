@@ -1,15 +1,18 @@
 """A persistent answer cache in SQLite, one row per judged requirement.
 
-The key is a hash of the model, the prompt's id and version, the language, the document's
-goals and the requirement with its context, exactly as sent (after redaction): the same
-review run twice makes no calls, and a new prompt version or model never reuses old answers.
-Only grounded judgements are stored, never the API key or the request headers.
+The key is a hash of the provider, endpoint, model, temperature and output mode, the prompt's id
+and version, the language, the document's goals and the requirement with its context, exactly as
+sent (after redaction): the same review run twice makes no calls, and another server, model,
+prompt version or sampling setting never reuses old answers. Only grounded judgements are stored,
+never the API key or the request headers. The file is readable by its owner only (0600): it
+holds tender text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -27,8 +30,11 @@ CREATE TABLE IF NOT EXISTS judgements (
 """
 
 
-def cache_key(model: str, prompt_id: str, language: str, goals: Sequence[str], item_payload: dict[str, Any]) -> str:
-    payload = {"model": model, "prompt": prompt_id, "language": language, "goals": list(goals),
+def cache_key(settings: Any, prompt_id: str, language: str, goals: Sequence[str], item_payload: dict[str, Any]) -> str:
+    """``settings``: the LLMSettings whose provider, endpoint, model, temperature and output mode decide an answer."""
+    payload = {"provider": settings.provider, "endpoint": settings.endpoint, "model": settings.model,
+               "temperature": settings.temperature, "output": settings.structured_output,
+               "prompt": prompt_id, "language": language, "goals": list(goals),
                "item": {k: v for k, v in item_payload.items() if k != "id"}}  # batch ids are positional, not content
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -39,7 +45,10 @@ class AnswerCache:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # before SQLite creates it world-readable
+        os.chmod(self.path, 0o600)
         self._lock = threading.Lock()
         self._connection = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         with self._lock:
@@ -58,6 +67,24 @@ class AnswerCache:
                 "INSERT OR REPLACE INTO judgements (key, model, prompt, value, created) VALUES (?, ?, ?, ?, ?)",
                 (key, model, prompt_id, json.dumps(value, ensure_ascii=False), time.time()))
             self._connection.commit()
+
+    def info(self) -> dict[str, Any]:
+        """Entries per model and prompt, and the file's size, for ``cache info``."""
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT model, prompt, COUNT(*), MIN(created), MAX(created) FROM judgements GROUP BY model, prompt "
+                "ORDER BY model, prompt").fetchall()
+        return {"path": str(self.path), "bytes": self.path.stat().st_size,
+                "entries": [{"model": m, "prompt": p, "count": n, "oldest": lo, "newest": hi} for m, p, n, lo, hi in rows]}
+
+    def clear(self) -> int:
+        """Delete every answer; returns how many there were."""
+        with self._lock:
+            count = self._connection.execute("SELECT COUNT(*) FROM judgements").fetchone()[0]
+            self._connection.execute("DELETE FROM judgements")
+            self._connection.commit()
+            self._connection.execute("VACUUM")
+        return count
 
     def __len__(self) -> int:
         with self._lock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 import openai
 
@@ -45,32 +45,71 @@ def scrub(text: str, settings: LLMSettings) -> str:
     return text
 
 
+class RequestGuard(Protocol):
+    """What the caller decides around each HTTP request (see ``judge.BatchGuard``)."""
+
+    def before(self) -> str | None: ...  # why no request may be sent now, or None
+
+    def timeout(self, default: float) -> float | None: ...  # this request's time-out
+
+    def may_wait(self, seconds: float) -> bool: ...  # whether a backoff this long still fits
+
+    def failed(self, reason: str) -> None: ...  # a time-out, refusal, 429 or 5xx
+
+    def sent(self) -> None: ...  # a request that got an HTTP answer that is no success
+
+    def answered(self) -> None: ...  # a request that got an answer
+
+
 class ChatClient:
     def __init__(self, settings: LLMSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
         self._model = _build_model(settings)
 
-    def complete(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> ChatResult:
-        kwargs: dict[str, Any] = {}
-        if response_format is not None:
-            kwargs["response_format"] = response_format
+    def complete(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None,
+                 guard: "RequestGuard | None" = None) -> ChatResult:
+        """One answer, retried on time-outs, refusals, 429 and 5xx. ``guard`` is asked before every attempt
+        (circuit breaker, time budget: it may forbid it and bound its time-out) and told how each went."""
         attempt = 0
         while True:
+            kwargs: dict[str, Any] = {}
+            if response_format is not None:
+                kwargs["response_format"] = response_format
+            if guard is not None:
+                stop = guard.before()
+                if stop:
+                    raise CallFailed(stop)
+                seconds = guard.timeout(self.settings.timeout)
+                if seconds is not None:
+                    kwargs["timeout"] = seconds
             try:
                 message = self._model.invoke(messages, **kwargs)
             except _RETRYABLE as error:
+                if guard is not None:
+                    guard.failed(self._describe(error, attempt + 1))
                 if attempt >= self.settings.max_retries:
                     raise CallFailed(self._describe(error, attempt + 1)) from None
-                self._sleep(self._wait(error, attempt))
+                wait = self._wait(error, attempt)
+                if guard is not None and not guard.may_wait(wait):
+                    raise CallFailed(guard.before() or self._describe(error, attempt + 1)) from None
+                self._sleep(wait)
                 attempt += 1
                 continue
             except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as error:
+                if guard is not None:
+                    guard.sent()
                 raise EndpointUnusable(self._describe(error, attempt + 1)) from None
             except openai.APIStatusError as error:  # other 4xx: this request is wrong, the next may not be
+                if guard is not None:
+                    guard.sent()
                 raise CallFailed(self._describe(error, attempt + 1)) from None
             except (openai.APIError, ValueError) as error:  # unreadable response body, and similar
+                if guard is not None:
+                    guard.sent()
                 raise CallFailed(self._describe(error, attempt + 1)) from None
+            if guard is not None:
+                guard.answered()
             usage = getattr(message, "usage_metadata", None) or {}
             content = message.content if isinstance(message.content, str) else _join_parts(message.content)
             return ChatResult(content=content, prompt_tokens=int(usage.get("input_tokens") or 0),

@@ -16,6 +16,8 @@ from ..models import Language, LLMUsage
 from .answers import Judgement, MalformedAnswer, ground, parse_answer, response_schema
 from .cache import AnswerCache, cache_key
 from .client import CallFailed, ChatClient, EndpointUnusable
+from .injection import first_instruction
+from .limits import Deadline, Limits
 from .prompts import Prompt, PromptItem, load_prompt
 from .redact import Redactor
 from .settings import LLMSettings
@@ -34,7 +36,10 @@ class Usage:
 
     judged: int = 0
     cached: int = 0
-    calls: int = 0
+    calls: int = 0  # requests that got an answer
+    requests: int = 0  # HTTP requests sent, failed ones and retries included
+    disagreements: int = 0
+    instruction_like: int = 0
     fallbacks: int = 0
     rejected_quotes: int = 0
     rewrites_dropped: int = 0
@@ -55,9 +60,13 @@ class Usage:
                 self.errors.append(message)
 
     def report(self, backend: str, model: str, prompt_id: str) -> LLMUsage:
-        sent = self.judged - self.cached
-        per_requirement = round((self.prompt_tokens + self.completion_tokens) / sent, 1) if sent > 0 else None
-        return LLMUsage(tokens_per_requirement=per_requirement, backend=backend, model=model, prompt=prompt_id, requirements_judged=self.judged,
+        answered = self.judged - self.cached - self.fallbacks
+        tokens = self.prompt_tokens + self.completion_tokens
+        # Per requirement that got an answer: a run where nothing answered has no figure, not 0.0.
+        per_requirement = round(tokens / answered, 1) if answered > 0 and tokens > 0 else None
+        return LLMUsage(tokens_per_requirement=per_requirement, backend=backend, model=model, prompt=prompt_id,
+                        requirements_judged=self.judged, requests=self.requests, disagreements=self.disagreements,
+                        instruction_like=self.instruction_like,
                         cached=self.cached, calls=self.calls, fallbacks=self.fallbacks,
                         rejected_quotes=self.rejected_quotes, rewrites_dropped=self.rewrites_dropped,
                         repairs=self.repairs, prompt_tokens=self.prompt_tokens,
@@ -91,7 +100,8 @@ class LLMJudge:
         self._client = client
         use_cache = settings.cache if use_cache is None else use_cache
         self.cache = AnswerCache(settings.cache_path) if use_cache else None
-        self._unusable: str | None = None  # set once the endpoint rejects us (bad key, unknown model)
+        self.limits = Limits(breaker_after=settings.breaker_after, run_seconds=settings.run_budget,
+                             document_seconds=settings.document_budget)
 
     @property
     def client(self) -> ChatClient:
@@ -112,21 +122,24 @@ class LLMJudge:
         goals_sent = tuple(self._redact(redactor, g) for g in goals)
         cached: dict[str, Judgement] = {}
         pending: list[tuple[str, PromptItem, str]] = []
+        alone: list[tuple[str, PromptItem, str]] = []  # instruction-like: judged in a request of its own
         for key, item in items.items():
             sent = PromptItem(id="", text=self._redact(redactor, item.text),
                               heading=self._redact(redactor, item.heading),
                               rationale=self._redact(redactor, item.rationale),
                               lead_in=self._redact(redactor, item.lead_in))
-            ckey = cache_key(self.settings.model, self.prompt.id, language, goals_sent, sent.payload())
+            ckey = cache_key(self.settings, self.prompt.id, language, goals_sent, sent.payload())
             hit = self.cache.get(ckey) if self.cache is not None else None
             if hit is not None:
                 cached[key] = Judgement.model_validate(hit)
+            elif first_instruction(item.sources()):
+                alone.append((key, sent, ckey))
             else:
                 pending.append((key, sent, ckey))
         size = self.settings.batch_size
+        chunks = [pending[start:start + size] for start in range(0, len(pending), size)] + [[one] for one in alone]
         batches = []
-        for start in range(0, len(pending), size):
-            chunk = pending[start:start + size]
+        for chunk in chunks:
             batch_items = tuple(PromptItem(id=str(n), text=i.text, heading=i.heading, rationale=i.rationale,
                                            lead_in=i.lead_in) for n, (_, i, _) in enumerate(chunk, start=1))
             batches.append(Batch(language, goals_sent, batch_items, tuple(k for k, _, _ in chunk),
@@ -138,11 +151,11 @@ class LLMJudge:
             return text
         return redactor.redact(text).text
 
-    def response_format(self) -> dict[str, Any] | None:
+    def response_format(self, ids: Sequence[str] | None = None) -> dict[str, Any] | None:
         mode = self.settings.structured_output
         if mode == "json_schema":
             return {"type": "json_schema",
-                    "json_schema": {"name": "requirement_judgements", "strict": True, "schema": response_schema()}}
+                    "json_schema": {"name": "requirement_judgements", "strict": True, "schema": response_schema(ids)}}
         if mode == "json_object":
             return {"type": "json_object"}
         return None
@@ -150,20 +163,27 @@ class LLMJudge:
     # -- judging -----------------------------------------------------------------------------------
 
     def judge(self, language: Language, goals: Sequence[str], items: dict[str, PromptItem],
-              usage: Usage) -> dict[str, Outcome]:
-        """Judge ``items`` (key -> item); every key gets an Outcome."""
+              usage: Usage, deadline: Deadline | None = None) -> dict[str, Outcome]:
+        """Judge ``items`` (key -> item); every key gets an Outcome. ``deadline`` bounds the time of the calls."""
         redactor = Redactor()
         cached, batches = self.plan(language, goals, items, redactor)
         outcomes = {key: Outcome(self._restore(redactor, j), cached=True) for key, j in cached.items()}
         usage.add(judged=len(items), cached=len(cached))
         if batches:
-            workers = min(self.settings.concurrency, len(batches))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ugr-llm") as pool:
-                for result in pool.map(lambda b: self._send(b, usage), batches):
+            pool = ThreadPoolExecutor(max_workers=min(self.settings.concurrency, len(batches)),
+                                      thread_name_prefix="ugr-llm")
+            try:
+                for result in pool.map(lambda b: self._send(b, usage, deadline), batches):
                     for key, outcome in result.items():
                         if outcome.judgement is not None:
                             outcome = Outcome(self._restore(redactor, outcome.judgement), cached=False)
                         outcomes[key] = outcome
+            except KeyboardInterrupt:
+                # Ctrl-C: do not wait for the requests in flight (up to a time-out each); queued batches never start.
+                self.limits.trip("avbrutet / interrupted")
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
         usage.add(fallbacks=sum(1 for o in outcomes.values() if o.judgement is None))
         return outcomes
 
@@ -176,16 +196,19 @@ class LLMJudge:
             "question": None if judgement.question is None else redactor.restore(judgement.question),
             "rewrite": None if judgement.rewrite is None else redactor.restore(judgement.rewrite)})
 
-    def _send(self, batch: Batch, usage: Usage) -> dict[str, Outcome]:
+    def _send(self, batch: Batch, usage: Usage, deadline: Deadline | None = None) -> dict[str, Outcome]:
         def fail(reason: str) -> dict[str, Outcome]:
             usage.error(reason)
             return {key: Outcome(None, failure=reason) for key in batch.keys}
 
-        if self._unusable:
-            return fail(self._unusable)
+        guard = BatchGuard(self.limits, deadline, usage)
+        stop = guard.before()
+        if stop:
+            return fail(stop)
         messages = self.prompt.messages(batch.language, batch.items, batch.goals)
+        response_format = self.response_format([i.id for i in batch.items])
         try:
-            result = self.client.complete(messages, self.response_format())
+            result = self.client.complete(messages, response_format, guard)
             usage.add(calls=1, prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens)
             try:
                 answer = parse_answer(result.content)
@@ -193,11 +216,11 @@ class LLMJudge:
                 usage.add(repairs=1)
                 repair = messages + [{"role": "assistant", "content": result.content},
                                      {"role": "user", "content": REPAIR[batch.language].format(problem=problem)}]
-                result = self.client.complete(repair, self.response_format())
+                result = self.client.complete(repair, response_format, guard)
                 usage.add(calls=1, prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens)
                 answer = parse_answer(result.content)
         except EndpointUnusable as error:
-            self._unusable = str(error)
+            self.limits.trip(str(error))
             return fail(str(error))
         except CallFailed as error:
             return fail(str(error))
@@ -212,9 +235,40 @@ class LLMJudge:
         for item, key, ckey in zip(batch.items, batch.keys, batch.cache_keys):
             judgement = grounded.accepted.get(item.id)
             if judgement is None:
-                outcomes[key] = Outcome(None, failure=f"answer rejected: {rejected.get(item.id, 'not answered')}")
+                reason = rejected.get(item.id, "not answered")
+                usage.error(f"svar avvisat / answer rejected: {reason.split(':')[0]}")
+                outcomes[key] = Outcome(None, failure=f"svar avvisat / answer rejected: {reason}")
                 continue
             if self.cache is not None:
                 self.cache.put(ckey, self.settings.model, self.prompt.id, judgement.model_dump())
             outcomes[key] = Outcome(judgement)
         return outcomes
+
+
+class BatchGuard:
+    """The run's limits as seen by one batch's requests, counting each request in ``usage``."""
+
+    def __init__(self, limits: Limits, deadline: Deadline | None, usage: Usage) -> None:
+        self.limits, self.deadline, self.usage = limits, deadline, usage
+
+    def before(self) -> str | None:
+        return self.limits.open or self.limits.spent(self.deadline)
+
+    def timeout(self, default: float) -> float | None:
+        left = self.limits.remaining(self.deadline)
+        return None if left is None or left >= default else max(0.01, left)
+
+    def may_wait(self, seconds: float) -> bool:
+        left = self.limits.remaining(self.deadline)
+        return self.limits.open is None and (left is None or left > seconds)
+
+    def failed(self, reason: str) -> None:
+        self.usage.add(requests=1)
+        self.limits.failed(reason)
+
+    def sent(self) -> None:
+        self.usage.add(requests=1)
+
+    def answered(self) -> None:
+        self.usage.add(requests=1)
+        self.limits.succeeded()

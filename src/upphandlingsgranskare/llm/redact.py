@@ -1,5 +1,5 @@
-"""Replace personal data (personnummer, e-mail addresses, phone numbers) with numbered
-placeholders before text leaves the machine for an LLM, and put the originals back afterwards.
+"""Replace personal data (personnummer, e-mail addresses, phone numbers, names of people) with
+numbered placeholders before text leaves the machine for an LLM, and put the originals back afterwards.
 
 Precision matters as much as recall: a tender document is full of dates, amounts, section
 numbers, standards and organisation numbers that the LLM needs to see unchanged.
@@ -10,9 +10,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PERSONNUMMER, EMAIL, PHONE = "PERSONNUMMER", "E-POST", "TELEFON"
+PERSONNUMMER, EMAIL, PHONE, NAME = "PERSONNUMMER", "E-POST", "TELEFON", "NAMN"
 
-_PLACEHOLDER = re.compile(rf"\[(?:{PERSONNUMMER}|{EMAIL}|{PHONE})-\d+\]")
+_PLACEHOLDER = re.compile(rf"\[(?:{PERSONNUMMER}|{EMAIL}|{PHONE}|{NAME})-\d+\]")
+
+# Common first names (Statistics Sweden's most frequent, and English ones), without those that are also
+# ordinary words a capitalised word may follow ("Per", "Max", "Mark", "May", "Bill", "Frank", "Rose").
+_FIRST_NAMES = """
+Anna Eva Maria Karin Kristina Lena Kerstin Sara Emma Ingrid Marie Malin Jenny Hanna Annika Linda Susanne Elin
+Monica Birgitta Sofia Johanna Inger Carina Elisabeth Julia Ulla Katarina Linnea Helena Cecilia Camilla Åsa
+Ida Therese Anneli Ebba Louise Amanda Matilda Frida Josefin Alice Elsa Agnes Klara Maja Moa Lisa Ulrika Petra
+Lars Mikael Anders Johan Erik Karl Peter Jan Thomas Daniel Fredrik Hans Andreas Stefan Mats Mattias Magnus
+Jonas Bengt Sven Marcus Martin Niklas Björn Oskar Gustav Henrik Patrik Viktor Simon David Christer Tommy Ulf
+Joakim Emil Alexander Sebastian Robert Kjell Håkan Leif Göran Rolf Bo Åke Nils Olof Lennart Roger Jonathan
+Carl Axel Filip Hugo Lucas Isak Anton Elias Ludvig Oliver Adam Albin Wilhelm Gunnar Torbjörn Pontus Rasmus
+John James Michael William Richard Joseph Charles Christopher Matthew Anthony Steven Paul Andrew Joshua
+Kenneth Kevin Brian George Edward Ronald Timothy Jason Jeffrey Ryan Jacob Gary Nicholas Eric Stephen Larry
+Mary Patricia Jennifer Elizabeth Linda Barbara Susan Jessica Sarah Karen Nancy Lisa Margaret Betty Sandra
+Ashley Dorothy Kimberly Emily Donna Michelle Carol Melissa Deborah Stephanie Rebecca Laura Sharon Cynthia
+""".split()
+_SURNAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
+_NAME = re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(set(_FIRST_NAMES), key=len, reverse=True))})"
+                   rf"(?:\s+[A-ZÅÄÖ]\.)?(?:\s+{_SURNAME}){{1,2}}(?![\w-])")
+# Capitalised words after a first name that make the pair a place, an organisation or a product, not a person.
+_NOT_A_SURNAME = frozenset("""
+Kommun Kommuns Region Regionen Län Stad Skola Skolan Sjukhus Sjukhuset Kyrka Kyrkan Gata Gatan Väg Vägen Park
+Parken Center Centrum Universitet Institutet Stiftelse Stiftelsen AB Ab Group Inc Ltd University School Hospital
+County City Street Road Church Foundation Systemet Ska Skall Bör Och The And Shall Should Must
+""".split())
 
 _EMAIL = re.compile(
     r"(?<![\w.%+\-])"
@@ -71,7 +96,11 @@ def _is_personnummer(m: re.Match[str]) -> bool:
         return False
     if not (1 <= day <= 31 or 61 <= day <= 91):  # 61-91: samordningsnummer (day + 60)
         return False
-    return luhn_ok(date + m["serial"])
+    if luhn_ok(date + m["serial"]):
+        return True
+    # A wrong check digit is still someone's number, or a typo of it: with the "-"/"+" of a personnummer, or
+    # the century of the 12-digit form, it is one. A bare 10-digit run needs the check digit (phone numbers).
+    return bool(re.search(r"\d[-+]\d", m.group())) or len(re.sub(r"\D", "", m.group())) == 12
 
 
 def _phone_end(m: re.Match[str], text: str) -> int | None:
@@ -112,7 +141,32 @@ def _phone_end(m: re.Match[str], text: str) -> int | None:
     return end
 
 
+_PLACE_AFTER = re.compile(r"\s+(?:gata|gatan|väg|vägen|torg|torget|plan|skola|skolan|park|parken|gård|gården|"
+                          r"street|road|avenue|square|school|hall)(?!\w)", re.IGNORECASE)
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _NAME.finditer(text):
+        if _PLACE_AFTER.match(text, m.end()):
+            continue  # "Karl Johans gata", "Anna Lindh school": a place named after a person
+        words = m.group().split()
+        kept = 1
+        for word in words[1:]:
+            if word.rstrip(".") in _NOT_A_SURNAME:
+                break
+            kept += 1
+        if kept >= 2 and not (kept == 2 and len(words[1]) == 2 and words[1].endswith(".")):
+            end = m.start() + len(" ".join(words[:kept])) if " ".join(words) == m.group() else None
+            if end is None:  # a newline or double space inside: cut at the last kept word
+                end = m.start() + m.group().index(words[kept - 1]) + len(words[kept - 1])
+            spans.append((m.start(), end))
+    return spans
+
+
 def _spans(kind: str, text: str) -> list[tuple[int, int]]:
+    if kind == NAME:
+        return _name_spans(text)
     if kind == EMAIL:
         return [m.span() for m in _EMAIL.finditer(text)]
     if kind == PERSONNUMMER:
@@ -133,8 +187,9 @@ class Redaction:
 
 
 class Redactor:
-    """Replaces personnummer/samordningsnummer, e-mail addresses and phone numbers with numbered
-    placeholders ([PERSONNUMMER-1], [E-POST-1], [TELEFON-1]; counted per kind from 1).
+    """Replaces personnummer/samordningsnummer, e-mail addresses, phone numbers and names of people (a
+    common first name and a capitalised surname) with numbered placeholders ([PERSONNUMMER-1], [E-POST-1],
+    [TELEFON-1], [NAMN-1]; counted per kind from 1).
 
     One Redactor is used for a whole document so the same value always gets the same placeholder.
     "Same" means the same characters: "070-123 45 67" and "0701234567" get different placeholders,
@@ -143,7 +198,7 @@ class Redactor:
 
     # E-mail first (a local part may hold a phone number), then personnummer (whose 10-digit form
     # could otherwise pass for a phone number), then phones.
-    _ORDER = (EMAIL, PERSONNUMMER, PHONE)
+    _ORDER = (EMAIL, PERSONNUMMER, PHONE, NAME)
 
     def __init__(self) -> None:
         self._placeholder_of: dict[tuple[str, str], str] = {}

@@ -48,6 +48,20 @@ class LLMSettings(BaseModel):
     cache_path: Path = Field(default_factory=default_cache_path)
     uncertain_below: float = Field(default=0.85, ge=0, le=1)  # hybrid: rules confidence under this goes to the model
     max_tokens: int | None = Field(default=None, gt=0)
+    breaker_after: int = Field(default=3, ge=1)  # time-outs/refusals/429/5xx in a row that stop all sending
+    document_budget: float | None = Field(default=600.0, gt=0)  # seconds of LLM calls per document
+    run_budget: float | None = Field(default=3600.0, gt=0)  # seconds of LLM calls per run
+    # USD per million tokens, per model, for the dry run's cost estimate: {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}
+    prices: dict[str, dict[Literal["input", "output"], float]] = Field(default_factory=dict)
+
+    @property
+    def endpoint_host(self) -> str:
+        """The endpoint's host (and port), for eval records and baseline keys: no path, no credentials."""
+        from urllib.parse import urlsplit
+
+        url = self.azure_endpoint if self.provider == "azure" else (self.base_url or "https://api.openai.com/v1")
+        parts = urlsplit(url or "")
+        return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else (url or "")
 
     @property
     def endpoint(self) -> str:

@@ -48,13 +48,18 @@ def llm_line(review: DocumentReview) -> str | None:
         return None
     per = "–" if usage.tokens_per_requirement is None else f"{usage.tokens_per_requirement:g}"
     line = (f"LLM ({usage.backend}, {usage.model}, {usage.prompt}): {usage.requirements_judged} krav / requirements, "
-            f"{usage.cached} från cache / cached, {usage.calls} anrop / calls, "
+            f"{usage.cached} från cache / cached, {usage.calls} besvarade anrop / answered calls "
+            f"({usage.requests} HTTP-förfrågningar / requests), "
             f"{usage.prompt_tokens + usage.completion_tokens} token ({per} per krav / per requirement)")
     if usage.fallbacks:
         line += f", {usage.fallbacks} reservfall till reglerna / fell back to the rules"
     if usage.rejected_quotes or usage.rewrites_dropped:
         line += (f", {usage.rejected_quotes} ogrundade svar / ungrounded answers, "
                  f"{usage.rewrites_dropped} förslag borttagna / rewrites dropped")
+    if usage.disagreements:
+        line += f", {usage.disagreements} där modellen inte håller med / where the model disagrees"
+    if usage.instruction_like:
+        line += f", {usage.instruction_like} med instruktionslik text / with instruction-like text"
     return line
 
 
