@@ -231,3 +231,36 @@ def test_loading_spacy_is_not_charged_to_the_first_document(tmp_path: Path) -> N
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert result.returncode in (0, 1), result.stderr
     assert json.loads(result.stdout)["documents"][0]["requirements"]
+
+
+def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Folder mode: writing a document's reports and annotated copy is under --seconds-per-document too.
+    The document whose time runs out while its copy is written gets one line and exit 2; the others'
+    outputs and the index are written."""
+    import shutil
+
+    from upphandlingsgranskare.cli.app import run_review
+    from upphandlingsgranskare.report import annotate_docx
+
+    folder = tmp_path / "anbud"
+    folder.mkdir()
+    for name in ("sv-kravspecifikation-arendehantering.docx", "en-rfp-case-management.docx"):
+        shutil.copy(ROOT / "corpora" / "samples" / name, folder / name)
+    real_anchor = annotate_docx._Body.anchor
+
+    def slow_anchor(self, finding):  # the Swedish copy's writing runs out of time at its first comment
+        if "arendehantering" in finding.location.file:
+            _expire()
+        return real_anchor(self, finding)
+
+    monkeypatch.setattr(annotate_docx._Body, "anchor", slow_anchor)
+    out = tmp_path / "granskning"
+    code = run_review([folder], ["html", "docx"], out, False)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "seconds_per_document" in line]
+    assert code == 2
+    assert len(lines) == 1 and "arendehantering" in lines[0] and "writing the document's" in lines[0]
+    assert "Traceback" not in capsys.readouterr().err
+    assert not list(out.rglob("sv-kravspecifikation-arendehantering.granskad.docx"))
+    assert list(out.rglob("en-rfp-case-management.reviewed.docx"))  # the batch went on (English: .reviewed)
+    assert (out / "index.html").is_file()

@@ -32,6 +32,31 @@ def document_budget(shown: str, limits: ExtractionLimits) -> Iterator[Deadline]:
         _CURRENT.reset(token)
 
 
+class _WritingDeadline(Deadline):
+    """The same limit for writing a document's outputs, said as such."""
+
+    def check(self) -> None:
+        if time.monotonic() > self._end:
+            raise limit_exceeded(
+                self.shown, "seconds_per_document",
+                f"att skriva dokumentets rapporter och kommenterade kopior tog längre än gränsen {self.seconds:g} s "
+                "och avbröts",
+                f"writing the document's reports and annotated copies took longer than the limit of "
+                f"{self.seconds:g} s and was stopped")
+
+
+@contextmanager
+def writing_budget(shown: str, limits: ExtractionLimits) -> Iterator[Deadline]:
+    """The budget for writing the outputs of the document ``shown`` (folder mode): ``--seconds-per-document``
+    again, on a clock of its own, checked by the annotators and the HTML report between requirements."""
+    deadline = _WritingDeadline(shown, limits.seconds_per_document)
+    token = _CURRENT.set((deadline, limits))
+    try:
+        yield deadline
+    finally:
+        _CURRENT.reset(token)
+
+
 def current_deadline() -> Deadline | None:
     budget = _CURRENT.get()
     return budget[0] if budget is not None else None

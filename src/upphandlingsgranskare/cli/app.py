@@ -83,6 +83,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
     from ..review import collect_inputs
     from ._baseline import apply_baseline, filter_review
 
+    from ..models import ExtractionError
     from ..options import annotate_clean_setting, build_options
     from ..own_outputs import protected_paths, screen_inputs
     from ..process_control import check_terminated
@@ -164,7 +165,7 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
                                          baseline)
         try:
             writer = FolderWriter(output, paths, formats, settings, protected=protected_paths(inputs),
-                                  annotate_clean=annotate_clean)
+                                  annotate_clean=annotate_clean, limits=options.limits)
         except OutputError as error:
             typer.echo(f"upphandlingsgranskare: {error}", err=True)
             return EXIT_ERROR
@@ -203,8 +204,8 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             review = filter_review(review, accepted, set())
         try:
             finished[item.path] = writer.write(review)
-        except (OutputError, OSError) as error:
-            write_errors.append(f"{review.path}: {error}")
+        except (OutputError, OSError, ExtractionError) as error:  # ExtractionError: over the time budget
+            write_errors.append(str(error) if isinstance(error, ExtractionError) else f"{review.path}: {error}")
 
     if dry_run:  # the run's own selection, counted instead of sent
         from ..llm.dryrun import Planner

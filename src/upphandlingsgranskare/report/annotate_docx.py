@@ -58,6 +58,8 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
     """
     import docx
 
+    from ..budget import check_budget
+
     source, target = Path(source), Path(target)
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: kopian får inte skriva över originalet / the copy must not overwrite the input")
@@ -74,6 +76,7 @@ def annotate_docx(source: Path, review: DocumentReview, target: Path) -> Annotat
         key = (loc.paragraph, loc.table, loc.row, loc.start, finding.requirement_text)
         groups.setdefault(key, []).append(finding)
     for findings in groups.values():
+        check_budget()  # folder mode: the document's time budget holds for writing its copy too
         anchor = body.anchor(findings[0])
         if anchor is None:
             unanchored.extend(f.requirement_id for f in findings)

@@ -559,7 +559,10 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
     now = _pdf_date(datetime.now(timezone.utc))
     unanchored: list[str] = []
     notes: Counter[int] = Counter()
+    from ..budget import check_budget
+
     for number, group in _by_requirement(anchors):
+        check_budget()  # folder mode: the document's time budget holds for writing its copy too
         anchor = group[0]
         finding = anchor.finding
         name = f"ug-{finding.fingerprint}-{number}"

@@ -135,8 +135,11 @@ def _add_columns(sheet: Sheet, rows: dict[int, list[Finding]], header_row: int |
             col = first_col + offset
             base = template if template is not None else sheet.style_of(header_row, col) or 0
             sheet.put_text(header_row, col, text[key], styles.wrapped(base, bold=True))
+    from ..budget import check_budget
+
     written = 0
     for row, findings in sorted(rows.items()):
+        check_budget()  # folder mode: the document's time budget holds for writing its copy too
         values = (
             ", ".join(dict.fromkeys(f.code for f in findings)),
             "\n\n".join(_comment(f, text, len(findings) > 1) for f in findings),

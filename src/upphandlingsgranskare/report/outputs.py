@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..models import DocumentReview
 from .names import fit_name, readable
+
+if TYPE_CHECKING:
+    from ..extract.limits import ExtractionLimits
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "sarif", "csv")
 ANNOTATED_FORMATS = ("docx", "pdf", "xlsx")  # the input handed back with comments
@@ -126,8 +129,10 @@ class FolderWriter:
     """
 
     def __init__(self, out_dir: Path, roots: Sequence[Path], formats: Sequence[str], settings: str = "", *,
-                 protected: frozenset[Path] = frozenset(), annotate_clean: bool = False) -> None:
+                 protected: frozenset[Path] = frozenset(), annotate_clean: bool = False,
+                 limits: ExtractionLimits | None = None) -> None:
         self.out_dir = out_dir
+        self.limits = limits  # --seconds-per-document holds for writing a document's outputs too
         self.roots = list(roots)
         self.formats = list(formats)
         self.settings = settings  # a fingerprint of everything that changes a review or its outputs
@@ -156,7 +161,14 @@ class FolderWriter:
         return self.out_dir / STATE_DIR / f"{key}.json"
 
     def write(self, review: DocumentReview) -> WrittenDocument:
-        entry = _write_document(review, self.roots, self.formats, self.out_dir, self.protected, self.annotate_clean)
+        """The document's outputs; raises ``ExtractionError`` when writing them goes over the time budget."""
+        from contextlib import nullcontext
+
+        from ..budget import writing_budget
+
+        with writing_budget(review.path, self.limits) if self.limits is not None else nullcontext():
+            entry = _write_document(review, self.roots, self.formats, self.out_dir, self.protected,
+                                    self.annotate_clean)
         if not review.error:
             self._save_state(review, entry)
         return entry
@@ -211,6 +223,7 @@ def _sha256(path: Path) -> str:
 
 def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequence[str], out_dir: Path,
                     protected: frozenset[Path] = frozenset(), annotate_clean: bool = False) -> WrittenDocument:
+    from ..budget import check_budget
     from ..fileio import write_atomic
 
     def place(relative: Path) -> Path:
@@ -226,6 +239,7 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
         return entry
     report_name, annotated_name = _names(relative, review.language)
     for fmt in formats:
+        check_budget()
         if fmt in REPORT_FORMATS:
             target = place(report_name(fmt))
             write_atomic(target, render_report([review], fmt))
