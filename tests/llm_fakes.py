@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Callable
 
-from tests.llm_server import Reply
+from tests.llm_server import FakeOpenAIServer, Reply
 
 _DATA_BLOCK = re.compile(r"```json\n(?P<data>.*)\n```\s*$", re.DOTALL)
 
@@ -88,3 +89,33 @@ def answering_batch(decide: Callable[[dict, list[dict]], dict]) -> Callable[[dic
         return Reply(content=json.dumps({"judgements": [decide(item, items) for item in items]}, ensure_ascii=False))
 
     return respond
+
+
+# -- the set-up the LLM tests share ----------------------------------------------------------
+
+AMBIENT_LLM_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "UPPHANDLINGSGRANSKARE_MODEL", "AZURE_OPENAI_API_KEY",
+                        "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION")
+
+
+def without_ambient_llm_settings(monkeypatch, cache_home: Path | None = None) -> None:
+    """No key, endpoint or model from the machine running the tests; the response cache under ``cache_home``."""
+    for name in AMBIENT_LLM_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    if cache_home is not None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+
+def text_document(folder: Path, text: str, name: str = "krav.txt") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def scripted_reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", *, api_key: str = "sk-test",
+                      **overrides):
+    """The LLM backend pointed at the scripted server, with fast retries and its cache in ``tmp_path``."""
+    from upphandlingsgranskare.llm.evaluation import build_reviewer
+
+    settings = {"base_url": server.base_url, "api_key": api_key, "model": "fake-model", "backoff": 0.001,
+                "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}
+    return build_reviewer(backend, overrides=settings)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.llm_fakes import answering, answering_batch, batch_of, judgement, labelled_by, obeying_injections
-from tests.llm_server import FakeOpenAIServer, Reply
+from tests.llm_fakes import (answering, answering_batch, batch_of, judgement, labelled_by,
+                             obeying_injections, scripted_reviewer, text_document, without_ambient_llm_settings)
+from tests.llm_server import FakeOpenAIServer
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
 from upphandlingsgranskare.evaluation.run import run_eval
 from upphandlingsgranskare.llm.answers import Judgement, parse_answer
-from upphandlingsgranskare.llm.evaluation import build_reviewer
 from upphandlingsgranskare.llm.evidence import reason_in_quote
 from upphandlingsgranskare.llm.injection import instruction_like
 from upphandlingsgranskare.llm.judge import Outcome
@@ -51,22 +51,16 @@ K6 Systemet ska kunna generera PDF-rapporter.
 
 @pytest.fixture(autouse=True)
 def _no_ambient_llm_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "UPPHANDLINGSGRANSKARE_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    without_ambient_llm_settings(monkeypatch, tmp_path / "cache")
 
 
 @pytest.fixture
 def doc(tmp_path: Path) -> Path:
-    path = tmp_path / "krav.txt"
-    path.write_text(KRAV, encoding="utf-8")
-    return path
+    return text_document(tmp_path, KRAV)
 
 
 def reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", **overrides):
-    settings = {"base_url": server.base_url, "api_key": "sk-test", "model": "fake-model", "backoff": 0.001,
-                "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}
-    return build_reviewer(backend, overrides=settings)
+    return scripted_reviewer(server, tmp_path, backend, api_key="sk-test", **overrides)
 
 
 def flagged(review) -> set[str]:

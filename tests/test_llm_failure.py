@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.llm_fakes import answering, labelled_by
+from tests.llm_fakes import answering, labelled_by, text_document, without_ambient_llm_settings
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.llm.evaluation import build_reviewer
@@ -35,16 +35,12 @@ UG001_ONLY = ReviewOptions(select=frozenset({"UG001"}))
 
 @pytest.fixture(autouse=True)
 def _no_ambient_llm_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "UPPHANDLINGSGRANSKARE_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    without_ambient_llm_settings(monkeypatch, tmp_path / "cache")
 
 
 @pytest.fixture
 def doc(tmp_path: Path) -> Path:
-    path = tmp_path / "krav.txt"
-    path.write_text(KRAV, encoding="utf-8")
-    return path
+    return text_document(tmp_path, KRAV)
 
 
 def config(folder: Path, base_url: str, **extra) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.llm_fakes import answering, batch_of, judgement, labelled_by
+from tests.llm_fakes import (answering, batch_of, judgement, labelled_by, scripted_reviewer,
+                             text_document, without_ambient_llm_settings)
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.llm.evaluation import build_reviewer
@@ -53,22 +54,16 @@ SECRET = "sk-test-SECRET-0123456789"
 
 @pytest.fixture(autouse=True)
 def _no_ambient_llm_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "UPPHANDLINGSGRANSKARE_MODEL", "AZURE_OPENAI_API_KEY",
-                 "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"):
-        monkeypatch.delenv(name, raising=False)
+    without_ambient_llm_settings(monkeypatch)
 
 
 @pytest.fixture
 def doc(tmp_path: Path) -> Path:
-    path = tmp_path / "krav.txt"
-    path.write_text(KRAV, encoding="utf-8")
-    return path
+    return text_document(tmp_path, KRAV)
 
 
 def reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", **overrides):
-    settings = {"base_url": server.base_url, "api_key": SECRET, "model": "fake-model", "backoff": 0.001,
-                "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}
-    return build_reviewer(backend, overrides=settings)
+    return scripted_reviewer(server, tmp_path, backend, api_key=SECRET, **overrides)
 
 
 def by_id(review):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
 from .extract.limits import Deadline, ExtractionLimits, limit_exceeded
@@ -22,14 +22,17 @@ _CURRENT: ContextVar[tuple[Deadline, ExtractionLimits] | None] = ContextVar(
 
 
 @contextmanager
-def document_budget(shown: str, limits: ExtractionLimits) -> Iterator[Deadline]:
-    """The budget of the document ``shown`` while the block runs."""
-    deadline = Deadline(shown, limits.seconds_per_document)
+def _opened(deadline: Deadline, limits: ExtractionLimits) -> Iterator[Deadline]:
     token = _CURRENT.set((deadline, limits))
     try:
         yield deadline
     finally:
         _CURRENT.reset(token)
+
+
+def document_budget(shown: str, limits: ExtractionLimits) -> AbstractContextManager[Deadline]:
+    """The budget of the document ``shown`` while the block runs."""
+    return _opened(Deadline(shown, limits.seconds_per_document), limits)
 
 
 class _WritingDeadline(Deadline):
@@ -45,16 +48,10 @@ class _WritingDeadline(Deadline):
                 f"{self.seconds:g} s and was stopped")
 
 
-@contextmanager
-def writing_budget(shown: str, limits: ExtractionLimits) -> Iterator[Deadline]:
+def writing_budget(shown: str, limits: ExtractionLimits) -> AbstractContextManager[Deadline]:
     """The budget for writing the outputs of the document ``shown`` (folder mode): ``--seconds-per-document``
-    again, on a clock of its own, checked by the annotators and the HTML report between requirements."""
-    deadline = _WritingDeadline(shown, limits.seconds_per_document)
-    token = _CURRENT.set((deadline, limits))
-    try:
-        yield deadline
-    finally:
-        _CURRENT.reset(token)
+    again, on a clock of its own, checked per output format and by the annotators between requirements."""
+    return _opened(_WritingDeadline(shown, limits.seconds_per_document), limits)
 
 
 def current_deadline() -> Deadline | None:
