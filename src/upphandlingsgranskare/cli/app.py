@@ -254,18 +254,18 @@ def run_review(paths: list[Path], fmt: str | list[str] | None, output: Path | No
             except (ValueError, OSError) as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
-        from ..report.outputs import render_report
+        from ..report.outputs import render_report, report_bytes
 
-        color = output is None and formats == ["text"] and sys.stdout.isatty()
-        report = render_report(reviews, "summary" if summary else formats[0], color=color, show_info=show_info)
+        shown_format = "summary" if summary else formats[0]
         if output is not None:
             try:
-                write_atomic(output, report)
+                write_atomic(output, report_bytes(reviews, shown_format, show_info=show_info))
             except OSError as error:
                 typer.echo(f"upphandlingsgranskare: {error}", err=True)
                 return EXIT_ERROR
         else:
-            sys.stdout.write(report)
+            color = formats == ["text"] and sys.stdout.isatty()
+            sys.stdout.write(render_report(reviews, shown_format, color=color, show_info=show_info))
             sys.stdout.flush()
     for review in reviews:
         if (note := encoding_note(review.extractor or "")) is not None:  # a guessed encoding is said, not silent

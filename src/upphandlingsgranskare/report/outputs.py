@@ -72,6 +72,16 @@ def render_report(reviews: list[DocumentReview], fmt: str, *, color: bool = Fals
     return render(reviews, fmt, color=color, show_info=show_info)  # type: ignore[arg-type]
 
 
+def report_bytes(reviews: list[DocumentReview], fmt: str, *, show_info: bool = True) -> bytes:
+    """``render_report`` for a file, as UTF-8; the JSON report never becomes a Python str on the way."""
+    if fmt == "json":
+        from .emit import json_bytes
+        from .names import readable_review
+
+        return json_bytes([readable_review(r) for r in reviews])
+    return render_report(reviews, fmt, show_info=show_info).encode("utf-8")
+
+
 def relative_name(document: Path, roots: Sequence[Path]) -> Path:
     """Where a document's outputs go under the output folder: its path under the reviewed folder
     it came from, or just its name when it was named on the command line."""
@@ -242,7 +252,7 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
         check_budget()
         if fmt in REPORT_FORMATS:
             target = place(report_name(fmt))
-            write_atomic(target, render_report([review], fmt))
+            write_atomic(target, report_bytes([review], fmt))
             entry.outputs[fmt] = target.relative_to(out_dir)
             continue
         source = Path(review.path)
