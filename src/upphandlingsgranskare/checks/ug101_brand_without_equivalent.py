@@ -178,11 +178,15 @@ class BrandWithoutEquivalent(Check):
 
     def _unexcused(self, requirement: Requirement, context: DocumentContext) -> tuple[list[BrandMention], list[BrandMention]]:
         """(flagged mentions, mentions of products the document names as chosen, owned or integrated with)."""
-        chosen = chosen_products(context.text, requirement.language) | chosen_products(requirement.text, requirement.language)
+        mentions = [m for m in self.mentions(requirement) if not m.covered]
+        if not mentions:
+            return [], []
+        chosen = chosen_products(context.text, requirement.language)
+        if not all(m.existing or is_chosen(m.brand, chosen) for m in mentions):
+            # Read the requirement's own sentences only when the document's do not excuse its brands already.
+            chosen = chosen | chosen_products(requirement.text, requirement.language)
         flagged, excused = [], []
-        for m in self.mentions(requirement):
-            if m.covered:
-                continue
+        for m in mentions:
             (excused if m.existing or is_chosen(m.brand, chosen) else flagged).append(m)
         return flagged, excused
 
