@@ -1,0 +1,118 @@
+"""UG103's word lists and the word-level tests its analysis makes (verb, infinitive, participle, fixed phrases)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..models import Language
+from ..nlp.pipeline import get_pipeline, lowers
+from ._support import lemma, load_data
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Words:
+    verbs: frozenset[str]
+    passives: frozenset[str]
+    auxiliaries: frozenset[str]
+    particles: frozenset[str]
+    skip: frozenset[str]
+    subordinators: Phrases
+    coordinators: Phrases
+    alternatives: frozenset[str]
+    row_openers: Phrases
+    subject_pronouns: frozenset[str]
+    connectives: frozenset[str]
+    capability_suffixes: tuple[str, ...]
+    capability_nouns: frozenset[str]
+    not_capabilities: frozenset[str]
+
+
+@lru_cache(maxsize=None)
+def word_lists(language: Language) -> Words:
+    data: dict[str, Any] = load_data("demand_words")[language]
+    nlp = get_pipeline(language).nlp
+
+    def phrases(key: str) -> Phrases:
+        out = {tuple(t.lower_ for t in nlp.make_doc(str(p))) for p in data.get(key) or []}
+        return Phrases(sorted(out, key=len, reverse=True))  # longest first: "så att" before "att"
+
+    return Words(
+        verbs=frozenset(data["verbs"]), passives=frozenset(data.get("passives") or []),
+        auxiliaries=frozenset(data["auxiliaries"]), particles=frozenset(data.get("particles") or []),
+        skip=frozenset(data["skip"]),
+        subordinators=phrases("subordinators"), coordinators=phrases("coordinators"),
+        alternatives=frozenset(data.get("alternatives") or []), row_openers=phrases("row_openers"),
+        subject_pronouns=frozenset(data["subject_pronouns"]),
+        connectives=frozenset(data.get("connectives") or []),
+        capability_suffixes=tuple(data["capability_suffixes"]),
+        capability_nouns=frozenset(data["capability_nouns"]),
+        not_capabilities=frozenset(data["not_capabilities"]),
+    )
+
+
+def is_verb(doc: Doc, i: int, language: Language) -> bool:
+    """Any form of a listed verb ("importeras", "exported")."""
+    w = word_lists(language)
+    low = lowers(doc)[i]
+    return low in w.verbs or low in w.passives or lemma(language, low) in w.verbs
+
+
+def is_infinitive(doc: Doc, i: int, language: Language) -> bool:
+    """The form a verb has right after a modal: infinitive (sv: also passive "-s"), base form (en).
+
+    Participles and gerunds in a list ("attesterade och betalda", "signed records", "receiving
+    documents") describe objects; they start no demand of their own.
+    """
+    w = word_lists(language)
+    low = lowers(doc)[i]
+    if low in w.verbs or low in w.passives:
+        return True
+    return language == "sv" and low.endswith("s") and lemma(language, low) in w.verbs
+
+
+def is_participle(doc: Doc, i: int, language: Language) -> bool:
+    low = lowers(doc)[i]
+    return language == "en" and is_verb(doc, i, language) and not is_infinitive(doc, i, language) \
+        and low.endswith(("ed", "en", "t"))
+
+
+class Phrases(tuple):
+    """Token phrases, longest first, indexed by their first and last word: at a token only the
+    phrases that can start or end there are tried."""
+
+    def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> "Phrases":
+        self = super().__new__(cls, phrases)
+        self.by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.by_last: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for p in self:
+            if not p:
+                raise ValueError("empty phrase in demand_words")
+            self.by_first[p[0]] = (*self.by_first.get(p[0], ()), p)  # keeps the longest-first order
+            self.by_last[p[-1]] = (*self.by_last.get(p[-1], ()), p)
+        return self
+
+
+def phrase_at(doc: Doc, i: int, phrases: Phrases, limit: int) -> int:
+    """Length of the first phrase starting at token i (0 when none)."""
+    low = lowers(doc)
+    if i >= len(low) or i < -len(low):
+        return 0  # no phrase fits (phrases are never empty)
+    for p in phrases.by_first.get(low[i], ()):
+        if i + len(p) <= limit and low[i:i + len(p)] == list(p):
+            return len(p)
+    return 0
+
+
+def phrase_ending_at(doc: Doc, i: int, phrases: Phrases, floor: int) -> bool:
+    low = lowers(doc)
+    for p in phrases.by_last.get(low[i], ()):
+        s = i - len(p) + 1
+        if s >= floor and low[s:s + len(p)] == list(p):
+            return True
+    return False
