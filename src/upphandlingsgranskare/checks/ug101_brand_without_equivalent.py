@@ -228,6 +228,38 @@ class _Matchers:
     orth: PhraseMatcher
     lower: PhraseMatcher
     entries: dict[str, dict[str, Any]]  # match label -> entry (name, category, ordinary_word, hint)
+    first_words: "_FirstWords"
+
+
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class _FirstWords:
+    """The first word of every brand, by its first run of letters and digits ("Microsoft", ".NET" -> "NET").
+
+    A brand's first token starts where the tokenizer starts a token, which is never inside a run of
+    letters and digits, so the run it begins with stands in the text as a run of its own: a text none of
+    whose runs is one of these names no brand, and is not tokenised at all (most requirements name none).
+    Runs as written for the brands matched as written, lower-cased for those matched in any case.
+    """
+
+    as_written: frozenset[str]
+    any_case: frozenset[str]
+    always: bool  # a brand whose first token has no letter or digit: every text is a candidate
+
+    @classmethod
+    def of(cls, as_written: set[str], any_case: set[str]) -> "_FirstWords":
+        runs = [(_ALNUM_RUN.search(word), word) for word in as_written | any_case]
+        return cls(frozenset(run.group() for run, word in runs if run and word in as_written),
+                   frozenset(run.group().lower() for run, word in runs if run and word in any_case),
+                   always=any(run is None for run, _ in runs))
+
+    def search(self, text: str) -> bool:
+        if self.always:
+            return True
+        runs = set(_ALNUM_RUN.findall(text))
+        return not runs.isdisjoint(self.as_written) or not {r.lower() for r in runs}.isdisjoint(self.any_case)
 
 
 class _Tokenize:
@@ -265,6 +297,8 @@ def _matchers(language: Language) -> _Matchers:
     orth = PhraseMatcher(base.vocab, attr="ORTH")
     lower = PhraseMatcher(base.vocab, attr="LOWER")
     entries: dict[str, dict[str, Any]] = {}
+    first_words: set[str] = set()  # as written (the ORTH matcher)
+    first_words_any_case: set[str] = set()  # in any case (the LOWER matcher)
     data = load_data("brands")
     for category, spec in data["categories"].items():
         for raw in spec["brands"]:
@@ -277,14 +311,17 @@ def _matchers(language: Language) -> _Matchers:
             label = f"brand\x1f{category}\x1f{entry['name']}"
             entries[label] = entry
             pattern = nlp.make_doc(entry["name"])
+            first_words.add(pattern[0].text)
             orth.add(label, [pattern])
             any_case = entry.get("any_case")
             if any_case is True or any_case == language:
                 lower.add(label, [pattern])
+                first_words_any_case.add(pattern[0].text)
     for group, names in data["not_brands"].items():
         label = f"not\x1f{group}"
         orth.add(label, [nlp.make_doc(str(n)) for n in names])
-    return _Matchers(nlp=nlp, orth=orth, lower=lower, entries=entries)
+    return _Matchers(nlp=nlp, orth=orth, lower=lower, entries=entries,
+                     first_words=_FirstWords.of(first_words, first_words_any_case))
 
 
 _SENTENCE_END = {".", "!", "?"}
@@ -432,6 +469,8 @@ def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str
 @lru_cache(maxsize=4096)  # requirements repeat across a tender and a batch; the result is immutable
 def find_mentions(text: str, language: Language, *, rationale: str | None = None) -> tuple[BrandMention, ...]:
     m = _matchers(language)
+    if not m.first_words.search(text):
+        return ()
     doc, spans = _spans(text, language)
     if not spans:
         return ()
