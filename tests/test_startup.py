@@ -42,3 +42,21 @@ def test_reviewing_a_text_file_loads_no_reader_of_other_formats_and_no_llm_clien
     assert "spacy" in loaded  # the review did run
     assert not loaded & {"lxml", "docx", "openpyxl", "pypdfium2", "pypdf", "openai", "langchain_core",
                          "langchain_openai", "tiktoken", "httpx"}
+
+
+def test_every_lexical_attribute_the_code_reads_is_computed() -> None:
+    """The pipelines compute only the lexical attributes in ``_READ_ATTRIBUTES`` (spaCy's others cost time
+    for every new word): a token attribute read anywhere in the package that is not computed would
+    silently read its default."""
+    import re
+
+    from upphandlingsgranskare.nlp.pipeline import _READ_ATTRIBUTES
+
+    computed = {name.lower() for name in _READ_ATTRIBUTES}
+    read = set()
+    for source in (ROOT / "src" / "upphandlingsgranskare").rglob("*.py"):
+        read |= set(re.findall(r"\.((?:is|like)_[a-z]+)\b", source.read_text(encoding="utf-8")))
+    lexical = {"is_alpha", "is_ascii", "is_digit", "is_lower", "is_upper", "is_title", "is_punct", "is_left_punct",
+               "is_right_punct", "is_space", "is_bracket", "is_quote", "is_currency", "is_stop", "like_url",
+               "like_num", "like_email"}
+    assert read & lexical <= computed, sorted(read & lexical - computed)
