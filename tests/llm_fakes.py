@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from tests.llm_server import FakeOpenAIServer, Reply
 
 _DATA_BLOCK = re.compile(r"```json\n(?P<data>.*)\n```\s*$", re.DOTALL)
@@ -119,3 +121,10 @@ def scripted_reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "
     settings = {"base_url": server.base_url, "api_key": api_key, "model": "fake-model", "backoff": 0.001,
                 "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}
     return build_reviewer(backend, overrides=settings)
+
+
+@pytest.fixture
+def isolated_llm_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``without_ambient_llm_settings`` as a fixture, the cache under the test's folder: a module uses it with
+    ``pytestmark = pytest.mark.usefixtures("isolated_llm_settings")`` and imports its name."""
+    without_ambient_llm_settings(monkeypatch, tmp_path / "cache")

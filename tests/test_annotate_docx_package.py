@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.tools import package_parts
 from upphandlingsgranskare.models import DocumentReview, Finding, Location
 from upphandlingsgranskare.report.annotate_docx import annotate_docx
 from upphandlingsgranskare.report.annotate_pdf import annotate_pdf
@@ -27,11 +28,6 @@ MAY_CHANGE = re.compile(r"^(word/document\.xml|word/comments\d*\.xml|word/_rels/
                         r"|\[Content_Types\]\.xml|_rels/\.rels|docProps/custom\.xml)$")
 
 
-def parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
 @pytest.mark.parametrize("source", [SALESFORCE, SV_DOCX], ids=lambda p: p.name)
 def test_docx_copy_changes_only_the_parts_it_needs(source, tmp_path):
     if not source.is_file():
@@ -41,7 +37,7 @@ def test_docx_copy_changes_only_the_parts_it_needs(source, tmp_path):
     assert review.findings
     copy = annotate_docx(source, review, tmp_path / "copy.docx").target
     assert source.read_bytes() == original
-    before, after = parts(source), parts(copy)
+    before, after = package_parts(source), package_parts(copy)
     assert set(before) <= set(after)
     assert all(MAY_CHANGE.match(name) for name in set(after) - set(before))
     changed = {name for name in before if before[name] != after[name]}
@@ -73,7 +69,7 @@ def test_comment_ids_continue_after_the_existing_ones(tmp_path):
         document.add_comment(paragraph.runs, text="Beställarens kommentar", author="Beställare")
     document.save(source)
     # An id far above the others, as documents merged from several sources have.
-    data = parts(source)
+    data = package_parts(source)
     data["word/comments.xml"] = data["word/comments.xml"].replace(b'w:id="1"', b'w:id="900"')
     data["word/document.xml"] = data["word/document.xml"].replace(b'w:id="1"', b'w:id="900"')
     with zipfile.ZipFile(source, "w") as out:
@@ -94,7 +90,7 @@ def test_comment_ids_continue_after_the_existing_ones(tmp_path):
     assert len(ids) == len(set(ids)) == 6
     assert sorted(ids) == [0, 900, 901, 902, 903, 904]
     assert Counter(c.author for c in found) == {"Beställare": 2, "Upphandlingsgranskare": 4}
-    xml = parts(copy)["word/document.xml"].decode()
+    xml = package_parts(copy)["word/document.xml"].decode()
     for comment_id in (901, 902, 903, 904):
         assert xml.count(f'w:commentRangeStart w:id="{comment_id}"') == 1
         assert xml.count(f'w:commentReference w:id="{comment_id}"') == 1

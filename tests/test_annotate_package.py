@@ -19,7 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tests.tools import require_tool
+from tests.tools import package_parts, require_tool
 from upphandlingsgranskare.models import DocumentReview, Finding, Location
 from upphandlingsgranskare.report.annotate_xlsx import annotate_xlsx
 from upphandlingsgranskare.report.package import is_marked
@@ -30,11 +30,6 @@ ADDA = REALDOCS / "adda-efterfragat-resursbehov-bilaga-b.xlsx"
 # (filter names), and the marker property with its relationship and content type.
 MAY_CHANGE = re.compile(r"^(xl/worksheets/sheet\d+\.xml|xl/styles\.xml|xl/workbook\.xml|\[Content_Types\]\.xml"
                         r"|_rels/\.rels|docProps/custom\.xml)$")
-
-
-def parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def finding(source: Path, sheet: str, row: int, code: str = "UG001", message: str = "Ange behovet.") -> Finding:
@@ -51,11 +46,11 @@ def review_of(source: Path, *findings: Finding) -> DocumentReview:
 def validations(path: Path) -> int:
     # Excel keeps list validations that point to other sheets as x14:dataValidation in the sheet's extLst.
     pattern = re.compile(rb"<(?:\w+:)?dataValidation[\s>]")
-    return sum(len(pattern.findall(data)) for name, data in parts(path).items() if name.startswith("xl/worksheets/"))
+    return sum(len(pattern.findall(data)) for name, data in package_parts(path).items() if name.startswith("xl/worksheets/"))
 
 
 def assert_only_needed_parts_changed(source: Path, copy: Path, flagged_sheets: set[str]) -> None:
-    before, after = parts(source), parts(copy)
+    before, after = package_parts(source), package_parts(copy)
     assert set(before) <= set(after), f"parts lost: {sorted(set(before) - set(after))}"
     assert set(after) - set(before) <= {"docProps/custom.xml"}
     with zipfile.ZipFile(source) as zs, zipfile.ZipFile(copy) as zc:
@@ -73,7 +68,7 @@ def test_realdocs_workbook_keeps_all_47_parts(tmp_path):
     review = review_of(ADDA, finding(ADDA, "Efterfrågat resursbehov", 6), finding(ADDA, "Efterfrågat resursbehov", 20))
     result = annotate_xlsx(ADDA, review, tmp_path / "adda.granskad.xlsx")
     assert ADDA.read_bytes() == before_hash
-    assert len(parts(ADDA)) == 47 and result.anchored == 2
+    assert len(package_parts(ADDA)) == 47 and result.anchored == 2
     assert_only_needed_parts_changed(ADDA, result.target, {"xl/worksheets/sheet2.xml"})
     assert validations(result.target) == validations(ADDA) == 3
     ws = openpyxl.load_workbook(result.target)["Efterfrågat resursbehov"]
@@ -142,10 +137,10 @@ def sample(tmp_path_factory):
 
 def test_sample_keeps_shapes_validations_comments_and_charts(sample):
     source, _, result = sample
-    names = set(parts(source))
+    names = set(package_parts(source))
     assert {"xl/comments/comment1.xml", "xl/charts/chart1.xml", "xl/media/image1.png"} <= names
     assert_only_needed_parts_changed(source, result.target, {"xl/worksheets/sheet1.xml"})
-    assert b"Instruktion i textruta" in parts(result.target)["xl/drawings/drawing1.xml"]
+    assert b"Instruktion i textruta" in package_parts(result.target)["xl/drawings/drawing1.xml"]
     assert validations(result.target) == 1
 
 
@@ -235,7 +230,7 @@ def test_cli_writes_no_copy_of_the_clean_workbook_unless_asked(tmp_path):
     result = runner.invoke(app, ["review", str(ADDA), "-f", "xlsx", "-o", str(out), "--annotate-clean"])
     copy = out / "adda-efterfragat-resursbehov-bilaga-b.granskad.xlsx"
     assert result.exit_code == 0 and copy.is_file()
-    before, after = parts(ADDA), parts(copy)
+    before, after = package_parts(ADDA), package_parts(copy)
     assert len(before) == 47 and set(after) == set(before) | {"docProps/custom.xml"}
     assert {n for n in before if before[n] != after[n]} == {"[Content_Types].xml", "_rels/.rels"}
     assert validations(copy) == 3

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.llm_fakes import (answering, answering_batch, batch_of, judgement, labelled_by,
-                             obeying_injections, scripted_reviewer, text_document, without_ambient_llm_settings)
+from tests.llm_fakes import (answering, answering_batch, batch_of, isolated_llm_settings, judgement, labelled_by,
+                             obeying_injections, scripted_reviewer, text_document)
 from tests.llm_server import FakeOpenAIServer
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
@@ -49,9 +49,7 @@ K6 Systemet ska kunna generera PDF-rapporter.
 """
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_llm_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    without_ambient_llm_settings(monkeypatch, tmp_path / "cache")
+pytestmark = pytest.mark.usefixtures(isolated_llm_settings.__name__)  # no ambient key, endpoint or model
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.llm_fakes import answering, labelled_by, text_document, without_ambient_llm_settings
+from tests.llm_fakes import answering, isolated_llm_settings, labelled_by, text_document
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.llm.evaluation import build_reviewer
@@ -33,9 +33,7 @@ KRAV = "\n\n".join(["# Krav", "## 4 Krav på lösningen"] + [
 UG001_ONLY = ReviewOptions(select=frozenset({"UG001"}))
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_llm_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    without_ambient_llm_settings(monkeypatch, tmp_path / "cache")
+pytestmark = pytest.mark.usefixtures(isolated_llm_settings.__name__)  # no ambient key, endpoint or model
 
 
 @pytest.fixture

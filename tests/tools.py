@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +25,9 @@ def require_tool(*names: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def package_parts(path: Path) -> dict[str, bytes]:
+    """Every part of a DOCX/XLSX package by name: the annotated-copy tests compare them byte for byte."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
