@@ -51,7 +51,7 @@ def model_path() -> Path:
 
 
 @contextmanager
-def llama_cpp_server(*, context: int = 8192, threads: int = 2) -> Iterator[str]:
+def llama_cpp_server(*, context: int = 8192, threads: int = 1) -> Iterator[str]:
     """Serve the model on 127.0.0.1 at a free port; yields the OpenAI base URL (…/v1). Stopped on exit."""
     try:
         import xllamacpp

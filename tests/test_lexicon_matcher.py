@@ -100,3 +100,15 @@ def test_shared_docs_and_lowers() -> None:
     assert pipeline("Systemet SKA ha stöd för BankID.") is doc  # tokenised once, shared
     assert lowers(doc) == [t.lower_ for t in doc]
     assert pipeline.matches(doc) is pipeline.matches(doc)
+
+
+def test_an_unknown_word_list_is_an_error_and_another_languages_is_empty() -> None:
+    """``Lexicon.words`` used to give [] for any key, so a misspelt list name switched its rule off unseen."""
+    from upphandlingsgranskare.nlp.lexicon import load_lexicon
+
+    sv, en = load_lexicon("sv"), load_lexicon("en")
+    only_english = sorted(set(en.data) - set(sv.data))
+    assert only_english and sv.words(only_english[0]) == []  # a list Swedish does not need
+    with pytest.raises(KeyError, match="purpose_markes"):
+        sv.words("purpose_markes")
+    assert sv.words("purpose_markers")

@@ -83,11 +83,23 @@ class Lexicon:
     data: dict[str, Any]
 
     def words(self, key: str) -> list[str]:
+        """The word list ``key``: empty where this language has none that another language has; a key no
+        language has is a typo, and raises (it would otherwise switch a rule off without a word)."""
+        if key not in self.data and key not in _known_lists():
+            raise KeyError(f"no word list {key!r} in any lexicon (nlp/lexicons/*.yaml)")
         return list(self.data.get(key) or [])
 
     @property
     def modals(self) -> dict[str, list[str]]:
         return self.data["modals"]
+
+
+@lru_cache(maxsize=1)
+def _known_lists() -> frozenset[str]:
+    """The keys of every language's lexicon."""
+    folder = resources.files(__package__).joinpath("lexicons")
+    return frozenset(key for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
+                     for key in load_lexicon(name.removesuffix(".yaml")).data)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=None)
