@@ -9,7 +9,11 @@ Units: prose sentences with a modal verb; list items after a lead-in ending in '
 modal; table rows (requirement/criteria cell = first cell) of tables in these files.
 Cap 40 per organisation, random.Random(16), document order.
 """
-import json, os, random, re, subprocess
+import os, re, subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from extract_common import english_units, first_of_each, sample_and_write  # noqa: E402
 
 DOCS = [
     dict(repo="bcgov/digital_marketplace", gitdir="/work/.mirror/bcgov+digital_marketplace/repo",
@@ -96,24 +100,6 @@ for d in DOCS:
                 para_no = no
             para.append(ln.strip())
 
-seen, uniq = set(), []
-for u in units:
-    if u["text"].lower() not in seen:
-        seen.add(u["text"].lower()); uniq.append(u)
-order = []
-for org in dict.fromkeys(u["org"] for u in uniq):
-    ix = [i for i, u in enumerate(uniq) if u["org"] == org]
-    order += random.Random(16).sample(ix, min(CAP, len(ix)))
-order.sort()
-with open(OUT, "w", encoding="utf-8") as f:
-    for n, i in enumerate(order, 1):
-        u = uniq[i]
-        rec = {"id": f"{PREFIX}-{n:04d}", "lang": "en", "text": u["text"],
-               "context": {"heading": u["heading"], "rationale": None, "lead_in": u["lead_in"],
-                           "table_row": u["table_row"]},
-               "organisation": u["org"],
-               "provenance": {"repo": u["repo"], "commit": u["commit"], "path": u["path"], "locator": u["loc"],
-                              "licence": u["licence"]},
-               "source": f"real: {u['repo']}@{u['commit'][:8]} {u['path']} {u['loc']}"}
-        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-print(f"{len(units)} units, {len(uniq)} unique, {len(order)} written to {OUT}")
+uniq = first_of_each(units)
+counts, _ = sample_and_write(english_units(uniq), {}, PREFIX, OUT, default_cap=CAP)
+print(f"{len(units)} units, {len(uniq)} unique, {sum(counts.values())} written to {OUT}")

@@ -9,7 +9,11 @@ Headings, front matter, code blocks, link-only list items and fragments < 5 word
 Files that are not NHS England standards text are excluded (Contributor Covenant, licence, navigation,
 GitHub issue templates). Cap 120, random.Random(16), then document order.
 """
-import json, os, random, re, subprocess
+import os, re, subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from extract_common import english_units, first_of_each, sample_and_write  # noqa: E402
 
 REPO = "nhsengland/it-standards"
 GITDIR = "/work/.mirror/nhsengland+it-standards/repo"
@@ -180,21 +184,7 @@ def process(path):
 for path in files:
     process(path)
 
-seen, uniq = set(), []
-for u in units:
-    k = norm(u["text"]).lower()
-    if k not in seen:
-        seen.add(k); uniq.append(u)
-idx = sorted(random.Random(16).sample(range(len(uniq)), min(CAP, len(uniq))))
-with open(OUT, "w", encoding="utf-8") as f:
-    for n, i in enumerate(idx, 1):
-        u = uniq[i]
-        rec = {"id": f"{PREFIX}-{n:04d}", "lang": "en", "text": u["text"],
-               "context": {"heading": u["heading"], "rationale": None, "lead_in": u["lead_in"],
-                           "table_row": u["table_row"]},
-               "organisation": ORG,
-               "provenance": {"repo": REPO, "commit": commit, "path": u["path"], "locator": u["locator"],
-                              "licence": LICENCE},
-               "source": f"real: {REPO}@{commit[:8]} {u['path']} {u['locator']}"}
-        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-print(f"{len(files)} files, {len(units)} units, {len(uniq)} unique, {len(idx)} written to {OUT}")
+uniq = first_of_each(units, key=lambda u: norm(u["text"]).lower())
+counts, _ = sample_and_write(english_units(uniq, org=ORG, repo=REPO, commit=commit, licence=LICENCE), {}, PREFIX, OUT,
+                             default_cap=CAP)
+print(f"{len(files)} files, {len(units)} units, {len(uniq)} unique, {sum(counts.values())} written to {OUT}")

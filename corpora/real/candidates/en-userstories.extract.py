@@ -5,7 +5,11 @@ Organisation per file worked out from the stories / file name (see ORGS); files 
 organisation share one cap (Scrum Alliance: g10 + saweb1). Cap 40 per organisation,
 random.Random(16) per organisation, then document order. Leading ids ("6,") are stripped.
 """
-import json, os, random, re, subprocess
+import os, re, subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from extract_common import english_units, sample_and_write  # noqa: E402
 
 REPO = "studentyb/user_data"
 GITDIR = "/work/.mirror/studentyb+user_data/repo"
@@ -46,19 +50,6 @@ for path in files:
         seen.add(k)
         units.append(dict(text=t, org=ORGS.get(path, f"unknown ({path})"), path=path, locator=f"line {no}"))
 
-order = []
-for org in dict.fromkeys(u["org"] for u in units):
-    ix = [i for i, u in enumerate(units) if u["org"] == org]
-    order += random.Random(16).sample(ix, min(CAP, len(ix)))
-order.sort()
-with open(OUT, "w", encoding="utf-8") as f:
-    for n, i in enumerate(order, 1):
-        u = units[i]
-        rec = {"id": f"{PREFIX}-{n:04d}", "lang": "en", "text": u["text"],
-               "context": {"heading": None, "rationale": None, "lead_in": None, "table_row": False},
-               "organisation": u["org"],
-               "provenance": {"repo": REPO, "commit": commit, "path": u["path"], "locator": u["locator"],
-                              "licence": LICENCE},
-               "source": f"real: {REPO}@{commit[:8]} {u['path']} {u['locator']}"}
-        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-print(f"{len(units)} unique stories, {len(order)} written to {OUT}")
+counts, _ = sample_and_write(english_units(units, repo=REPO, commit=commit, licence=LICENCE), {}, PREFIX, OUT,
+                             default_cap=CAP)
+print(f"{len(units)} unique stories, {sum(counts.values())} written to {OUT}")

@@ -8,7 +8,11 @@ sentence ending in ':'; nested items get "<outer lead-in> <parent item>"), and p
 modal verb. Leading list numbering ("1.", "a.") stripped; fragments < 5 words skipped.
 Cap 40, random.Random(16), document order.
 """
-import json, os, random, re, subprocess
+import os, re, subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from extract_common import english_units, first_of_each, sample_and_write  # noqa: E402
 
 REPO = "vburghelea/solstice"
 GITDIR = "/work/.mirror/vburghelea+solstice/repo"
@@ -89,20 +93,7 @@ for path in FILES:
             para_no = no
         para.append(ln.strip())
 
-seen, uniq = set(), []
-for u in units:
-    if u["text"].lower() not in seen:
-        seen.add(u["text"].lower()); uniq.append(u)
-idx = sorted(random.Random(16).sample(range(len(uniq)), min(CAP, len(uniq))))
-with open(OUT, "w", encoding="utf-8") as f:
-    for n, i in enumerate(idx, 1):
-        u = uniq[i]
-        rec = {"id": f"{PREFIX}-{n:04d}", "lang": "en", "text": u["text"],
-               "context": {"heading": u["heading"], "rationale": None, "lead_in": u["lead_in"],
-                           "table_row": u["table_row"]},
-               "organisation": ORG,
-               "provenance": {"repo": REPO, "commit": commit, "path": u["path"], "locator": u["loc"],
-                              "licence": LICENCE},
-               "source": f"real: {REPO}@{commit[:8]} {u['path']} {u['loc']}"}
-        f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-print(f"{len(units)} units, {len(uniq)} unique, {len(idx)} written to {OUT}")
+uniq = first_of_each(units)
+counts, _ = sample_and_write(english_units(uniq, org=ORG, repo=REPO, commit=commit, licence=LICENCE), {}, PREFIX, OUT,
+                             default_cap=CAP)
+print(f"{len(units)} units, {len(uniq)} unique, {sum(counts.values())} written to {OUT}")

@@ -2,8 +2,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nordic_common import *  # noqa: E402,F401,F403 - helpers shared by the Nordic and Swedish extractions
-from nordic_common import json, random, re, subprocess, unicodedata  # noqa: E402,F401
+from extract_common import *  # noqa: E402,F401,F403 - helpers shared by the extraction scripts
+from extract_common import json, random, re, subprocess, unicodedata  # noqa: E402,F401
 # ---- no-indigo: Indigo IKT IKS, "Felles skjemaløsning" SSA-L Bilag 1 (DOCX requirement tables) ----
 import io, os
 import docx

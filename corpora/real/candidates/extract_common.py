@@ -1,5 +1,5 @@
-"""Helpers shared by the Swedish, Norwegian and Danish extraction scripts beside this file (sentence
-splitting, modal detection, sampling, record writing)."""
+"""Helpers shared by the extraction scripts beside this file: sentence splitting and modal detection (the
+Swedish, Norwegian and Danish ones), dedup, sampling per organisation and record writing (all)."""
 import json, random, re, subprocess, unicodedata
 
 MODAL = {
@@ -98,6 +98,29 @@ class Collector:
                                lead_in=norm(lead_in) or None if lead_in else None, table_row=bool(table_row),
                                repo=repo, commit=commit, path=path, locator=locator, licence=licence, lang=lang))
         return True
+
+
+def first_of_each(units, key=lambda u: u["text"].lower()):
+    """The units whose key has not come before, in document order."""
+    seen, out = set(), []
+    for u in units:
+        k = key(u)
+        if k not in seen:
+            seen.add(k)
+            out.append(u)
+    return out
+
+
+def english_units(units, **fixed):
+    """English units as ``sample_and_write`` reads them: the fields a script fixes for all of them (org,
+    repo, commit, licence), no rationale, and ``loc`` under its record name ``locator``."""
+    out = []
+    for u in units:
+        unit = {"lang": "en", "rationale": None, "heading": None, "lead_in": None, "table_row": False, **fixed, **u}
+        if "loc" in unit:
+            unit["locator"] = unit.pop("loc")
+        out.append(unit)
+    return out
 
 
 def sample_and_write(units, caps, prefix, out_path, default_cap=None):
