@@ -95,7 +95,7 @@ def remove_half_written(folder: str | os.PathLike) -> int:
     except ImportError:
         return 0
     removed = 0
-    for parent, _, names in os.walk(folder):
+    for parent, _, names in os.walk(os.fspath(folder)):
         for name in names:
             if not _TEMPORARY.match(name):
                 continue

@@ -126,7 +126,7 @@ def _docx_comment_markers(path: Path) -> list[CommentAnchor]:
             marked[comment.get(f"{W}id")] = found
     if not marked:
         return []
-    anchors = []
+    anchors: list[CommentAnchor] = []
     # The commented text: every paragraph from the one holding the range start to the one holding its end.
     paragraphs = list(body.iter(f"{W}p"))
     texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in paragraphs]

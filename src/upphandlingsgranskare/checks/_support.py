@@ -22,7 +22,8 @@ def lemma(language: Language, word: str) -> str:
     """The lookup-table lemma of a lower-cased word (spaCy's spacy-lookups-data tables, read from a compact
     cache file: see ``nlp/lemmas.py``), or the word itself when the table lacks it."""
     word = word.lower()
-    return lemma_table(language).get(word, word)
+    found = lemma_table(language).get(word)
+    return word if found is None else found
 
 
 def sentence_case(text: str) -> str:

@@ -111,7 +111,9 @@ def evaluate_findings(gold_files: Sequence[str | os.PathLike]) -> FindingsEvalua
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     missing: Counter[str] = Counter()
-    wrong, unjudged, errors = [], [], []
+    wrong: list[tuple[str, str, str, str]] = []
+    unjudged: list[tuple[str, str, str]] = []
+    errors: list[str] = []
     shown, flagged = 0, set()
     for document in documents:
         review = _review(document, errors)
@@ -162,7 +164,10 @@ def evaluate_goals(gold_files: Sequence[str | os.PathLike]) -> GoalsEvaluation:
         for record in _load(gold_file, GoldGoals):
             by_document[(Path(gold_file).parent / record.document).resolve()].extend(record.goals)
     counts = [0, 0, 0]
-    ug201_right, ug201_wrong, misses, errors = [], [], [], []
+    ug201_right: list[str] = []
+    ug201_wrong: list[str] = []
+    misses: list[tuple[str, str, str]] = []
+    errors: list[str] = []
     for document, gold in by_document.items():
         review = _review(document, errors)
         if review is None:

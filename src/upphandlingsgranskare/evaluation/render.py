@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Any, Sequence
 
 from .baseline import Regression
 from .documents import DocumentEvaluation
@@ -144,7 +144,7 @@ def to_json(result: ItemEvaluation | DocumentEvaluation | LinkEvaluation,
             regressions: Sequence[Regression] | None = None) -> str:
     if isinstance(result, LinkEvaluation):
         gold_requirements, paired = result.requirements
-        data = {
+        data: dict[str, Any] = {
             "mode": "links", "gold_files": list(result.gold_files), "documents": list(result.documents),
             "requirements": {"gold": gold_requirements, "paired": paired},
             "links": result.overall.as_dict(*_LINK_KEYS),

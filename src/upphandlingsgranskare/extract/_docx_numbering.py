@@ -111,7 +111,8 @@ class _Numbering:
         fmt = val("numFmt") or "decimal"
         if lvl.find(_w("isLgl")) is not None and fmt != "bullet":
             fmt = "decimal"
-        return _Level(start=_int(val("start")) if val("start") is not None else 1, fmt=fmt, text=val("lvlText") or "")
+        start = _int(val("start"))
+        return _Level(start=1 if start is None else start, fmt=fmt, text=val("lvlText") or "")
 
     def label(self, num_id: str | None, ilvl: int | None) -> str | None:
         """Advance the counter of (num_id, ilvl) and return the rendered label."""
@@ -136,7 +137,8 @@ class _Numbering:
         def render(m: re.Match[str]) -> str:
             i = int(m[1]) - 1
             lvl = levels.get(i, _Level())
-            value = counters[i] if 0 <= i < len(counters) and counters[i] is not None else lvl.start
+            current = counters[i] if 0 <= i < len(counters) else None
+            value = lvl.start if current is None else current
             return format_number(value, lvl.fmt)  # capped: a list may start at 10**12
 
         text = re.sub(r"%(\d)", render, level.text).strip()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 import openai
+from pydantic import SecretStr
 
 from .settings import LLMSettings
 
@@ -142,7 +143,7 @@ def _join_parts(parts: Any) -> str:
 
 
 def _build_model(settings: LLMSettings):
-    key = settings.api_key.get_secret_value() if settings.api_key is not None else None
+    key = settings.api_key
     common: dict[str, Any] = {"temperature": settings.temperature, "timeout": settings.timeout, "max_retries": 0}
     if settings.max_tokens:
         common["max_tokens"] = settings.max_tokens
@@ -155,4 +156,4 @@ def _build_model(settings: LLMSettings):
     from langchain_openai import ChatOpenAI
 
     # Local servers (Ollama, vLLM, llama.cpp) accept any key; the client insists on having one.
-    return ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=key or "not-needed", **common)
+    return ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=key or SecretStr("not-needed"), **common)

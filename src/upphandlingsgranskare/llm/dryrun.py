@@ -99,9 +99,10 @@ def render_dry_run(planner: Planner, reviewer: LLMReviewer) -> str:
     lines = [f"Torrkörning / dry run: backend {reviewer.backend}, modell / model {settings.model}, "
              f"{settings.endpoint}, prompt {reviewer.judge.prompt.id}. Inget skickas / nothing is sent.", ""]
     header = ("document", "requirements", "to model", "cached", "calls", "prompt tokens", "completion tokens (est.)")
-    rows = [(p.path, p.requirements, p.to_model, p.cached, p.calls, p.prompt_tokens, p.completion_tokens) for p in plans]
+    numbers = [(p.requirements, p.to_model, p.cached, p.calls, p.prompt_tokens, p.completion_tokens) for p in plans]
+    rows: list[tuple[object, ...]] = [(p.path, *n) for p, n in zip(plans, numbers)]
     if len(plans) > 1:
-        rows.append(("total", *(sum(r[i] for r in rows) for i in range(1, len(header)))))
+        rows.append(("total", *(sum(column) for column in zip(*numbers))))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         lines.append("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))

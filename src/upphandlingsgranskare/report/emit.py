@@ -179,10 +179,10 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
             for row in coverage:
                 goals_table.add_row(escape(row.goal_id), escape(_short(row.text)), escape(coverage_line(row, labels)))
             console.print(goals_table)
-        if llm_line(review):
+        if line := llm_line(review):
             from rich.markup import escape
 
-            console.print(f"[dim]{escape(llm_line(review))}[/dim]")
+            console.print(f"[dim]{escape(line)}[/dim]")
         if not review.findings:
             console.print(f"[green]{labels['none']}[/green]")
             continue

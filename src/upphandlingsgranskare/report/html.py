@@ -140,7 +140,8 @@ def _checks_in(reviews: Iterable[DocumentReview]) -> list[tuple[str, str, dict[s
     code met in the findings that the registry does not know (an older or foreign review)."""
     from ..checks import ALL_CHECKS
 
-    checks = [(c.code, c.name, dict(c.summary), c.documentation()) for c in ALL_CHECKS]
+    checks: list[tuple[str, str, dict[str, str], str]] = [
+        (c.code, c.name, {str(lang): line for lang, line in c.summary.items()}, c.documentation()) for c in ALL_CHECKS]
     known = {c[0] for c in checks}
     for review in reviews:
         for finding in review.findings:
@@ -194,7 +195,7 @@ def _matrix_section(readable: list[DocumentReview], labels: dict[str, str]) -> s
             seen.add(requirement.id)
             cells = []
             for goal in goals:
-                link = links.get((requirement.id, goal.id))
+                link = links.get((requirement.id, goal.id or ""))  # every goal here has an id
                 if link is None:
                     cells.append('<td class="mark"></td>')
                     continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from ..models import DocumentReview
+from ..models import DocumentReview, Language
 from .names import fit_name, readable
 
 if TYPE_CHECKING:
@@ -326,8 +326,15 @@ def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
             requirements=summary.requirements, in_scope=summary.in_scope, flagged=summary.flagged,
             need_stated_share=summary.need_stated_share, error=item.review.error,
             language=None if item.review.error else item.review.language))
-    languages = [e.language for e in entries if e.language]
-    majority = max(("sv", "en"), key=languages.count) if languages else None
+    languages: list[Language] = []
+    for entry in entries:
+        if entry.language is not None:
+            languages.append(entry.language)
+    candidates: tuple[Language, ...] = ("sv", "en")
+    majority: Language | None = None
+    if languages:
+        most_common: Language = max(candidates, key=languages.count)
+        majority = most_common
     target = out_dir / "index.html"
     write_atomic(target, readable(render_index(entries, language=majority)))
     return target

@@ -6,21 +6,21 @@ changing the meaning of a field is a major bump. Consumers should check ``schema
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
 from ..models import DocumentReview, Finding, Goal, GoalLink, Language, LLMUsage, Requirement
 
-SCHEMA_ID = "upphandlingsgranskare/review-report"
+SCHEMA_ID: Final = "upphandlingsgranskare/review-report"
 # 1.1: llm usage per document, origin "rules-fallback", evidence, label_origin; summary without_need,
 # per_check, suppressed, baselined; unused_suppressions.
 # 1.2: goal traceability: goals always carry an id (generated "M1" … marked ``generated``) and their list
 # label; ``links`` (requirement -> goal, method reference|meaning, score, evidence) and ``goal_coverage``
 # per document; summary goals, goals_served, linked; finding ``subject`` (requirement|goal|document), and
 # ``flagged`` counts requirements with a finding about them (not a goal's or the document's).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION: Final = "1.2"
 
 
 class _Model(BaseModel):

@@ -92,6 +92,8 @@ class Styles:
     def _bold_font(self, font_id: int) -> int:
         if font_id in self._bold_fonts:
             return self._bold_fonts[font_id]
+        if self.root is None:
+            return font_id
         fonts = self.root.find(self._q("fonts"))
         items = fonts.findall(self._q("font")) if fonts is not None else []
         if not 0 <= font_id < len(items):
