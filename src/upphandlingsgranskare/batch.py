@@ -10,11 +10,12 @@ import queue
 import sys
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .models import DocumentReview, ExtractionError, UnsupportedLanguageError
 
@@ -91,8 +92,8 @@ def _folder_inputs(path: Path, extensions: frozenset[str]) -> list[InputFile]:
 def review_paths(
     inputs: Iterable[InputFile],
     on_done: Callable[[InputFile, DocumentReview], None] | None = None,
-    llm: "LLMReviewer | None" = None,
-    options: "ReviewOptions | None" = None,
+    llm: LLMReviewer | None = None,
+    options: ReviewOptions | None = None,
     jobs: int = 1,
 ) -> list[DocumentReview]:
     """Review every input, in input order; a broken file gives a review with ``error`` and the batch goes on.
@@ -123,12 +124,12 @@ class _SharedQueue:
     review loop and the threads that feed the workers."""
 
     def __init__(self, items: list[InputFile], on_done: Callable[[InputFile, DocumentReview], None] | None,
-                 options: "ReviewOptions | None") -> None:
+                 options: ReviewOptions | None) -> None:
         self.items, self.on_done, self.options = items, on_done, options
         # Largest files first, so nobody is left with one big document at the end while the others idle.
         self.waiting = deque(sorted(range(len(items)), key=lambda n: -_size(items[n].path)))
         self.lock = threading.Lock()
-        self.finished: "queue.Queue[tuple[int, DocumentReview]]" = queue.Queue()
+        self.finished: queue.Queue[tuple[int, DocumentReview]] = queue.Queue()
         self.results: dict[int, DocumentReview] = {}
 
     def take(self) -> int | None:
@@ -180,7 +181,7 @@ class _SharedQueue:
 
 
 def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, DocumentReview], None] | None,
-                        options: "ReviewOptions | None", jobs: int) -> list[DocumentReview]:
+                        options: ReviewOptions | None, jobs: int) -> list[DocumentReview]:
     """This process and ``jobs - 1`` forked workers take documents from one queue, largest first.
 
     This process reviews too (on 2 cores a third, mostly idle, coordinating process only adds
@@ -235,7 +236,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _review_one(item: InputFile, llm: "LLMReviewer | None", options: "ReviewOptions | None") -> DocumentReview:
+def _review_one(item: InputFile, llm: LLMReviewer | None, options: ReviewOptions | None) -> DocumentReview:
     # Looked up when called: review.py re-exports this module, and tests replace review.review_document.
     from . import review
 
