@@ -116,7 +116,7 @@ def text_document(folder: Path, text: str, name: str = "krav.txt") -> Path:
 def scripted_reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", *, api_key: str = "sk-test",
                       **overrides):
     """The LLM backend pointed at the scripted server, with fast retries and its cache in ``tmp_path``."""
-    from upphandlingsgranskare.llm.evaluation import build_reviewer
+    from upphandlingsgranskare.llm.build import build_reviewer
 
     settings = {"base_url": server.base_url, "api_key": api_key, "model": "fake-model", "backoff": 0.001,
                 "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}

@@ -17,7 +17,7 @@ from lxml import etree
 
 from tests.tools import require_tool
 from upphandlingsgranskare.extract import extract
-from upphandlingsgranskare.extract._common import normalize
+from upphandlingsgranskare.extract.characters import normalize
 from upphandlingsgranskare.models import DocumentReview, Finding
 from upphandlingsgranskare.report.annotate_docx import annotate_docx
 from upphandlingsgranskare.review import review_document

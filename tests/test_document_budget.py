@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import conftest_extract  # noqa: E402,F401
 
 from upphandlingsgranskare import budget  # noqa: E402
 from upphandlingsgranskare.extract import ExtractionLimits  # noqa: E402

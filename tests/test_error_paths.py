@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import conftest_extract  # noqa: E402,F401
 
 from upphandlingsgranskare.cli.app import app  # noqa: E402
 from upphandlingsgranskare.extract import extract  # noqa: E402

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import collections
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared helpers, sets up src/
-import conftest_extract as cx  # noqa: E402
+from tests import extract_helpers as cx
 
 import docx  # noqa: E402
 from docx.oxml import parse_xml  # noqa: E402

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared helpers, sets up src/
-import conftest_extract as cx  # noqa: E402
+from tests import extract_helpers as cx
 
 from upphandlingsgranskare.extract import SUPPORTED_EXTENSIONS, extract  # noqa: E402
 from upphandlingsgranskare.models import ExtractionError  # noqa: E402

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared helpers, sets up src/
-import conftest_extract as cx  # noqa: E402
+from tests import extract_helpers as cx
 
 from upphandlingsgranskare.extract import extract  # noqa: E402
 from upphandlingsgranskare.extract.pdf import build_blocks, strip_headers_footers  # noqa: E402

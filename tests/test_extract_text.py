@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared helpers, sets up src/
-import conftest_extract as cx  # noqa: E402
+from tests import extract_helpers as cx
 
 from upphandlingsgranskare.extract import extract  # noqa: E402
-from upphandlingsgranskare.extract._offsets import with_offsets  # noqa: E402
+from upphandlingsgranskare.extract.offsets import with_offsets  # noqa: E402
 from upphandlingsgranskare.models import Block, CellRole, Location  # noqa: E402
 
 MD = """\

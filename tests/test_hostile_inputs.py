@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # shared helpers, sets up src/
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import conftest_extract  # noqa: E402,F401
 from build_corpus import PASSWORD, SWEDISH, build_corpus  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from tests.llm_fakes import answering, isolated_llm_settings, labelled_by, text_document
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
-from upphandlingsgranskare.llm.evaluation import build_reviewer
+from upphandlingsgranskare.llm.build import build_reviewer
 from upphandlingsgranskare.llm.limits import Limits
 from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import review_document

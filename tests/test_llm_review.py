@@ -16,7 +16,7 @@ from tests.llm_fakes import (answering, batch_of, judgement, labelled_by, script
                              text_document, without_ambient_llm_settings)
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
-from upphandlingsgranskare.llm.evaluation import build_reviewer
+from upphandlingsgranskare.llm.build import build_reviewer
 from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import review_document as _review_document
 

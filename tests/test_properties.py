@@ -37,7 +37,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from upphandlingsgranskare.checks import ALL_CHECKS, Check, DocumentContext  # noqa: E402
 from upphandlingsgranskare.extract import ExtractionError, extract, with_offsets  # noqa: E402
-from upphandlingsgranskare.extract._common import normalize  # noqa: E402
+from upphandlingsgranskare.extract.characters import normalize  # noqa: E402
 from upphandlingsgranskare.extract.text import parse_text  # noqa: E402
 from upphandlingsgranskare.models import (  # noqa: E402
     Block,

@@ -349,10 +349,6 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
     doc = pipeline(text)
     modals = _modal_spans(doc, language)
     demands: list[Demand] = []
-
-    def chars(s: int, e: int) -> str:
-        return text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1].text)] if e > s else ""
-
     sentences = list(doc.sents)
     for sent in sentences:
         in_sentence = [m for m in modals if sent.start <= m[0] < sent.end]
@@ -392,41 +388,53 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
             else:
                 items = _items(doc, verb, scope, language)
             tail_end = _trim(doc, scope, clause.end)
-            tail = chars(scope, tail_end) if tail_end > scope else ""
-            parts: list[tuple[str, int, int]] = []  # (body text, start token, end token)
-            if len(items) >= 3 or (len(items) == 2 and items[0].has_object):
-                shared = chars(items[-1].verb_end, items[-1].end)
-                for it in items:
-                    body = chars(it.start, it.end) if it.has_object else f"{chars(it.start, it.verb_end)} {shared}".strip()
-                    parts.append((body, it.start, it.end))
-            else:
-                whole_end = items[-1].end
-                enum_start = items[0].verb_end
-                enum = _enumeration(doc, enum_start, whole_end, language) if len(items) == 1 else []
-                if enum:
-                    first_s, first_e = enum[0]
-                    lead_end = first_s
-                    for t in range(first_s, first_e - 1):
-                        if lowers(doc)[t] in _LEAD_PREPOSITIONS:
-                            lead_end = t + 1
-                    lead = chars(enum_start, lead_end) if lead_end > enum_start else ""
-                    head = chars(verb, enum_start)
-                    # "import, export och arkivering av ärenden": a trailing phrase of the last item
-                    # belongs to every item that has none of its own.
-                    last_s, last_e = enum[-1]
-                    trail = next((t for t in range(last_s + 1, last_e) if lowers(doc)[t] in _LEAD_PREPOSITIONS), None)
-                    for k, (s, e) in enumerate(enum):
-                        s = max(s, lead_end)
-                        item = chars(s, e)
-                        own_phrase = any(lowers(doc)[t] in _LEAD_PREPOSITIONS for t in range(s + 1, e))
-                        if trail is not None and k < len(enum) - 1 and not own_phrase:
-                            item = f"{item} {chars(trail, last_e)}"
-                        parts.append((" ".join(x for x in (head, lead, item) if x), s, e))
-                else:
-                    parts.append((chars(verb, whole_end), verb, whole_end))
+            tail = _chars(doc, text, scope, tail_end) if tail_end > scope else ""
+            parts = _parts(doc, text, items, verb, language)
             for k, (body, s, e) in enumerate(parts):
                 if k == len(parts) - 1 and tail:
                     body = f"{body} {tail}"
                 sentence = sentence_case(f"{prefix}{body}")
                 demands.append(Demand(text=sentence, start=doc[s].idx, end=doc[e - 1].idx + len(doc[e - 1].text)))
     return tuple(demands)
+
+
+def _chars(doc: Doc, text: str, s: int, e: int) -> str:
+    """The text of tokens [s, e), as written."""
+    return text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1].text)] if e > s else ""
+
+
+def _parts(doc: Doc, text: str, items: list[_Item], verb: int, language: Language) -> list[tuple[str, int, int]]:
+    """One clause's demands as (body text, start token, end token): one per verb of a list of three or
+    more (or two with objects), one per capability of an enumeration, or the clause whole."""
+    parts: list[tuple[str, int, int]] = []
+    if len(items) >= 3 or (len(items) == 2 and items[0].has_object):
+        shared = _chars(doc, text, items[-1].verb_end, items[-1].end)
+        for it in items:
+            body = (_chars(doc, text, it.start, it.end) if it.has_object
+                    else f"{_chars(doc, text, it.start, it.verb_end)} {shared}".strip())
+            parts.append((body, it.start, it.end))
+        return parts
+    whole_end = items[-1].end
+    enum_start = items[0].verb_end
+    enum = _enumeration(doc, enum_start, whole_end, language) if len(items) == 1 else []
+    if not enum:
+        return [(_chars(doc, text, verb, whole_end), verb, whole_end)]
+    first_s, first_e = enum[0]
+    lead_end = first_s
+    for t in range(first_s, first_e - 1):
+        if lowers(doc)[t] in _LEAD_PREPOSITIONS:
+            lead_end = t + 1
+    lead = _chars(doc, text, enum_start, lead_end) if lead_end > enum_start else ""
+    head = _chars(doc, text, verb, enum_start)
+    # "import, export och arkivering av ärenden": a trailing phrase of the last item
+    # belongs to every item that has none of its own.
+    last_s, last_e = enum[-1]
+    trail = next((t for t in range(last_s + 1, last_e) if lowers(doc)[t] in _LEAD_PREPOSITIONS), None)
+    for k, (s, e) in enumerate(enum):
+        s = max(s, lead_end)
+        item = _chars(doc, text, s, e)
+        own_phrase = any(lowers(doc)[t] in _LEAD_PREPOSITIONS for t in range(s + 1, e))
+        if trail is not None and k < len(enum) - 1 and not own_phrase:
+            item = f"{item} {_chars(doc, text, trail, last_e)}"
+        parts.append((" ".join(x for x in (head, lead, item) if x), s, e))
+    return parts

@@ -9,8 +9,9 @@ a copy of it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
+from ..llm.build import BackendUnavailable  # noqa: F401 - the eval and the CLI catch it by this name
 from .gold import GoldItem, Label
 
 if TYPE_CHECKING:
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 
 BackendName = Literal["rules", "llm", "hybrid"]
 BACKENDS: tuple[BackendName, ...] = ("rules", "llm", "hybrid")
-
-
-class BackendUnavailable(RuntimeError):
-    """The backend cannot run here (for example no LLM endpoint is configured)."""
 
 
 @dataclass(frozen=True)
@@ -90,15 +87,3 @@ def predict_rules(items: Sequence[GoldItem], *, label_model: "bool | LabelModel"
 
 
 Backend = Callable[[Sequence[GoldItem]], list[Prediction]]
-
-
-def get_backend(name: BackendName, *, label_model: bool = True, **llm_options: Any) -> Backend:
-    """The backend ``name``; ``llm_options`` (config_path, overrides, use_cache) configure llm/hybrid;
-    ``label_model=False`` labels by the rules alone (no statistical second opinion)."""
-    if name == "rules":
-        return lambda items: predict_rules(items, label_model=label_model)
-    if name in ("llm", "hybrid"):
-        from ..llm.evaluation import llm_backend
-
-        return llm_backend(name, **llm_options)
-    raise BackendUnavailable(f"okänd backend / unknown backend '{name}'; choose one of {', '.join(BACKENDS)}")

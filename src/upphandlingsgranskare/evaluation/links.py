@@ -119,35 +119,10 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
         pairs = _pair(records, requirements)
         totals["gold"] += len(records)
         totals["paired"] += len(pairs)
-        gold_index = {ri: gi for gi, ri in pairs.items()}
-        first_index: dict[str, int] = {}
-        for ri, requirement in enumerate(requirements):
-            first_index.setdefault(requirement.id, ri)
-        wanted = {(gi, goal.casefold()) for gi, record in enumerate(records) for goal in record.goal_ids}
-        made: set[tuple[int, str]] = set()
-        doc_predicted = doc_correct = 0
-        for link in links:
-            ri = first_index.get(link.requirement_id)
-            gi = gold_index.get(ri) if ri is not None else None
-            key = (gi, link.goal_id.casefold()) if gi is not None else None
-            right = key in wanted
-            if key is not None:
-                made.add(key)
-            counts[link.method][0] += 1
-            counts[link.method][1] += right
-            doc_predicted += 1
-            doc_correct += right
-            if not right:
-                text = requirements[ri].text if ri is not None else link.requirement_id
-                misses.append(LinkMiss(document.name, "false", link.requirement_id, link.goal_id, text,
-                                       link.method, link.evidence))
-        for gi, goal in sorted(wanted - made):
-            record = records[gi]
-            goal_id = next(g for g in record.goal_ids if g.casefold() == goal)
-            misses.append(LinkMiss(document.name, "missed", record.requirement_id or "", goal_id,
-                                   record.requirement_text))
-        per_document[document.name] = detection(len(wanted), doc_predicted, doc_correct)
-        gold_links += len(wanted)
+        wanted, doc_predicted, doc_correct = _score_links(document, records, requirements, pairs, links, counts,
+                                                          misses)
+        per_document[document.name] = detection(wanted, doc_predicted, doc_correct)
+        gold_links += wanted
         predicted_links += doc_predicted
         correct_links += doc_correct
     return LinkEvaluation(
@@ -161,3 +136,37 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
         errors=tuple(errors),
         warnings=tuple(warnings),
     )
+
+
+def _score_links(document: Path, records: list[GoldLink], requirements: list, pairs: dict[int, int],
+                 links: list, counts: dict[str, list[int]], misses: list[LinkMiss]) -> tuple[int, int, int]:
+    """One document's links against its gold: adds to ``counts`` (per method: predicted, correct) and
+    ``misses``; returns how many links the gold wants, how many were made and how many of those are right."""
+    gold_index = {ri: gi for gi, ri in pairs.items()}
+    first_index: dict[str, int] = {}
+    for ri, requirement in enumerate(requirements):
+        first_index.setdefault(requirement.id, ri)
+    wanted = {(gi, goal.casefold()) for gi, record in enumerate(records) for goal in record.goal_ids}
+    made: set[tuple[int, str]] = set()
+    doc_predicted = doc_correct = 0
+    for link in links:
+        ri = first_index.get(link.requirement_id)
+        gi = gold_index.get(ri) if ri is not None else None
+        key = (gi, link.goal_id.casefold()) if gi is not None else None
+        right = key in wanted
+        if key is not None:
+            made.add(key)
+        counts[link.method][0] += 1
+        counts[link.method][1] += right
+        doc_predicted += 1
+        doc_correct += right
+        if not right:
+            text = requirements[ri].text if ri is not None else link.requirement_id
+            misses.append(LinkMiss(document.name, "false", link.requirement_id, link.goal_id, text,
+                                   link.method, link.evidence))
+    for gi, goal in sorted(wanted - made):
+        record = records[gi]
+        goal_id = next(g for g in record.goal_ids if g.casefold() == goal)
+        misses.append(LinkMiss(document.name, "missed", record.requirement_id or "", goal_id,
+                               record.requirement_text))
+    return len(wanted), doc_predicted, doc_correct

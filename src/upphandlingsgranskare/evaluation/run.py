@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Literal, Sequence, TextIO
 
 from . import baseline as baselines
-from .backends import BackendName, BackendUnavailable, get_backend
+from .backend_choice import get_backend
+from .backends import BackendName, BackendUnavailable
 from .gold import GoldFileError, gold_mode
 
 EXIT_OK, EXIT_REGRESSION, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3

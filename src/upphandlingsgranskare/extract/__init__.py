@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 from ..models import ExtractedDocument, ExtractionError
-from ._offsets import build_document, with_offsets
+from .offsets import build_document, with_offsets
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded
 
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".txt", ".md"}

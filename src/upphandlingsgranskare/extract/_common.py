@@ -1,29 +1,8 @@
-"""Text normalisation and line patterns shared by the format readers."""
+"""Line patterns shared by the format readers."""
 
 from __future__ import annotations
 
 import re
-
-# Characters that render as a plain space, and characters that render as nothing.
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f"), " ")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-# Bidi marks and embeddings, and control characters other than whitespace: never part of the words,
-# and an item holding only them would become an invisible requirement.
-_INVISIBLE.update(dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-                                 *range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), *range(0x7F, 0xA0)], None))
-for _keep in (0x0A, 0x0D, 0x85):  # line breaks: whitespace, collapsed like any other
-    _INVISIBLE.pop(_keep, None)
-# PDFium marks a hyphen it found at a line end with U+FFFE; in the real exports it is a
-# visible hyphen ("e-post", "kontakta-oss"), so it becomes "-".
-_PDFIUM = {0xFFFE: "-", 0xFFFF: None}
-_TRANSLATION = {**_SPACES, **_INVISIBLE, **_PDFIUM}
-_WS = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """One line of text: NBSP/soft hyphen fixed, whitespace runs collapsed, stripped."""
-    return _WS.sub(" ", text.translate(_TRANSLATION)).strip()
-
 
 # Bullet glyphs seen in PDFs and DOCX symbol fonts (Wingdings/Symbol map to U+F0xx).
 BULLET_CHARS = "•●○◦▪■□▫◆◇►▸‣⁃∙·❖➢✓✔\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf06e\uf071\uf0a8"

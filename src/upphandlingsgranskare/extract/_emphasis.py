@@ -14,7 +14,8 @@ from typing import Iterable
 
 from lxml import etree
 
-from ._common import LIST_ITEM, REQUIREMENT_ID, normalize, starts_uppercase
+from ._common import LIST_ITEM, REQUIREMENT_ID, starts_uppercase
+from .characters import normalize
 
 MAX_WORDS = 8  # "Project Management and Organizational Structure" is 5; a sentence is longer
 MAX_CHARS = 80

@@ -15,13 +15,9 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..models import ExtractionError
 from .limits import Deadline, ExtractionLimits, limit_exceeded
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .doc/.xls
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -40,15 +36,6 @@ _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)
 _ASCII_COMPATIBLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
 _MEDIA_SUFFIXES = (".svg",)  # media blobs are never parsed by the libraries; SVGs may carry a DOCTYPE
 _TAIL = 64  # overlap between chunks, longer than any pattern above
-
-
-def safe_xml_parser() -> "etree.XMLParser":
-    """For every lxml parse of document content: no entities, no DTD, no network, no huge trees."""
-    from lxml import etree  # here, not at the top: a text file's review never needs lxml (30 ms)
-
-    return etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False
-    )
 
 
 def sniff(path: Path) -> str:

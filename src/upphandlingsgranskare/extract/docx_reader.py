@@ -20,10 +20,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
-from ._common import normalize
+from .characters import normalize
 from ._docx_numbering import _Numbering  # noqa: F401 - also imported from here by report.annotate_docx
 from ._emphasis import heading_shaped, rpr_emphasised, runs_emphasised
-from ._offsets import build_document
+from .offsets import build_document
 from .limits import Deadline
 from .roles import detect_roles, looks_like_header
 

@@ -22,18 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..models import Block, ExtractedDocument, ExtractionError, Location
-from ._common import (
-    BULLET_CHARS,
-    LIST_ITEM,
-    LONE_BULLET,
-    NUMBERED_HEADING,
-    REQUIREMENT_ID,
-    normalize,
-    plausible_heading_title,
-)
+from ._common import BULLET_CHARS, LIST_ITEM, LONE_BULLET, NUMBERED_HEADING, REQUIREMENT_ID, plausible_heading_title
 from ._emphasis import heading_shaped, pdf_line_emphasised, pdf_line_styles
-from ._offsets import build_document
+from .characters import normalize
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
+from .offsets import build_document
 
 try:  # pypdfium2 is ~10x faster than pypdf on the real tender PDFs
     import pypdfium2 as _pdfium
@@ -402,6 +395,33 @@ def _bullet_ahead(lines: list[str], reach: int = 10) -> list[bool]:
     return out
 
 
+def _heading_goes_on(cur: _Unit, line: str) -> bool:
+    """The line after a numbered heading: True when it continues the heading (or turns it into the
+    paragraph it really was) and is taken into it. Only the first line after a heading may."""
+    cur.open_heading = False
+    if line[0].islower() and len(line.split()) <= 6 and not _SENTENCE_END.search(line) and not LIST_ITEM.match(line):
+        cur.text = _join(cur.text, line)  # "... frågor om" + "upphandlingsdokumentet"
+        return True
+    if line[0].islower() and not LIST_ITEM.match(line) and len(cur.text.split()) >= 8:
+        # "3.3.1 Leverantören ska ha haft en årsomsättning om minst 30 miljoner kronor" +
+        # "under det senaste räkenskapsåret.": a numbered paragraph that wrapped, not a heading
+        cur.kind, cur.level = "paragraph", None
+        cur.text = _join(cur.text, line)
+        cur.last_line = line
+        return True
+    return False
+
+
+def _list_item(line: str, cur: _Unit | None) -> re.Match[str] | None:
+    """The line's list label and text, unless it is no list item."""
+    item = LIST_ITEM.match(line)
+    if item and item["label"].startswith("(") and cur is not None and item["text"][0].islower():
+        # "... en\n(1) konsult för rollen": a parenthesised number inside a sentence
+        if not _SENTENCE_END.search(cur.last_line) and not cur.last_line.endswith(":"):
+            return None
+    return item
+
+
 def build_blocks(pages: list[list[str]], shown: str, *, emphasised: list[set[str]] | None = None) -> list[Block]:
     """Blocks from the pages' lines; ``emphasised``: per page, the lines set in bold or a larger font,
     which are headings when they stand alone and look like titles ("Objectives", "Business Need")."""
@@ -435,21 +455,8 @@ def build_blocks(pages: list[list[str]], shown: str, *, emphasised: list[set[str
             cur = _Unit("paragraph", page_no, line, line, closed=True)
             close()
             continue
-        if cur is not None and cur.open_heading:
-            cur.open_heading = False
-            if (
-                line[0].islower() and len(line.split()) <= 6
-                and not _SENTENCE_END.search(line) and not LIST_ITEM.match(line)
-            ):
-                cur.text = _join(cur.text, line)  # "... frågor om" + "upphandlingsdokumentet"
-                continue
-            if line[0].islower() and not LIST_ITEM.match(line) and len(cur.text.split()) >= 8:
-                # "3.3.1 Leverantören ska ha haft en årsomsättning om minst 30 miljoner kronor" +
-                # "under det senaste räkenskapsåret.": a numbered paragraph that wrapped, not a heading
-                cur.kind, cur.level = "paragraph", None
-                cur.text = _join(cur.text, line)
-                cur.last_line = line
-                continue
+        if cur is not None and cur.open_heading and _heading_goes_on(cur, line):
+            continue
         level = _heading_level(line, state)
         if level is not None:
             close()
@@ -462,11 +469,7 @@ def build_blocks(pages: list[list[str]], shown: str, *, emphasised: list[set[str
             continue
         if cur is not None and cur.kind == "heading":
             close()
-        item = LIST_ITEM.match(line)
-        if item and item["label"].startswith("(") and cur is not None and item["text"][0].islower():
-            # "... en\n(1) konsult för rollen": a parenthesised number inside a sentence
-            if not _SENTENCE_END.search(cur.last_line) and not cur.last_line.endswith(":"):
-                item = None
+        item = _list_item(line, cur)
         if item:
             close()
             label = item["label"]

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
-from ._common import LIST_ITEM, NUMBERED_HEADING, REQUIREMENT_ID, normalize, plausible_heading_title
-from ._offsets import build_document
+from ._common import LIST_ITEM, NUMBERED_HEADING, REQUIREMENT_ID, plausible_heading_title
+from .characters import normalize
+from .offsets import build_document
 from .limits import Deadline
 from .roles import detect_roles
 

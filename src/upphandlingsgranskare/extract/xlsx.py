@@ -22,11 +22,11 @@ from lxml import etree
 
 from ._emphasis import heading_shaped
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
-from ._common import normalize
-from ._offsets import build_document
-from ._package import safe_xml_parser
+from .characters import normalize
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
+from .offsets import build_document
 from .roles import detect_roles, looks_like_header
+from .safe_xml import safe_xml_parser
 
 MAX_ROWS_PER_SHEET = 5000
 HEADER_SEARCH_ROWS = 15
@@ -132,8 +132,51 @@ def _bold(row) -> bool:  # noqa: ANN001 - a row of openpyxl cells
 
 def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Block]:  # noqa: ANN001 - openpyxl worksheet
     title = ws.title
-    rows: list[tuple[int, list[tuple[int, str, str]]]] = []  # (row, [(col, ref, text)])
-    bold_titles: set[int] = set()  # indices in ``rows`` of one-cell rows set in bold: titles, if title-shaped
+    rows, bold_titles, skipped = _read_rows(ws, budget)
+    header_at = _header_row(rows)
+    blocks: list[Block] = []
+    columns: dict[int, tuple[CellRole, str]] = {}
+    if header_at is not None:
+        _, head = rows[header_at]
+        roles = detect_roles([t for _, _, t in head])
+        columns = {col: (role, text) for (col, _, text), role in zip(head, roles)}
+
+    for i, (row_no, cells) in enumerate(rows):
+        first_ref = cells[0][1]
+        if i in bold_titles and (header_at is None or i < header_at):
+            # A bold one-cell row outside the matrix ("Effektmål" over a sheet of goals) is a heading.
+            loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
+            blocks.append(Block(text=cells[0][2], kind="heading", level=1, location=loc))
+            continue
+        if header_at is not None and i < header_at:  # titles above the header
+            text = " | ".join(t for _, _, t in cells)
+            loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
+            blocks.append(Block(text=text, kind="paragraph", location=loc))
+            continue
+        blocks.append(_row_block(shown, title, row_no, cells, columns if header_at is not None else None,
+                                 is_header=header_at is not None and i == header_at))
+    if skipped:
+        last_row = rows[-1][0]
+        blocks.append(
+            Block(
+                text=(
+                    f"[Bladet {title!r}: {skipped} rader efter rad {last_row} lästes inte "
+                    f"(gräns {MAX_ROWS_PER_SHEET} rader) / sheet {title!r}: {skipped} rows after "
+                    f"row {last_row} were not read (limit {MAX_ROWS_PER_SHEET} rows)]"
+                ),
+                kind="paragraph",
+                location=Location(file=shown, sheet=title, row=last_row),
+            )
+        )
+    return blocks
+
+
+def _read_rows(ws, budget: _RowBudget | None  # noqa: ANN001 - openpyxl worksheet
+               ) -> tuple[list[tuple[int, list[tuple[int, str, str]]]], set[int], int]:
+    """The sheet's non-empty rows as (row, [(col, ref, text)]), up to the cap; the indices of the one-cell
+    rows set in bold that look like titles; and how many non-empty rows past the cap were not read."""
+    rows: list[tuple[int, list[tuple[int, str, str]]]] = []
+    bold_titles: set[int] = set()
     skipped = 0
     if hasattr(ws, "reset_dimensions"):
         # The stored dimension ("A1:XFD1048576") can lie; openpyxl pads every row to its width.
@@ -160,70 +203,39 @@ def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Bloc
             if len(cells) == 1 and _bold(row) and heading_shaped(cells[0][2]):
                 bold_titles.add(len(rows))
             rows.append((row_no, cells))
+    return rows, bold_titles, skipped
 
+
+def _header_row(rows: list[tuple[int, list[tuple[int, str, str]]]]) -> int | None:
+    """The index of the row among the first few that looks most like a matrix header, if any does."""
     header_at = None
     best = 0
     for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         score = looks_like_header([t for _, _, t in cells])
         if score > best:
             best, header_at = score, i
+    return header_at
 
-    blocks: list[Block] = []
-    columns: dict[int, tuple[CellRole, str]] = {}
-    if header_at is not None:
-        _, head = rows[header_at]
-        roles = detect_roles([t for _, _, t in head])
-        columns = {col: (role, text) for (col, _, text), role in zip(head, roles)}
 
-    for i, (row_no, cells) in enumerate(rows):
-        first_ref = cells[0][1]
-        if i in bold_titles and (header_at is None or i < header_at):
-            # A bold one-cell row outside the matrix ("Effektmål" over a sheet of goals) is a heading.
-            loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
-            blocks.append(Block(text=cells[0][2], kind="heading", level=1, location=loc))
+def _row_block(shown: str, title: str, row_no: int, cells: list[tuple[int, str, str]],
+               columns: dict[int, tuple[CellRole, str]] | None, is_header: bool) -> Block:
+    """One matrix row (``columns`` None: the sheet has no header), its cells with their column's role."""
+    out_cells = []
+    text_ref = None
+    for col, ref, text in cells:
+        if columns is None:
+            out_cells.append(Cell(text=text, ref=ref))
             continue
-        if header_at is not None and i < header_at:  # titles above the header
-            text = " | ".join(t for _, _, t in cells)
-            loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
-            blocks.append(Block(text=text, kind="paragraph", location=loc))
-            continue
-        out_cells = []
-        text_ref = None
-        for col, ref, text in cells:
-            if header_at is None:
-                out_cells.append(Cell(text=text, ref=ref))
-                continue
-            role, header = columns.get(col, (CellRole.OTHER, None))
-            if i == header_at:
-                out_cells.append(Cell(text=text, role=role, ref=ref))
-            else:
-                out_cells.append(Cell(text=text, role=role, header=header, ref=ref))
-            if role is CellRole.TEXT and text_ref is None:
-                text_ref = ref
-        loc = Location(file=shown, sheet=title, row=row_no, cell=text_ref or first_ref)
-        blocks.append(
-            Block(
-                text=" | ".join(c.text for c in out_cells),
-                kind="sheet_row",
-                location=loc,
-                cells=tuple(out_cells),
-                is_header=header_at is not None and i == header_at,
-            )
-        )
-    if skipped:
-        last_row = rows[-1][0]
-        blocks.append(
-            Block(
-                text=(
-                    f"[Bladet {title!r}: {skipped} rader efter rad {last_row} lästes inte "
-                    f"(gräns {MAX_ROWS_PER_SHEET} rader) / sheet {title!r}: {skipped} rows after "
-                    f"row {last_row} were not read (limit {MAX_ROWS_PER_SHEET} rows)]"
-                ),
-                kind="paragraph",
-                location=Location(file=shown, sheet=title, row=last_row),
-            )
-        )
-    return blocks
+        role, header = columns.get(col, (CellRole.OTHER, None))
+        if is_header:
+            out_cells.append(Cell(text=text, role=role, ref=ref))
+        else:
+            out_cells.append(Cell(text=text, role=role, header=header, ref=ref))
+        if role is CellRole.TEXT and text_ref is None:
+            text_ref = ref
+    loc = Location(file=shown, sheet=title, row=row_no, cell=text_ref or cells[0][1])
+    return Block(text=" | ".join(c.text for c in out_cells), kind="sheet_row", location=loc,
+                 cells=tuple(out_cells), is_header=is_header)
 
 
 # --- text in shapes (instruction boxes) ------------------------------------------------

@@ -34,7 +34,6 @@ class Limits:
         self._clock = clock
         self._lock = threading.Lock()
         self._failures_in_a_row = 0
-        self._last_failure = ""
         self._open: str | None = None
         self._run_deadline: Deadline | None = None
 
@@ -44,7 +43,6 @@ class Limits:
         """A request timed out, was refused or got a 429/5xx: after ``breaker_after`` in a row, stop sending."""
         with self._lock:
             self._failures_in_a_row += 1
-            self._last_failure = reason
             if self._open is None and self._failures_in_a_row >= self.breaker_after:
                 self._open = (f"kretsbrytaren öppen efter {self._failures_in_a_row} misslyckade anrop i rad / circuit "
                               f"breaker open after {self._failures_in_a_row} failed requests in a row; last: {reason}")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..extract._common import normalize
-from ..extract._offsets import with_offsets
+from ..extract.characters import normalize
+from ..extract.offsets import with_offsets
 from ..extract.docx_reader import (
     _SKIP_IN_TEXT,
     W_P,

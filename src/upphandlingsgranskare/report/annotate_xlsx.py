@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -279,6 +280,18 @@ def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | Non
             align=center)
     ws.freeze_panes = "C5"
 
+    _goal_and_link_lists(put, review, goals, text, row, bold)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 70
+    for offset in range(len(goals)):
+        ws.column_dimensions[_letter(3 + offset)].width = max(12, len(goals[offset].id or "") + 2)
+    return ws
+
+
+def _goal_and_link_lists(put: Callable[..., None], review: DocumentReview, goals: list, text: dict[str, str],
+                         row: int, bold: object) -> None:
+    """Below the matrix, from ``row``: each goal with the requirements that serve it, then each link
+    with its method, score and why. ``put`` writes one cell."""
     row += 2
     put(row, 1, text["goals"], font=bold)
     for col, name in enumerate((text["goal"], text["text"], text["served_by"]), start=1):
@@ -301,11 +314,6 @@ def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | Non
         for col, value in enumerate((link.requirement_id, link.goal_id, text[link.method], link.score, link.evidence),
                                     start=1):
             put(row, col, value)
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 70
-    for offset in range(len(goals)):
-        ws.column_dimensions[_letter(3 + offset)].width = max(12, len(goals[offset].id or "") + 2)
-    return ws
 
 
 def _unique_title(workbook, title: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import __version__
-from ..extract._package import safe_xml_parser
+from ..extract.safe_xml import safe_xml_parser
 from ..fileio import write_atomic
 
 MARKER_PROPERTY = "UpphandlingsgranskareAnnotated"

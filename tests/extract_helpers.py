@@ -1,21 +1,14 @@
-"""Helpers shared by the tests/test_extract_*.py files (imported, not a pytest conftest).
-
-Importing this module puts ``src`` on ``sys.path`` so the tests run from a plain checkout.
-"""
+"""Helpers shared by the extraction tests: the real documents (skipped when the shared folder is absent)
+and the consistency of an extracted document's blocks."""
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 import pytest
 
-_SRC = Path(__file__).resolve().parents[1] / "src"
-if str(_SRC) not in sys.path:
-    sys.path.insert(0, str(_SRC))
-
-from upphandlingsgranskare.models import ExtractedDocument  # noqa: E402
+from upphandlingsgranskare.models import ExtractedDocument
 
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 _SKIP_REASON = "../shared/realdocs not present: real-document tests need the shared folder next to the repo"
