@@ -12,7 +12,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from .labels import Label, Reason, reason_text
 
 
 class _Frozen(BaseModel):
@@ -127,10 +129,19 @@ class Requirement(_Frozen):
     context: str | None = None  # surrounding text (previous sentence, lead-in of a list)
     source_id: bool = False  # True when ``id`` was taken from the document
     matrix_row: bool = False  # a row of a requirement matrix (no modal verb needed)
-    # Set by the review: the annotation-guide label the rules gave, and what decided it.
-    label: str | None = None
-    label_reason: str | None = None
+    # Set by the labelling stage (``labelling``): the annotation-guide label, what decided it and who gave it.
+    label: Label | None = None
+    label_reason: Reason | None = None
     label_origin: Origin | None = None  # who gave the label: the rules or the model
+    # The LLM's quote where it decided the label (reason ``llm``): reported with the reason ("llm: <quote>").
+    label_quote: str | None = Field(default=None, exclude=True)
+    # What else the labelling stage knew (``labelling.Labelling``: the words that decided, the feature, the
+    # model's probability, the LLM's decision), for UG001's finding; not part of any report.
+    labelling: object | None = Field(default=None, exclude=True, repr=False)
+
+    @field_serializer("label_reason")
+    def _reason_as_reported(self, reason: Reason | None) -> str | None:
+        return reason_text(reason, self.label_quote)
 
 
 class Goal(_Frozen):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..labels import Label, Reason
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline
 from ._support import load_data
@@ -46,9 +47,8 @@ _EXPERIENCE = re.compile(
     r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
     re.IGNORECASE)
 
-# UG001 puts a requirement out of scope for naming no IT solution ("Skrivarna ska använda HP:s
-# drivrutiner"): it still specifies a product, goods, which is what this check is about.
-_GOODS = "no_solution_term"
+# The labelling puts a requirement out of scope for naming no IT solution ("Skrivarna ska använda HP:s
+# drivrutiner", reason no_solution_term): it still specifies a product, goods, which is what this check is about.
 
 
 class BrandWithoutEquivalent(Check):
@@ -166,13 +166,17 @@ class BrandWithoutEquivalent(Check):
         """Every brand mention in the requirement's text, flagged or not, in text order."""
         return find_mentions(requirement.text, requirement.language, rationale=requirement.rationale)
 
+    # Only requirements that specify a product: features on the solution, and goods ("no_solution_term")
+    # among the out-of-scope ones; not a need, text that is no requirement ("Syftet med avropet är ... flytt
+    # från Telia"), supplier, contract and bid terms, nor demands on a person's experience of the buyer's
+    # systems ("erfarenhet av Raindance").
+    scope = frozenset({Label.FEATURE_WITHOUT_NEED, Label.FEATURE_WITH_NEED, Label.OUT_OF_SCOPE})
+    out_of_scope_reasons = frozenset({Reason.NO_SOLUTION_TERM})
+
     def applies_to(self, requirement: Requirement) -> bool:
-        # Only requirements on the solution specify a product: not text that is no requirement ("Syftet med
-        # avropet är ... flytt från Telia"), supplier, contract and bid terms, nor demands on a person's
-        # experience of the buyer's systems ("erfarenhet av Raindance").
-        if requirement.label_reason == "no_requirement" or requirement.label == "need":
+        if not super().applies_to(requirement):
             return False
-        if requirement.label == "out_of_scope" and requirement.label_reason != _GOODS:
+        if requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.out_of_scope_reasons:
             return False
         return not _EXPERIENCE.search(requirement.text)
 
