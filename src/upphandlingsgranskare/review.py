@@ -185,6 +185,35 @@ def _warm_up(language: "Language", options: "ReviewOptions") -> None:
         _load_once(language, options.label_model)
 
 
+def requirement_from_text(text: str, *, language: "Language", heading: str | None = None,
+                          rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
+                          goals: Sequence[str] = (), source: str = "text", requirement_id: str = "R1",
+                          options: "ReviewOptions | None" = None) -> tuple[Requirement, "DocumentContext"]:
+    """One item read alone, with its document's context, as the annotation guide labels a gold item (one at a
+    time, whatever sentences it holds): the heading over it, its rationale cell, whether it is a matrix row,
+    the lead-in of its list, and the document's stated goals ("Effektmål 2: …" keeps its id). Its kind
+    (ska/bör) is read as segmentation reads it. The label evaluation and the label model's training read
+    items so; ``lint_text`` reads a text as a document is read (segmentation first)."""
+    from .checks import DocumentContext
+    from .models import Goal, Location
+    from .nlp.label_model import as_lead_in
+    from .options import ReviewOptions
+    from .segment.requirements import GOAL_ID, modal_kind
+
+    options = options or ReviewOptions()
+    location = Location(file=source)
+    parsed = []
+    for goal in goals:
+        match = GOAL_ID.match(goal)
+        parsed.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
+    requirement = Requirement(id=requirement_id, text=text, kind=modal_kind(text, language), location=location,
+                              language=language, heading_path=(heading,) if heading else (), rationale=rationale,
+                              context=as_lead_in(lead_in), matrix_row=table_row)
+    context = DocumentContext(path=source, language=language, goals=tuple(parsed),
+                              rationale_policy=options.rationale_policy, label_model=options.label_model)
+    return requirement, context
+
+
 class Linted(NamedTuple):
     """What ``lint_text`` finds: the requirements segmentation read in the text, labelled, and their findings."""
 
