@@ -223,8 +223,8 @@ class Linted(NamedTuple):
 
 def lint_text(text: str, *, language: "Language", heading: str | None = None, rationale: str | None = None,
               table_row: bool = False, lead_in: str | None = None, goals: Sequence[str] = (),
-              select: Iterable[str] | None = None, source: str = "text", options: "ReviewOptions | None" = None,
-              llm: "LLMReviewer | None" = None) -> Linted:
+              select: Iterable[str] | None = None, source: str = "text", options: "ReviewOptions | None" = None
+              ) -> Linted:
     """Review a text typed in, in the spirit of sqlfluff's ``lint_string``: the text in the document a file
     would give (``segment.typed``: a heading over it, a table row with a rationale cell, a list lead-in, a
     goal section), through the same segmentation, labelling and checks as ``review_document``.
@@ -240,7 +240,7 @@ def lint_text(text: str, *, language: "Language", heading: str | None = None, ra
         options = replaced(options, select=frozenset(code.upper() for code in select))
     document = typed_document(text, language=language, source=source, heading=heading, rationale=rationale,
                               table_row=table_row, lead_in=lead_in, goals=goals)
-    review = _review_segmented(document, segment(document, language), options, llm)
+    review = _review_segmented(document, segment(document, language), options)
     return Linted(review.requirements, review.findings)
 
 

@@ -374,10 +374,16 @@ class _Segmenter:
             self.maybe_lead_in(body)
             return
 
+        self.sentence_requirements(block, body, body_offset, sentences, req_id)
+        self.maybe_lead_in(body)
+
+    def sentence_requirements(self, block: Block, body: str, body_offset: int, sentences: list[_Sentence],
+                              req_id: str | None) -> None:
+        """One requirement per sentence with a modal verb, with the sentences that qualify it ("Likvärdiga
+        produkter godtas.", "Med snabbt avses ...") and a following purpose sentence as its rationale."""
         for i, sentence in enumerate(sentences):
             if not sentence.kind:
                 continue
-            # Sentences that qualify it ("Likvärdiga produkter godtas.", "Med snabbt avses ...") belong to it.
             last = i
             while last + 1 < len(sentences) and not sentences[last + 1].kind and self.qualifies(sentences[last + 1].text):
                 last += 1
@@ -389,7 +395,6 @@ class _Segmenter:
             self.add(self.make(text=text, kind=sentence.kind, block=block,
                                offset=body_offset + sentence.start, req_id=req_id, rationale=rationale))
             req_id = None
-        self.maybe_lead_in(body)
 
     def starts_with_purpose(self, text: str) -> bool:
         match = self.purpose_start.search(text)
