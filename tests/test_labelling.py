@@ -44,6 +44,9 @@ def test_the_llm_reason_is_reported_with_its_quote() -> None:
     requirement = _requirement("Systemet ska logga in.").model_copy(
         update={"label": Label.NEED, "label_reason": Reason.LLM, "label_origin": "llm", "label_quote": "logga in"})
     assert json.loads(requirement.model_dump_json())["label_reason"] == "llm: logga in"
+    # Read back (a resumed run), the reason and the quote are apart again.
+    again = Requirement.model_validate(requirement.model_dump())
+    assert (again.label_reason, again.label_quote) == (Reason.LLM, "logga in")
 
 
 def test_ug001_reads_the_label_it_is_given() -> None:
