@@ -151,7 +151,8 @@ class Requirement(_Frozen):
     @model_validator(mode="before")
     @classmethod
     def _reason_as_read(cls, data: object) -> object:
-        """A report read back (a resumed run, a copy with readable names): "llm: <quote>" is the reason and its quote."""
+        """A report read back (a resumed run, a copy with readable names): "llm: <quote>" is the reason and
+        its quote."""
         if isinstance(data, dict) and isinstance(data.get("label_reason"), str):
             reason, colon, quote = data["label_reason"].partition(": ")
             if colon and reason == Reason.LLM:  # the inverse of ``labels.reason_text``

@@ -309,7 +309,8 @@ def check_failure(check: Check, context: "DocumentContext", requirement: Require
     return Finding(code=check.code, name=check.name, severity="error", message=sv if context.language == "sv" else en,
                    question=("Rapportera felet till verktygets förvaltare." if context.language == "sv"
                              else "Report the error to the tool's maintainers."),
-                   suggestion=f"{sv} / {en}", location=requirement.location if requirement else Location(file=context.path),
+                   suggestion=f"{sv} / {en}",
+                   location=requirement.location if requirement else Location(file=context.path),
                    requirement_id=requirement.id if requirement else "", language=context.language,
                    requirement_text=requirement.text if requirement else "", origin="rules",
                    origin_detail=f"check error: {what}", subject="requirement" if requirement else "document")

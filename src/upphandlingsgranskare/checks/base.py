@@ -27,7 +27,7 @@ class DocumentContext:
     # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
     # field (INCOSE), or "both".
     rationale_policy: str = "both"
-    # Whether UG001 consults the statistical label model (nlp/label_model.py) or the rules alone; a
+    # Whether the labelling stage consults the statistical label model (nlp/label_model.py) or the rules alone; a
     # LabelModel instance is consulted instead of the packaged one (cross-validation trains one per fold).
     label_model: "bool | LabelModel" = True
     # Which goal each requirement on the solution serves (trace.link); set by the review once the

@@ -108,7 +108,8 @@ class FeatureWithoutNeed(Check):
         # The goals the requirement resembles come first among the choices the officer is offered.
         first = [link.goal_id for link in matched if link.goal_id in context.goal_ids]
         goal_ids = list(dict.fromkeys(first + list(context.goal_ids)))
-        text = message(language, assessment.feature, inline_purpose=assessment.reason == Reason.PURPOSE_NOT_IN_RATIONALE_FIELD)
+        text = message(language, assessment.feature,
+                       inline_purpose=assessment.reason == Reason.PURPOSE_NOT_IN_RATIONALE_FIELD)
         goal = context.goal(matched[0].goal_id) if matched else None
         if goal is not None:
             text += " " + resembles(language, goal, matched[0])

@@ -385,7 +385,8 @@ class _Segmenter:
             if not sentence.kind:
                 continue
             last = i
-            while last + 1 < len(sentences) and not sentences[last + 1].kind and self.qualifies(sentences[last + 1].text):
+            while (last + 1 < len(sentences) and not sentences[last + 1].kind
+                   and self.qualifies(sentences[last + 1].text)):
                 last += 1
             rationale = None
             following = sentences[last + 1] if last + 1 < len(sentences) else None

@@ -58,6 +58,7 @@ def _matrix(text: str, rationale: str | None, language: Language, source: str) -
     header = Block(text=" | ".join(h for _, h, _ in roles), kind="table_row", is_header=True,
                    location=Location(file=source, table=0, row=0),
                    cells=tuple(Cell(text=h, role=role, header=h) for role, h, _ in roles))
-    row = Block(text=" | ".join(t for _, _, t in roles), kind="table_row", location=Location(file=source, table=0, row=1),
+    row = Block(text=" | ".join(t for _, _, t in roles), kind="table_row",
+                location=Location(file=source, table=0, row=1),
                 cells=tuple(Cell(text=t, role=role, header=h) for role, h, t in roles))
     return [header, row]
