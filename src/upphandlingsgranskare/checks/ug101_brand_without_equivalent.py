@@ -47,9 +47,6 @@ _EXPERIENCE = re.compile(
     r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
     re.IGNORECASE)
 
-# The labelling puts a requirement out of scope for naming no IT solution ("Skrivarna ska använda HP:s
-# drivrutiner", reason no_solution_term): it still specifies a product, goods, which is what this check is about.
-
 
 class BrandWithoutEquivalent(Check):
     """UG101 brand-without-equivalent: a requirement names a brand or product without "eller likvärdigt".
@@ -166,17 +163,15 @@ class BrandWithoutEquivalent(Check):
         """Every brand mention in the requirement's text, flagged or not, in text order."""
         return find_mentions(requirement.text, requirement.language, rationale=requirement.rationale)
 
-    # Only requirements that specify a product: features on the solution, and goods ("no_solution_term")
-    # among the out-of-scope ones; not a need, text that is no requirement ("Syftet med avropet är ... flytt
-    # från Telia"), supplier, contract and bid terms, nor demands on a person's experience of the buyer's
-    # systems ("erfarenhet av Raindance").
+    # Requirements that specify a product: features, and goods put out of scope for naming no IT solution
+    # ("Skrivarna ska använda HP:s drivrutiner"); not a need, text that is no requirement, supplier, contract and
+    # bid terms, nor a person's experience of the buyer's systems ("erfarenhet av Raindance").
     scope = frozenset({Label.FEATURE_WITHOUT_NEED, Label.FEATURE_WITH_NEED, Label.OUT_OF_SCOPE})
-    out_of_scope_reasons = frozenset({Reason.NO_SOLUTION_TERM})
+    goods = frozenset({Reason.NO_SOLUTION_TERM})
 
     def applies_to(self, requirement: Requirement) -> bool:
-        if not super().applies_to(requirement):
-            return False
-        if requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.out_of_scope_reasons:
+        if not super().applies_to(requirement) or (
+                requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.goods):
             return False
         return not _EXPERIENCE.search(requirement.text)
 
