@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pytest
 
 from upphandlingsgranskare import checks
-from upphandlingsgranskare.checks import Check, DocumentContext, get_check
+from upphandlingsgranskare.checks import Check, DocumentCheck, DocumentContext, get_check
 from upphandlingsgranskare.labelling import label_requirements
 from upphandlingsgranskare.labels import ON_SOLUTION, Label, Reason
 from upphandlingsgranskare.models import Finding, Location, Requirement
@@ -81,10 +81,21 @@ class _Raises(Check):
         raise ValueError(f"cannot read {requirement.id}")
 
 
+class _RaisesOnTheDocument(DocumentCheck):
+    """A document-level check that fails (registered for these tests only)."""
+
+    code = "UG998"
+    name = "document-raises"
+    summary = {"sv": "Går sönder på dokumentet.", "en": "Breaks on the document."}
+
+    def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
+        raise KeyError("goals")
+
+
 @pytest.fixture
 def raising_check(monkeypatch: pytest.MonkeyPatch) -> Check:
     check = _Raises()
-    monkeypatch.setattr(checks, "ALL_CHECKS", (check, *checks.ALL_CHECKS))
+    monkeypatch.setattr(checks, "ALL_CHECKS", (check, *checks.ALL_CHECKS, _RaisesOnTheDocument()))
     return check
 
 
@@ -100,10 +111,12 @@ def test_a_check_that_raises_is_reported_and_the_others_go_on(raising_check: Che
     assert failed[0].severity == "error" and failed[0].requirement_text == "Systemet ska ha en dashboard."
     assert "UG999" in failed[0].message and "ValueError: cannot read R1" in failed[0].message
     assert "kunde inte köras" in failed[0].suggestion and "failed" in failed[0].suggestion  # both languages
+    (document,) = [f for f in review.findings if f.code == "UG998"]
+    assert document.subject == "document" and "KeyError" in document.message
 
 
 def test_a_raising_check_not_selected_is_not_run(raising_check: Check) -> None:
     linted = lint_text("The system shall provide a dashboard.", language="en", select=["UG001"])
-    assert [f.code for f in linted.findings] == ["UG001"]
+    assert [f.code for f in linted.findings] == ["UG001"]  # neither failing check was selected
     assert "failed" in lint_text("The system shall provide a dashboard.", language="en", select=["UG999"]
                                  ).findings[0].message

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, NamedTuple, Sequence
 
 from .budget import check_budget
 from .checks.base import Check
@@ -295,12 +295,15 @@ def run_isolated(check: Check, context: "DocumentContext", requirement: Requirem
     except (ExtractionError, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - one faulty check must not cost the document its other findings
-        return [check_failure(check, context, requirement or (requirements[0] if requirements else None), error)]
+        if requirement is not None:
+            return [check_failure(check, context, requirement, error)]
+        return [check_failure(check, context, requirements[0] if requirements else None, error, subject="document")]
 
 
-def check_failure(check: Check, context: "DocumentContext", requirement: Requirement | None,
-                  error: Exception) -> Finding:
-    """The finding that reports a check which raised: named by its code, the exception as it was."""
+def check_failure(check: Check, context: "DocumentContext", requirement: Requirement | None, error: Exception,
+                  subject: Literal["requirement", "document"] = "requirement") -> Finding:
+    """The finding that reports a check which raised, named by its code with the exception as it was: on the
+    requirement it read, or, for the document, anchored on its first requirement."""
     from .models import Location
 
     what = f"{type(error).__name__}: {error}"
@@ -313,7 +316,7 @@ def check_failure(check: Check, context: "DocumentContext", requirement: Require
                    location=requirement.location if requirement else Location(file=context.path),
                    requirement_id=requirement.id if requirement else "", language=context.language,
                    requirement_text=requirement.text if requirement else "", origin="rules",
-                   origin_detail=f"check error: {what}", subject="requirement" if requirement else "document")
+                   origin_detail=f"check error: {what}", subject=subject)
 
 
 def review_paths(
