@@ -229,15 +229,13 @@ def lint_text(text: str, *, language: "Language", heading: str | None = None, ra
     would give (``segment.typed``: a heading over it, a table row with a rationale cell, a list lead-in, a
     goal section), through the same segmentation, labelling and checks as ``review_document``.
     ``select``: only these check codes (else the options' selection)."""
-    from dataclasses import replace as replaced
-
     from .options import ReviewOptions
     from .segment import segment
     from .segment.typed import typed_document
 
     options = options or ReviewOptions()
     if select is not None:
-        options = replaced(options, select=frozenset(code.upper() for code in select))
+        options = replace(options, select=frozenset(code.upper() for code in select))
     document = typed_document(text, language=language, source=source, heading=heading, rationale=rationale,
                               table_row=table_row, lead_in=lead_in, goals=goals)
     review = _review_segmented(document, segment(document, language), options)
