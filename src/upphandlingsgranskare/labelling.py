@@ -74,7 +74,7 @@ def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assess
     feature = assessment.feature
     if label == FLAGGED and feature is None:
         feature = requirement.text.strip().rstrip(".")
-    return Assessment(label, Reason.MODEL, f"{assessment.label} ({assessment.reason})", feature,
+    return Assessment(Label(label), Reason.MODEL, f"{assessment.label} ({assessment.reason})", feature,
                       confidence=probability)
 
 

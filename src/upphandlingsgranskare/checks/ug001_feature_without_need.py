@@ -99,7 +99,8 @@ class FeatureWithoutNeed(Check):
             return [finding]
         from ..llm.review import apply_decision
 
-        return [apply_decision(finding, labelling.decision)]
+        decided = apply_decision(finding, labelling.decision)
+        return [decided] if decided is not None else []
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
         language = requirement.language
