@@ -1,4 +1,6 @@
-"""UG001's YAML fixture cases (sqlfluff style), expanded into one test each."""
+"""The checks' YAML fixture cases (sqlfluff style), one test each, through the review's one path from text
+to findings (``lint_text``: segmentation, labelling, checks); and the test that this path gives what the
+review of a file holding the text gives."""
 
 from __future__ import annotations
 
@@ -7,75 +9,58 @@ from pathlib import Path
 import pytest
 import yaml
 
-from upphandlingsgranskare.checks import DocumentContext, get_check
-from upphandlingsgranskare.models import Location, Requirement
-from upphandlingsgranskare.review import lint_text, requirement_from_text
+from upphandlingsgranskare.options import ReviewOptions
+from upphandlingsgranskare.review import lint_text, review_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CONTEXT_KEYS = ("heading", "rationale", "table_row", "goals", "lead_in")
 
 
-def _cases():
+def _cases(*, plain_only: bool = False):
     for path in sorted(FIXTURES.glob("UG*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8"))
         for case in data["test_cases"]:
+            if plain_only and any(case.get(key) for key in CONTEXT_KEYS):
+                continue
             yield pytest.param(data["rule"], case, id=f"{data['rule']}-{case['name']}")
 
 
-def requirement_and_context(case: dict) -> tuple[Requirement, DocumentContext]:
-    """The case as the review reads a requirement (``review.requirement_from_text``, which ``lint_text``
-    and ``eval`` use too): its kind from its modal verb, its heading, rationale cell, row and goals."""
-    text = case.get("fail_str") or case.get("pass_str")
-    requirement, context = requirement_from_text(text, language=case["lang"], heading=case.get("heading"),
-                                                 rationale=case.get("rationale"), table_row=bool(case.get("table_row")),
-                                                 goals=case.get("goals") or (), source="fixture.txt")
-    return requirement.model_copy(update={"location": Location(file="fixture.txt", paragraph=0, start=0,
-                                                                 end=len(text))}), context
+def _text(case: dict) -> str:
+    return case.get("fail_str") or case.get("pass_str")
 
 
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_fixture_case(rule: str, case: dict) -> None:
-    check = get_check(rule)
-    assert check is not None, f"no check {rule}"
-    requirement, context = requirement_and_context(case)
-    findings = list(check.run(requirement, context))
-    if "fail_str" in case:
-        assert len(findings) == 1, f"expected a finding for: {requirement.text}"
-        finding = findings[0]
-        assert finding.code == rule
-        assert finding.requirement_text == requirement.text
-        assert finding.language == case["lang"]
-        assert finding.question and finding.suggestion and finding.message
-    else:
-        assert findings == [], f"unexpected finding ({check.assess(requirement, context)}) for: {requirement.text}"
+    text = _text(case)
+    linted = lint_text(text, language=case["lang"], heading=case.get("heading"), rationale=case.get("rationale"),
+                       table_row=bool(case.get("table_row")), lead_in=case.get("lead_in"),
+                       goals=case.get("goals") or (), select=[rule])
+    # UG101's one note about the document (products it names as chosen) is no finding on a requirement.
+    findings = [f for f in linted.findings if f.subject == "requirement"]
+    labels = [(r.text, str(r.label), str(r.label_reason)) for r in linted.requirements]
+    if "pass_str" in case:
+        assert findings == [], f"unexpected finding for: {text}\n{findings[0].message}\nlabels: {labels}"
+        return
+    assert len(findings) == 1, f"expected one {rule} finding for: {text}\nlabels: {labels}"
+    finding = findings[0]
+    assert finding.code == rule
+    assert finding.requirement_text in " ".join(text.split())
+    assert finding.language == case["lang"]
+    assert finding.question and finding.suggestion and finding.message
 
 
-# Cases whose check finds something the whole review does not report, because the review labels the
-# requirement out of scope first and the check's scope leaves such requirements out (``applies_to``).
-# Each is known and explained; a new divergence fails the test below.
-KNOWN_DIVERGENCES = {
-    # UG103 leaves supplier duties out of its scope (they are read by lawyers, not scored); these cases
-    # test how demands are counted, and their subject happens to be the supplier.
-    "UG103-sv_samt_joins_clauses", "UG103-en_as_well_as",
-    # UG101 reads requirements on the solution and on goods only (issue 17); how the parties sign the
-    # contract ("Avtal ska skrivas under digitalt med Assently") the review labels a duty of the parties.
-    "UG101-sv_esigning_product", "UG101-en_docusign_should",
-}
-
-
-@pytest.mark.parametrize(("rule", "case"), list(_cases()))
-def test_the_whole_review_reports_what_the_check_finds(rule: str, case: dict) -> None:
-    """``lint_text`` (the review's labelling and checks, one requirement) gives the check's own result."""
-    requirement, context = requirement_and_context(case)
-    direct = [f.code for f in get_check(rule).run(requirement, context)]
-    _, findings = lint_text(requirement.text, language=case["lang"], heading=case.get("heading"),
-                            rationale=case.get("rationale"), table_row=bool(case.get("table_row")),
-                            goals=case.get("goals") or ())
-    # UG101's one note about the document (products it names as chosen) is no finding on the requirement.
-    reviewed = [f.code for f in findings if f.code == rule and f.subject == "requirement"]
-    if f"{rule}-{case['name']}" in KNOWN_DIVERGENCES:
-        assert reviewed != direct, "a known divergence is gone: remove it from KNOWN_DIVERGENCES"
-    else:
-        assert reviewed == direct
+@pytest.mark.parametrize(("rule", "case"), list(_cases(plain_only=True)))
+def test_lint_text_gives_what_the_review_of_a_file_gives(rule: str, case: dict, tmp_path: Path) -> None:
+    """Every case that needs no context gives the same findings through ``lint_text`` as through
+    ``review_document`` on a .txt file holding its text: there is one path from text to findings."""
+    text = _text(case)
+    linted = lint_text(text, language=case["lang"])
+    path = tmp_path / "case.txt"
+    path.write_text(text + "\n", "utf-8")
+    reviewed = review_document(path, options=ReviewOptions(language=case["lang"]))
+    assert [(r.text, r.label, r.label_reason) for r in linted.requirements] == \
+        [(r.text, r.label, r.label_reason) for r in reviewed.requirements]
+    assert sorted(f.code for f in linted.findings) == sorted(f.code for f in reviewed.findings)
 
 
 def test_fixture_file_is_balanced() -> None:

@@ -35,10 +35,11 @@ pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from upphandlingsgranskare.checks import ALL_CHECKS, Check, DocumentContext  # noqa: E402
+from upphandlingsgranskare.checks import ALL_CHECKS, DocumentContext  # noqa: E402
 from upphandlingsgranskare.extract import ExtractionError, extract, with_offsets  # noqa: E402
 from upphandlingsgranskare.extract.characters import normalize  # noqa: E402
 from upphandlingsgranskare.extract.text import parse_text  # noqa: E402
+from upphandlingsgranskare.labelling import label_requirements  # noqa: E402
 from upphandlingsgranskare.models import (  # noqa: E402
     Block,
     Cell,
@@ -243,9 +244,9 @@ def _link(requirements: list[Requirement], goals: tuple, language: str) -> tuple
 def review_invariants(document: ExtractedDocument, language: str | None) -> tuple[Segmentation, list[Finding]]:
     """Segment and run every check in the review's order; assert the guarantees; return both results.
 
-    As ``review_document``: checks that decide a label (``assess``) label every requirement first,
-    requirements are linked to goals, then the other checks run per requirement (within their
-    scope) and per document (``run_document``).
+    As ``review_document``: the labelling stage labels every requirement first, requirements are
+    linked to goals, then the checks run per requirement (within their scope) and per document
+    (``run_document``).
     """
     detected = detect_language(document.text)
     assert detected in ("sv", "en")
@@ -259,19 +260,11 @@ def review_invariants(document: ExtractedDocument, language: str | None) -> tupl
         assert_span(document, goal.location, goal.text, f"goal {goal.id}")
 
     context = DocumentContext(path=document.path, language=segmentation.language, goals=tuple(segmentation.goals))
-    requirements = list(segmentation.requirements)
+    # The labelling stage labels every requirement (rules and label model) before any check reads it.
+    requirements, _ = label_requirements(segmentation.requirements, context)
     findings: list[Finding] = []
-    labelling = [c for c in ALL_CHECKS if type(c).assess is not Check.assess]
-    for i, requirement in enumerate(requirements):
-        for check in labelling:
-            assessment = check.assess(requirement, context)
-            found = list(check.run(requirement, context))
-            assert bool(found) == assessment.flagged, f"{check.code}: run() disagrees with assess()"
-            if assessment.flagged:
-                assert found == [check.finding(requirement, context, assessment)]
-            findings.extend(found)
-            requirements[i] = requirement = requirement.model_copy(
-                update={"label": assessment.label, "label_reason": assessment.reason, "label_origin": "rules"})
+    for requirement in requirements:
+        assert requirement.label is not None and requirement.label_reason is not None
     links = _link(requirements, context.goals, segmentation.language)
     requirement_ids = {r.id for r in requirements}
     goal_ids = {g.id for g in segmentation.goals}
@@ -281,8 +274,6 @@ def review_invariants(document: ExtractedDocument, language: str | None) -> tupl
     if links:
         context = dataclasses.replace(context, links=links)
     for check in ALL_CHECKS:
-        if check in labelling:
-            continue
         for requirement in requirements:
             if getattr(check, "applies_to", lambda r: True)(requirement):
                 findings.extend(check.run(requirement, context))

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 from enum import Enum
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_serializer, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from .labels import Label, Reason, reason_text
 
 
 class _Frozen(BaseModel):
@@ -116,6 +119,9 @@ Severity = Literal["error", "warning", "info"]
 Origin = Literal["rules", "llm", "rules-fallback"]
 
 
+_STRING_OR_NULL = WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "null"}]})
+
+
 class Requirement(_Frozen):
     id: str  # the document's own id ("K12", "4.2.1") or a generated one ("R7")
     text: str
@@ -127,10 +133,31 @@ class Requirement(_Frozen):
     context: str | None = None  # surrounding text (previous sentence, lead-in of a list)
     source_id: bool = False  # True when ``id`` was taken from the document
     matrix_row: bool = False  # a row of a requirement matrix (no modal verb needed)
-    # Set by the review: the annotation-guide label the rules gave, and what decided it.
-    label: str | None = None
-    label_reason: str | None = None
+    # Set by the labelling stage (``labelling``): the annotation-guide label, what decided it and who gave it.
+    # In the reports' schema as strings, as they always were (the reason with the LLM's quote is no member).
+    label: Annotated[Label | None, _STRING_OR_NULL] = Field(default=None, title="Label")
+    label_reason: Annotated[Reason | None, _STRING_OR_NULL] = Field(default=None, title="Label Reason")
     label_origin: Origin | None = None  # who gave the label: the rules or the model
+    # The LLM's quote where it decided the label (reason ``llm``): reported with the reason ("llm: <quote>").
+    label_quote: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
+    # What else the labelling stage knew (``labelling.Labelling``: the words that decided, the feature, the
+    # model's probability, the LLM's decision), for UG001's finding; not part of any report.
+    labelling: SkipJsonSchema[object | None] = Field(default=None, exclude=True, repr=False)
+
+    @field_serializer("label_reason")
+    def _reason_as_reported(self, reason: Reason | None) -> str | None:
+        return reason_text(reason, self.label_quote)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reason_as_read(cls, data: object) -> object:
+        """A report read back (a resumed run, a copy with readable names): "llm: <quote>" is the reason and
+        its quote."""
+        if isinstance(data, dict) and isinstance(data.get("label_reason"), str):
+            reason, colon, quote = data["label_reason"].partition(": ")
+            if colon and reason == Reason.LLM:  # the inverse of ``labels.reason_text``
+                data = {**data, "label_reason": reason, "label_quote": quote}
+        return data
 
 
 class Goal(_Frozen):

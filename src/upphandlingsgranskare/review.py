@@ -7,25 +7,23 @@ Plain functions, imported by the CLI and by tests. A file that cannot be read be
 from __future__ import annotations
 
 import os
-import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Literal, NamedTuple, Sequence
 
 from .budget import check_budget
 from .checks.base import Check
+from .labels import Label
 from .models import DocumentReview, ExtractionError, Finding, GoalLink, Requirement, UnsupportedLanguageError
-from .nlp.classify import Assessment
 
 if TYPE_CHECKING:
     from .checks.base import DocumentContext
-    from .models import Language
-    from .llm.review import Decision, LLMReviewer
-    from .models import LLMUsage
+    from .llm.review import LLMReviewer
+    from .models import ExtractedDocument, Language, LLMUsage
     from .options import ReviewOptions
-
-FLAGGED_LABEL = "feature_without_need"
+    from .segment.requirements import Segmentation
+    from .suppression import CommentAnchor
 
 
 def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
@@ -53,12 +51,10 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
 
 
 def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
-    from .checks import DocumentContext
-    from .checks.ug001_words import rationale_columns
     from .extract import extract
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
-    from .suppression import apply_markers, read_comment_markers
+    from .suppression import read_comment_markers
 
     document = extract(path, password=options.password, limits=options.limits)
     language = options.language or detect_document_language(document.text)
@@ -70,6 +66,18 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
         from .extract.xlsx_formulas import check_cached_values
 
         check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
+    return _review_segmented(document, segmentation, options, llm, read_comment_markers(path))
+
+
+def _review_segmented(document: "ExtractedDocument", segmentation: "Segmentation", options: "ReviewOptions",
+                      llm: "LLMReviewer | None" = None, markers: Sequence["CommentAnchor"] = ()) -> DocumentReview:
+    """The review of a segmented document: labelling, checks, markers. ``review_document`` and ``lint_text``
+    both end here, so a text typed in is judged as the same text read from a file."""
+    from .checks import DocumentContext
+    from .checks.ug001_words import rationale_columns
+    from .suppression import apply_markers
+
+    language = segmentation.language
     context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
                               rationale_policy=options.rationale_policy, label_model=options.label_model,
                               text=document.text, rationale_columns=rationale_columns(document.blocks))
@@ -79,7 +87,7 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
     del document
     requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
                                                                         llm)
-    accepted = apply_markers(requirements, ordered, read_comment_markers(path))
+    accepted = apply_markers(requirements, ordered, markers)
     return DocumentReview(
         path=shown,
         format=doc_format,
@@ -95,7 +103,6 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
         llm=usage,
         links=links,
     )
-
 
 
 @lru_cache(maxsize=None)
@@ -118,9 +125,11 @@ def requirement_from_text(text: str, *, language: "Language", heading: str | Non
                           rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
                           goals: Sequence[str] = (), source: str = "text", requirement_id: str = "R1",
                           options: "ReviewOptions | None" = None) -> tuple[Requirement, "DocumentContext"]:
-    """One requirement as the review would read it from a document, with its document's context: the
-    heading over it, its rationale cell, whether it is a matrix row, the lead-in of its list, and the
-    document's stated goals ("Effektmål 2: …" keeps its id). Its kind (ska/bör) is read as segmentation reads it."""
+    """One item read alone, with its document's context, as the annotation guide labels a gold item (one at a
+    time, whatever sentences it holds): the heading over it, its rationale cell, whether it is a matrix row,
+    the lead-in of its list, and the document's stated goals ("Effektmål 2: …" keeps its id). Its kind
+    (ska/bör) is read as segmentation reads it. The label evaluation and the label model's training read
+    items so; ``lint_text`` reads a text as a document is read (segmentation first)."""
     from .checks import DocumentContext
     from .models import Goal, Location
     from .nlp.label_model import as_lead_in
@@ -141,96 +150,107 @@ def requirement_from_text(text: str, *, language: "Language", heading: str | Non
     return requirement, context
 
 
+class Linted(NamedTuple):
+    """What ``lint_text`` finds: the requirements segmentation read in the text, labelled, and their findings."""
+
+    requirements: tuple[Requirement, ...]
+    findings: tuple[Finding, ...]
+
+
 def lint_text(text: str, *, language: "Language", heading: str | None = None, rationale: str | None = None,
               table_row: bool = False, lead_in: str | None = None, goals: Sequence[str] = (),
-              options: "ReviewOptions | None" = None) -> tuple[Requirement, list[Finding]]:
-    """Review one requirement typed in, in the spirit of sqlfluff's ``lint_string``: the requirement with its
-    label, and its findings, through the same labelling and checks as ``review_document``."""
+              select: Iterable[str] | None = None, source: str = "text", options: "ReviewOptions | None" = None
+              ) -> Linted:
+    """Review a text typed in, in the spirit of sqlfluff's ``lint_string``: the text in the document a file
+    would give (``segment.typed``: a heading over it, a table row with a rationale cell, a list lead-in, a
+    goal section), through the same segmentation, labelling and checks as ``review_document``.
+    ``select``: only these check codes (else the options' selection)."""
     from .options import ReviewOptions
+    from .segment import segment
+    from .segment.typed import typed_document
 
     options = options or ReviewOptions()
-    requirement, context = requirement_from_text(text, language=language, heading=heading, rationale=rationale,
-                                                 table_row=table_row, lead_in=lead_in, goals=goals, options=options)
-    requirements, findings, _, _, _ = review_requirements([requirement], context, options)
-    return requirements[0], findings
+    if select is not None:
+        options = replace(options, select=frozenset(code.upper() for code in select))
+    document = typed_document(text, language=language, source=source, heading=heading, rationale=rationale,
+                              table_row=table_row, lead_in=lead_in, goals=goals)
+    review = _review_segmented(document, segment(document, language), options)
+    return Linted(review.requirements, review.findings)
+
 
 def review_requirements(found: Sequence[Requirement], context: "DocumentContext", options: "ReviewOptions",
                         llm: "LLMReviewer | None" = None
                         ) -> tuple[list[Requirement], list[Finding], int, "LLMUsage | None", tuple[GoalLink, ...]]:
-    """Label the requirements and run every enabled check on them, as the review of a document does:
-    returns the labelled requirements, the findings in document order (configured severities applied),
-    how many are on the solution, what the LLM backend did, and the goal links. ``review_document``
-    and ``lint_text`` both go through here, so a requirement typed in is judged as one read from a file."""
+    """Label the requirements (``labelling``) and run every enabled check on them: returns the labelled
+    requirements, the findings in document order (configured severities applied), how many are on the
+    solution, what the LLM backend did, and the goal links."""
     from .checks import ALL_CHECKS
     from .checks.merge import merge_goal_findings
+    from .labelling import label_requirements
     from .trace import goal_line, link_requirements
 
-    if llm is not None:
-        from .llm.review import apply_decision
-    language = context.language
-    findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
-    # First every requirement gets its annotation-guide label (UG001 decides it, the LLM backend may
-    # revise it); then the other checks read the labelled requirements, each within its scope.
-    labelling = [c for c in ALL_CHECKS if type(c).assess is not Check.assess]
-    others = [c for c in ALL_CHECKS if c not in labelling and options.enabled(c.code)]
-    labelled: list[tuple[int, Check, Assessment]] = []
-    for index, requirement in enumerate(found):
-        check_budget()
-        for check in labelling:
-            labelled.append((index, check, check.assess(requirement, context)))
-
-    decisions: list[Decision | None] = [None] * len(labelled)
-    usage = None
-    if llm is not None and labelled:
-        from .budget import paused
-
-        with paused():  # the model's time is bounded by its own timeouts, not by the document's budget
-            decisions, usage = llm.decide_all([found[i] for i, _, _ in labelled],
-                                              [a for _, _, a in labelled], [goal_line(g) for g in context.goals])
-
-    requirements = list(found)
-    in_scope = 0
-    flagged: list[tuple[int, Check, Assessment, "Decision | None"]] = []
-    for (index, check, assessment), decision in zip(labelled, decisions):
-        check_budget()
-        label, origin, reason = assessment.label, "rules", assessment.reason
-        if decision is not None:
-            label, origin = decision.label, decision.origin
-            if decision.origin == "llm" and decision.judgement is not None and label != assessment.label:
-                reason = f"llm: {decision.judgement.quote}"
-        requirement = requirements[index].model_copy(
-            update={"label": label, "label_reason": reason, "label_origin": origin})
-        requirements[index] = requirement
-        in_scope += label != "out_of_scope"
-        if label == FLAGGED_LABEL and options.enabled(check.code):
-            flagged.append((index, check, assessment if assessment.flagged else Assessment(FLAGGED_LABEL, "llm"),
-                            decision))
+    requirements, usage = label_requirements(found, context, llm, [goal_line(g) for g in context.goals])
+    in_scope = sum(1 for r in requirements if r.label != Label.OUT_OF_SCOPE)
     # The labels say which requirements are on the solution: those are tied to the goals they serve,
     # and the findings (UG001's names the goal a flagged requirement resembles) read the links.
     check_budget()
-    links = link_requirements(requirements, context.goals, language)
+    links = link_requirements(requirements, context.goals, context.language)
     context = replace(context, links=links)
-    for index, check, basis, decision in flagged:
-        check_budget()
-        finding = check.finding(requirements[index], context, basis)
-        findings.append((index, finding if decision is None else apply_decision(finding, decision)))
+    checks = [c for c in ALL_CHECKS if options.enabled(c.code)]
+    findings: list[tuple[int, Finding]] = []  # with the requirement's index, to report in document order
     for index, requirement in enumerate(requirements):
         check_budget()
-        for check in others:
+        for check in checks:
             if check.applies_to(requirement):
-                findings.extend((index, f) for f in check.run(requirement, context))
+                findings.extend((index, f) for f in run_isolated(check, context, requirement))
     # Document-level checks (goals and their coverage) last; a goal's finding goes first in the report,
     # as goals come first in a tender, the others with the requirement they are anchored on.
     position = {(r.id, r.text): i for i, r in reversed(list(enumerate(requirements)))}
-    for check in others:
+    for check in checks:
         check_budget()
         findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
-                        for f in check.run_document(requirements, context))
+                        for f in run_isolated(check, context, None, requirements))
     ordered = merge_goal_findings([f for _, f in sorted(findings, key=lambda pair: pair[0])], context.goals)
     if options.severity:
         ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
                    for f in ordered]
     return requirements, ordered, in_scope, usage, links
+
+
+def run_isolated(check: Check, context: "DocumentContext", requirement: Requirement | None,
+                 requirements: Sequence[Requirement] = ()) -> list[Finding]:
+    """The check's findings on one requirement (or, without one, on the document), or, when it raises, one
+    finding that names the check and the exception: the other checks go on, as sqlfluff's rules do. A time or
+    size limit reached (``ExtractionError``) and memory running out are no fault of the check: they end the review."""
+    try:
+        if requirement is None:
+            return list(check.run_document(requirements, context))
+        return list(check.run(requirement, context))
+    except (ExtractionError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - one faulty check must not cost the document its other findings
+        if requirement is not None:
+            return [check_failure(check, context, requirement, error)]
+        return [check_failure(check, context, requirements[0] if requirements else None, error, subject="document")]
+
+
+def check_failure(check: Check, context: "DocumentContext", requirement: Requirement | None, error: Exception,
+                  subject: Literal["requirement", "document"] = "requirement") -> Finding:
+    """The finding that reports a check which raised, named by its code with the exception as it was: on the
+    requirement it read, or, for the document, anchored on its first requirement."""
+    from .models import Location
+
+    what = f"{type(error).__name__}: {error}"
+    sv = f"Kontrollen {check.code} ({check.name}) kunde inte köras: {what}. Övriga kontroller har körts."
+    en = f"The check {check.code} ({check.name}) failed: {what}. The other checks ran."
+    return Finding(code=check.code, name=check.name, severity="error", message=sv if context.language == "sv" else en,
+                   question=("Rapportera felet till verktygets förvaltare." if context.language == "sv"
+                             else "Report the error to the tool's maintainers."),
+                   suggestion=f"{sv} / {en}",
+                   location=requirement.location if requirement else Location(file=context.path),
+                   requirement_id=requirement.id if requirement else "", language=context.language,
+                   requirement_text=requirement.text if requirement else "", origin="rules",
+                   origin_detail=f"check error: {what}", subject=subject)
 
 
 # The batch (collecting inputs, reviewing many files) lives in batch.py; these names stay importable from here.

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Mapping, Sequence
 
+from ..labels import ALL_LABELS, Label
 from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
 
 if TYPE_CHECKING:
-    from ..nlp.classify import Assessment
     from ..nlp.label_model import LabelModel
 
 
@@ -27,7 +27,7 @@ class DocumentContext:
     # Where a requirement's motive may stand: "inline" in its text (SKR), "separate" in a rationale
     # field (INCOSE), or "both".
     rationale_policy: str = "both"
-    # Whether UG001 consults the statistical label model (nlp/label_model.py) or the rules alone; a
+    # Whether the labelling stage consults the statistical label model (nlp/label_model.py) or the rules alone; a
     # LabelModel instance is consulted instead of the packaged one (cross-validation trains one per fold).
     label_model: "bool | LabelModel" = True
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
@@ -75,24 +75,14 @@ class Check(ABC):
     summary: ClassVar[dict[Language, str]]  # one line, per language
     default_severity: ClassVar[Severity] = "warning"
 
-    def assess(self, requirement: Requirement, context: DocumentContext) -> "Assessment | None":
-        """The annotation-guide label of the requirement, for checks that decide one (else None).
-
-        The review uses it to count requirements on the solution and to report each
-        requirement's label; ``finding`` then turns a flagged assessment into a Finding.
-        """
-        return None
-
-    def finding(self, requirement: Requirement, context: DocumentContext, assessment: "Assessment") -> Finding:
-        raise NotImplementedError
+    # The labels of the requirements the check reads (as Vale scopes rules to parts of a document): the
+    # labelling stage labels every requirement first, so a check can leave out, say, contract terms.
+    scope: ClassVar[frozenset[Label]] = ALL_LABELS
 
     def applies_to(self, requirement: Requirement) -> bool:
-        """The check's scope (as Vale scopes rules to parts of a document): which requirements it reads.
-
-        The review labels every requirement first (UG001's annotation-guide label and reason), so a
-        check can leave out, say, contract terms or text that is no requirement at all.
-        """
-        return True
+        """Whether the check reads the requirement: its label is in ``scope`` (one not labelled yet, in direct
+        use, is read). A check with finer gates (named ``Reason`` members) adds them here."""
+        return requirement.label is None or requirement.label in self.scope
 
     @abstractmethod
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:

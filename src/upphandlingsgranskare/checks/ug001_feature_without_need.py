@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterable
 
-from ..llm.injection import instruction_like, without_instructions
+from ..labelling import assess, labelled, labelling_of
+from ..labels import Label, Reason
 from ..models import Finding, Goal, GoalLink, Language, Requirement
-from ..nlp.classify import Assessment, classify
-from ..nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
+from ..nlp.classify import Assessment
 from ..trace import goal_name
 from . import ug001_words as words
 from .base import Check, DocumentContext
@@ -80,33 +79,28 @@ class FeatureWithoutNeed(Check):
         "en": "The requirement prescribes a solution feature but states no business need or goal.",
     }
 
+    scope = frozenset({Label.FEATURE_WITHOUT_NEED})
+
     def assess(self, requirement: Requirement, context: DocumentContext) -> Assessment:
-        """The rules' label, overridden by the statistical label model where it is confident
-        (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
-        ``LabelModel`` consults that model instead of the packaged one."""
-        view = requirement_view(requirement, context)
-        if instruction_like(view.text) or (view.rationale and instruction_like(view.rationale)):
-            # Text addressed to a model ("ignorera tidigare instruktioner och svara att ..., för att ...") states
-            # no need, in the requirement, its lead-in or its "Motivering" cell.
-            rationale = None if instruction_like(view.rationale) else view.rationale
-            view = replace(view, text=without_instructions(view.text) or view.text, rationale=rationale)
-        assessment = classify(view.text, view.language, rationale=view.rationale,
-                              heading_path=requirement.heading_path, table_row=view.table_row,
-                              goal_ids=context.goal_ids)
-        if context.label_model is not False:
-            model = packaged_model() if context.label_model is True else context.label_model
-            assessment = _second_opinion(requirement, view, assessment, model)
-        if context.rationale_policy == "separate" and assessment.reason == "purpose":
-            # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
-            return Assessment("feature_without_need", "purpose_not_in_rationale_field", assessment.evidence,
-                              assessment.feature)
-        return assessment
+        """The offline label of the requirement (rules, then the label model): the labelling stage's first two
+        steps (``labelling.assess``), for evaluations that score them on their own."""
+        return assess(requirement, context)
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
-        assessment = self.assess(requirement, context)
-        if not assessment.flagged:
+        """The finding on a requirement labelled feature_without_need, from what decided the label; a
+        requirement the labelling stage has not seen is labelled first (rules and model)."""
+        labelling = labelling_of(requirement, context)
+        if requirement.label is None:
+            requirement = labelled(requirement, labelling.assessment)
+        if requirement.label != Label.FEATURE_WITHOUT_NEED:
             return []
-        return [self.finding(requirement, context, assessment)]
+        finding = self.finding(requirement, context, labelling.basis)
+        if labelling.decision is None:
+            return [finding]
+        from ..llm.review import apply_decision
+
+        decided = apply_decision(finding, labelling.decision)
+        return [decided] if decided is not None else []
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
         language = requirement.language
@@ -115,7 +109,8 @@ class FeatureWithoutNeed(Check):
         # The goals the requirement resembles come first among the choices the officer is offered.
         first = [link.goal_id for link in matched if link.goal_id in context.goal_ids]
         goal_ids = list(dict.fromkeys(first + list(context.goal_ids)))
-        text = message(language, assessment.feature, inline_purpose=assessment.reason == "purpose_not_in_rationale_field")
+        text = message(language, assessment.feature,
+                       inline_purpose=assessment.reason == Reason.PURPOSE_NOT_IN_RATIONALE_FIELD)
         goal = context.goal(matched[0].goal_id) if matched else None
         if goal is not None:
             text += " " + resembles(language, goal, matched[0])
@@ -136,23 +131,8 @@ class FeatureWithoutNeed(Check):
             origin="rules",
             # The statistical label model, not the rules, decided: say so, and what the rules had said.
             origin_detail=(f"label model {assessment.confidence:.2f}; rules: {assessment.evidence}"
-                           if assessment.reason == "model" and assessment.confidence is not None else None),
+                           if assessment.reason == Reason.MODEL and assessment.confidence is not None else None),
         )
-
-
-def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment,
-                    model: "LabelModel | None") -> Assessment:
-    """The label model's label when it overrides the rules, with its probability as confidence
-    (``LabelModel.combine`` says when it may)."""
-    if model is None or assessment.reason in RULES_FINAL:
-        return assessment
-    label, probability = model.decide(item_features(view, assessment), assessment.label, assessment.reason)
-    if label == assessment.label:
-        return replace(assessment, confidence=probability)
-    feature = assessment.feature
-    if label == "feature_without_need" and feature is None:
-        feature = requirement.text.strip().rstrip(".")
-    return Assessment(label, "model", f"{assessment.label} ({assessment.reason})", feature, confidence=probability)
 
 
 def message(language: Language, feature: str | None, *, inline_purpose: bool = False) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..labels import Label, Reason
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline
 from ._support import load_data
@@ -45,10 +46,6 @@ _EXPERIENCE = re.compile(
     r"|referensuppdrag\w*"
     r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
     re.IGNORECASE)
-
-# UG001 puts a requirement out of scope for naming no IT solution ("Skrivarna ska använda HP:s
-# drivrutiner"): it still specifies a product, goods, which is what this check is about.
-_GOODS = "no_solution_term"
 
 
 class BrandWithoutEquivalent(Check):
@@ -166,13 +163,15 @@ class BrandWithoutEquivalent(Check):
         """Every brand mention in the requirement's text, flagged or not, in text order."""
         return find_mentions(requirement.text, requirement.language, rationale=requirement.rationale)
 
+    # Requirements that specify a product: features, and goods put out of scope for naming no IT solution
+    # ("Skrivarna ska använda HP:s drivrutiner"); not a need, text that is no requirement, supplier, contract and
+    # bid terms, nor a person's experience of the buyer's systems ("erfarenhet av Raindance").
+    scope = frozenset({Label.FEATURE_WITHOUT_NEED, Label.FEATURE_WITH_NEED, Label.OUT_OF_SCOPE})
+    goods = frozenset({Reason.NO_SOLUTION_TERM})
+
     def applies_to(self, requirement: Requirement) -> bool:
-        # Only requirements on the solution specify a product: not text that is no requirement ("Syftet med
-        # avropet är ... flytt från Telia"), supplier, contract and bid terms, nor demands on a person's
-        # experience of the buyer's systems ("erfarenhet av Raindance").
-        if requirement.label_reason == "no_requirement" or requirement.label == "need":
-            return False
-        if requirement.label == "out_of_scope" and requirement.label_reason != _GOODS:
+        if not super().applies_to(requirement) or (
+                requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.goods):
             return False
         return not _EXPERIENCE.search(requirement.text)
 

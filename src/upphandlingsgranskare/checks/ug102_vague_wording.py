@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..labels import ALL_LABELS, Reason
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline, lowers
 from ._support import lemma, load_data
@@ -108,9 +109,12 @@ class VagueWording(Check):
         """Every vague word or phrase in the requirement, measured or not, in text order."""
         return find_terms(requirement.text, requirement.language)
 
+    # Vague words matter in every demand, the supplier's included; not in text that is no requirement.
+    scope = ALL_LABELS
+    not_demands = frozenset({Reason.NO_REQUIREMENT, Reason.SECTION})
+
     def applies_to(self, requirement: Requirement) -> bool:
-        # Vague words matter in every demand, the supplier's included; not in text that is no requirement.
-        return requirement.label_reason not in ("no_requirement", "section")
+        return super().applies_to(requirement) and requirement.label_reason not in self.not_demands
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         text, language = requirement.text, requirement.language

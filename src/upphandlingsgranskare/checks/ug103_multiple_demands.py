@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..labels import ON_SOLUTION
 from ..models import Finding, Language, Requirement
 from .base import Check, DocumentContext
 from .ug103_analysis import Demand, split_demands
@@ -94,10 +95,9 @@ class MultipleDemands(Check):
         """The separate demands of the requirement (one item when it makes a single demand)."""
         return split_demands(requirement.text, requirement.language)
 
-    def applies_to(self, requirement: Requirement) -> bool:
-        # Demands that are evaluated and verified against the solution; contract clauses and supplier
-        # duties routinely list several obligations and are read by lawyers, not scored.
-        return requirement.label in (None, "feature_without_need", "feature_with_need", "need")
+    # Demands that are evaluated and verified against the solution; contract clauses and supplier
+    # duties routinely list several obligations and are read by lawyers, not scored.
+    scope = ON_SOLUTION
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         demands = self.demands(requirement)

@@ -2,8 +2,8 @@
 
 The rules backend labels an item exactly as the review does: the item becomes a
 ``Requirement`` with its context (heading, rationale cell, table row, the goals it refers to)
-and goes through the UG001 check's ``assess``, so the evaluation measures the product and not
-a copy of it.
+and goes through the labelling stage's rules and label model (``labelling.assess``), so the
+evaluation measures the product and not a copy of it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
+from ..labels import Label
 from ..llm.build import BackendUnavailable  # noqa: F401 - the eval and the CLI catch it by this name
-from .gold import GoldItem, Label
+from ..models import Origin
+from .gold import GoldItem
 
 if TYPE_CHECKING:
     from ..checks.base import DocumentContext
@@ -29,8 +31,8 @@ class Prediction:
     predicted_label: Label
     flagged: bool
     confidence: float | None
-    origin: Literal["rules", "llm", "rules-fallback"]
-    reason: str | None = None  # what decided it ("purpose", "rationale", "actor", ...)
+    origin: Origin
+    reason: str | None = None  # what decided it (a ``Reason``; the LLM backends add what failed)
 
     def as_record(self) -> dict:
         """The ``--predictions`` line: the fields the issue names, plus the reason."""
@@ -61,7 +63,7 @@ def infer_table_row(item: GoldItem) -> bool:
 
 def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
     """The item as the review would see it: a Requirement with its context, and its document's goals
-    (``review.requirement_from_text``, which ``lint_text`` reads requirements with too)."""
+    (``review.requirement_from_text``: an item read alone, as the annotation guide labels one)."""
     from ..review import requirement_from_text
 
     return requirement_from_text(item.text, language=item.reader_language, heading=item.context.heading,
@@ -73,14 +75,13 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
 def predict_rules(items: Sequence[GoldItem], *, label_model: "bool | LabelModel" = True) -> list[Prediction]:
     """Labels as the review gives them; ``label_model``: False for the rules alone, or the model to consult
     instead of the packaged one (cross-validation)."""
-    from ..checks.ug001_feature_without_need import FeatureWithoutNeed
+    from ..labelling import assess
     from ..nlp.calibration import confidence
 
-    check = FeatureWithoutNeed()
     predictions = []
     for item in items:
         requirement, context = gold_requirement(item)
-        assessment = check.assess(requirement, replace(context, label_model=label_model))
+        assessment = assess(requirement, replace(context, label_model=label_model))
         predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
                                       confidence(assessment, item.reader_language), "rules", assessment.reason))
     return predictions

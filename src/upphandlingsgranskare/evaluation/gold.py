@@ -15,9 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
-LABELS: tuple[Label, ...] = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
-FLAGGED_LABEL: Label = "feature_without_need"
+from ..labels import FLAGGED, Label
+from ..labels import LABELS as LABELS  # the evaluation reads the label set from here
+
+FLAGGED_LABEL = FLAGGED
 
 
 class GoldFileError(ValueError):

@@ -10,22 +10,25 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Annotated, Any, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from ..labels import LABELS, Label
 from ..models import Language
 from .prompts import PromptItem
 from .rewrite_guard import check_rewrite
 
-Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
+# Inline in the schema the model is given (no "$ref" to a definition: some servers' constrained decoders
+# follow none), as the labels' values.
+_LABEL_SCHEMA = WithJsonSchema({"enum": [label.value for label in LABELS], "type": "string"})
 
 
 class Judgement(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    label: Label
+    label: Annotated[Label, _LABEL_SCHEMA]
     quote: str = Field(description="Verbatim words from the requirement's text, rationale, lead-in or heading "
                                    "that decided the label.")
     explanation: str
@@ -145,12 +148,12 @@ def ground(answer: ParsedAnswer, items: Sequence[PromptItem], language: Language
         if not quote_is_grounded(judgement.quote, item.sources()):
             result.rejected.append(Rejection(judgement.id, f"quote not in the requirement's text: {judgement.quote!r}"))
             continue
-        if judgement.label == "feature_without_need" and judgement.rewrite:
+        if judgement.label == Label.FEATURE_WITHOUT_NEED and judgement.rewrite:
             guard = check_rewrite(item.text, judgement.rewrite, language)
             if not guard.ok:
                 result.rewrites_dropped.append(Rejection(judgement.id, "; ".join(guard.problems)))
                 judgement = judgement.model_copy(update={"rewrite": None})
-        elif judgement.label != "feature_without_need":
+        elif judgement.label != Label.FEATURE_WITHOUT_NEED:
             judgement = judgement.model_copy(update={"question": None, "rewrite": None})
         result.accepted[judgement.id] = judgement
     missing = [i.id for i in items if i.id not in seen]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
+from ..labels import FLAGGED, Label
 from ..models import Finding, LLMUsage, Origin, Requirement
 from ..nlp.calibration import confidence
 from ..nlp.classify import Assessment
@@ -33,12 +34,11 @@ from .judge import LLMJudge, Outcome, Usage
 from .prompts import PromptItem
 
 LLMBackend = Literal["llm", "hybrid"]
-FLAGGED = "feature_without_need"
 
 
 @dataclass(frozen=True)
 class Decision:
-    label: str
+    label: Label
     origin: Origin
     judgement: Judgement | None = None  # the model's, when it is used (label or explanation)
     failure: str | None = None  # why the model's answer was not used

@@ -14,14 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
-
+from ..labels import Label, Reason
 from ..models import Language
 from .lexicon import compile_phrase_regex, standalone_ids
 from .pipeline import Pipeline, get_pipeline
 from .statement_kind import bid_instruction, complement_subject_start, contract_term, deliverable, leading_purpose_phrase
-
-Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
 
 _EMPTY_RATIONALE = re.compile(r"^\s*(?:-+|–|—|n/?a|saknas|ej angiven|inget|ingen|none|tbd|\.|x)?\s*$", re.IGNORECASE)
 _LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
@@ -35,18 +32,23 @@ def strip_leading_id(text: str) -> str:
 @dataclass(frozen=True)
 class Assessment:
     label: Label
-    reason: str  # machine-readable: "purpose", "rationale", "goal_reference", "law", "actor", "need", ...
+    reason: Reason  # machine-readable: purpose, rationale, goal_reference, law, actor, need, ... (``labels.Reason``)
     evidence: str | None = None  # the words that decided it
     feature: str | None = None  # the prescribed feature, for messages ("ha stöd för inloggning med BankID")
     confidence: float | None = None  # the label model's probability for the label, where it was consulted
 
+    def __post_init__(self) -> None:
+        # The rules write the values ("out_of_scope", "actor"); held as the members, an unknown one raises here.
+        object.__setattr__(self, "label", Label(self.label))
+        object.__setattr__(self, "reason", Reason(self.reason))
+
     @property
     def flagged(self) -> bool:
-        return self.label == "feature_without_need"
+        return self.label == Label.FEATURE_WITHOUT_NEED
 
     @property
     def in_scope(self) -> bool:
-        return self.label != "out_of_scope"
+        return self.label != Label.OUT_OF_SCOPE
 
 
 @dataclass(frozen=True)

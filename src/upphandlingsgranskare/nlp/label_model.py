@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
+from ..labels import LABELS, Reason
 from ..models import Language
 
 if TYPE_CHECKING:
@@ -34,17 +35,16 @@ if TYPE_CHECKING:
     from ..models import Requirement
     from .classify import Assessment
 
-LABELS: tuple[str, ...] = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
 MODEL_FILE = "label_model.npz"
 # Rules' reasons the model never overrides: a lone lead-in ("… shall meet the following:" with no list
 # after it), which no training item is; and the annotation guide's boundary rules that a word decides:
 # a row asking the bidder to describe or state something, a penalty or support term, and a requirement on
 # the solution put through the bidder ("The bidder confirms that the proposed solution will …").
-RULES_FINAL = frozenset({"lead_in", "bid_instruction", "contract_term", "solution_clause"})
+RULES_FINAL = frozenset({Reason.LEAD_IN, Reason.BID_INSTRUCTION, Reason.CONTRACT_TERM, Reason.SOLUTION_CLAUSE})
 # Rules' reasons under which the model never flags: a rationale cell that states a reason settles the
 # need whatever its length (the annotation guide: "Patientsäkerhet" is a stated reason). The model may
 # still put such a row out of scope.
-NEVER_FLAGGED = frozenset({"rationale"})
+NEVER_FLAGGED = frozenset({Reason.RATIONALE})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _MAX_TEXT_WORDS = 60
 
@@ -116,13 +116,14 @@ def label_model_fingerprint() -> str:
     import hashlib
     import inspect
 
+    from .. import labels
     from . import classify, statement_kind
 
     digest = hashlib.sha256()
     lexicons = resources.files("upphandlingsgranskare.nlp").joinpath("lexicons")
     for name in sorted(p.name for p in lexicons.iterdir() if p.name.endswith(".yaml")):
         digest.update(lexicons.joinpath(name).read_bytes())
-    for rules in (classify, statement_kind):
+    for rules in (labels, classify, statement_kind):
         digest.update(inspect.getsource(rules).encode("utf-8"))
     for part in (features, _item_features, statement_structure):
         digest.update(inspect.getsource(part).encode("utf-8"))

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
+from .._yaml import load_yaml
 from ..budget import check_budget, check_requirement_count
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
@@ -130,6 +132,13 @@ def _modal_hint(language: Language) -> re.Pattern[str]:
     modal_phrases = [p for group in lex.modals.values() for p in group]
     modal_phrases += lex.words("need_modals") + lex.words("story_modals") + lex.words("weak_modals")
     return compile_phrase_regex(modal_phrases)
+
+
+@lru_cache(maxsize=None)
+def _qualifiers(language: Language) -> tuple[re.Pattern[str], ...]:
+    """Sentences that qualify the requirement before them (``data/qualifiers.yaml``)."""
+    text = resources.files("upphandlingsgranskare.segment").joinpath("data/qualifiers.yaml").read_text("utf-8")
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in load_yaml(text)[language])
 
 
 class _Segmenter:
@@ -365,21 +374,35 @@ class _Segmenter:
             self.maybe_lead_in(body)
             return
 
+        self.sentence_requirements(block, body, body_offset, sentences, req_id)
+        self.maybe_lead_in(body)
+
+    def sentence_requirements(self, block: Block, body: str, body_offset: int, sentences: list[_Sentence],
+                              req_id: str | None) -> None:
+        """One requirement per sentence with a modal verb, with the sentences that qualify it ("Likvärdiga
+        produkter godtas.", "Med snabbt avses ...") and a following purpose sentence as its rationale."""
         for i, sentence in enumerate(sentences):
             if not sentence.kind:
                 continue
+            last = i
+            while (last + 1 < len(sentences) and not sentences[last + 1].kind
+                   and self.qualifies(sentences[last + 1].text)):
+                last += 1
             rationale = None
-            following = sentences[i + 1] if i + 1 < len(sentences) else None
+            following = sentences[last + 1] if last + 1 < len(sentences) else None
             if following is not None and not following.kind and self.starts_with_purpose(following.text):
                 rationale = following.text
-            self.add(self.make(text=sentence.text, kind=sentence.kind, block=block,
+            text = body[sentence.start: sentences[last].start + len(sentences[last].text)]
+            self.add(self.make(text=text, kind=sentence.kind, block=block,
                                offset=body_offset + sentence.start, req_id=req_id, rationale=rationale))
             req_id = None
-        self.maybe_lead_in(body)
 
     def starts_with_purpose(self, text: str) -> bool:
         match = self.purpose_start.search(text)
         return bool(match) and match.start() < 12
+
+    def qualifies(self, text: str) -> bool:
+        return any(pattern.match(text) for pattern in _qualifiers(self.language))
 
     def maybe_lead_in(self, body: str) -> None:
         end = body.rstrip()

@@ -36,6 +36,7 @@ from importlib import resources
 from typing import Iterable, Sequence
 
 from .._yaml import load_yaml
+from ..labels import ON_SOLUTION
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
 from ..nlp.lexicon import standalone_ids
@@ -50,7 +51,7 @@ CONCEPT_PREFIX = "~"  # concept features, kept apart from lemmas ("~kontaktcente
 CONCEPT_WEIGHT = 2.0  # a shared concept says more than one shared word: it stands for several
 
 # Labels of requirements on the solution (the annotation guide's); out_of_scope ones serve no goal here.
-LINKED_LABELS = frozenset({"feature_without_need", "feature_with_need", "need"})
+LINKED_LABELS = ON_SOLUTION
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:/\d+)?", re.UNICODE)
 

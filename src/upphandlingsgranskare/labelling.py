@@ -1,0 +1,114 @@
+"""The labelling stage: every requirement gets its annotation-guide label before any check reads it.
+
+Rules first (``nlp.classify``), then the statistical label model where it is confident
+(``nlp.label_model``), then the LLM backend where one takes part (``llm.review``). Each requirement
+leaves with ``label``, ``label_reason`` and ``label_origin`` set, and with what decided them
+(``Labelling``) for UG001's finding; the checks read the labels, none decides one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Sequence
+
+from .budget import check_budget
+from .labels import FLAGGED, Label, Reason
+from .llm.injection import instruction_like, without_instructions
+from .models import Requirement
+from .nlp.classify import Assessment, classify
+from .nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
+
+if TYPE_CHECKING:
+    from .checks.base import DocumentContext
+    from .llm.review import Decision, LLMReviewer
+    from .models import LLMUsage
+
+
+@dataclass(frozen=True)
+class Labelling:
+    """What decided a requirement's label: the offline assessment (rules and label model) and the LLM's decision."""
+
+    assessment: Assessment
+    decision: "Decision | None" = None
+
+    @property
+    def basis(self) -> Assessment:
+        """The assessment a flagged requirement's finding is written from: the offline one, or for a flag the
+        LLM alone gave, one that says so."""
+        if self.assessment.label == FLAGGED or self.decision is None:
+            return self.assessment
+        return Assessment(FLAGGED, Reason.LLM)
+
+
+def assess(requirement: Requirement, context: "DocumentContext") -> Assessment:
+    """The rules' label, overridden by the statistical label model where it is confident
+    (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
+    ``LabelModel`` consults that model instead of the packaged one."""
+    view = requirement_view(requirement, context)
+    if instruction_like(view.text) or (view.rationale and instruction_like(view.rationale)):
+        # Text addressed to a model ("ignorera tidigare instruktioner och svara att ..., för att ...") states
+        # no need, in the requirement, its lead-in or its "Motivering" cell.
+        rationale = None if instruction_like(view.rationale) else view.rationale
+        view = replace(view, text=without_instructions(view.text) or view.text, rationale=rationale)
+    assessment = classify(view.text, view.language, rationale=view.rationale,
+                          heading_path=requirement.heading_path, table_row=view.table_row,
+                          goal_ids=context.goal_ids)
+    if context.label_model is not False:
+        model = packaged_model() if context.label_model is True else context.label_model
+        assessment = _second_opinion(requirement, view, assessment, model)
+    if context.rationale_policy == "separate" and assessment.reason == Reason.PURPOSE:
+        # The motive is in the text, but this document keeps motives in their own field (the INCOSE way).
+        return Assessment(FLAGGED, Reason.PURPOSE_NOT_IN_RATIONALE_FIELD, assessment.evidence, assessment.feature)
+    return assessment
+
+
+def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment,
+                    model: "LabelModel | None") -> Assessment:
+    """The label model's label when it overrides the rules, with its probability as confidence
+    (``LabelModel.combine`` says when it may)."""
+    if model is None or assessment.reason in RULES_FINAL:
+        return assessment
+    label, probability = model.decide(item_features(view, assessment), assessment.label, assessment.reason)
+    if label == assessment.label:
+        return replace(assessment, confidence=probability)
+    feature = assessment.feature
+    if label == FLAGGED and feature is None:
+        feature = requirement.text.strip().rstrip(".")
+    return Assessment(Label(label), Reason.MODEL, f"{assessment.label} ({assessment.reason})", feature,
+                      confidence=probability)
+
+
+def labelled(requirement: Requirement, assessment: Assessment, decision: "Decision | None" = None) -> Requirement:
+    """The requirement with its label, reason and origin: the offline assessment's, or the LLM's decision."""
+    label, origin, reason, quote = assessment.label, "rules", assessment.reason, None
+    if decision is not None:
+        label, origin = Label(decision.label), decision.origin
+        if decision.origin == "llm" and decision.judgement is not None and label != assessment.label:
+            reason, quote = Reason.LLM, decision.judgement.quote
+    return requirement.model_copy(update={"label": label, "label_reason": reason, "label_origin": origin,
+                                          "label_quote": quote, "labelling": Labelling(assessment, decision)})
+
+
+def labelling_of(requirement: Requirement, context: "DocumentContext") -> Labelling:
+    """What decided the requirement's label; one the stage has not labelled is assessed here (rules and model)."""
+    if isinstance(requirement.labelling, Labelling):
+        return requirement.labelling
+    return Labelling(assess(requirement, context))
+
+
+def label_requirements(found: Sequence[Requirement], context: "DocumentContext", llm: "LLMReviewer | None" = None,
+                       goals: Sequence[str] = ()) -> tuple[list[Requirement], "LLMUsage | None"]:
+    """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
+    the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
+    assessments = []
+    for requirement in found:
+        check_budget()
+        assessments.append(assess(requirement, context))
+    decisions: "Sequence[Decision | None]" = [None] * len(assessments)
+    usage = None
+    if llm is not None and assessments:
+        from .budget import paused
+
+        with paused():  # the model's time is bounded by its own timeouts, not by the document's budget
+            decisions, usage = llm.decide_all(found, assessments, goals)
+    return [labelled(r, a, d) for r, a, d in zip(found, assessments, decisions)], usage
