@@ -131,7 +131,7 @@ def test_eval_cross_validated_by_organisation_reports_each_organisation(tmp_path
 def test_eval_cross_validated_refuses_items_without_an_organisation(tmp_path):
     import io
 
-    from upphandlingsgranskare.evaluation.run import run_eval
+    from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 
     gold = tmp_path / "written.jsonl"
     gold.write_text(json.dumps({"id": "w", "lang": "en", "text": "The system shall export CSV.",

@@ -10,7 +10,6 @@ Heavy modules (spaCy, extractors) are imported inside the commands so `--help` s
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -20,10 +19,53 @@ import typer
 
 from .. import __version__
 from ..session import EXIT_ERROR
-from ._review_options import split_values
+from ._review_options import (
+    AnnotateCleanOption,
+    BackendChoice,
+    BackendOption,
+    BaselineOption,
+    BaseUrlOption,
+    CacheOption,
+    ConcurrencyOption,
+    ConfigOption,
+    DryRunOption,
+    ExitZeroOption,
+    FailOn,
+    FailOnOption,
+    FormatOption,
+    IgnoreOption,
+    JobsOption,
+    LabelModelOption,
+    LanguageOption,
+    MaxDecompressedMbOption,
+    MaxFileMbOption,
+    MaxPagesOption,
+    MaxRequirementsOption,
+    MaxRowsOption,
+    ModelOption,
+    OutputOption,
+    PasswordOption,
+    ProgressOption,
+    RationalePolicyOption,
+    RedactOption,
+    ResumeOption,
+    SecondsPerDocumentOption,
+    SelectOption,
+    SeverityOption,
+    ShowInfoOption,
+    SummaryOption,
+    UpdateBaselineOption,
+    split_values,
+)
 from .cache_commands import cache_app
-from .llm_run import (BatchSizeOption, MaxFallbacksOption, OutputModeOption, ProviderOption, TimeoutOption,
-                      llm_choices, report_fallbacks, review_interruptibly)
+from .llm_run import (
+    BatchSizeOption,
+    MaxFallbacksOption,
+    OutputModeOption,
+    ProviderOption,
+    TimeoutOption,
+    llm_choices,
+)
 
 app = typer.Typer(
     name="upphandlingsgranskare",
@@ -43,14 +85,6 @@ app = typer.Typer(
 app.add_typer(cache_app)
 
 
-class FailOn(str, Enum):
-    error, warning, info = "error", "warning", "info"
-
-
-class BackendChoice(str, Enum):
-    rules = "rules"
-    llm = "llm"
-    hybrid = "hybrid"
 
 
 
@@ -72,77 +106,44 @@ def _root(
 def review(
     paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar (.pdf .docx .xlsx .txt .md) / files or folders.",
                                                 show_default=False)],
-    format: Annotated[Optional[list[str]], typer.Option("--format", "-f", help=(
-        "Format, kommaseparerade / formats, comma-separated: text, json, markdown, html, sarif, csv; docx, pdf, xlsx = "
-        "dokumentet tillbaka med kommentarer / the document handed back with comments (need --output DIR). "
-        "Standard / default: formats in the config file, else text."), show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=(
-        "Fil för en rapport, eller mapp för flera format och dokument (med index.html) / a file for one report, or a "
-        "folder for several formats and documents (with index.html)."))] = None,
-    progress: Annotated[bool, typer.Option(help="Förloppsindikator för flera filer / progress bar for several files.")] = True,
-    backend: Annotated[Optional[BackendChoice], typer.Option(
-        help="rules: offline (standard / default). llm: varje krav till modellen / every requirement to the model. "
-             "hybrid: osäkra och flaggade krav till modellen / uncertain and flagged requirements to the model.",
-        show_default=False)] = None,
-    model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name (also UPPHANDLINGSGRANSKARE_MODEL).")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL "
-                                                         "(also OPENAI_BASE_URL), e.g. http://localhost:11434/v1.")] = None,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Visa anrop och token, skicka inget / show calls and "
-                                                            "tokens, send nothing.")] = False,
-    redact: Annotated[Optional[bool], typer.Option("--redact/--no-redact", help="Maskera personnummer, e-post och "
-                                                   "telefonnummer före sändning / redact personal data before sending "
-                                                   "(default on).", show_default=False)] = None,
-    concurrency: Annotated[Optional[int], typer.Option(min=1, help="Samtidiga anrop / requests in flight.")] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+    progress: ProgressOption = True,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    cache: CacheOption = True,
+    dry_run: DryRunOption = False,
+    redact: RedactOption = None,
+    concurrency: ConcurrencyOption = None,
     provider: ProviderOption = None,
     timeout: TimeoutOption = None,
     batch_size: BatchSizeOption = None,
     structured_output: OutputModeOption = None,
     max_fallbacks: MaxFallbacksOption = 0,
-    config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (default: the nearest "
-                                                        "upphandlingsgranskare.toml or pyproject.toml).", dir_okay=False)] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Bara dessa kontroller / only these checks (UG001,UG101).",
-                                                        show_default=False)] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Inte dessa kontroller / not these checks.",
-                                                        show_default=False)] = None,
-    severity: Annotated[Optional[list[str]], typer.Option(help="Allvarlighetsgrad per kontroll / severity per check, "
-                                                          "CODE=error|warning|info.", show_default=False)] = None,
-    language: Annotated[Optional[str], typer.Option(help="sv, en eller auto (standard) / or auto (default).",
-                                                    show_default=False)] = None,
-    rationale_policy: Annotated[Optional[str], typer.Option(help="Var motivet får stå / where a motive may stand: "
-                                                            "inline, separate or both (default).", show_default=False)] = None,
-    label_model: Annotated[Optional[bool], typer.Option("--label-model/--no-label-model", help="Statistisk andra "
-                                                        "bedömning av UG001 / statistical second opinion on UG001 "
-                                                        "(default on).", show_default=False)] = None,
-    baseline: Annotated[Optional[Path], typer.Option(help="Godtagna anmärkningar / accepted findings: show only new ones.",
-                                                     dir_okay=False)] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Godta alla nuvarande anmärkningar i "
-                                                  "--baseline-filen / accept every current finding into the --baseline file.")] = False,
-    password: Annotated[Optional[str], typer.Option(help="Lösenord för krypterade PDF-filer / password for encrypted PDFs.",
-                                                    show_default=False)] = None,
-    max_file_mb: Annotated[Optional[float], typer.Option(help="Gräns / limit (default 200).", show_default=False)] = None,
-    max_decompressed_mb: Annotated[Optional[float], typer.Option(help="DOCX/XLSX uppackat / unpacked (default 500).",
-                                                                 show_default=False)] = None,
-    max_pages: Annotated[Optional[int], typer.Option(help="PDF-sidor / PDF pages (default 5000).", show_default=False)] = None,
-    max_rows: Annotated[Optional[int], typer.Option(help="XLSX-rader / XLSX rows (default 200000).", show_default=False)] = None,
-    seconds_per_document: Annotated[Optional[float], typer.Option(help="Tid per dokument / time per document, s "
-                                                                  "(default 120).", show_default=False)] = None,
-    max_requirements: Annotated[Optional[int], typer.Option(help="Krav per dokument / requirements per document "
-                                                            "(default 20000).", show_default=False)] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Dokument parallellt / documents in parallel "
-                                      "(processes; 1 with an LLM backend).")] = 1,
-    resume: Annotated[bool, typer.Option("--resume", help="Mappläge: hoppa över dokument som redan är klara / folder "
-                                         "mode: skip documents already done with the same settings.")] = False,
-    annotate_clean: Annotated[Optional[bool], typer.Option(
-        "--annotate-clean/--no-annotate-clean", help="Kommenterad kopia även utan anmärkningar / an annotated copy "
-        "also of a document without findings (default off; config: annotate_clean).", show_default=False)] = None,
-    show_info: Annotated[bool, typer.Option("--show-info", help="Visa info-anmärkningar i terminalrapporten / show "
-                                            "info findings in the terminal report (hidden by default).")] = False,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lägsta allvarlighetsgrad som ger exit 1 / lowest "
-                                            "severity that exits with 1.")] = FailOn.info,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 även med anmärkningar / even with findings.")] = False,
-    summary: Annotated[bool, typer.Option("--summary", help="Bara siffror: per dokument och per kontroll / figures "
-                                          "only: per document and per check (like ruff --statistics).")] = False,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    severity: SeverityOption = None,
+    language: LanguageOption = None,
+    rationale_policy: RationalePolicyOption = None,
+    label_model: LabelModelOption = None,
+    baseline: BaselineOption = None,
+    update_baseline: UpdateBaselineOption = False,
+    password: PasswordOption = None,
+    max_file_mb: MaxFileMbOption = None,
+    max_decompressed_mb: MaxDecompressedMbOption = None,
+    max_pages: MaxPagesOption = None,
+    max_rows: MaxRowsOption = None,
+    seconds_per_document: SecondsPerDocumentOption = None,
+    max_requirements: MaxRequirementsOption = None,
+    jobs: JobsOption = 1,
+    resume: ResumeOption = False,
+    annotate_clean: AnnotateCleanOption = None,
+    show_info: ShowInfoOption = False,
+    fail_on: FailOnOption = FailOn.info,
+    exit_zero: ExitZeroOption = False,
+    summary: SummaryOption = False,
 ) -> None:
     """Granska dokument / review documents. Exit 0: inga anmärkningar, 1: anmärkningar, 2: fel, 3: LLM-fel."""
     from ..process_control import run_interruptibly
