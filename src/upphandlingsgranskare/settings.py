@@ -227,3 +227,48 @@ def _where(loc: tuple[Any, ...], cause: Any, given: Mapping[str, Any] | None) ->
     if section in _TABLES:
         return f"{section}.{key}"
     return key or section
+
+
+def describe(settings: Settings) -> str:
+    """The settings as a config file would hold them, each key with its description; the run section and
+    command-line-only values are left out, a key without a value is commented out."""
+    lines = [f"# {settings.source or 'ingen konfigurationsfil / no config file'}"]
+    top: list[tuple[str, Any, Any]] = [("backend", settings.backend, Settings.model_fields["backend"])]
+    for section in _TOP_LEVEL_SECTIONS:
+        part = getattr(settings, section)
+        top += [(key, getattr(part, key), type(part).model_fields[key]) for key in _file_fields(type(part))]
+    lines += [_described(key, value, info.description) for key, value, info in top]
+    lines += ["", "[limits]"]
+    from pydantic import TypeAdapter
+
+    limits_schema = TypeAdapter(ExtractionLimits).json_schema()["properties"]
+    lines += [_described(f.name, getattr(settings.limits, f.name), limits_schema[f.name].get("description"))
+              for f in fields(ExtractionLimits)]
+    lines += ["", "[llm]"]
+    lines += [_described(key, getattr(settings.llm, key), LLMSettings.model_fields[key].description)
+              for key in _file_fields(LLMSettings)]
+    lines.append(_described("api_key_env", None, "Miljövariabeln som håller nyckeln / the environment variable "
+                                                 "that holds the key (default: OPENAI_API_KEY or AZURE_OPENAI_API_KEY)."))
+    return "\n".join(lines) + "\n"
+
+
+def _described(key: str, value: Any, description: str | None) -> str:
+    shown = _toml(value)
+    line = f"{key} = {shown}" if shown is not None else f"# {key} ="
+    return f"{line}  # {description}" if description else line
+
+
+def _toml(value: Any) -> str | None:
+    import json
+
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Path):
+        return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return "[" + ", ".join(_toml(v) or '""' for v in sorted(value, key=str)) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)

@@ -289,6 +289,29 @@ def schema(
             raise typer.Exit(EXIT_ERROR) from None
 
 
+@app.command("settings")
+def settings_command(
+    config: ConfigOption = None,
+    json_schema: Annotated[bool, typer.Option("--schema", help="Inställningsmodellens JSON Schema / the settings "
+                                                               "model's JSON Schema.")] = False,
+) -> None:
+    """Visa inställningarna med standardvärden och beskrivningar / show the settings, with their defaults and
+    descriptions (from the config file, the environment and the defaults)."""
+    from ..config import ConfigError
+    from ..settings import Settings, describe, load_settings
+
+    if json_schema:
+        from ..report.emit import json_dumps
+
+        sys.stdout.write(json_dumps(Settings.model_json_schema()))
+        return
+    try:
+        sys.stdout.write(describe(load_settings(config)))
+    except ConfigError as error:
+        typer.echo(f"upphandlingsgranskare: {error}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
 def main() -> None:
     try:
         app()
