@@ -78,18 +78,18 @@ class ReviewSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    select: frozenset[str] | None = Field(None, description="Bara dessa kontroller (koder eller namn) / only these "
+    select: frozenset[str] | None = Field(default=None, description="Bara dessa kontroller (koder eller namn) / only these "
                                                             "checks (codes or names); default: all.")
-    ignore: frozenset[str] = Field(frozenset(), description="Aldrig dessa kontroller / never these checks.")
+    ignore: frozenset[str] = Field(default=frozenset(), description="Aldrig dessa kontroller / never these checks.")
     severity: dict[str, str] = Field(default_factory=dict, description="Allvarlighetsgrad per kontroll / severity "
                                      "per check: a table of code = error | warning | info.")
-    language: str = Field("auto", description="sv, en eller auto (upptäcks per dokument) / or auto (detected per "
+    language: str = Field(default="auto", description="sv, en eller auto (upptäcks per dokument) / or auto (detected per "
                                               "document).")
-    rationale_policy: str = Field("both", description="Var motivet får stå / where a motive may stand: inline "
+    rationale_policy: str = Field(default="both", description="Var motivet får stå / where a motive may stand: inline "
                                                       "(SKR), separate (INCOSE) or both.")
-    label_model: bool = Field(True, description="Statistisk andra bedömning av UG001 / statistical second opinion "
+    label_model: bool = Field(default=True, description="Statistisk andra bedömning av UG001 / statistical second opinion "
                                                 "on UG001's label; false: the rules alone.")
-    password: str | None = Field(None, repr=False, exclude=True, json_schema_extra={"command_line_only": True},
+    password: str | None = Field(default=None, repr=False, exclude=True, json_schema_extra={"command_line_only": True},
                                  description="Lösenord för krypterade PDF-filer / password for encrypted PDFs "
                                              "(--password only, never in a file).")
 

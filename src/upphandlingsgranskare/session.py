@@ -62,7 +62,8 @@ class BaselineFilter:
     """The findings a baseline file accepts, hidden document by document; which accepted ones matched nothing."""
 
     def __init__(self, path: Path, accepted: dict) -> None:
-        self.path, self.accepted, self.used = path, accepted, set()
+        self.path, self.accepted = path, accepted
+        self.used: set[str] = set()
 
     @classmethod
     def load(cls, path: Path) -> BaselineFilter:

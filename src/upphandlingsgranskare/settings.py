@@ -41,9 +41,9 @@ class OutputSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    formats: tuple[str, ...] = Field(("text",), description="Format / formats: text, json, markdown, html, sarif, "
+    formats: tuple[str, ...] = Field(default=("text",), description="Format / formats: text, json, markdown, html, sarif, "
                                      "csv; docx, pdf, xlsx = the document handed back with comments (need --output DIR).")
-    annotate_clean: bool = Field(False, description="Kommenterad kopia även utan anmärkningar / an annotated copy "
+    annotate_clean: bool = Field(default=False, description="Kommenterad kopia även utan anmärkningar / an annotated copy "
                                                     "also of a document without findings.")
 
     @field_validator("formats", mode="before")
@@ -69,22 +69,22 @@ class RunSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    jobs: int = Field(1, ge=1, description="Dokument parallellt / documents in parallel (processes; 1 with an LLM).")
-    progress: bool = Field(True, description="Förloppsindikator för flera filer / progress bar for several files.")
-    resume: bool = Field(False, description="Mappläge: hoppa över dokument som redan är klara / folder mode: skip "
+    jobs: int = Field(default=1, ge=1, description="Dokument parallellt / documents in parallel (processes; 1 with an LLM).")
+    progress: bool = Field(default=True, description="Förloppsindikator för flera filer / progress bar for several files.")
+    resume: bool = Field(default=False, description="Mappläge: hoppa över dokument som redan är klara / folder mode: skip "
                                             "documents already done with the same settings.")
-    baseline: Path | None = Field(None, description="Godtagna anmärkningar / accepted findings: show only new ones.")
-    update_baseline: bool = Field(False, description="Godta alla nuvarande anmärkningar / accept every current "
+    baseline: Path | None = Field(default=None, description="Godtagna anmärkningar / accepted findings: show only new ones.")
+    update_baseline: bool = Field(default=False, description="Godta alla nuvarande anmärkningar / accept every current "
                                                      "finding into the baseline file.")
-    show_info: bool = Field(False, description="Visa info-anmärkningar i terminalrapporten / show info findings in "
+    show_info: bool = Field(default=False, description="Visa info-anmärkningar i terminalrapporten / show info findings in "
                                                "the terminal report.")
-    fail_on: Literal["error", "warning", "info"] = Field("info", description="Lägsta allvarlighetsgrad som ger exit "
+    fail_on: Literal["error", "warning", "info"] = Field(default="info", description="Lägsta allvarlighetsgrad som ger exit "
                                                          "1 / lowest severity that exits with 1.")
-    exit_zero: bool = Field(False, description="Exit 0 även med anmärkningar / even with findings.")
-    summary: bool = Field(False, description="Bara siffror / figures only: per document and per check.")
-    max_fallbacks: int = Field(0, ge=0, description="Högst så många krav får falla tillbaka på reglerna, annars exit "
+    exit_zero: bool = Field(default=False, description="Exit 0 även med anmärkningar / even with findings.")
+    summary: bool = Field(default=False, description="Bara siffror / figures only: per document and per check.")
+    max_fallbacks: int = Field(default=0, ge=0, description="Högst så många krav får falla tillbaka på reglerna, annars exit "
                                                     "3 / at most this many requirements may fall back to the rules.")
-    dry_run: bool = Field(False, description="Visa anrop och token, skicka inget / show calls and tokens, send nothing.")
+    dry_run: bool = Field(default=False, description="Visa anrop och token, skicka inget / show calls and tokens, send nothing.")
 
 
 class Settings(BaseModel):
@@ -92,15 +92,15 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    source: Path | None = Field(None, exclude=True, description="The config file read; None: none was found.")
-    backend: str = Field("rules", description="rules: offline. llm: every requirement to the model. hybrid: "
+    source: Path | None = Field(default=None, exclude=True, description="The config file read; None: none was found.")
+    backend: str = Field(default="rules", description="rules: offline. llm: every requirement to the model. hybrid: "
                                               "uncertain and flagged requirements to the model.")
-    review: ReviewSettings = Field(default_factory=ReviewSettings)
-    output: OutputSettings = Field(default_factory=OutputSettings)
+    review: ReviewSettings = Field(default=ReviewSettings())
+    output: OutputSettings = Field(default=OutputSettings())
     limits: ExtractionLimits = Field(default_factory=ExtractionLimits, description="Gränser per fil / limits on what "
                                      "one input file may cost to read.")
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    run: RunSettings = Field(default_factory=RunSettings)
+    llm: LLMSettings = Field(default=LLMSettings())
+    run: RunSettings = Field(default=RunSettings())
 
     @field_validator("backend", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal, Sequence, TextIO
+from typing import Any, Literal, Sequence, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,20 +24,20 @@ class EvalParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    backend: BackendName = Field("rules", description="Vem som bedömer / who labels the items.")
-    predictions: Path | None = Field(None, description="Skriv en JSON-rad per post / write one JSON line per item.")
+    backend: BackendName = Field(default="rules", description="Vem som bedömer / who labels the items.")
+    predictions: Path | None = Field(default=None, description="Skriv en JSON-rad per post / write one JSON line per item.")
     fmt: Literal["text", "json"] = "text"
-    baseline: Path | None = Field(None, description="Jämför med baslinjen / compare with a baseline file.")
-    update_baseline: bool = Field(False, description="Skriv resultatet till baslinjen / write the figures to it.")
-    max_errors: int | None = Field(None, description="Visa högst så många felklassade / list at most this many "
+    baseline: Path | None = Field(default=None, description="Jämför med baslinjen / compare with a baseline file.")
+    update_baseline: bool = Field(default=False, description="Skriv resultatet till baslinjen / write the figures to it.")
+    max_errors: int | None = Field(default=None, description="Visa högst så många felklassade / list at most this many "
                                                      "misclassified items in text output.")
-    llm: LLMSettings | None = Field(None, description="llm/hybrid: the LLM settings; None: the config file found "
+    llm: LLMSettings | None = Field(default=None, description="llm/hybrid: the LLM settings; None: the config file found "
                                                       "from the working folder, the environment, the defaults.")
-    label_model: bool = Field(True, description="rules: with the statistical model, or the rules alone.")
-    cross_validate: Literal["organisation"] | None = Field(None, description="Leave one organisation out.")
-    train_files: tuple[Path, ...] | None = Field(None, description="With cross_validate: files always trained on.")
-    jobs: int = Field(1, ge=1, description="With cross_validate: processes.")
-    max_fallbacks: int = Field(0, ge=0, description="llm/hybrid: at most this many items may fall back to the rules.")
+    label_model: bool = Field(default=True, description="rules: with the statistical model, or the rules alone.")
+    cross_validate: Literal["organisation"] | None = Field(default=None, description="Leave one organisation out.")
+    train_files: tuple[Path, ...] | None = Field(default=None, description="With cross_validate: files always trained on.")
+    jobs: int = Field(default=1, ge=1, description="With cross_validate: processes.")
+    max_fallbacks: int = Field(default=0, ge=0, description="llm/hybrid: at most this many items may fall back to the rules.")
 
 
 def run_eval(gold_files: Sequence[str | os.PathLike], params: EvalParams | None = None, *,
@@ -138,7 +138,7 @@ def _judged(gold_files, mode: str, params: EvalParams, out: TextIO, err: TextIO)
     if params.predictions is not None:
         err.write("upphandlingsgranskare eval: --predictions gäller postfiler / applies to item gold files\n")
         return EXIT_ERROR
-    result = evaluate_findings(gold_files) if mode == "findings" else evaluate_goals(gold_files)
+    result: Any = evaluate_findings(gold_files) if mode == "findings" else evaluate_goals(gold_files)
     regressions = _against_baseline(gold_files, mode, params, result, err)
     if params.fmt == "json":
         out.write(to_json(result))

@@ -30,16 +30,16 @@ class LLMSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    provider: Literal["openai", "azure"] = Field("openai", description="openai (also Ollama, vLLM, llama.cpp) or azure.")
-    model: str = Field("gpt-4o-mini", description="Modellens namn / the model's name (env UPPHANDLINGSGRANSKARE_MODEL).")
-    base_url: str | None = Field(None, description="OpenAI-kompatibel adress / OpenAI-compatible base URL (env "
+    provider: Literal["openai", "azure"] = Field(default="openai", description="openai (also Ollama, vLLM, llama.cpp) or azure.")
+    model: str = Field(default="gpt-4o-mini", description="Modellens namn / the model's name (env UPPHANDLINGSGRANSKARE_MODEL).")
+    base_url: str | None = Field(default=None, description="OpenAI-kompatibel adress / OpenAI-compatible base URL (env "
                                                    "OPENAI_BASE_URL); none: the provider's default, api.openai.com.")
     api_key: SecretStr | None = Field(default=None, repr=False, json_schema_extra={"command_line_only": True},
                                       description="Nyckeln, bara från miljön / the key, from the environment only "
                                                   "(OPENAI_API_KEY, AZURE_OPENAI_API_KEY or api_key_env).")
-    azure_endpoint: str | None = Field(None, description="Azure: adressen / the endpoint (env AZURE_OPENAI_ENDPOINT).")
-    azure_deployment: str | None = Field(None, description="Azure: driftsättningen / the deployment (default: model).")
-    api_version: str | None = Field(None, description="Azure: API-versionen / the API version (env OPENAI_API_VERSION).")
+    azure_endpoint: str | None = Field(default=None, description="Azure: adressen / the endpoint (env AZURE_OPENAI_ENDPOINT).")
+    azure_deployment: str | None = Field(default=None, description="Azure: driftsättningen / the deployment (default: model).")
+    api_version: str | None = Field(default=None, description="Azure: API-versionen / the API version (env OPENAI_API_VERSION).")
     timeout: float = Field(default=60.0, gt=0, description="Sekunder per anrop / seconds per request.")
     max_retries: int = Field(default=3, ge=0, description="Nya försök efter det första, vid time-out, 429 och 5xx / "
                                                           "retries after the first try, on time-outs, 429 and 5xx.")
@@ -49,11 +49,11 @@ class LLMSettings(BaseModel):
     concurrency: int = Field(default=4, ge=1, description="Samtidiga anrop / requests in flight at once.")
     batch_size: int = Field(default=8, ge=1, description="Krav per anrop / requirements per request.")
     temperature: float = Field(default=0.0, ge=0, le=2, description="Modellens temperatur / the model's temperature.")
-    structured_output: StructuredOutput = Field("json_schema", description="json_schema, or json_object/prompt for "
+    structured_output: StructuredOutput = Field(default="json_schema", description="json_schema, or json_object/prompt for "
                                                 "servers without JSON Schema support.")
-    redact: bool = Field(True, description="Maskera personnummer, e-post och telefonnummer före sändning / redact "
+    redact: bool = Field(default=True, description="Maskera personnummer, e-post och telefonnummer före sändning / redact "
                                            "personal data before sending: it never leaves the machine.")
-    cache: bool = Field(True, description="Återanvänd tidigare svar / reuse earlier answers (--no-cache: off).")
+    cache: bool = Field(default=True, description="Återanvänd tidigare svar / reuse earlier answers (--no-cache: off).")
     cache_path: Path = Field(default_factory=default_cache_path, description="Svarscachens fil / the answer cache's "
                              "file (default: $XDG_CACHE_HOME/upphandlingsgranskare/llm-cache.sqlite).")
     uncertain_below: float = Field(default=0.85, ge=0, le=1, description="hybrid: regelkonfidens under detta går "
