@@ -118,12 +118,12 @@ def test_the_environment_goes_between_the_file_and_the_command_line() -> None:
     ({}, {"limits": {"max_pages": 0}}, "command line: --max-pages"),
     ({"llm": {"timeout": 0}}, {}, "u.toml: llm.timeout"),
     ({}, {"llm": {"timeout": 0}}, "command line: --timeout"),
-    ({"language": "de"}, {}, "u.toml: language"),
+    ({"language": "de"}, {}, "u.toml: 'language'"),
     ({}, {"review": {"language": "de"}}, "command line: --language"),
     ({}, {"output": {"formats": ["word"]}}, "command line: --format"),
-    ({"backend": "gpt"}, {}, "u.toml: backend"),
+    ({"backend": "gpt"}, {}, "u.toml: 'backend'"),
     ({"select": ["UG001"]}, {"review": {"ignore": ["UG001"]}}, "command line: --select, --ignore"),
-    ({"select": ["UG001"], "ignore": ["UG001"]}, {}, "u.toml: select, ignore"),
+    ({"select": ["UG001"], "ignore": ["UG001"]}, {}, "u.toml: 'select', 'ignore'"),
 ])
 def test_a_bad_value_names_where_it_came_from(values: dict, overrides: dict, where: str) -> None:
     with pytest.raises(ConfigError) as caught:

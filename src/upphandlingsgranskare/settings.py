@@ -214,19 +214,19 @@ def _where(loc: tuple[Any, ...], cause: Any, given: Mapping[str, Any] | None) ->
     or the command-line option that gave it (``--language``, ``--max-pages``)."""
     section, key = str(loc[0]), ".".join(str(part) for part in loc[1:])
     if (section, key) == ("review", ""):  # the section as a whole: nothing selected
-        return "--select, --ignore" if given is not None else "select, ignore"
+        return "--select, --ignore" if given is not None else "'select', 'ignore'"
     if given is not None:  # the command line
         if section == "limits":
             return ", ".join(option_name(k) for k in _given(given.get("limits"))) or "--limits"
         name = str(loc[1]) if len(loc) > 1 else section
         return _OPTIONS.get(name) or option_name(name)
     if getattr(cause, "key", None):
-        return cause.key
+        return f"'{cause.key}'"
     if section == "limits":
         return "[limits]"
     if section in _TABLES:
         return f"{section}.{key}"
-    return key or section
+    return f"'{key or section}'"
 
 
 def describe(settings: Settings) -> str:
