@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 class SessionError(Exception):
@@ -137,8 +138,6 @@ class Session:
         if self.folder_mode:
             self._open_folder(inputs)
         todo = [item for item in inputs if item.path not in self.finished]
-        from .cli.llm_run import report_fallbacks, review_interruptibly
-
         reviews = review_interruptibly(todo, self._document_done, self.reviewer, self.settings.review_options(),
                                        run.jobs, run.progress)
         if run.dry_run:
@@ -325,3 +324,52 @@ def settings_fingerprint(settings: Settings, reviewer: Any) -> str:
     if baseline is not None and baseline.exists():
         parts.append(hashlib.sha256(baseline.read_bytes()).hexdigest())
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def review_interruptibly(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
+    """Review ``todo``; with an LLM backend, Ctrl-C exits at once (130) instead of waiting for the requests in
+    flight (up to a time-out each). Outputs are written atomically, so nothing is left half-written."""
+    try:
+        return _review_with_progress(todo, document_done, reviewer, options, jobs, progress)
+    except KeyboardInterrupt:
+        if reviewer is None:
+            raise
+        typer.echo("upphandlingsgranskare: avbrutet / interrupted", err=True)
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # not sys.exit: the interpreter would join the HTTP threads first
+
+
+def _review_with_progress(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
+    from .review import review_paths
+
+    if progress and len(todo) > 1:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Granskar / reviewing", total=len(todo))
+
+            def advance(item, review) -> None:
+                document_done(item, review)
+                bar.advance(task)
+
+            return review_paths(todo, on_done=advance, llm=reviewer, options=options, jobs=jobs)
+    return review_paths(todo, on_done=document_done, llm=reviewer, options=options, jobs=jobs)
+
+
+def report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
+    """Say per document why requirements kept the rules result; True when more did than ``max_fallbacks``."""
+    total = 0
+    for review in reviews:
+        if review.llm is not None and review.llm.fallbacks:
+            total += review.llm.fallbacks
+            problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
+            typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
+                       f"/ requirements fell back to the rules result: {problems}", err=True)
+    if total > max_fallbacks:
+        typer.echo(f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
+                   f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
+                   f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.", err=True)
+        return True
+    return False
