@@ -238,7 +238,8 @@ def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch:
     outputs and the index are written."""
     import shutil
 
-    from upphandlingsgranskare.cli.app import run_review
+    from upphandlingsgranskare.session import run_review
+    from upphandlingsgranskare.settings import load_settings
     from upphandlingsgranskare.report import annotate_docx
 
     folder = tmp_path / "anbud"
@@ -254,7 +255,8 @@ def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(annotate_docx._Body, "anchor", slow_anchor)
     out = tmp_path / "granskning"
-    code = run_review([folder], ["html", "docx"], out, False)
+    code = run_review([folder], out, load_settings(start=folder, overrides={"output": {"formats": ["html", "docx"]},
+                                                                       "run": {"progress": False}}))
     lines = [line for line in capsys.readouterr().err.splitlines() if "seconds_per_document" in line]
     assert code == 2
     assert len(lines) == 1 and "arendehantering" in lines[0] and "writing the document's" in lines[0]

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from upphandlingsgranskare.evaluation.gold import LABELS, load_items
-from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "eval" / "gold"
@@ -18,7 +18,7 @@ SPANS = sorted((ROOT / "corpora" / "samples").glob("*.spans.jsonl"))
 
 def _run(gold: list[Path]) -> tuple[int, str]:
     out = io.StringIO()
-    code = run_eval(gold, baseline=BASELINE, out=out, err=out)
+    code = run_eval(gold, EvalParams(baseline=BASELINE), out=out, err=out)
     return code, out.getvalue()
 
 

@@ -12,7 +12,7 @@ from upphandlingsgranskare.evaluation import baseline as baselines
 from upphandlingsgranskare.evaluation.backends import infer_table_row, predict_rules
 from upphandlingsgranskare.evaluation.gold import GoldFileError, GoldItem, load_items
 from upphandlingsgranskare.evaluation.metrics import binary_scores, wilson
-from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 
 
 def _write(path: Path, records: list[dict]) -> Path:
@@ -53,7 +53,7 @@ def test_binary_scores_and_bootstrap_interval():
 def test_item_mode_scores_the_labels_and_keeps_ambiguous_apart(tmp_path):
     gold = _write(tmp_path / "gold.jsonl", ITEMS)
     out = io.StringIO()
-    assert run_eval([gold], fmt="json", out=out) == 0
+    assert run_eval([gold], EvalParams(fmt="json"), out=out) == 0
     data = json.loads(out.getvalue())
     assert data["groups"]["all"]["items"] == 5
     assert data["ambiguous"]["items"] == 1
@@ -77,7 +77,7 @@ def test_predictions_file_has_one_line_per_item(tmp_path):
     gold = _write(tmp_path / "gold.jsonl", ITEMS)
     predictions = tmp_path / "out" / "pred.jsonl"
     predictions.parent.mkdir()
-    assert run_eval([gold], predictions=predictions, out=io.StringIO()) == 0
+    assert run_eval([gold], EvalParams(predictions=predictions), out=io.StringIO()) == 0
     lines = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
     assert [line["id"] for line in lines] == [i["id"] for i in ITEMS]
     assert {"id", "predicted_label", "flagged", "confidence", "origin"} <= set(lines[0])
@@ -120,8 +120,8 @@ def test_external_sets_without_table_row_get_it_inferred():
 def test_baseline_detects_a_drop_beyond_tolerance_in_either_direction(tmp_path):
     gold = _write(tmp_path / "gold.jsonl", ITEMS)
     base = tmp_path / "baseline.json"
-    assert run_eval([gold], baseline=base, update_baseline=True, out=io.StringIO(), err=io.StringIO()) == 0
-    assert run_eval([gold], baseline=base, out=io.StringIO()) == 0
+    assert run_eval([gold], EvalParams(baseline=base, update_baseline=True), out=io.StringIO(), err=io.StringIO()) == 0
+    assert run_eval([gold], EvalParams(baseline=base), out=io.StringIO()) == 0
 
     data = json.loads(base.read_text("utf-8"))
     (key,) = data["runs"]
@@ -130,7 +130,7 @@ def test_baseline_detects_a_drop_beyond_tolerance_in_either_direction(tmp_path):
     data["runs"][key]["figures"]["all.out_of_scope_flagged"] = -0.5  # lower is better
     base.write_text(json.dumps(data), "utf-8")
     out = io.StringIO()
-    assert run_eval([gold], baseline=base, out=out) == 1
+    assert run_eval([gold], EvalParams(baseline=base), out=out) == 1
     assert "all.flagged.f1" in out.getvalue() and "all.out_of_scope_flagged" in out.getvalue()
 
     regressions = baselines.compare({"tolerance": {"default": 0.02}, "runs": {"k": {"figures": {"all.accuracy": 0.9}}}},
@@ -143,12 +143,12 @@ def test_a_run_without_baseline_entry_is_an_error(tmp_path):
     base = _write(tmp_path / "baseline.json", [])
     base.write_text('{"runs": {}}', "utf-8")
     err = io.StringIO()
-    assert run_eval([gold], baseline=base, out=io.StringIO(), err=err) == 2
+    assert run_eval([gold], EvalParams(baseline=base), out=io.StringIO(), err=err) == 2
     assert "--update-baseline" in err.getvalue()
 
 
 def test_llm_backend_without_the_llm_path_is_a_clear_error_not_a_silent_rules_run(tmp_path):
     gold = _write(tmp_path / "gold.jsonl", ITEMS)
     err = io.StringIO()
-    assert run_eval([gold], backend="llm", out=io.StringIO(), err=err) == 2
+    assert run_eval([gold], EvalParams(backend="llm"), out=io.StringIO(), err=err) == 2
     assert "backend 'llm'" in err.getvalue()

@@ -22,10 +22,11 @@ from tests.llm_server import FakeOpenAIServer
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
-from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 from upphandlingsgranskare.llm.evidence import reason_in_quote
 from upphandlingsgranskare.llm.injection import first_instruction
 from upphandlingsgranskare.llm.prompts import PromptItem
+from upphandlingsgranskare.llm.settings import resolve_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SPLIT = ROOT / "eval" / "gold" / "test.jsonl"
@@ -78,10 +79,11 @@ def _llm_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def run(backend: str, server: FakeOpenAIServer, predictions: Path, **options) -> dict:
     out, err = io.StringIO(), io.StringIO()
-    code = run_eval([TEST_SPLIT], backend=backend, predictions=predictions, fmt="json", out=out, err=err,
-                    max_fallbacks=len(load_items(TEST_SPLIT)),  # the script's 10% ungrounded quotes fall back
-                    llm_options={"overrides": {"base_url": server.base_url, "model": "scripted", "batch_size": 16,
-                                               "backoff": 0.001}, **options})
+    llm = resolve_settings(overrides={"base_url": server.base_url, "model": "scripted", "batch_size": 16,
+                                      "backoff": 0.001, **options})
+    code = run_eval([TEST_SPLIT], EvalParams(backend=backend, predictions=predictions, fmt="json", llm=llm,
+                                             max_fallbacks=len(load_items(TEST_SPLIT))),  # 10% ungrounded quotes fall back
+                    out=out, err=err)
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 
@@ -154,9 +156,9 @@ def test_eval_records_the_model_in_output_and_baseline_key(tmp_path: Path) -> No
     with FakeOpenAIServer(scripted_model(items)) as server:
         for model in ("model-a", "model-b"):
             out, err = io.StringIO(), io.StringIO()
-            code = run_eval([TEST_SPLIT], backend="hybrid", baseline=baseline, update_baseline=True, out=out, err=err,
-                            fmt="json", max_fallbacks=500,
-                            llm_options={"overrides": {"base_url": server.base_url, "model": model, "batch_size": 16}})
+            llm = resolve_settings(overrides={"base_url": server.base_url, "model": model, "batch_size": 16})
+            code = run_eval([TEST_SPLIT], EvalParams(backend="hybrid", baseline=baseline, update_baseline=True,
+                                                     fmt="json", max_fallbacks=500, llm=llm), out=out, err=err)
             assert code == 0, err.getvalue()
             record = json.loads(out.getvalue())["llm"]
             assert record["model"] == model and record["endpoint_host"].startswith("127.0.0.1:")
@@ -179,11 +181,11 @@ def test_recorded_answers_replay_to_the_same_predictions(tmp_path: Path) -> None
     recordings = tmp_path / "hybrid-test.jsonl"
     with FakeOpenAIServer(scripted_model(items)) as upstream, \
             RecordingProxy(upstream.base_url, "sk-upstream") as proxy, FakeOpenAIServer(proxy) as recorder:
-        live = run("hybrid", recorder, tmp_path / "live.jsonl", use_cache=False)
+        live = run("hybrid", recorder, tmp_path / "live.jsonl", cache=False)
         proxy.save(recordings)
     replay = ReplayResponder(recordings)
     with FakeOpenAIServer(replay) as server:
-        replayed = run("hybrid", server, tmp_path / "replayed.jsonl", use_cache=False)
+        replayed = run("hybrid", server, tmp_path / "replayed.jsonl", cache=False)
     assert replay.misses == 0
     assert read_predictions(tmp_path / "live.jsonl") == read_predictions(tmp_path / "replayed.jsonl")
     assert live["figures"] == replayed["figures"]

@@ -17,13 +17,14 @@ from tests.llm_fakes import (answering, answering_batch, batch_of, isolated_llm_
 from tests.llm_server import FakeOpenAIServer
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items
-from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 from upphandlingsgranskare.llm.answers import Judgement, parse_answer
 from upphandlingsgranskare.llm.evidence import reason_in_quote
 from upphandlingsgranskare.llm.injection import instruction_like
 from upphandlingsgranskare.llm.judge import Outcome
 from upphandlingsgranskare.llm.prompts import PromptItem
 from upphandlingsgranskare.llm.review import decide
+from upphandlingsgranskare.llm.settings import resolve_settings
 from upphandlingsgranskare.nlp.classify import Assessment
 from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import lint_text, review_document
@@ -178,9 +179,9 @@ def test_adversarial_gold_file_against_a_model_that_obeys_injections(tmp_path: P
     assert all(rules.values())  # the rules are not fooled by the injected purpose clauses either
     out, err = io.StringIO(), io.StringIO()
     with FakeOpenAIServer(answering_batch(obeying_injections)) as server:
-        code = run_eval([ADVERSARIAL], backend="hybrid", predictions=tmp_path / "p.jsonl", fmt="json", out=out,
-                        err=err, llm_options={"overrides": {"base_url": server.base_url, "model": "obedient",
-                                                            "backoff": 0.001}})
+        code = run_eval([ADVERSARIAL], EvalParams(backend="hybrid", predictions=tmp_path / "p.jsonl", fmt="json",
+                        llm=resolve_settings(overrides={"base_url": server.base_url, "model": "obedient",
+                                                        "backoff": 0.001})), out=out, err=err)
     assert code == 0, err.getvalue()
     predictions = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text("utf-8").splitlines()]
     assert {p["id"]: p["flagged"] for p in predictions} == rules

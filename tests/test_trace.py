@@ -12,7 +12,7 @@ import pytest
 
 from upphandlingsgranskare.checks import DocumentContext
 from upphandlingsgranskare.evaluation.gold import gold_mode
-from upphandlingsgranskare.evaluation.run import run_eval
+from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 from upphandlingsgranskare.extract import extract
 from upphandlingsgranskare.models import Goal, Location, Requirement
 from upphandlingsgranskare.report.annotate_xlsx import findings_workbook, goal_matrix_sheet
@@ -328,7 +328,7 @@ def test_eval_links_mode_scores_links_by_method(tmp_path: Path) -> None:
                     encoding="utf-8")
     assert gold_mode(gold) == "links"
     out = io.StringIO()
-    assert run_eval([gold], fmt="json", out=out, err=io.StringIO()) == 0
+    assert run_eval([gold], EvalParams(fmt="json"), out=out, err=io.StringIO()) == 0
     data = json.loads(out.getvalue())
     assert data["mode"] == "links" and data["requirements"] == {"gold": 4, "paired": 4}
     assert data["links"]["gold"] == 3 and data["by_method"]["reference"]["correct"] == 1

@@ -22,6 +22,14 @@ class ConfigError(ValueError):
         super().__init__(f"{path}: {reason}")
 
 
+class KeyedValueError(ValueError):
+    """A bad value under a key the error names itself (``severity.UG001``), finer than the field it sits in."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        super().__init__(reason)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None  # the file read, None when none was found
@@ -31,54 +39,43 @@ class Config:
         return dict(self.values.get(name) or {})
 
 
-# Top-level keys and the tables below them. Values are validated where they are used
-# (LLMSettings for [llm]), keys here, so every file gets the same "unknown key" error.
-KNOWN_KEYS: dict[str, frozenset[str] | None] = {
-    "backend": None,
-    "select": None,
-    "ignore": None,
-    "language": None,
-    "rationale_policy": None,
-    "label_model": None,
-    "formats": None,
-    "annotate_clean": None,  # true: annotated copies of documents without findings too
-    "severity": None,  # a table of check code -> level, checked against the registered checks
-    "limits": frozenset({"max_file_mb", "max_decompressed_mb", "max_pages", "max_rows", "seconds_per_document",
-                          "max_requirements"}),
-    "llm": frozenset({
-        "provider", "model", "base_url", "api_key_env", "azure_endpoint", "azure_deployment", "api_version",
-        "timeout", "max_retries", "backoff", "max_backoff", "concurrency", "batch_size", "temperature",
-        "structured_output", "redact", "cache", "cache_path", "uncertain_below", "max_tokens",
-        "breaker_after", "document_budget", "run_budget", "prices",
-    }),
-}
-
-
 def find_config(start: str | os.PathLike | None = None) -> Path | None:
     """The nearest config file at or above ``start`` (a file or folder; default: the working directory)."""
+    found = _find(start)
+    return found[0] if found is not None else None
+
+
+def _find(start: str | os.PathLike | None) -> tuple[Path, dict[str, Any] | None] | None:
+    """The nearest config file, with its table when the search had to read it (a pyproject.toml): the
+    file is read once, not once to find it and again to load it."""
     here = Path(start or os.getcwd()).resolve()
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
-            return candidate
+            return candidate, None
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "upphandlingsgranskare" in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {})
+            if "upphandlingsgranskare" in tool:
+                return pyproject, tool["upphandlingsgranskare"]
     return None
 
 
 def load_config(path: str | os.PathLike | None = None, *, start: str | os.PathLike | None = None) -> Config:
-    """Read ``path``, or the nearest config file found from ``start``; no file gives an empty Config."""
-    file = Path(path) if path is not None else find_config(start)
-    if file is None:
+    """Read ``path``, or the nearest config file found from ``start``; no file gives an empty Config.
+    Unknown keys are refused here, against the keys the settings model declares (``settings.file_keys``)."""
+    found = (Path(path), None) if path is not None else _find(start)
+    if found is None:
         return Config()
-    if not file.is_file():
-        raise ConfigError(file, "konfigurationsfilen finns inte / the config file does not exist")
-    data = _read_toml(file)
-    if file.name == "pyproject.toml":
-        data = data.get("tool", {}).get("upphandlingsgranskare", {})
+    file, data = found
+    if data is None:
+        if not file.is_file():
+            raise ConfigError(file, "konfigurationsfilen finns inte / the config file does not exist")
+        data = _read_toml(file)
+        if file.name == "pyproject.toml":
+            data = data.get("tool", {}).get("upphandlingsgranskare", {})
     _check_keys(file, data)
     return Config(path=file, values=data)
 
@@ -97,10 +94,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _check_keys(path: Path, data: dict[str, Any]) -> None:
+    from .settings import file_keys  # here, not at the top: the settings model imports this module
+
+    known_keys = file_keys()
     for key, value in data.items():
-        if key not in KNOWN_KEYS:
-            raise ConfigError(path, f"okänd nyckel / unknown key '{key}'; kända / known: {', '.join(sorted(KNOWN_KEYS))}")
-        allowed = KNOWN_KEYS[key]
+        if key not in known_keys:
+            raise ConfigError(path, f"okänd nyckel / unknown key '{key}'; kända / known: {', '.join(sorted(known_keys))}")
+        allowed = known_keys[key]
         if allowed is None:
             continue
         if not isinstance(value, dict):
@@ -108,15 +108,3 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
         for sub in value:
             if sub not in allowed:
                 raise ConfigError(path, f"okänd nyckel / unknown key '{key}.{sub}'; kända / known: {', '.join(sorted(allowed))}")
-
-
-def configured_formats(config: Config) -> list[str]:
-    """The ``formats`` setting as a list of names (default: the terminal report); ConfigError when it is not
-    a name or a list of names (``formats = 5`` was a TypeError traceback)."""
-    value = config.values.get("formats", ["text"])
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
-        raise ConfigError(config.path or CONFIG_NAME, "'formats' ska vara en lista med format / must be a list of "
-                                                      f'formats, e.g. ["html", "docx"], not {value!r}')
-    return value

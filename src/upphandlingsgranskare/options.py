@@ -1,5 +1,7 @@
 """What a review may be told: which checks run and how severe they are, the document language,
-the rationale policy. Built from the config file, then command-line overrides.
+the rationale policy. ``ReviewSettings`` is the review section of the settings model (``settings.py``): its keys stand at
+the top level of the config file. ``ReviewOptions``, what ``review_document`` takes, is built from the
+settings in one place (``Settings.review_options``).
 
 Config (``upphandlingsgranskare.toml``, or ``[tool.upphandlingsgranskare]`` in pyproject.toml)::
 
@@ -19,11 +21,12 @@ An unknown check code is an error naming the file and the key, as a misspelt key
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal, Mapping
 
-from .config import Config, ConfigError
-from .extract.limits import ExtractionLimits, option_name
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .config import Config, KeyedValueError
+from .extract.limits import ExtractionLimits
 
 RationalePolicy = Literal["inline", "separate", "both"]
 RATIONALE_POLICIES: tuple[str, ...] = ("inline", "separate", "both")
@@ -53,107 +56,120 @@ def known_codes() -> dict[str, str]:
     return {c.code: c.name for c in ALL_CHECKS}
 
 
-def _codes(values: Any, where: str, source: str | Path) -> frozenset[str]:
+def _codes(values: Any) -> frozenset[str]:
+    """Check codes or names, as a list or one comma/space-separated string, as codes; ValueError on an unknown one."""
     if isinstance(values, str):
         values = [v for v in values.replace(",", " ").split() if v]
     if not isinstance(values, (list, tuple, set, frozenset)):
-        raise ConfigError(source, f"'{where}' ska vara en lista med kontrollkoder / must be a list of check codes")
+        raise ValueError("ska vara en lista med kontrollkoder / must be a list of check codes")
     known = known_codes()
     by_name = {name: code for code, name in known.items()}
     codes = set()
     for value in values:
         code = by_name.get(str(value), str(value).upper())
         if code not in known:
-            raise ConfigError(source, f"'{where}': okänd kontroll / unknown check '{value}'; "
-                                      f"kända / known: {', '.join(sorted(known))}")
+            raise ValueError(f"okänd kontroll / unknown check '{value}'; kända / known: {', '.join(sorted(known))}")
         codes.add(code)
     return frozenset(codes)
 
 
-def build_options(config: Config | None = None, *, select: Iterable[str] | None = None,
-                  ignore: Iterable[str] | None = None, severity: Iterable[str] | None = None,
-                  language: str | None = None, rationale_policy: str | None = None,
-                  limits: Mapping[str, float | None] | None = None, password: str | None = None,
-                  label_model: bool | None = None) -> ReviewOptions:
-    """Options from the config file, then the command line (``severity`` as ``CODE=level`` strings,
-    ``limits`` as ``{"max_pages": 100}``; None values keep the file's or the default)."""
-    config = config or Config()
-    source: str | Path = config.path or "upphandlingsgranskare.toml"
-    values = config.values
-    chosen_select = _codes(values["select"], "select", source) if "select" in values else None
-    chosen_ignore = _codes(values.get("ignore", []), "ignore", source)
-    levels: dict[str, str] = {}
-    table = values.get("severity", {})
-    if not isinstance(table, dict):
-        raise ConfigError(source, "'severity' ska vara en tabell / must be a table ([severity])")
-    for code, level in table.items():
-        (code,) = _codes([code], f"severity.{code}", source)
-        levels[code] = _level(level, f"severity.{code}", source)
-    language_value = values.get("language", "auto")
-    policy = values.get("rationale_policy", "both")
-    use_label_model = values.get("label_model", True)
-    if not isinstance(use_label_model, bool):
-        raise ConfigError(source, f"'label_model' ska vara true eller false / must be true or false, not {use_label_model!r}")
-    if label_model is not None:
-        use_label_model = label_model
+class ReviewSettings(BaseModel):
+    """Which checks run and how severe they are, the language, the rationale policy, the label model."""
 
-    cli = "kommandoraden / command line"
-    if select is not None:
-        chosen_select = _codes(list(select), "--select", cli)
-    if ignore is not None:
-        chosen_ignore = chosen_ignore | _codes(list(ignore), "--ignore", cli)
-    for pair in severity or ():
-        code, _, level = pair.partition("=")
-        (code,) = _codes([code.strip()], "--severity", cli)
-        levels[code] = _level(level.strip(), "--severity", cli)
-    if language is not None:
-        language_value = language
-    if rationale_policy is not None:
-        policy = rationale_policy
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    limit_values = dict(values.get("limits") or {})
-    try:  # the file's limits first, so that a bad value on the command line is not blamed on the file
-        ExtractionLimits.from_mapping(limit_values)
-    except (ValueError, TypeError) as error:
-        raise ConfigError(source, f"[limits]: {error}") from None
-    given = {k: v for k, v in (limits or {}).items() if v is not None}
-    limit_values.update(given)
-    try:
-        chosen_limits = ExtractionLimits.from_mapping(limit_values)
-    except (ValueError, TypeError) as error:
-        options = ", ".join(option_name(k) for k in given)
-        raise ConfigError(cli, f"{options}: {error}") from None
-    if not ((chosen_select if chosen_select is not None else frozenset(known_codes())) - chosen_ignore):
-        where = cli if select is not None or ignore is not None else source
-        raise ConfigError(where, "ingen kontroll är vald (select/ignore), så inget skulle granskas / no check is "
-                                 "selected (select/ignore), so nothing would be reviewed")
+    select: frozenset[str] | None = Field(default=None, description="Bara dessa kontroller (koder eller namn) / only these "
+                                                            "checks (codes or names); default: all.")
+    ignore: frozenset[str] = Field(default=frozenset(), description="Aldrig dessa kontroller / never these checks.")
+    severity: dict[str, str] = Field(default_factory=dict, description="Allvarlighetsgrad per kontroll / severity "
+                                     "per check: a table of code = error | warning | info.")
+    language: str = Field(default="auto", description="sv, en eller auto (upptäcks per dokument) / or auto (detected per "
+                                              "document).")
+    rationale_policy: str = Field(default="both", description="Var motivet får stå / where a motive may stand: inline "
+                                                      "(SKR), separate (INCOSE) or both.")
+    label_model: bool = Field(default=True, description="Statistisk andra bedömning av UG001 / statistical second opinion "
+                                                "on UG001's label; false: the rules alone.")
+    password: str | None = Field(default=None, repr=False, exclude=True, json_schema_extra={"command_line_only": True},
+                                 description="Lösenord för krypterade PDF-filer / password for encrypted PDFs "
+                                             "(--password only, never in a file).")
 
-    if language_value not in LANGUAGES:
-        raise ConfigError(source if language is None else cli,
-                          f"language '{language_value}': välj / choose {', '.join(LANGUAGES)}")
-    if policy not in RATIONALE_POLICIES:
-        raise ConfigError(source if rationale_policy is None else cli,
-                          f"rationale_policy '{policy}': välj / choose {', '.join(RATIONALE_POLICIES)}")
-    return ReviewOptions(select=chosen_select, ignore=chosen_ignore, severity=levels,
-                         language=None if language_value == "auto" else language_value,  # type: ignore[arg-type]
-                         rationale_policy=policy, limits=chosen_limits, password=password,  # type: ignore[arg-type]
-                         label_model=use_label_model)
+    # The values are checked here, in Swedish and English; the settings model names the file or the
+    # command line and the key.
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _check_codes(cls, value: Any) -> frozenset[str] | None:
+        return None if value is None else _codes(value)
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _check_severity(cls, value: Any) -> dict[str, str]:
+        if not isinstance(value, Mapping):
+            raise ValueError("ska vara en tabell / must be a table ([severity])")
+        levels = {}
+        for code, level in value.items():
+            (known,) = _codes([code])
+            if level not in SEVERITIES:
+                raise KeyedValueError(f"severity.{code}", f"allvarlighetsgrad / severity '{level}'; välj / choose {', '.join(SEVERITIES)}")
+            levels[known] = str(level)
+        return levels
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _check_language(cls, value: Any) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value}': välj / choose {', '.join(LANGUAGES)}")
+        return str(value)
+
+    @field_validator("rationale_policy", mode="before")
+    @classmethod
+    def _check_policy(cls, value: Any) -> str:
+        if value not in RATIONALE_POLICIES:
+            raise ValueError(f"'{value}': välj / choose {', '.join(RATIONALE_POLICIES)}")
+        return str(value)
+
+    @field_validator("label_model", mode="before")
+    @classmethod
+    def _check_bool(cls, value: Any) -> bool:
+        if not isinstance(value, bool):  # "yes" would pass as true in pydantic's lax mode
+            raise ValueError(f"ska vara true eller false / must be true or false, not {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _something_selected(self) -> ReviewSettings:
+        if not ((self.select if self.select is not None else frozenset(known_codes())) - self.ignore):
+            raise ValueError("ingen kontroll är vald (select/ignore), så inget skulle granskas / no check is "
+                             "selected (select/ignore), so nothing would be reviewed")
+        return self
+
+    @staticmethod
+    def merge(current: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+        """The command line over the file: ``ignore`` adds to the file's, ``severity`` (``CODE=level`` strings)
+        changes the levels it names, the rest replaces."""
+        merged = dict(current)
+        for key, value in given.items():
+            if value is None:
+                continue
+            if key == "ignore":
+                merged[key] = frozenset(current.get(key) or ()) | _codes(value)
+            elif key == "severity":
+                pairs = (pair.partition("=") for pair in value)
+                merged[key] = {**current.get(key, {}), **{code.strip(): level.strip() for code, _, level in pairs}}
+            else:
+                merged[key] = value
+        return merged
+
+    def options(self, limits: ExtractionLimits) -> ReviewOptions:
+        return ReviewOptions(select=self.select, ignore=self.ignore, severity=self.severity,
+                             language=None if self.language == "auto" else self.language,  # type: ignore[arg-type]
+                             rationale_policy=self.rationale_policy, limits=limits,  # type: ignore[arg-type]
+                             password=self.password, label_model=self.label_model)
 
 
-def annotate_clean_setting(config: Config | None, given: bool | None) -> bool:
-    """``--annotate-clean`` when given, else the config's ``annotate_clean`` (default false)."""
-    if given is not None:
-        return given
-    config = config or Config()
-    value = config.values.get("annotate_clean", False)
-    if not isinstance(value, bool):
-        raise ConfigError(config.path or "upphandlingsgranskare.toml",
-                          f"'annotate_clean' ska vara true eller false / must be true or false, not {value!r}")
-    return value
+def build_options(config: Config | None = None, **overrides: Any) -> ReviewOptions:
+    """Options from the config file, then command-line values (``select``, ``ignore``, ``severity`` as
+    ``CODE=level`` strings, ``language``, ``rationale_policy``, ``password``, ``label_model``, ``limits`` as
+    ``{"max_pages": 100}``; None keeps the file's value or the default). Through the settings model."""
+    from .settings import settings_from
 
-
-def _level(value: Any, where: str, source: str | Path) -> str:
-    if value not in SEVERITIES:
-        raise ConfigError(source, f"'{where}': allvarlighetsgrad / severity '{value}'; välj / choose "
-                                  f"{', '.join(SEVERITIES)}")
-    return str(value)
+    limits = overrides.pop("limits", None)
+    return settings_from(config or Config(), {"review": overrides, "limits": limits}).review_options()

@@ -16,11 +16,11 @@ ConfigOption = Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / 
 
 
 def _cache_path(config: Path | None) -> Path:
-    from ..config import ConfigError, load_config
-    from ..llm.settings import resolve_settings
+    from ..config import ConfigError
+    from ..settings import load_settings
 
     try:
-        return resolve_settings(load_config(config)).cache_path
+        return load_settings(config).llm.cache_path
     except ConfigError as error:
         typer.echo(f"upphandlingsgranskare: {error}", err=True)
         raise typer.Exit(2) from None

@@ -1,16 +1,12 @@
-"""The LLM side of `review` on the command line: settings choices, a run that Ctrl-C ends at once,
-and the fallback report that decides exit code 3."""
+"""The LLM options of `review` and `eval` on the command line (the run itself, the Ctrl-C handling and the
+fallback report, is the session's: ``session.py``)."""
 
 from __future__ import annotations
 
-import os
-import sys
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
-
-EXIT_INTERRUPTED = 130
 
 
 class Provider(str, Enum):
@@ -41,52 +37,3 @@ MaxFallbacksOption = Annotated[int, typer.Option(min=0, help="Högst så många 
 def llm_choices(provider: Provider | None, output: OutputMode | None) -> dict[str, str | None]:
     """The chosen provider and output mode as settings overrides (None: the config file's or the default)."""
     return {"provider": provider.value if provider else None, "structured_output": output.value if output else None}
-
-
-def review_interruptibly(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
-    """Review ``todo``; with an LLM backend, Ctrl-C exits at once (130) instead of waiting for the requests in
-    flight (up to a time-out each). Outputs are written atomically, so nothing is left half-written."""
-    try:
-        return _review_with_progress(todo, document_done, reviewer, options, jobs, progress)
-    except KeyboardInterrupt:
-        if reviewer is None:
-            raise
-        typer.echo("upphandlingsgranskare: avbrutet / interrupted", err=True)
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)  # not sys.exit: the interpreter would join the HTTP threads first
-
-
-def _review_with_progress(todo, document_done, reviewer, options, jobs: int, progress: bool) -> list:
-    from ..review import review_paths
-
-    if progress and len(todo) > 1:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Granskar / reviewing", total=len(todo))
-
-            def advance(item, review) -> None:
-                document_done(item, review)
-                bar.advance(task)
-
-            return review_paths(todo, on_done=advance, llm=reviewer, options=options, jobs=jobs)
-    return review_paths(todo, on_done=document_done, llm=reviewer, options=options, jobs=jobs)
-
-
-def report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
-    """Say per document why requirements kept the rules result; True when more did than ``max_fallbacks``."""
-    total = 0
-    for review in reviews:
-        if review.llm is not None and review.llm.fallbacks:
-            total += review.llm.fallbacks
-            problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
-            typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                       f"/ requirements fell back to the rules result: {problems}", err=True)
-    if total > max_fallbacks:
-        typer.echo(f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
-                   f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
-                   f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.", err=True)
-        return True
-    return False

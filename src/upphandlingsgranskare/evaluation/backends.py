@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
 from ..labels import Label
-from ..llm.build import BackendUnavailable  # noqa: F401 - the eval and the CLI catch it by this name
 from ..models import Origin
 from .gold import GoldItem
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Annotated
+
+from pydantic import Field
 
 from ..models import ExtractionError
 
@@ -21,12 +24,16 @@ CONFIG_NAME = "upphandlingsgranskare.toml"
 
 @dataclass(frozen=True)
 class ExtractionLimits:
-    max_file_mb: float = 200  # size of the file on disk
-    max_decompressed_mb: float = 500  # DOCX/XLSX: all ZIP members unpacked, together
-    max_pages: int = 5000  # PDF pages
-    max_rows: int = 200_000  # XLSX rows, all sheets together
-    seconds_per_document: float = 120  # checked in every stage, between pages/rows/blocks/chunks/requirements
-    max_requirements: int = 20_000  # per document; each costs memory through the review (a tender has < 3,000)
+    # The descriptions are the [limits] section's documentation in the settings model (settings.py).
+    max_file_mb: Annotated[float, Field(description="Filens storlek på disk, MB / size of the file on disk, MB.")] = 200
+    max_decompressed_mb: Annotated[float, Field(description="DOCX/XLSX: alla ZIP-delar uppackade, MB / all ZIP "
+                                                            "members unpacked, together, MB.")] = 500
+    max_pages: Annotated[int, Field(description="PDF-sidor / PDF pages.")] = 5000
+    max_rows: Annotated[int, Field(description="XLSX-rader, alla blad / XLSX rows, all sheets together.")] = 200_000
+    # checked in every stage, between pages/rows/blocks/chunks/requirements
+    seconds_per_document: Annotated[float, Field(description="Tid per dokument, s / time per document, s.")] = 120
+    # each costs memory through the review (a tender has < 3,000)
+    max_requirements: Annotated[int, Field(description="Krav per dokument / requirements per document.")] = 20_000
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -31,8 +31,10 @@ def missing_llm_packages() -> list[str]:
 
 
 def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: dict[str, Any] | None = None,
-                   use_cache: bool | None = None, require_endpoint: bool = True) -> LLMReviewer:
-    """The reviewer for ``backend`` from the config file, the environment and ``overrides``.
+                   use_cache: bool | None = None, require_endpoint: bool = True,
+                   settings: Any = None) -> LLMReviewer:
+    """The reviewer for ``backend`` from the config file, the environment and ``overrides``, or from
+    ``settings`` (LLMSettings) already resolved: the settings model's, so the file is not read again.
 
     Raises ``BackendUnavailable`` when no endpoint is configured (unless ``require_endpoint`` is
     False, for a dry run): nothing is ever sent to a default endpoint the user did not choose.
@@ -49,7 +51,7 @@ def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: d
     from .settings import resolve_settings
 
     try:
-        settings = resolve_settings(load_config(config_path), overrides)
+        settings = settings or resolve_settings(load_config(config_path), overrides)
     except ConfigError as error:
         raise BackendUnavailable(str(error)) from None
     if require_endpoint and not settings.has_credentials():

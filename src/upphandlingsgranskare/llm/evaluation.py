@@ -13,8 +13,6 @@ from ..evaluation.gold import FLAGGED_LABEL, GoldItem
 from .build import build_reviewer
 from .review import LLMBackend, LLMReviewer
 
-# build_reviewer lives in llm/build.py; cli/app.py still imports it from here.
-__all__ = ["LLMPredictor", "build_reviewer", "llm_backend"]
 
 class LLMPredictor:
     """The llm/hybrid eval backend: predictions, and a record of what the model did for them."""
