@@ -58,7 +58,7 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
 
     document = extract(path, password=options.password, limits=options.limits)
     language = options.language or detect_document_language(document.text)
-    if language in ("no", "da"):
+    if language == "no" or language == "da":  # (not `in`: mypy narrows the Literal only this way)
         raise UnsupportedLanguageError(document.path, unsupported_language_message(language))
     _warm_up(language, options)
     segmentation = segment(document, language)
@@ -66,7 +66,7 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
         from .extract.xlsx_formulas import check_cached_values
 
         check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
-    return _review_segmented(document, segmentation, options, llm, read_comment_markers(path))
+    return _review_segmented(document, segmentation, options, llm, read_comment_markers(Path(path)))
 
 
 def _review_segmented(document: "ExtractedDocument", segmentation: "Segmentation", options: "ReviewOptions",

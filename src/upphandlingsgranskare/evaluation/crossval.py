@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..labels import Label, Reason
 from ..nlp.label_model import LABELS, LabelModel, item_features, requirement_view, train
 from .backends import Prediction, gold_requirement, predict_rules
 from .gold import GoldItem
@@ -49,12 +50,14 @@ class TrainingSettings:
                 "flag_above": self.flag_above, "rescope_above": self.rescope_above, "real_weight": self.real_weight}
 
 
-def featurize(items: Sequence[GoldItem]) -> tuple[list[list[str]], list[str], list[str]]:
+def featurize(items: Sequence[GoldItem]) -> tuple[list[list[str]], list[Label], list[Reason]]:
     """Per item, the label model's features and the rules' label and reason (the rules alone, as in training)."""
     from ..checks.ug001_feature_without_need import FeatureWithoutNeed
 
     check = FeatureWithoutNeed()
-    feature_lists, rules_labels, rules_reasons = [], [], []
+    feature_lists: list[list[str]] = []
+    rules_labels: list[Label] = []
+    rules_reasons: list[Reason] = []
     for item in items:
         requirement, context = gold_requirement(item)
         assessment = check.assess(requirement, replace(context, label_model=False))
@@ -138,7 +141,8 @@ def cross_validated_backend(training_items: Sequence[GoldItem], settings: Traini
                  and " ".join(i.text.lower().split()) not in gold_texts]
         all_items = [*extra, *items]
         features, _, _ = featurize(all_items)
-        groups: list[str | None] = [None] * len(extra) + [group_of(i) for i in items]
+        groups: list[str | None] = [None for _ in extra]
+        groups += [group_of(i) for i in items]
         probs = held_out_probabilities(features, [i.label for i in all_items], groups, settings,
                                        trainable=[not i.ambiguous for i in all_items],
                                        weights=[settings.real_weight if i.real else 1.0 for i in all_items], jobs=jobs)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .backends import Backend, Prediction
+from ..labels import Label
 from .gold import LABELS, GoldItem, load_items
 from .metrics import BinaryScores, Proportion, binary_scores, proportion
 
@@ -32,7 +33,7 @@ class GroupScores:
     per_label: dict[str, BinaryScores]
     accuracy: Proportion
     out_of_scope_flagged: Proportion  # gold out_of_scope items that were flagged (should be ~0)
-    confusion: dict[str, dict[str, int]]  # gold label -> predicted label -> count
+    confusion: dict[Label, dict[Label, int]]  # gold label -> predicted label -> count
 
     def as_dict(self) -> dict:
         return {"items": self.items, "flagged": self.flagged.as_dict(),

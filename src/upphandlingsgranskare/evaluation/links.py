@@ -150,8 +150,8 @@ def _score_links(document: Path, records: list[GoldLink], requirements: list, pa
     made: set[tuple[int, str]] = set()
     doc_predicted = doc_correct = 0
     for link in links:
-        ri = first_index.get(link.requirement_id)
-        gi = gold_index.get(ri) if ri is not None else None
+        found = first_index.get(link.requirement_id)
+        gi = gold_index.get(found) if found is not None else None
         key = (gi, link.goal_id.casefold()) if gi is not None else None
         right = key in wanted
         if key is not None:

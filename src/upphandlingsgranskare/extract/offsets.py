@@ -23,7 +23,7 @@ def with_offsets(blocks: Iterable[Block], *, consume: bool = False) -> tuple[Blo
     release = consume and isinstance(blocks, list)
     for index, block in enumerate(blocks):
         if release:
-            blocks[index] = None  # type: ignore[index, call-overload]
+            blocks[index] = None  # type: ignore[index]
         if not len(out) % 1024:
             check_budget()
         if not block.text:

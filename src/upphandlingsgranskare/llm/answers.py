@@ -113,7 +113,8 @@ def parse_answer(raw: str) -> ParsedAnswer:
             parsed.judgements.append(Judgement.model_validate(entry))
         except ValidationError as error:
             details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:3])
-            item_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{position}"
+            raw_id = entry.get("id") if isinstance(entry, dict) else None
+            item_id = raw_id if isinstance(raw_id, str) else f"#{position}"
             parsed.invalid.append(Rejection(item_id, f"invalid judgement: {details}"))
     return parsed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence, overload
 
 from ..models import Language, LLMUsage
 from .answers import Judgement, MalformedAnswer, ground, parse_answer, response_schema
@@ -59,7 +59,7 @@ class Usage:
             if message not in self.errors:
                 self.errors.append(message)
 
-    def report(self, backend: str, model: str, prompt_id: str) -> LLMUsage:
+    def report(self, backend: Literal["llm", "hybrid"], model: str, prompt_id: str) -> LLMUsage:
         answered = self.judged - self.cached - self.fallbacks
         tokens = self.prompt_tokens + self.completion_tokens
         # Per requirement that got an answer: a run where nothing answered has no figure, not 0.0.
@@ -145,6 +145,13 @@ class LLMJudge:
             batches.append(Batch(language, goals_sent, batch_items, tuple(k for k, _, _ in chunk),
                                  tuple(c for _, _, c in chunk)))
         return cached, batches
+
+    @overload
+    def _redact(self, redactor: Redactor, text: str) -> str: ...
+    @overload
+    def _redact(self, redactor: Redactor, text: None) -> None: ...
+    @overload
+    def _redact(self, redactor: Redactor, text: str | None) -> str | None: ...
 
     def _redact(self, redactor: Redactor, text: str | None) -> str | None:
         if text is None or not self.settings.redact:

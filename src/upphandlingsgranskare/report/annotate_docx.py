@@ -311,7 +311,8 @@ class _Body:
         """(first run, last run, exact) of the range to comment; runs are split as needed."""
         loc = finding.location
         wanted = normalize(finding.requirement_text)
-        unit, key = None, None
+        unit = None
+        key: tuple[int | None, int | None, int | None] | None = None
         if loc.paragraph is not None and loc.table is None:
             unit, key = self.paragraph_unit(loc.paragraph), (loc.paragraph, None, None)
         elif loc.table is not None and loc.row is not None:

@@ -105,7 +105,7 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
         if ref is not None:
             filters[sheet_index[title]] = (title, ref)
         package.set(sheet_parts[title], serialise(sheet.root))
-    if styles.changed:
+    if styles.changed and styles_part:  # changed only when the workbook has a styles part
         package.set(styles_part, serialise(styles.root))
     if filters:
         _filter_names(workbook, filters)
@@ -270,7 +270,7 @@ def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | Non
         put(row, 1, requirement.id)
         put(row, 2, requirement.text)
         for offset, goal in enumerate(goals):
-            link = links.get((requirement.id, goal.id))
+            link = links.get((requirement.id, goal.id or ""))  # the goals shown here all have ids
             if link is not None:
                 put(row, 3 + offset, "●" if link.method == "reference" else "○", align=center)
     row += 1

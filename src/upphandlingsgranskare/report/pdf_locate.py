@@ -180,7 +180,7 @@ class _Line:
         # Acrobat's order, relative to the text: upper left, upper right, lower left, lower right.
         ul, ur = point(self.s0, self.t1), point(self.s1, self.t1)
         ll, lr = point(self.s0, self.t0), point(self.s1, self.t0)
-        return (*ul, *ur, *ll, *lr)  # type: ignore[return-value]
+        return (*ul, *ur, *ll, *lr)
 
 
 # --- locating findings ---------------------------------------------------------------------

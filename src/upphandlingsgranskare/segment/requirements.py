@@ -93,10 +93,11 @@ def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
     doc = pipeline(text)
     matches = pipeline.matches(doc)
     modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
-    for label, kind, need in (("modal_ska", "ska", False), ("modal_bör", "bör", False), ("need_modals", "unknown", True),
-                              ("story_modals", "unknown", False)):
+    modal_labels: tuple[tuple[str, RequirementKind, bool], ...] = (("modal_ska", "ska", False), ("modal_bör", "bör", False), ("need_modals", "unknown", True),
+                              ("story_modals", "unknown", False))
+    for label, modal_kind_, need in modal_labels:
         for start, _ in matches.get(label, []):
-            modal_tokens.setdefault(start, (kind, need))
+            modal_tokens.setdefault(start, (modal_kind_, need))
     weak = {start for start, _ in matches.get("weak_modals", [])}
     subjects = {s for s, _ in matches.get("will_subjects", [])}
     out: list[_Sentence] = []
@@ -367,7 +368,7 @@ class _Segmenter:
 
         if req_id is not None and (modal or id_match):
             # A numbered requirement is the whole paragraph, so a purpose in its second sentence counts.
-            kind = id_kind or (modal[0].kind if modal else "unknown")
+            kind = id_kind or (modal[0].kind if modal else None) or "unknown"
             if not modal and id_match and NUMBERED_HEADING.match(text) and not id_kind:
                 return  # "4.2 Something" without a modal verb is a section title, not a requirement
             self.add(self.make(text=body.strip(), kind=kind, block=block, offset=body_offset + (len(body) - len(body.lstrip())), req_id=req_id))
@@ -399,7 +400,7 @@ class _Segmenter:
 
     def starts_with_purpose(self, text: str) -> bool:
         match = self.purpose_start.search(text)
-        return bool(match) and match.start() < 12
+        return match is not None and match.start() < 12
 
     def qualifies(self, text: str) -> bool:
         return any(pattern.match(text) for pattern in _qualifiers(self.language))
