@@ -89,17 +89,34 @@ class Lexicon:
             raise KeyError(f"no word list {key!r} in any lexicon (nlp/lexicons/*.yaml)")
         return list(self.data.get(key) or [])
 
+    def mapping(self, key: str) -> dict[str, list[str]]:
+        """The word table ``key`` (a word to the words that change its reading), checked like ``words``."""
+        if key not in self.data and key not in _known_lists():
+            raise KeyError(f"no word table {key!r} in any lexicon (nlp/lexicons/*.yaml)")
+        return dict(self.data.get(key) or {})
+
     @property
     def modals(self) -> dict[str, list[str]]:
         return self.data["modals"]
 
 
+@lru_cache(maxsize=None)
+def words_in_any_language(key: str) -> frozenset[str]:
+    """The word list ``key`` of every language together: for closed-class words read whatever the
+    document's language, since tenders mix languages (English headings and terms in Swedish text)."""
+    return frozenset(word for language in _languages() for word in load_lexicon(language).words(key))
+
+
+@lru_cache(maxsize=1)
+def _languages() -> tuple[Language, ...]:
+    folder = resources.files(__package__).joinpath("lexicons")
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))  # type: ignore[misc]
+
+
 @lru_cache(maxsize=1)
 def _known_lists() -> frozenset[str]:
     """The keys of every language's lexicon."""
-    folder = resources.files(__package__).joinpath("lexicons")
-    return frozenset(key for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
-                     for key in load_lexicon(name.removesuffix(".yaml")).data)  # type: ignore[arg-type]
+    return frozenset(key for language in _languages() for key in load_lexicon(language).data)
 
 
 @lru_cache(maxsize=None)
