@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Language
 
 # Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
@@ -121,9 +121,7 @@ def _known_lists() -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def load_lexicon(language: Language) -> Lexicon:
-    text = resources.files(__package__).joinpath("lexicons", f"{language}.yaml").read_text("utf-8")
-    data = load_yaml(text)
-    return Lexicon(language=language, data=data)
+    return Lexicon(language=language, data=load_data_file(__package__, "lexicons", f"{language}.yaml"))
 
 
 def lexicon_patterns(lexicon: Lexicon) -> dict[str, list[list[dict[str, Any]]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import words_in_any_language
 from .pipeline import Pipeline
 
 # "Ärendehantering: Beskriv hur ...": a short label and a colon before the instruction.
@@ -41,6 +42,18 @@ def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
     return found
 
 
+# Token windows of the scope rules (each a reading of the annotation guide, not a tuned number).
+DOCUMENTED_TOKENS = 2  # "ska dokumenteras", "shall be documented": the verb right after the modal
+PASSIVE_TOKENS = 4  # a passive verb close after the modal ("shall be updated", "ska beskrivas")
+PLACE_TOKENS = 5  # "in"/"i" close after the passive verb ("be updated in the User Guides")
+DOCUMENT_NAME_TOKENS = 6  # the document named within a short noun phrase after "in"
+PENALTY_NUMBER_TOKENS = 4  # a penalty word with its amount close after ("avdrag 4 %")
+PURPOSE_PHRASE_MAX_COMMA = 7  # an opening purpose phrase ends at a comma within its first words ...
+PURPOSE_PHRASE_MAX_MODAL = 5  # ... or (Swedish) at a modal verb this early ("För spårbarhet ska ...")
+MIN_PURPOSE_PHRASE_TOKENS = 4  # a preposition, a noun, a modal and a predicate at least
+MIN_S_PASSIVE_CHARS = 5  # a Swedish s-passive is longer than "bas", "gas": "-as" on a real verb stem
+
+
 def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if lo <= s < hi]
 
@@ -51,22 +64,26 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     the subject is that it is documented ("… shall be documented", "ska dokumenteras")."""
     if modal is None:
         return None
-    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in _HEAD_ENDS), modal[0])
+    head_ends = words_in_any_language("subject_head_ends")
+    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in head_ends), modal[0])
     nouns = _within(matches.get("deliverable_nouns", []), subject_lo, head_hi)
     if nouns:
         solution_after = _within(matches.get("solution_nouns", []), nouns[-1][1], head_hi)
         if not solution_after:  # "the documentation system" is a system
             return doc[nouns[-1][0]: nouns[-1][1]].text
-    documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + 2)
+    documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + DOCUMENTED_TOKENS)
     if documented:
         return doc[documented[0][0]: documented[0][1]].text
     # "… shall be updated in the User Guides", "… ska beskrivas i driftdokumentet": said to stand in a document.
-    passive = next((t for t in doc[modal[1]: modal[1] + 4]  # "be updated", or a Swedish s-passive "beskrivas"
-                    if t.lower_ in _PASSIVE_AUXILIARIES or (len(t) > 4 and t.lower_.endswith("as"))), None)
+    auxiliaries = words_in_any_language("passive_auxiliaries")
+    passive = next((t for t in doc[modal[1]: modal[1] + PASSIVE_TOKENS]  # "be updated", or a Swedish s-passive
+                    if t.lower_ in auxiliaries or (len(t) >= MIN_S_PASSIVE_CHARS and t.lower_.endswith("as"))), None)
+    places = words_in_any_language("place_prepositions")
     place = None if passive is None else next(
-        (t.i for t in doc[passive.i: passive.i + 5] if t.lower_ in {"in", "i"}), None)
+        (t.i for t in doc[passive.i: passive.i + PLACE_TOKENS] if t.lower_ in places), None)
     if place is not None:
-        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1, place + 7)
+        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1,
+                        place + 1 + DOCUMENT_NAME_TOKENS)
         if named:
             return doc[named[0][0]: named[0][1]].text
     return None
@@ -80,7 +97,7 @@ def contract_term(doc, matches: Spans, has_modal: bool) -> str | None:
         if spans:
             return doc[spans[0][0]: spans[0][1]].text
     for start, end in matches.get("penalty_terms_before_number", []):
-        if any(t.like_num or t.text == "%" for t in doc[end: end + 4]):
+        if any(t.like_num or t.text == "%" for t in doc[end: end + PENALTY_NUMBER_TOKENS]):
             return doc[start:end].text
     support = matches.get("support_terms", [])
     if support:
@@ -95,13 +112,15 @@ def leading_purpose_phrase(doc, matches: Spans, modal: tuple[int, int] | None, l
     """A purpose put first as a prepositional phrase: "För spårbarhet ska systemet …", "For security
     reasons, the portal shall …". The phrase opens the item, ends at the modal verb (Swedish word order)
     or a comma, and names an abstract noun ("spårbarhet", "security")."""
-    if modal is None or len(doc) < 4 or doc[0].lower_ not in _PURPOSE_PREPOSITIONS:
+    if modal is None or len(doc) < MIN_PURPOSE_PHRASE_TOKENS:
         return None
-    if doc[1].lower_ in _NOT_A_PURPOSE_AFTER_FOR:
+    if doc[0].lower_ not in words_in_any_language("purpose_prepositions"):
         return None
-    end = next((t.i for t in doc[1: min(modal[0], 7)] if t.text == ","), None)
+    if doc[1].lower_ in words_in_any_language("not_purpose_after_for"):
+        return None
+    end = next((t.i for t in doc[1: min(modal[0], PURPOSE_PHRASE_MAX_COMMA)] if t.text == ","), None)
     if end is None:
-        if language != "sv" or modal[0] > 5:
+        if language != "sv" or modal[0] > PURPOSE_PHRASE_MAX_MODAL:
             return None
         end = modal[0]
     nouns = _within(matches.get("leading_purpose_nouns", []), 1, end)
@@ -119,11 +138,3 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
         return None  # "the characteristics that the system must support": a relative clause, no party's word
     return last + 1
 
-
-_PASSIVE_AUXILIARIES = {"be", "been", "bli", "vara"}
-# The subject's head ends at its first preposition ("The Software Design Documents of each component").
-_HEAD_ENDS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
-_PURPOSE_PREPOSITIONS = {"för", "for"}
-# "För att" and "for the purpose of" are purpose markers of their own; "för varje", "for each" are no purpose.
-_NOT_A_PURPOSE_AFTER_FOR = {"att", "to", "varje", "var", "alla", "samtliga", "each", "every", "all", "example",
-                            "instance", "de", "det", "den", "dessa", "the", "a", "an", "this", "these", "those"}

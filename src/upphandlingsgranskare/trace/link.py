@@ -32,10 +32,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Sequence
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
 from ..nlp.lexicon import standalone_ids
@@ -104,7 +103,7 @@ def vocabulary(language: Language) -> Vocabulary:
     """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
     from ..nlp.pipeline import import_spacy
 
-    data = load_yaml(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
+    data = load_data_file(__package__, "data", "vocabulary.yaml")[language]
     import_spacy()
     if language == "sv":
         from spacy.lang.sv.stop_words import STOP_WORDS
