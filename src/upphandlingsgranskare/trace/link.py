@@ -37,7 +37,7 @@ from typing import Iterable, Sequence
 from .._yaml import load_data_file
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
-from ..nlp.lexicon import standalone_ids
+from ..nlp.patterns import TermPattern, compile_phrase_regex, standalone_ids
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
 MEANING_THRESHOLD = 0.275
@@ -58,42 +58,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:/\d+)?", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class _Pattern:
-    words: tuple[tuple[str, str], ...]  # (kind, text): kind "exact" | "prefix" | "suffix" | "infix"
-
-    def match_at(self, tokens: Sequence[tuple[str, str]], i: int) -> bool:
-        if i + len(self.words) > len(tokens):
-            return False
-        return all(_word_matches(kind, text, *tokens[i + k]) for k, (kind, text) in enumerate(self.words))
-
-
-def _word_matches(kind: str, text: str, lower: str, lemma: str) -> bool:
-    if kind == "exact":
-        return lower == text or lemma == text
-    if kind == "prefix":
-        return lower.startswith(text) or lemma.startswith(text)
-    if kind == "suffix":
-        return lower.endswith(text) or lemma.endswith(text)
-    return text in lower
-
-
-def _compile(term: str) -> _Pattern:
-    words = []
-    for word in term.lower().split():
-        if word.startswith("*") and word.endswith("*") and len(word) > 2:
-            words.append(("infix", word[1:-1]))
-        elif word.endswith("*"):
-            words.append(("prefix", word[:-1]))
-        elif word.startswith("*"):
-            words.append(("suffix", word[1:]))
-        else:
-            words.append(("exact", word))
-    return _Pattern(tuple(words))
-
-
-@dataclass(frozen=True)
 class Vocabulary:
-    concepts: tuple[tuple[str, tuple[_Pattern, ...]], ...]
+    concepts: tuple[tuple[str, tuple[TermPattern, ...]], ...]
     generic: frozenset[str]
     stop_words: frozenset[str]
 
@@ -109,7 +75,7 @@ def vocabulary(language: Language) -> Vocabulary:
         from spacy.lang.sv.stop_words import STOP_WORDS
     else:
         from spacy.lang.en.stop_words import STOP_WORDS
-    concepts = tuple((name, tuple(_compile(t) for t in terms)) for name, terms in data["concepts"].items())
+    concepts = tuple((name, tuple(TermPattern.compile(t) for t in terms)) for name, terms in data["concepts"].items())
     return Vocabulary(concepts, frozenset(w.lower() for w in data.get("generic") or ()), frozenset(STOP_WORDS))
 
 
@@ -209,7 +175,7 @@ def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...]
 
 
 @lru_cache(maxsize=None)
-def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, _Pattern], ...]]:
+def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, TermPattern], ...]]:
     """(lower, lemma) -> the concept patterns (with their concept's index) whose first word matches that token.
 
     Filled as words are met: a pattern's first word is then tested once per distinct word, not at
@@ -218,17 +184,17 @@ def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int
     return {}
 
 
-def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, _Pattern], ...]:
+def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, TermPattern], ...]:
     lower, lemma = token
     found = tuple((index, pattern) for index, (_, patterns) in enumerate(vocabulary(language).concepts)
-                  for pattern in patterns if _word_matches(*pattern.words[0], lower, lemma))
+                  for pattern in patterns if pattern.words[0].matches(lower, lemma))
     _concept_starts(language)[token] = found
     return found
 
 
 @lru_cache(maxsize=None)
 def _purpose_marker(language: Language) -> re.Pattern[str]:
-    from ..nlp.lexicon import compile_phrase_regex, load_lexicon
+    from ..nlp.lexicon import load_lexicon
 
     markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in ("motivering", "motiv")]
     return compile_phrase_regex(markers + (["in order to", "to ensure", "so that"] if language == "en" else []))
