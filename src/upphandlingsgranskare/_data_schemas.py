@@ -123,6 +123,17 @@ class Vocabulary(_Strict):
     generic: Words
 
 
+class GoalReferences(_Strict):
+    goal_words: Words
+    number_words: Words
+    joiners: Words
+    stems: Words
+    stem_endings: Words
+    generic: Words
+    reason_markers: Words
+    not_reason_markers: Words
+
+
 class NearLanguages(_Strict):
     swedish: Words
     nordic: Words
@@ -168,6 +179,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "checks/data/ug001_words.yaml": PerLanguage[Ug001Words],
     "trace/data/vocabulary.yaml": PerLanguage[Vocabulary],
     "trace/data/goal_sections.yaml": PerLanguage[Words],
+    "trace/data/goal_references.yaml": PerLanguage[GoalReferences],
     "segment/data/near_languages.yaml": NearLanguages,
     "prompts/*.yaml": PromptFile,
 }

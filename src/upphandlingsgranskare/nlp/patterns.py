@@ -113,6 +113,12 @@ def compile_phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
+def literal_alternatives(words: Iterable[str], after: str = "") -> str:
+    """A regex group of ``words`` as written, tried in their order, each followed by ``after``: for word lists
+    that sit inside a larger grammar regex (trace/link.py's goal references)."""
+    return "(?:" + "|".join(re.escape(word) + after for word in words) + ")"
+
+
 @lru_cache(maxsize=4096)
 def standalone_ids(ids: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str] | None:
     """Any of ``ids`` ("Effektmål 2", "O3") standing alone, not inside a longer word or code ("O31",

@@ -37,7 +37,7 @@ from typing import Iterable, Sequence
 from .._yaml import load_data_file
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
-from ..nlp.patterns import TermPattern, compile_phrase_regex, standalone_ids
+from ..nlp.patterns import TermPattern, compile_phrase_regex, literal_alternatives, standalone_ids
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
 MEANING_THRESHOLD = 0.275
@@ -196,8 +196,10 @@ def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tupl
 def _purpose_marker(language: Language) -> re.Pattern[str]:
     from ..nlp.lexicon import load_lexicon
 
-    markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in ("motivering", "motiv")]
-    return compile_phrase_regex(markers + (["in order to", "to ensure", "so that"] if language == "en" else []))
+    words = _goal_references(language)
+    left_out = set(words["not_reason_markers"])
+    markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in left_out]
+    return compile_phrase_regex(markers + words["reason_markers"])
 
 
 def requirement_terms(requirement: Requirement) -> Terms:
@@ -222,27 +224,41 @@ def goal_terms(goal: Goal, language: Language) -> Terms:
 # -- references -------------------------------------------------------------------------------------
 
 _NUMBER = r"[A-Z]?\d+[a-z]?"
-_REFERENCE = {
-    "sv": re.compile(
-        rf"(?<![\w-])(?P<word>effektmål(?:en|et)?|projektmål(?:en|et)?|verksamhetsmål(?:en|et)?|målen|målet|mål)"
-        rf"\s*(?:nr\.?\s*|nummer\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|och|&|samt|resp\.?|respektive|eller)\s*{_NUMBER})*)"
-        rf"(?![\w-])", re.IGNORECASE),
-    "en": re.compile(
-        rf"(?<![\w-])(?P<word>business objectives?|objectives?|goals?|outcomes?)"
-        rf"\s*(?:no\.?\s*|number\s*|#\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|and|&|or)\s*{_NUMBER})*)(?![\w-])",
-        re.IGNORECASE),
-}
+
+
+@lru_cache(maxsize=None)
+def _goal_references(language: Language) -> dict[str, list[str]]:
+    """``data/goal_references.yaml`` for one language."""
+    return load_data_file(__package__, "data", "goal_references.yaml")[language]
+
+
+@lru_cache(maxsize=None)
+def _reference_pattern(language: Language) -> re.Pattern[str]:
+    """A goal named by word and number ("effektmål 2 och 3"): the grammar here, the words in the data."""
+    words = _goal_references(language)
+    goal = literal_alternatives(words["goal_words"])
+    number_word = literal_alternatives(words["number_words"], r"\s*")
+    joiner = literal_alternatives(words["joiners"])
+    return re.compile(rf"(?<![\w-])(?P<word>{goal})\s*{number_word}?(?P<nums>{_NUMBER}(?:\s*{joiner}\s*{_NUMBER})*)"
+                      rf"(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _any_language(key: str) -> frozenset[str]:
+    """A goal_references list of every language together (ids and words are compared whatever the language)."""
+    data = load_data_file(__package__, "data", "goal_references.yaml")
+    return frozenset(word for words in data.values() for word in words[key])
+
+
 _CODE_ID = re.compile(r"^[A-ZÅÄÖ]{1,3}-?\d+[a-z]?$")
 _ID_PARTS = re.compile(r"^(?P<word>.*?)[\s-]*(?:nr\.?\s*)?(?P<num>[A-Z]?\d+[a-z]?)$", re.IGNORECASE)
-_GENERIC_WORDS = {"mål", "målet", "målen", "goal", "goals", "objective", "objectives", "outcome", "outcomes",
-                  "business objective", "business objectives"}
 
 
 def _stem(word: str) -> str:
     word = word.lower()
-    for ending in ("en", "et", "s"):
-        if word.endswith(ending) and word[: -len(ending)] in {"effektmål", "projektmål", "verksamhetsmål", "objective",
-                                                              "goal", "outcome", "business objective", "mål"}:
+    stems = _any_language("stems")
+    for ending in _any_language("stem_endings"):  # at most one fits: the endings end in different letters
+        if word.endswith(ending) and word[: -len(ending)] in stems:
             return word[: -len(ending)]
     return word
 
@@ -268,7 +284,7 @@ def _resolve(word: str, value: str, goals: Sequence[Goal]) -> list[Goal]:
             continue
         prefix = _stem(parts["word"].strip()) if parts["word"].strip() else ""
         # "mål 1" names "Effektmål 1"; "effektmål 1" does not name "Projektmål 1".
-        if word in _GENERIC_WORDS or not prefix or len(prefix) <= 2 or prefix == word:
+        if word in _any_language("generic") or not prefix or len(prefix) <= 2 or prefix == word:
             by_number.append((len(prefix) > 2, goal))
     if by_number:
         # "mål 1" beside both "Effektmål 1" and "O1" names the goal written out as a word.
@@ -295,7 +311,7 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
 
 def _reference_links(requirement: Requirement, named: _NamedGoals) -> list[GoalLink]:
     found: dict[str, GoalLink] = {}
-    pattern = _REFERENCE[requirement.language]
+    pattern = _reference_pattern(requirement.language)
     goals = named.goals
     for source in (requirement.text, requirement.rationale, requirement.context):
         if not source:
