@@ -41,7 +41,7 @@ def test_the_package_has_its_data_files():
 def test_every_data_file_fits_its_schema(relative):
     parts = relative.split("/")
     # The file through the loader the package uses (a package for each folder that is one; prompts/ is not).
-    folder = parts[0] if parts[0] in {"nlp", "checks", "trace", "segment"} else ""
+    folder = parts[0] if parts[0] in {"nlp", "checks", "trace", "segment", "extract"} else ""
     package = "upphandlingsgranskare" + (f".{folder}" if folder else "")
     data = load_data_file(package, *(parts[1:] if folder else parts))
     assert data

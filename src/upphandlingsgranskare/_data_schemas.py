@@ -117,6 +117,21 @@ class Ug001Words(_Strict):
     default_user: str
 
 
+# -- extract/data/column_headers.yaml --------------------------------------------------------------------
+class HeaderRoles(_Strict):
+    id: Words
+    text: Words
+    kind: Words
+    rationale: Words
+
+
+class ColumnHeaders(_Strict):
+    roles: HeaderRoles
+    ambiguous_need: Words
+    weak_text: Words
+    not_requirement_keys: Words
+
+
 # -- trace/data/*.yaml, segment/data/*.yaml, prompts/*.yaml --------------------------------------------
 class Vocabulary(_Strict):
     concepts: dict[str, Words]
@@ -181,5 +196,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "trace/data/goal_sections.yaml": PerLanguage[Words],
     "trace/data/goal_references.yaml": PerLanguage[GoalReferences],
     "segment/data/near_languages.yaml": NearLanguages,
+    "extract/data/column_headers.yaml": ColumnHeaders,
     "prompts/*.yaml": PromptFile,
 }
