@@ -8,9 +8,10 @@ against it. The loaders keep the plain data they always read: the models only ch
 
 from __future__ import annotations
 
+import re
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 Words = list[str]
 T = TypeVar("T")
@@ -117,6 +118,48 @@ class Ug001Words(_Strict):
     default_user: str
 
 
+class CheckMessages(_Strict):
+    severity: Literal["error", "warning", "info"]
+    summary: str
+    templates: dict[str, str]
+
+
+class MessagesFile(_Strict):
+    # The check codes are the other keys ("UG101"), each with the same three parts.
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    __pydantic_extra__: dict[str, CheckMessages] = Field(init=False)  # type: ignore[assignment]
+    quote: str
+
+    @model_validator(mode="after")
+    def _codes(self) -> MessagesFile:
+        for code in self.model_extra or {}:
+            if not re.fullmatch(r"UG\d{3}", code):
+                raise ValueError(f"{code!r} is no check code (UG followed by three digits)")
+        return self
+
+
+class Ug101Words(_Strict):
+    equivalence_words: Words
+    equivalence_after_or: Words
+    or_words: Words
+    or_window: int
+    equivalent_to: Words
+    existing_before: Words
+    buyers_possessive: Words
+    possessive_endings: Words
+    from_words: Words
+    in_use: Words
+    in_use_phrases: Words
+    existing_after: Words
+    relative_pronouns: Words
+    noun_phrase_stops: Words
+    list_joiners: Words
+    experience_nouns: Words
+    experience_prepositions: Words
+    experience_words: Words
+    editions: Words
+
+
 # -- extract/data/column_headers.yaml --------------------------------------------------------------------
 class HeaderRoles(_Strict):
     id: Words
@@ -192,6 +235,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "checks/data/vague_words.yaml": PerLanguage[list[VagueEntry]],
     "checks/data/demand_words.yaml": PerLanguage[DemandWords],
     "checks/data/ug001_words.yaml": PerLanguage[Ug001Words],
+    "checks/data/ug101_words.yaml": PerLanguage[Ug101Words],
+    "checks/data/messages.*.yaml": MessagesFile,
     "trace/data/vocabulary.yaml": PerLanguage[Vocabulary],
     "trace/data/goal_sections.yaml": PerLanguage[Words],
     "trace/data/goal_references.yaml": PerLanguage[GoalReferences],

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..models import Language
+from . import messages
 
 Jurisdiction = Literal["se", "eu", "us-federal", "other"]
 
@@ -152,15 +153,6 @@ LEGAL_BASIS: dict[Jurisdiction, dict[Language, str]] = {
 
 def document_note(language: Language, brands: list[str]) -> tuple[str, str, str]:
     """Message, question and suggestion of the one note on products the document names as chosen."""
-    names = ", ".join((f"”{b}”" if language == "sv" else f'"{b}"') for b in dict.fromkeys(brands))
-    if language == "sv":
-        return (f"Dokumentet anger {names} som redan valt, befintligt eller något lösningen ska integreras med; krav "
-                "som nämner det flaggas därför inte som varumärkeshänvisningar.",
-                f"Är {names} verkligen redan anskaffat eller given miljö? Om ni i stället vill köpa det, beskriv "
-                "behovet med funktion och prestanda eller skriv ”eller likvärdigt”.",
-                f"Skriv en gång i dokumentet att {names} är er befintliga miljö (t.ex. under Bakgrund).")
-    return (f"The document names {names} as already chosen, owned or something the solution must integrate with; "
-            "requirements naming it are therefore not flagged as brand references.",
-            f"Is {names} really already acquired or a given environment? If you mean to buy it, describe the need "
-            "by function and performance or add \"or equivalent\".",
-            f"State once in the document that {names} is your existing environment (e.g. under Background).")
+    names = ", ".join(messages.quote(language, b) for b in dict.fromkeys(brands))
+    return tuple(messages.text("UG101", key, language, names=names)  # type: ignore[return-value]
+                 for key in ("note_message", "note_question", "note_suggestion"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline, lowers
+from . import messages
 from ._support import lemma, load_data
 from .base import Check, DocumentContext
 from .ug102_scope import asks_nothing
@@ -98,11 +99,8 @@ class VagueWording(Check):
 
     code = "UG102"
     name = "vague-wording"
-    summary = {
-        "sv": "Kravet innehåller vaga ord som inte går att verifiera (t.ex. ”användarvänlig”, ”snabb”).",
-        "en": "The requirement uses vague words that cannot be verified (e.g. \"user-friendly\", \"fast\").",
-    }
-    default_severity = "warning"
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def terms(self, requirement: Requirement) -> tuple[VagueTerm, ...]:
         """Every vague word or phrase in the requirement, measured or not, in text order."""
@@ -304,24 +302,15 @@ def _term(doc: Doc, start: int, end: int, spec: dict[str, Any], sentences: list[
 # --------------------------------------------------------------------------- messages and rewrite
 
 
-def _q(language: Language, text: str) -> str:
-    return f"”{text}”" if language == "sv" else f'"{text}"'
-
-
 def message(language: Language, flagged: list[VagueTerm]) -> str:
-    listed = "; ".join(f"{_q(language, t.text)} ({t.why})" for t in flagged)
-    if language == "sv":
-        return (f"Kravet innehåller ord som inte går att verifiera: {listed}. Alla anbud kan påstå att de uppfyller "
-                "sådana ord, och vid leveransen finns inget att kontrollera mot.")
-    return (f"The requirement uses words that cannot be verified: {listed}. Every tender can claim to meet such "
-            "words, and at delivery there is nothing to check against.")
+    listed = "; ".join(messages.text("UG102", "listed", language, word=messages.quote(language, t.text), why=t.why)
+                       for t in flagged)
+    return messages.text("UG102", "message", language, listed=listed)
 
 
 def question(language: Language, flagged: list[VagueTerm]) -> str:
-    words = ", ".join(dict.fromkeys(_q(language, t.text) for t in flagged))
-    if language == "sv":
-        return f"Vad betyder {words} i mätbara termer, och hur ska det kontrolleras vid leveransen?"
-    return f"What do {words} mean in measurable terms, and how will it be checked at delivery?"
+    words = ", ".join(dict.fromkeys(messages.quote(language, t.text) for t in flagged))
+    return messages.text("UG102", "question", language, words=words)
 
 
 def rewrite(text: str, language: Language, flagged: list[VagueTerm]) -> str:
@@ -331,5 +320,5 @@ def rewrite(text: str, language: Language, flagged: list[VagueTerm]) -> str:
         end = term.end
         if out[end:end + 1] == "." and term.text.isalpha() and len(term.text) <= 4 and term.pattern.rstrip(".") == term.text.lower():
             end += 1  # "etc." and "osv.": the full stop belongs to the abbreviation
-        out = f"{out[:end]} [{term.instead}]{out[end:]}"
+        out = messages.text("UG102", "instead", language, text=out[:end], instead=term.instead) + out[end:]
     return out

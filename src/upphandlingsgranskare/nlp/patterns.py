@@ -113,6 +113,17 @@ def compile_phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
+def word_alternatives(words: Iterable[str]) -> str:
+    """A regex group of one word that is any of ``words`` (``stem*``, ``*tail``, ``word``), for building a
+    larger regex; ``compile_token_regex`` for one whole token."""
+    return "(?:" + "|".join(_regex_word(w) for w in words) + ")"
+
+
+def compile_token_regex(words: Iterable[str], ignore_case: bool = False) -> re.Pattern[str]:
+    """One whole token that is any of ``words`` (``stem*``, ``*tail``, ``word``), for ``.match``."""
+    return re.compile(f"^{word_alternatives(words)}$", re.IGNORECASE if ignore_case else 0)
+
+
 def literal_alternatives(words: Iterable[str], after: str = "") -> str:
     """A regex group of ``words`` as written, tried in their order, each followed by ``after``: for word lists
     that sit inside a larger grammar regex (trace/link.py's goal references)."""
