@@ -19,11 +19,23 @@ from typing import Any, Literal
 from ..models import Language
 from .lexicon import compile_phrase_regex, standalone_ids, words_in_any_language
 from .pipeline import Pipeline, get_pipeline
-from .statement_kind import bid_instruction, complement_subject_start, contract_term, deliverable, leading_purpose_phrase
+from .statement_kind import (
+    EVIDENCE_CHARS,
+    bid_instruction,
+    causal_reason,
+    complement_subject_start,
+    contract_term,
+    deliverable,
+    gives_reason,
+    is_date,
+    leading_purpose_phrase,
+    named_law,
+    purpose_clause,
+    states_effect,
+)
 
 Label = Literal["feature_without_need", "feature_with_need", "need", "out_of_scope"]
 
-_EMPTY_RATIONALE = re.compile(r"^\s*(?:-+|–|—|n/?a|saknas|ej angiven|inget|ingen|none|tbd|\.|x)?\s*$", re.IGNORECASE)
 _LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
 
 
@@ -107,15 +119,10 @@ DELIVERED_OBJECT_TOKENS = 4  # the solution as object of "leverera" comes in a s
 INVERTED_SUBJECT_TOKENS = 2  # in Swedish V2 order the subject follows the modal at once ("ska användaren")
 ABILITY_TOKENS = 2  # "ska kunna": the ability verb follows the modal at once ...
 ABILITY_TOKENS_INVERTED = 4  # ... or after an inverted subject ("ska lärare kunna")
-EVIDENCE_CHARS = 80  # a rationale cell or stated situation shown as evidence: one message line
 LEADING_REASON_TOKENS = 6  # an opening reason clause shown by its first words ("Då eleverna använder Chromebooks")
-CAUSAL_CLAUSE_TOKENS = 5  # a trailing causal clause shown by its first words (", då personalen dokumenterar ...")
-MIN_SITUATION_TOKENS = 4  # a stated situation before the requirement has a subject, verb and object at least
-EFFECT_VERB_DISTANCE = 2  # an effect verb right after the modal ("ska öka", "ska kraftigt minska")
 COPULA_TOKENS = 3  # a copula among the first words after the subject makes a declarative sentence
 MIN_OPENER_TOKENS = 3  # an opening subordinator needs a clause after it to give a reason
 PURPOSE_OPENER_LAST_INDEX = 1  # a purpose marker opens the sentence at its first or second token ("- För att")
-RESTATING_MAX_WORDS = 6  # a rationale cell this short that starts like the requirement restates it
 
 
 @dataclass(frozen=True)
@@ -291,7 +298,7 @@ def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str,
         if document:
             return Assessment("out_of_scope", "deliverable", document)
     has_feature_terms = parsed.first("feature_terms", clause.predicate_lo) is not None
-    if modal is not None and not has_feature_terms and _states_effect(
+    if modal is not None and not has_feature_terms and states_effect(
             doc, matches, clause.subject, clause.subject_lo, clause.subject_hi, modal):
         return Assessment("need", "effect", doc[modal[1]: min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text)
     if clause.kind == "actor":
@@ -358,9 +365,9 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
             feature: str) -> Assessment:
     """Step 3: is a reason stated (rationale, purpose clause, stated situation, goal reference, law)?"""
     doc, matches, pipeline, modal = parsed.doc, parsed.matches, parsed.pipeline, clause.modal
-    if rationale and _gives_reason(rationale, pipeline):
+    if rationale and gives_reason(rationale, pipeline):
         return Assessment("feature_with_need", "rationale", rationale[:EVIDENCE_CHARS], feature)
-    purpose = _purpose(doc, matches, pipeline)
+    purpose = purpose_clause(doc, matches, pipeline)
     if purpose:
         return Assessment("feature_with_need", "purpose", purpose, feature)
     if clause.leading_purpose is not None and clause.opens_with_reason:
@@ -370,7 +377,7 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
     if phrase:
         return Assessment("feature_with_need", "purpose", phrase, feature)
     if modal is not None:
-        causal = _causal(doc, matches, pipeline, clause.clause_start, modal)
+        causal = causal_reason(doc, matches, pipeline, clause.clause_start, modal)
         if causal:
             return Assessment("feature_with_need", "purpose", causal, feature)
     goal_ref = parsed.first("goal_references")
@@ -381,7 +388,7 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
         for goal_id in goal_ids:
             if goal_id and standalone_ids((goal_id,), ignore_case=True).search(body):  # type: ignore[union-attr]
                 return Assessment("feature_with_need", "goal_reference", goal_id, feature)
-    law = _law(doc, matches, pipeline)
+    law = named_law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
     # Through the bidder ("The bidder confirms that the proposed solution will …"): the guide puts it on the
@@ -443,43 +450,13 @@ def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
         return False
     if doc[1].lower_ in (lexicon.mapping("causal_false_starts").get(word) or ()):
         return False  # "As a caseworker, I want ...", "As required by ...": no reason
-    return not (word in lexicon.words("date_subordinators") and _is_date(doc[1]))
-
-
-def _is_date(token) -> bool:
-    """A year, a number or a month name: "since 2019", "since January 2019" are no reasons."""
-    return token.like_num or token.lower_.startswith(tuple(words_in_any_language("month_prefixes")))
+    return not (word in lexicon.words("date_subordinators") and is_date(doc[1]))
 
 
 def _declarative(doc) -> bool:
     """Several sentences, or a copula early on ("Imputations are the final step ..."): text, not a list item."""
     copulas = words_in_any_language("copulas")
     return any(t.lower_ in copulas for t in doc[1:1 + COPULA_TOKENS]) or len(list(doc.sents)) > 1
-
-
-def _causal(doc, matches, pipeline: Pipeline, clause_start: int, modal: tuple[int, int]) -> str | None:
-    """A reason stated without a purpose marker.
-
-    - a statement of the situation before the requirement's clause in the same item, tied to it
-      by "därför"/"therefore", or by a ";" ("Half of all calls are about balances; the portal shall show ...");
-    - a causal subordinate clause after a comma ("..., då personalen dokumenterar även nattetid").
-    """
-    connectives = matches.get("causal_connectives", [])
-    before = [t for t in doc[:clause_start] if not t.is_punct]
-    if len(before) >= MIN_SITUATION_TOKENS and not any(s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])):
-        tied = next((doc[s:e].text for s, e in connectives if s >= clause_start), None)
-        if tied:
-            return tied
-        if clause_start > 0 and doc[clause_start - 1].text == ";":
-            return doc[:clause_start - 1].text[:EVIDENCE_CHARS]
-    subordinators = set(pipeline.lexicon.words("causal_subordinators"))
-    stops = words_in_any_language("causal_stop_after_comma")
-    for token in doc[modal[1]:]:
-        if token.text == "," and token.i + 2 < len(doc):
-            word, following = doc[token.i + 1], doc[token.i + 2]
-            if word.lower_ in subordinators and following.lower_ not in stops and not _is_date(following):
-                return doc[token.i + 1: min(token.i + 1 + CAUSAL_CLAUSE_TOKENS, len(doc))].text
-    return None
 
 
 def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
@@ -491,85 +468,3 @@ def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
     two_words = f"{first_word} {doc[lo + 1].lower_}" if lo + 1 < len(doc) else first_word
     return first_word in starters or two_words in starters
 
-
-def _states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal: tuple[int, int]) -> bool:
-    """The requirement names an effect, not a feature: "Andelen ... ska öka från 20 till 80 %", "The solution
-    shall reduce onboarding from ten days to two", "Månadsbokslutet måste stängas inom fem dagar i stället för tio"."""
-    effect = next(((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + EFFECT_VERB_DISTANCE),
-                  None)
-    measure = next(((s, e) for s, e in matches.get("measure_nouns", []) if subject_lo <= s < subject_hi), None)
-    comparison = next(((s, e) for s, e in matches.get("comparison_markers", []) if s >= modal[1]), None)
-    if _brings_means(doc, modal):
-        return False  # "ska minska dubbelregistrering genom att ...": the feature comes with it
-    kind = subject[0] if subject else None
-    if effect and kind is None:
-        return True
-    property_verb = doc[effect[0]].lower_.startswith(tuple(words_in_any_language("property_verb_prefixes"))) if effect else False
-    if effect and kind == "solution" and effect[0] == modal[1] and not property_verb:
-        return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
-    if effect and measure and kind in ("actor", "user"):
-        return True  # "Andelen avtal som undertecknas ska öka": the measured thing, not the party
-    return comparison is not None and kind is None  # "... inom fem dagar i stället för som i dag tio"
-
-
-def _brings_means(doc, modal: tuple[int, int]) -> bool:
-    """The means comes with the effect ("genom att ...", "by adding ...", "by means of ...")."""
-    markers = words_in_any_language("means_markers")
-    prepositions = words_in_any_language("means_prepositions")
-    objects = words_in_any_language("means_prepositions_objects")
-    # "-ing" is English grammar (a gerund), not a word list.
-    return any(t.lower_ in markers or (t.lower_ in prepositions and t.i + 1 < len(doc) and (
-        doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in objects)) for t in doc[modal[1]:])
-
-
-def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
-    blockers = set(pipeline.lexicon.words("purpose_blockers_before_for_att"))
-    blockers_to = set(pipeline.lexicon.words("purpose_blockers_before_to"))
-    blockers_so = set(pipeline.lexicon.words("purpose_blockers_before_sa_att"))
-    rationale_labels = set(pipeline.lexicon.words("rationale_labels"))
-    date_words = set(pipeline.lexicon.words("date_subordinators"))
-    for start, end in matches.get("purpose_markers", []):
-        span = doc[start:end]
-        words = span.text.lower()
-        if words.startswith("för att") and start > 0 and doc[start - 1].lower_ in blockers:
-            continue  # "stöd för att skicka": part of the feature, not a reason
-        if words in rationale_labels and start > 0:
-            continue  # only as a label at the start ("Motivering: ..."), handled by segmentation
-        if pipeline.language == "en" and words.startswith("to ") and start > 0 and doc[start - 1].lower_ in blockers_to:
-            continue  # "be able to reduce", "the capability to ensure", "an API to allow": the feature itself
-        if words in {"så att", "so that"} and start > 0 and doc[start - 1].lower_ in blockers_so:
-            continue  # "konfigurerbart så att en session avslutas": how the feature behaves
-        if words in date_words and start + 1 < len(doc) and _is_date(doc[start + 1]):
-            continue  # "since 2019", "since January 2019"
-        return span.text
-    return None
-
-
-def _law(doc, matches, pipeline: Pipeline) -> str | None:
-    false_friends = set(pipeline.lexicon.words("law_false_friends"))
-    verb_laws = set(pipeline.lexicon.words("verb_law_words"))
-    for start, end in matches.get("laws", []):
-        span = doc[start:end]
-        if span.text.lower() in false_friends:
-            continue
-        if end < len(doc) and f"{span.text.lower()} {doc[end].lower_}" in false_friends:
-            continue  # "legal hold"
-        if span.text.lower() in verb_laws and not (span.text[0].isupper()):
-            continue  # "act" as a verb
-        return span.text
-    return None
-
-
-def _gives_reason(rationale: str, pipeline: Pipeline) -> bool:
-    """Whether an attached rationale cell states a reason: not empty, not a priority ("Mandatory",
-    "Ska-krav") and not the requirement restated ("Krav på export", "Support for SSO")."""
-    text = rationale.strip().rstrip(".!").strip()
-    if _EMPTY_RATIONALE.match(text):
-        return False
-    lowered = " ".join(text.lower().split())
-    if lowered in set(pipeline.lexicon.words("rationale_empty")):
-        return False
-    words = lowered.split()
-    if len(words) <= RESTATING_MAX_WORDS and any(lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")):
-        return False
-    return True
