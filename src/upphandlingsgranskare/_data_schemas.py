@@ -160,6 +160,14 @@ class Ug101Words(_Strict):
     editions: Words
 
 
+class Ug102Words(_Strict):
+    predicative_next: Words
+    time_units: Words
+    percent_words: Words
+    around_the_clock: Words
+    definition_phrases: Words
+
+
 # -- extract/data/column_headers.yaml --------------------------------------------------------------------
 class HeaderRoles(_Strict):
     id: Words
@@ -236,6 +244,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "checks/data/demand_words.yaml": PerLanguage[DemandWords],
     "checks/data/ug001_words.yaml": PerLanguage[Ug001Words],
     "checks/data/ug101_words.yaml": PerLanguage[Ug101Words],
+    "checks/data/ug102_words.yaml": PerLanguage[Ug102Words],
     "checks/data/messages.*.yaml": MessagesFile,
     "trace/data/vocabulary.yaml": PerLanguage[Vocabulary],
     "trace/data/goal_sections.yaml": PerLanguage[Words],
