@@ -116,6 +116,9 @@ class Ug001Words(_Strict):
     users: Words
     openers: Words
     default_user: str
+    modals: Words
+    negated: Words
+    dropped_from_goals: Words
 
 
 class CheckMessages(_Strict):

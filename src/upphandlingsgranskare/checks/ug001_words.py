@@ -14,17 +14,37 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..models import Block, Goal, GoalLink, Language, Location, Requirement
+from ..nlp.patterns import literal_alternatives
 from ..trace import goal_name
 from . import messages
 from ._support import load_data
 
 MAX_GOALS_NAMED = 4  # a question or rewrite names at most this many of the document's goals: more is a list
+NOUN_PHRASE_MAX_WORDS = 12  # a short item without a modal verb is a noun phrase ("Inloggning med SITHS-kort")
+GOAL_WORDS_QUOTED = 6  # a goal quoted in a rewrite by its first words
 
-_NEGATED = re.compile(r"\b(?:får\s+inte|ska\s+inte|skall\s+inte|inte\s+får|shall\s+not|must\s+not|may\s+not|"
-                      r"should\s+not|will\s+not|cannot)\b", re.IGNORECASE)
-_MODALS = re.compile(r"(?<![\w-])(?:ska|skall|måste|bör|får|inte|shall|must|should|will|not)(?![\w-])\s*",
-                     re.IGNORECASE)
-_ANY_MODAL = re.compile(r"(?<![\w-])(?:ska|skall|bör|måste|shall|must|should|will)(?![\w-])", re.IGNORECASE)
+
+
+def _any_language(key: str) -> list[str]:
+    """A ug001_words list of every language together, in the file's order."""
+    return [word for spec in load_data("ug001_words").values() for word in spec[key]]
+
+
+@lru_cache(maxsize=1)
+def _negated() -> re.Pattern[str]:
+    """A negated modal ("får inte", "shall not"): the words of each phrase apart by any white space."""
+    phrases = [r"\s+".join(re.escape(w) for w in p.split()) for p in _any_language("negated")]
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _dropped_from_goals() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('dropped_from_goals'))}(?![\w-])\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _any_modal() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('modals'))}(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -67,9 +87,9 @@ def feature_phrase(requirement: Requirement, feature: str | None) -> str:
     "möjligheten att exportera ärendelistor till Excel"; a negated or unclear one as the requirement quoted."""
     language = requirement.language
     text = requirement.text.strip().rstrip(".;:")
-    if not _ANY_MODAL.search(text) and len(text.split()) <= 12 and not _NEGATED.search(text):
+    if not _any_modal().search(text) and len(text.split()) <= NOUN_PHRASE_MAX_WORDS and not _negated().search(text):
         return _lower_first(text)  # a noun-phrase row or item: "Inloggning med SITHS-kort"
-    if not feature or _NEGATED.search(requirement.text) or ":" in feature:
+    if not feature or _negated().search(requirement.text) or ":" in feature:
         return messages.text("UG001", "quoted_requirement", language, text=_short(text))
     _, openers, _ = _words(language)
     phrase, verb_phrase = feature.strip().rstrip(".,;"), True
@@ -129,7 +149,7 @@ def rewrite(requirement: Requirement, goal: Goal | None, link: GoalLink | None,
     if goal is not None:
         # The goal's own words, those the requirement shares with it first; no modal verb of the goal's
         # enters the rewrite, which must keep the requirement's ska/bör as they are.
-        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_MODALS.sub("", goal.text), 6)
+        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_dropped_from_goals().sub("", goal.text), GOAL_WORDS_QUOTED)
         name = goal.id if goal.id and not goal.generated else None
         others = " / ".join(g for g in goal_ids if g != name)  # the document's other goals, after it
         target = (messages.text("UG001", "target_named", language, name=name, words=words) if name
