@@ -115,40 +115,9 @@ def is_chosen(brand: str, chosen: frozenset[str]) -> bool:
     return any(key == c or key in c or c in key for c in chosen)
 
 
-LEGAL_BASIS: dict[Jurisdiction, dict[Language, str]] = {
-    "se": {
-        "sv": ("Enligt LOU 9 kap. 4 § får en teknisk specifikation inte hänvisa till ett visst fabrikat, en viss källa, "
-               "ett varumärke, ett patent, en typ eller ett visst ursprung om det gynnar eller missgynnar vissa företag "
-               "eller produkter. Hänvisningen får bara göras om det som ska anskaffas motiverar den, eller om föremålet "
-               "inte kan beskrivas tillräckligt precist på annat sätt, och då ska den följas av orden ”eller likvärdigt”."),
-        "en": ("Under the Swedish Public Procurement Act (LOU) ch. 9 s. 4, a technical specification must not refer to a "
-               "specific make or source, a particular process, trade marks, patents, types or a specific origin where "
-               "this favours or eliminates certain undertakings or products, unless the subject matter justifies it or "
-               "cannot otherwise be described precisely enough; then the reference must be followed by \"or equivalent\"."),
-    },
-    "eu": {
-        "sv": ("Enligt upphandlingsdirektivet 2014/24/EU art. 42.4 får tekniska specifikationer inte hänvisa till ett "
-               "visst fabrikat, varumärke eller ursprung som gynnar eller utesluter vissa företag eller produkter, om "
-               "inte föremålet motiverar det; annars ska hänvisningen följas av ”eller likvärdigt”."),
-        "en": ("Under Directive 2014/24/EU art. 42(4), technical specifications must not refer to a specific make or "
-               "source, a particular process, trade marks, patents, types or a specific origin where this favours or "
-               "eliminates certain undertakings or products, unless the subject matter justifies it or cannot otherwise "
-               "be described precisely enough; then the reference must be followed by \"or equivalent\"."),
-    },
-    "us-federal": {
-        "sv": ("Enligt FAR 52.211-6 (”brand name or equal”) ska en hänvisning till ett märke följas av ”or equal” och "
-               "ange de egenskaper ett likvärdigt alternativ måste ha."),
-        "en": ("Under the \"brand name or equal\" rule (FAR 52.211-6; FAR 11.104), a purchase description that names a "
-               "brand must accept equal products and state the salient characteristics an equal product must have."),
-    },
-    "other": {
-        "sv": ("Ett krav på ett visst märke utesluter leverantörer som erbjuder något annat som gör samma nytta, och "
-               "säger inte vad verksamheten egentligen behöver."),
-        "en": ("Requiring a particular brand shuts out suppliers who offer something else that does the same job, "
-               "and does not say what the organisation actually needs; most public purchasing rules require "
-               "\"or equivalent\" or a description by function and performance instead."),
-    },
-}
+def legal_basis(basis: Jurisdiction, language: Language) -> str:
+    """The law (or plain reason) the message cites for the document's jurisdiction."""
+    return messages.text("UG101", f"legal_{basis}", language)
 
 
 def document_note(language: Language, brands: list[str]) -> tuple[str, str, str]:

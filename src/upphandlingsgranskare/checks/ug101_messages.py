@@ -11,7 +11,7 @@ from ..nlp.patterns import compile_token_regex, literal_alternatives
 from . import messages
 from ._support import load_data
 from .ug101_brand_without_equivalent import BrandMention, _matchers
-from .ug101_context import LEGAL_BASIS, Jurisdiction
+from .ug101_context import Jurisdiction, legal_basis
 from .ug101_words import any_language
 
 
@@ -83,7 +83,7 @@ def message(language: Language, flagged: list[BrandMention], basis: Jurisdiction
             hints.append(hint[language])
     what = messages.text("UG101", "what_many" if len({m.text for m in flagged}) > 1 else "what_one", language)
     text = messages.text("UG101", "message", language, what=what, names=names, categories=categories)
-    return " ".join([text, LEGAL_BASIS[basis][language], *hints])
+    return " ".join([text, legal_basis(basis, language), *hints])
 
 
 def question(language: Language, flagged: list[BrandMention]) -> str:
