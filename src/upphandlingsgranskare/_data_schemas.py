@@ -50,7 +50,7 @@ LEXICON_LISTS = (
     "prepositions", "month_prefixes", "causal_stop_after_comma", "date_subordinators", "means_markers",
     "means_prepositions", "means_prepositions_objects", "property_verb_prefixes", "verb_law_words",
     "abbreviations", "clause_openers", "requirement_nouns", "passive_auxiliaries", "subject_head_ends",
-    "place_prepositions", "purpose_prepositions", "not_purpose_after_for",
+    "place_prepositions", "purpose_prepositions", "not_purpose_after_for", "rationale_blank",
 )
 
 LexiconFile = create_model(  # type: ignore[call-overload]
@@ -200,7 +200,7 @@ class GoalReferences(_Strict):
     stem_endings: Words
     generic: Words
     reason_markers: Words
-    not_reason_markers: Words
+    rationale_labels_start_no_reason: bool
 
 
 class NearLanguages(_Strict):

@@ -146,7 +146,13 @@ CAUSAL_CLAUSE_TOKENS = 5  # a trailing causal clause shown by its first words ("
 MIN_SITUATION_TOKENS = 4  # a stated situation before the requirement has a subject, verb and object at least
 EFFECT_VERB_DISTANCE = 2  # an effect verb right after the modal ("ska öka", "ska kraftigt minska")
 RESTATING_MAX_WORDS = 6  # a rationale cell this short that starts like the requirement restates it
-_EMPTY_RATIONALE = re.compile(r"^\s*(?:-+|–|—|n/?a|saknas|ej angiven|inget|ingen|none|tbd|\.|x)?\s*$", re.IGNORECASE)
+_BLANK_MARKS = ("–", "—", ".")  # a cell holding only a dash or a dot (or only hyphens) says nothing
+
+
+def _blank(text: str) -> bool:
+    """An empty rationale cell: nothing, a dash, or a word for "none" in any language ("saknas", "TBD")."""
+    return (not text or set(text) == {"-"} or text in _BLANK_MARKS
+            or text.lower() in words_in_any_language("rationale_blank"))
 
 
 def is_date(token) -> bool:
@@ -251,7 +257,7 @@ def gives_reason(rationale: str, pipeline: Pipeline) -> bool:
     """Whether an attached rationale cell states a reason: not empty, not a priority ("Mandatory",
     "Ska-krav") and not the requirement restated ("Krav på export", "Support for SSO")."""
     text = rationale.strip().rstrip(".!").strip()
-    if _EMPTY_RATIONALE.match(text):
+    if _blank(text):
         return False
     lowered = " ".join(text.lower().split())
     if lowered in set(pipeline.lexicon.words("rationale_empty")):

@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .._yaml import load_data_file
 from ..models import Goal, GoalLink, Language, Requirement
@@ -196,9 +196,9 @@ def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tupl
 def _purpose_marker(language: Language) -> re.Pattern[str]:
     from ..nlp.lexicon import load_lexicon
 
-    words = _goal_references(language)
-    left_out = set(words["not_reason_markers"])
-    markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in left_out]
+    words, lexicon = _goal_references(language), load_lexicon(language)
+    left_out = set(lexicon.words("rationale_labels")) if words["rationale_labels_start_no_reason"] else set()
+    markers = [m for m in lexicon.words("purpose_markers") if m not in left_out]
     return compile_phrase_regex(markers + words["reason_markers"])
 
 
@@ -227,7 +227,7 @@ _NUMBER = r"[A-Z]?\d+[a-z]?"
 
 
 @lru_cache(maxsize=None)
-def _goal_references(language: Language) -> dict[str, list[str]]:
+def _goal_references(language: Language) -> dict[str, Any]:
     """``data/goal_references.yaml`` for one language."""
     return load_data_file(__package__, "data", "goal_references.yaml")[language]
 
