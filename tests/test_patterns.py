@@ -62,3 +62,15 @@ def test_lexicon_and_trace_use_the_one_compiler():
     assert lexicon.compile_phrase_regex is compile_phrase_regex
     concepts = link.vocabulary("sv").concepts
     assert all(isinstance(p, TermPattern) for _, patterns in concepts for p in patterns)
+
+
+def test_alternatives_for_larger_regexes():
+    import re
+
+    from upphandlingsgranskare.nlp.patterns import literal_alternatives, phrase_alternatives, word_alternatives
+
+    assert re.fullmatch(phrase_alternatives(["ta emot", "läs* in"]), "läser  in")
+    assert not re.fullmatch(phrase_alternatives(["ta emot"]), "taemot")
+    assert re.fullmatch(word_alternatives(["migrer*", "byte"]), "migreringen")
+    assert re.fullmatch(literal_alternatives(["resp.", "resp"]), "resp.")
+    assert not re.fullmatch(literal_alternatives(["resp."]), "respx")  # the dot is literal

@@ -161,6 +161,16 @@ class Ug101Words(_Strict):
     experience_prepositions: Words
     experience_words: Words
     editions: Words
+    chosen_auxiliaries: Words
+    chosen_adverbs: Words
+    chosen_verbs: Words
+    owned_licences: Words
+    chosen_phrases: Words
+    integrate_verbs: Words
+    integrate_prepositions: Words
+    from_verbs: Words
+    installation_nouns: Words
+    possessors: Words
 
 
 class Ug102Words(_Strict):

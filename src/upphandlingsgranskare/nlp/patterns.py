@@ -119,6 +119,12 @@ def word_alternatives(words: Iterable[str]) -> str:
     return "(?:" + "|".join(_regex_word(w) for w in words) + ")"
 
 
+def phrase_alternatives(phrases: Iterable[str]) -> str:
+    """A regex group of any of ``phrases``, their words (read as ``word_alternatives`` reads one) apart by
+    any white space, for building a larger regex."""
+    return "(?:" + "|".join(r"\s+".join(_regex_word(w) for w in p.split()) for p in phrases) + ")"
+
+
 def compile_token_regex(words: Iterable[str], ignore_case: bool = False) -> re.Pattern[str]:
     """One whole token that is any of ``words`` (``stem*``, ``*tail``, ``word``), for ``.match``."""
     return re.compile(f"^{word_alternatives(words)}$", re.IGNORECASE if ignore_case else 0)
