@@ -16,13 +16,6 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 MAX_PARAMETERS = 10
 
-# Offenders that other work on issue 21 removes (the settings model, the labelling stage, the classifier's
-# windows). The lead empties this list as those branches are merged: an entry that no longer offends fails
-# the test too, so the list cannot outlive its reason.
-KNOWN_OFFENDERS = frozenset({
-    "module upphandlingsgranskare/checks/ug101_brand_without_equivalent.py",
-    "function upphandlingsgranskare/nlp/classify.py:_classify lines",
-})
 
 
 def _dotted(path: Path, root: Path) -> tuple[list[str], bool]:
@@ -111,12 +104,9 @@ def offences(root: Path) -> set[str]:
 
 
 def test_the_code_keeps_to_the_size_and_layering_targets() -> None:
-    found = offences(SRC)
-    new = sorted(found - KNOWN_OFFENDERS)
-    fixed = sorted(KNOWN_OFFENDERS - found)
-    assert not new, "over the targets (split the module or function, or give the shared code a public home):\n" + \
-        "\n".join(new)
-    assert not fixed, "no longer offends: remove from KNOWN_OFFENDERS in tests/test_structure.py:\n" + "\n".join(fixed)
+    found = sorted(offences(SRC))
+    assert not found, "over the targets (split the module or function, or give the shared code a public home):\n" + \
+        "\n".join(found)
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Language
 from ..nlp.lemmas import lemma_table
 
@@ -14,8 +13,7 @@ from ..nlp.lemmas import lemma_table
 @lru_cache(maxsize=None)
 def load_data(name: str) -> dict[str, Any]:
     """``checks/data/<name>.yaml`` (word lists are data, Vale style)."""
-    text = resources.files(__package__).joinpath("data", f"{name}.yaml").read_text("utf-8")
-    return load_yaml(text)
+    return load_data_file(__package__, "data", f"{name}.yaml")
 
 
 def lemma(language: Language, word: str) -> str:

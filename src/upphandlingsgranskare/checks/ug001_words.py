@@ -14,14 +14,37 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..models import Block, Goal, GoalLink, Language, Location, Requirement
+from ..nlp.patterns import literal_alternatives
 from ..trace import goal_name
+from . import messages
 from ._support import load_data
 
-_NEGATED = re.compile(r"\b(?:får\s+inte|ska\s+inte|skall\s+inte|inte\s+får|shall\s+not|must\s+not|may\s+not|"
-                      r"should\s+not|will\s+not|cannot)\b", re.IGNORECASE)
-_MODALS = re.compile(r"(?<![\w-])(?:ska|skall|måste|bör|får|inte|shall|must|should|will|not)(?![\w-])\s*",
-                     re.IGNORECASE)
-_ANY_MODAL = re.compile(r"(?<![\w-])(?:ska|skall|bör|måste|shall|must|should|will)(?![\w-])", re.IGNORECASE)
+MAX_GOALS_NAMED = 4  # a question or rewrite names at most this many of the document's goals: more is a list
+NOUN_PHRASE_MAX_WORDS = 12  # a short item without a modal verb is a noun phrase ("Inloggning med SITHS-kort")
+GOAL_WORDS_QUOTED = 6  # a goal quoted in a rewrite by its first words
+
+
+
+def _any_language(key: str) -> list[str]:
+    """A ug001_words list of every language together, in the file's order."""
+    return [word for spec in load_data("ug001_words").values() for word in spec[key]]
+
+
+@lru_cache(maxsize=1)
+def _negated() -> re.Pattern[str]:
+    """A negated modal ("får inte", "shall not"): the words of each phrase apart by any white space."""
+    phrases = [r"\s+".join(re.escape(w) for w in p.split()) for p in _any_language("negated")]
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _dropped_from_goals() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('dropped_from_goals'))}(?![\w-])\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _any_modal() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('modals'))}(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -64,10 +87,10 @@ def feature_phrase(requirement: Requirement, feature: str | None) -> str:
     "möjligheten att exportera ärendelistor till Excel"; a negated or unclear one as the requirement quoted."""
     language = requirement.language
     text = requirement.text.strip().rstrip(".;:")
-    if not _ANY_MODAL.search(text) and len(text.split()) <= 12 and not _NEGATED.search(text):
+    if not _any_modal().search(text) and len(text.split()) <= NOUN_PHRASE_MAX_WORDS and not _negated().search(text):
         return _lower_first(text)  # a noun-phrase row or item: "Inloggning med SITHS-kort"
-    if not feature or _NEGATED.search(requirement.text) or ":" in feature:
-        return f"kravet ”{_short(text)}”" if language == "sv" else f'the requirement "{_short(text)}"'
+    if not feature or _negated().search(requirement.text) or ":" in feature:
+        return messages.text("UG001", "quoted_requirement", language, text=_short(text))
     _, openers, _ = _words(language)
     phrase, verb_phrase = feature.strip().rstrip(".,;"), True
     at = text.find(phrase)
@@ -85,9 +108,9 @@ def feature_phrase(requirement: Requirement, feature: str | None) -> str:
                 break
     phrase = _short(phrase)
     if len(phrase.split()) < 2:  # "krypteras": too little to ask about on its own
-        return f"kravet ”{_short(text)}”" if language == "sv" else f'the requirement "{_short(text)}"'
+        return messages.text("UG001", "quoted_requirement", language, text=_short(text))
     if verb_phrase:
-        return f"möjligheten att {phrase}" if language == "sv" else f"the ability to {phrase}"
+        return messages.text("UG001", "ability", language, phrase=phrase)
     return _lower_first(phrase)
 
 
@@ -97,15 +120,12 @@ def question(requirement: Requirement, feature: str | None, goal: Goal | None, g
     _, _, default_user = _words(language)
     user = user_of(requirement) or default_user
     np = feature_phrase(requirement, feature)
-    if language == "sv":
-        asked = f"Vilket problem ska {np} lösa för {user}, och hur märks det?"
-        if goal is not None:
-            return asked + f" Bidrar det till {goal_name(goal, language)}?"
-        return asked + (f" Bidrar det till något av underlagets mål ({', '.join(goal_ids[:4])})?" if goal_ids else "")
-    asked = f"What problem should {np} solve for {user}, and how will it show?"
+    asked = messages.text("UG001", "question", language, feature=np, user=user)
     if goal is not None:
-        return asked + f" Does it serve {goal_name(goal, language)}?"
-    return asked + (f" Does it serve one of the document's goals ({', '.join(goal_ids[:4])})?" if goal_ids else "")
+        return asked + messages.text("UG001", "question_goal", language, goal=goal_name(goal, language))
+    if goal_ids:
+        return asked + messages.text("UG001", "question_goals", language, goals=", ".join(goal_ids[:MAX_GOALS_NAMED]))
+    return asked
 
 
 def rationale_key(location: Location) -> str | None:
@@ -125,31 +145,29 @@ def rewrite(requirement: Requirement, goal: Goal | None, link: GoalLink | None,
     original = requirement.text.strip().rstrip(".;:").rstrip()
     _, _, default_user = _words(language)
     user = user_of(requirement) or default_user
-    choices = " / ".join(goal_ids[:4])
+    choices = " / ".join(goal_ids[:MAX_GOALS_NAMED])
     if goal is not None:
         # The goal's own words, those the requirement shares with it first; no modal verb of the goal's
         # enters the rewrite, which must keep the requirement's ska/bör as they are.
-        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_MODALS.sub("", goal.text), 6)
+        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_dropped_from_goals().sub("", goal.text), GOAL_WORDS_QUOTED)
         name = goal.id if goal.id and not goal.generated else None
         others = " / ".join(g for g in goal_ids if g != name)  # the document's other goals, after it
-        if language == "sv":
-            target = f"{name} (”{words}”)" if name else f"målet om ”{words}”"
-            joiner, reason = "så att", f"[hur kravet bidrar till {target}]" + (f" (eller [{others}])" if others else "")
-        else:
-            target = f'{name} ("{words}")' if name else f'the goal on "{words}"'
-            joiner, reason = "so that", f"[how this serves {target}]" + (f" (or [{others}])" if others else "")
+        target = (messages.text("UG001", "target_named", language, name=name, words=words) if name
+                  else messages.text("UG001", "target_unnamed", language, words=words))
+        joiner = messages.text("UG001", "joiner_goal", language)
+        reason = messages.text("UG001", "reason_goal", language, target=target)
+        if others:
+            reason += messages.text("UG001", "reason_other_goals", language, goals=others)
     else:
-        hint = "" if not goal_ids else (f" (bidrar till [{choices}])" if language == "sv" else f" (supports [{choices}])")
-        joiner = "för att" if language == "sv" else "in order to"
-        reason = (f"[vilket problem det löser för {user}]{hint}" if language == "sv"
-                  else f"[which problem it solves for {user}]{hint}")
+        joiner = messages.text("UG001", "joiner_problem", language)
+        reason = messages.text("UG001", "reason_problem", language, user=user)
+        if goal_ids:
+            reason += messages.text("UG001", "reason_problem_goals", language, goals=choices)
     if matrix_row and rationale_column:
-        if language == "sv":
-            return f"Fyll i kolumnen ”{rationale_column}” på raden: {reason}."
-        return f'Fill in the "{rationale_column}" column of this row: {reason}.'
+        return messages.text("UG001", "fill_column", language, column=rationale_column, reason=reason)
     if matrix_row:
-        return f"{original}. {'Motivering' if language == 'sv' else 'Rationale'}: {reason}."
-    return f"{original}, {joiner} {reason}."
+        return messages.text("UG001", "matrix_row", language, requirement=original, reason=reason)
+    return messages.text("UG001", "sentence", language, requirement=original, joiner=joiner, reason=reason)
 
 
 def rationale_columns(blocks: Sequence[Block]) -> dict[str, str]:

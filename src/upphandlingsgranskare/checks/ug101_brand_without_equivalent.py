@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 from ..labels import Label, Reason
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline
+from . import messages
 from ._support import load_data
 from .base import Check, DocumentContext
 from .ug101_context import chosen_products, document_note, is_chosen, jurisdiction
+from .ug101_words import any_language, equivalence_tokens, experience_pattern, in_use, is_existing, joined
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
     from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
-
-EQUIVALENT = {"sv": "eller likvärdigt", "en": "or equivalent"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,7 @@ class BrandMention:
 
 
 # A person's knowledge of a product is a demand on the supplier's staff, not a product specification.
-_EXPERIENCE = re.compile(
-    r"\b(?:(?:erfarenhet(?:er)?|kunskap(?:er)?|kännedom|certifierad?|certifiering)\s+(?:av|om|i|inom|från|med)"
-    r"|referensuppdrag\w*"
-    r"|(?:experience|knowledge|familiarity|proficiency|certified|certification)\s+(?:with|in|of|on|using))\b",
-    re.IGNORECASE)
+_EXPERIENCE = experience_pattern()
 
 
 class BrandWithoutEquivalent(Check):
@@ -153,11 +149,8 @@ class BrandWithoutEquivalent(Check):
 
     code = "UG101"
     name = "brand-without-equivalent"
-    summary = {
-        "sv": "Kravet hänvisar till ett varumärke, en produkt eller ett fabrikat utan ”eller likvärdigt” (LOU 9 kap. 4 §).",
-        "en": "The requirement names a brand, product or maker without \"or equivalent\".",
-    }
-    default_severity = "error"
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def mentions(self, requirement: Requirement) -> tuple[BrandMention, ...]:
         """Every brand mention in the requirement's text, flagged or not, in text order."""
@@ -349,93 +342,8 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
-_LIST_JOINERS = {",", "och", "eller", "samt", "and", "or", "&", "/"}
-
-
-def _joined(doc: Doc, end: int, start: int) -> bool:
-    """Only list punctuation and conjunctions between two brand mentions."""
-    return all(t.lower_ in _LIST_JOINERS for t in doc[end:start])
-
-
 def _same_sentence(sentences: list[tuple[int, int]], a: int, b: int) -> bool:
     return any(s <= a < t and s <= b < t for s, t in sentences)
-
-
-def _equivalence_tokens(doc: Doc, language: Language) -> list[int]:
-    """Token indices of equivalence wording ("likvärdigt", "eller motsvarande", "or equivalent", "or equal")."""
-    found = []
-    for t in doc:
-        low = t.lower_
-        prev = doc[t.i - 1].lower_ if t.i else ""
-        if language == "sv":
-            if low.startswith("likvärdig") or (low.startswith("motsvarande") and prev == "eller"):
-                found.append(t.i)
-        else:
-            # "or equal", "or an approved equal"
-            if low in {"equivalent", "equivalents"} or (low == "equal" and "or" in {x.lower_ for x in doc[max(0, t.i - 3):t.i]}):
-                found.append(t.i)
-    return found
-
-
-# "befintliga", "nuvarande", "our", "existing", "kommunens": the brand is what the buyer already has.
-_EXISTING = {
-    "sv": re.compile(r"^(befintlig[at]?|nuvarande|vår|vårt|våra|dagens|idag|redan|ersätta|ersätter|ersätts|migrer\w*|"
-                     r"avveckl\w*|flytt\w*|kommunens|kommunernas|regionens|regionernas|myndighetens|förvaltningens|"
-                     r"beställarens|köparens|landstingets|verkets|nämndens|stadens|bolagets|organisationens|"
-                     r"verksamhetens|skolans|skolornas|huvudmannens)$"),
-    "en": re.compile(r"^(existing|current|currently|our|already|replace[sd]?|replacing|migrat\w+|legacy|decommission\w*|"
-                     r"implemented|licensed|subscribed)$"),
-}
-# English possessives of the buyer: "the council's", "the authority's".
-_BUYER_EN = re.compile(r"^(council|authority|buyer|client|customer|city|county|region|agency|department|"
-                       r"municipality|district|state|school|organisation|organization|purchaser)$")
-# Anywhere in a sentence naming one brand: it is in use already ("då flertalet medarbetare redan
-# planerar sina möten där", "since students already use Chromebooks").
-_IN_USE = {
-    "sv": re.compile(r"^(redan|idag|använder|används)$"),
-    "en": re.compile(r"^(already|currently|today)$"),
-}
-_EXISTING_AFTER = {
-    "sv": re.compile(r"^(befintlig[at]?|nuvarande|idag|används|använder)$"),
-    "en": re.compile(r"^(existing|current|currently|today|used|uses)$"),
-}
-# The noun phrase before a brand ends at these words: a marker beyond them speaks of something else.
-_NP_STOPS = {",", ";", ":", ".", "(", ")", "från", "med", "till", "i", "på", "av", "för", "via", "mot", "hos", "ur",
-             "och", "eller", "ska", "skall", "bör", "måste", "with", "from", "to", "in", "on", "of", "for", "by", "at",
-             "into", "and", "or", "shall", "must", "should", "will"}
-
-
-def _is_existing(doc: Doc, start: int, end: int, sentence: tuple[int, int], language: Language) -> bool:
-    marker = _EXISTING[language]
-    i = start - 1
-    steps = 0
-    while i >= sentence[0] and steps < 6:
-        low = doc[i].lower_
-        if marker.match(low):
-            return True
-        if low in {"'s", "’s"} and i > sentence[0] and _BUYER_EN.match(doc[i - 1].lower_):
-            return True
-        if low in _NP_STOPS:
-            # "migreras från Procapita", "migrate from X": the verb before the preposition says it.
-            if low in {"från", "from"} and i - 1 >= sentence[0] and marker.match(doc[i - 1].lower_):
-                return True
-            break
-        i -= 1
-        steps += 1
-    # "X, som är kommunens befintliga lönesystem" / "X, which is currently used"
-    j = end
-    if j < sentence[1] and doc[j].text == ",":
-        j += 1
-    if j < sentence[1] and doc[j].lower_ in {"som", "which", "that"}:
-        after = _EXISTING_AFTER[language]
-        return any(after.match(doc[k].lower_) for k in range(j + 1, min(j + 8, sentence[1])))
-    return False
-
-
-def _in_use(doc: Doc, sentence: tuple[int, int], language: Language) -> bool:
-    pattern = _IN_USE[language]
-    words = [t.lower_ for t in doc[sentence[0]:sentence[1]]]
-    return any(pattern.match(w) for w in words) or "i dag" in " ".join(words)
 
 
 def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str]]]:
@@ -474,8 +382,8 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
     if not spans:
         return ()
     sentences = _sentence_bounds(doc)
-    equivalents = _equivalence_tokens(doc, language)
-    rationale_accepts = bool(rationale) and bool(_equivalence_tokens(m.nlp.make_doc(rationale), language))
+    equivalents = equivalence_tokens(doc, language)
+    rationale_accepts = bool(rationale) and bool(equivalence_tokens(m.nlp.make_doc(rationale), language))
     # A sentence accepting equivalents that names no brand covers every mention ("Likvärdiga produkter godtas.").
     general = any(
         any(s <= e < t for e in equivalents) and not any(s <= a < t for a, _, _ in spans) for s, t in sentences
@@ -491,7 +399,7 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
             continue
         k = before_e[-1]
         covered_by_after.add(k)
-        while k > 0 and _joined(doc, spans[k - 1][1], spans[k][0]) and _same_sentence(sentences, spans[k - 1][0], e):
+        while k > 0 and joined(doc, spans[k - 1][1], spans[k][0]) and _same_sentence(sentences, spans[k - 1][0], e):
             k -= 1
             covered_by_after.add(k)
     mentions = []
@@ -499,14 +407,14 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
         entry = m.entries[label]
         sentence = next(b for b in sentences if b[0] <= start < b[1])
         # "likvärdig med X", "equivalent to X": the comparison admits equivalents itself.
-        before = any(e + 2 <= start <= e + 4 and doc[e + 1].lower_ in {"med", "to", "with"} for e in equivalents)
+        before = any(e + 2 <= start <= e + 4 and doc[e + 1].lower_ in any_language("equivalent_to") for e in equivalents)
         covered = general or rationale_accepts or index in covered_by_after or before
         span = doc[start:end]
         mentions.append(BrandMention(
             text=span.text, start=span.start_char, end=span.end_char, brand=entry["name"],
             category=entry["category"], covered=covered,
-            existing=_is_existing(doc, start, end, sentence, language) or (
-                sum(1 for a, _, _ in spans if sentence[0] <= a < sentence[1]) == 1 and _in_use(doc, sentence, language)),
+            existing=is_existing(doc, start, end, sentence, language) or (
+                sum(1 for a, _, _ in spans if sentence[0] <= a < sentence[1]) == 1 and in_use(doc, sentence, language)),
         ))
     return tuple(mentions)
 

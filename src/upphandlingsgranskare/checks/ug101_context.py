@@ -19,6 +19,8 @@ from functools import lru_cache
 from typing import Literal
 
 from ..models import Language
+from ..nlp.patterns import literal_alternatives, phrase_alternatives, word_alternatives
+from . import messages
 
 Jurisdiction = Literal["se", "eu", "us-federal", "other"]
 
@@ -39,43 +41,55 @@ def jurisdiction(text: str, language: Language) -> Jurisdiction:
     return "other"
 
 
-# A sentence by which the buyer says it has the product already or has chosen it: every brand in it.
-_CHOSEN_SENTENCE = {
-    "sv": re.compile(r"\bhar\s+(?:redan\s+|tidigare\s+)?(?:valt|upphandlat|köpt|avropat|anskaffat|infört|"
-                     r"implementerat|licensierat|beslutat\s+att\s+använda)\b|\bäger\s+licens\w*\b", re.IGNORECASE),
-    "en": re.compile(r"\b(?:has|have|had)\s+(?:already\s+|previously\s+)?(?:selected|chosen|purchased|procured|"
-                     r"acquired|licensed|implemented|deployed|standardi[sz]ed\s+on)\b|\bown\w*\s+licen[cs]es\b|"
-                     r"\bis\s+preparing\s+to\s+offer\b|\bseeks?\s+to\s+replace\b[^.]*\bwith\b|"
-                     r"\bis\s+looking\s+for\s+an?\s+(?:supplier|vendor|contractor)\s+to\s+(?:implement|configure|"
-                     r"support|maintain)\b", re.IGNORECASE),
-}
-# Right before a brand: the solution is to work with it, so it is there already ("integreras med X").
-_INTEGRATE_BEFORE = {
-    "sv": re.compile(r"\b(?:integrer\w*|integration\w*|koppl\w*|anslut\w*|samverka\w*)\s+(?:med|mot|till)\s+"
-                     r"(?:\S+\s+){0,3}$", re.IGNORECASE),
-    "en": re.compile(r"\b(?:integrat\w*|interfac\w*|connect\w*|interoperat\w*)\s+(?:with|to|into)\s+"
-                     r"(?:\S+\s+){0,3}$", re.IGNORECASE),
-}
-# Right before a brand: data comes from it, or the buyer leaves it ("hämta brukaruppgifter från Treserva",
-# "flytt av PKI från Telia"): a system in place today. Not for office software and devices, where "from
-# Excel" names a file format rather than a system.
-_FROM_BEFORE = {
-    "sv": re.compile(r"\b(?:hämta\w*|mottag\w*|ta\s+emot|importer\w*|läs\w*\s+in|överför\w*|flytt\w*|migrer\w*|"
-                     r"byte|övergång\w*|ersätt\w*)\b[^.]{0,50}?\bfrån\s+(?:\S+\s+){0,5}$", re.IGNORECASE),
-    "en": re.compile(r"\b(?:retriev\w*|receiv\w*|fetch\w*|import\w*|transfer\w*|mov\w*|migrat\w*|transition\w*|"
-                     r"replac\w*)\b[^.]{0,50}?\bfrom\s+(?:\S+\s+){0,5}$", re.IGNORECASE),
+# English grammar that says a product is chosen without a verb of the lists ("seeks to replace X with Y",
+# "is looking for a supplier to implement X"): a gap or a choice of roles no word list states.
+_CHOSEN_GRAMMAR = {
+    "sv": "",
+    "en": (r"|\bseeks?\s+to\s+replace\b[^.]*\bwith\b|\bis\s+looking\s+for\s+an?\s+(?:supplier|vendor|contractor)\s+to\s+"
+           r"(?:implement|configure|support|maintain)\b"),
 }
 _FORMAT_CATEGORIES = {"office_collaboration", "operating_systems_devices", "payments_goods"}
-# Right after a brand: an installation of it the buyer runs ("the Salesforce environment", "X-miljön").
-_INSTALLATION_AFTER = {
-    "sv": re.compile(r"^[-\w]*?(?:miljö|plattform|installation|instans)\w*\b|^\s+(?:\S+\s+)?(?:miljö|plattform|"
-                     r"installation|instans)\w*\b", re.IGNORECASE),
-    "en": re.compile(r"^\s+(?:\S+\s+){0,2}?(?:environments?|tenants?|instances?|orgs?|installations?)\b",
-                     re.IGNORECASE),
+# Right after a brand, where the installation word stands: Swedish glues it on ("X-miljön") or puts one word
+# between; English puts up to two ("the Salesforce production environment").
+_INSTALLATION_GRAMMAR = {
+    "sv": r"^[-\w]*?{nouns}\b|^\s+(?:\S+\s+)?{nouns}\b",
+    "en": r"^\s+(?:\S+\s+){{0,2}}?{nouns}\b",
 }
-# "VDOT's", "the Authorized User's": a party's possession, not a preference.
-_POSSESSIVE_BEFORE = re.compile(r"(?:\b[A-ZÅÄÖ]{2,8}|\bAuthori[sz]ed User|\bAgency|\bCommonwealth)['’]s\s+"
-                                r"(?:\S+\s+){0,2}$")
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: Language) -> dict[str, re.Pattern[str]]:
+    """The sentence patterns of ``names_installed`` and ``chosen_products``: the words from
+    ``data/ug101_words.yaml``, the grammar here."""
+    from .ug101_words import any_language, words
+
+    w = words(language)
+    nouns = word_alternatives(w["installation_nouns"])
+    phrases = rf"|\b{phrase_alternatives(w['chosen_phrases'])}\b" if w["chosen_phrases"] else ""
+    possessors = "|".join(re.escape(p) for p in sorted(any_language("possessors")))
+    return {
+        # A sentence by which the buyer says it has the product already or has chosen it: every brand in it.
+        "chosen": re.compile(
+            rf"\b{literal_alternatives(w['chosen_auxiliaries'])}\s+(?:{literal_alternatives(w['chosen_adverbs'])}\s+)?"
+            rf"{phrase_alternatives(w['chosen_verbs'])}\b|\b{phrase_alternatives(w['owned_licences'])}\b"
+            + phrases + _CHOSEN_GRAMMAR[language], re.IGNORECASE),
+        # Right before a brand: the solution is to work with it, so it is there already ("integreras med X").
+        "integrate": re.compile(
+            rf"\b{word_alternatives(w['integrate_verbs'])}\s+{literal_alternatives(w['integrate_prepositions'])}\s+"
+            r"(?:\S+\s+){0,3}$", re.IGNORECASE),
+        # Right before a brand: data comes from it, or the buyer leaves it ("hämta brukaruppgifter från Treserva",
+        # "flytt av PKI från Telia"): a system in place today. Not for office software and devices, where "from
+        # Excel" names a file format rather than a system.
+        "from": re.compile(
+            rf"\b{phrase_alternatives(w['from_verbs'])}\b[^.]{{0,50}}?\b{literal_alternatives(w['from_words'])}\s+"
+            r"(?:\S+\s+){0,5}$", re.IGNORECASE),
+        # Right after a brand: an installation of it the buyer runs ("the Salesforce environment", "X-miljön").
+        "installation": re.compile(_INSTALLATION_GRAMMAR[language].format(nouns=nouns), re.IGNORECASE),
+        # "VDOT's", "the Authorized User's": a party's possession, not a preference.
+        "possessive": re.compile(rf"(?:\b[A-ZÅÄÖ]{{2,8}}|\b(?:{possessors}))['’]s\s+(?:\S+\s+){{0,2}}$"),
+    }
+
+
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -91,7 +105,7 @@ def chosen_products(text: str, language: Language) -> frozenset[str]:
         mentions = find_mentions(sentence, language)
         if not mentions:
             continue
-        whole = bool(_CHOSEN_SENTENCE[language].search(sentence))
+        whole = bool(_patterns(language)["chosen"].search(sentence))
         for m in mentions:
             if whole or m.existing or names_installed(sentence, m.start, m.end, language, m.category):
                 chosen.add(m.brand.casefold())
@@ -102,10 +116,11 @@ def names_installed(text: str, start: int, end: int, language: Language, categor
     """The brand at ``text[start:end]`` is one the solution integrates with or takes data from, or that a
     party owns or runs."""
     before, after = text[max(0, start - 80):start], text[end:end + 40]
-    if category not in _FORMAT_CATEGORIES and _FROM_BEFORE[language].search(before):
+    patterns = _patterns(language)
+    if category not in _FORMAT_CATEGORIES and patterns["from"].search(before):
         return True
-    return bool(_INTEGRATE_BEFORE[language].search(before) or _POSSESSIVE_BEFORE.search(before)
-                or _INSTALLATION_AFTER[language].match(after))
+    return bool(patterns["integrate"].search(before) or patterns["possessive"].search(before)
+                or patterns["installation"].match(after))
 
 
 def is_chosen(brand: str, chosen: frozenset[str]) -> bool:
@@ -114,53 +129,13 @@ def is_chosen(brand: str, chosen: frozenset[str]) -> bool:
     return any(key == c or key in c or c in key for c in chosen)
 
 
-LEGAL_BASIS: dict[Jurisdiction, dict[Language, str]] = {
-    "se": {
-        "sv": ("Enligt LOU 9 kap. 4 § får en teknisk specifikation inte hänvisa till ett visst fabrikat, en viss källa, "
-               "ett varumärke, ett patent, en typ eller ett visst ursprung om det gynnar eller missgynnar vissa företag "
-               "eller produkter. Hänvisningen får bara göras om det som ska anskaffas motiverar den, eller om föremålet "
-               "inte kan beskrivas tillräckligt precist på annat sätt, och då ska den följas av orden ”eller likvärdigt”."),
-        "en": ("Under the Swedish Public Procurement Act (LOU) ch. 9 s. 4, a technical specification must not refer to a "
-               "specific make or source, a particular process, trade marks, patents, types or a specific origin where "
-               "this favours or eliminates certain undertakings or products, unless the subject matter justifies it or "
-               "cannot otherwise be described precisely enough; then the reference must be followed by \"or equivalent\"."),
-    },
-    "eu": {
-        "sv": ("Enligt upphandlingsdirektivet 2014/24/EU art. 42.4 får tekniska specifikationer inte hänvisa till ett "
-               "visst fabrikat, varumärke eller ursprung som gynnar eller utesluter vissa företag eller produkter, om "
-               "inte föremålet motiverar det; annars ska hänvisningen följas av ”eller likvärdigt”."),
-        "en": ("Under Directive 2014/24/EU art. 42(4), technical specifications must not refer to a specific make or "
-               "source, a particular process, trade marks, patents, types or a specific origin where this favours or "
-               "eliminates certain undertakings or products, unless the subject matter justifies it or cannot otherwise "
-               "be described precisely enough; then the reference must be followed by \"or equivalent\"."),
-    },
-    "us-federal": {
-        "sv": ("Enligt FAR 52.211-6 (”brand name or equal”) ska en hänvisning till ett märke följas av ”or equal” och "
-               "ange de egenskaper ett likvärdigt alternativ måste ha."),
-        "en": ("Under the \"brand name or equal\" rule (FAR 52.211-6; FAR 11.104), a purchase description that names a "
-               "brand must accept equal products and state the salient characteristics an equal product must have."),
-    },
-    "other": {
-        "sv": ("Ett krav på ett visst märke utesluter leverantörer som erbjuder något annat som gör samma nytta, och "
-               "säger inte vad verksamheten egentligen behöver."),
-        "en": ("Requiring a particular brand shuts out suppliers who offer something else that does the same job, "
-               "and does not say what the organisation actually needs; most public purchasing rules require "
-               "\"or equivalent\" or a description by function and performance instead."),
-    },
-}
+def legal_basis(basis: Jurisdiction, language: Language) -> str:
+    """The law (or plain reason) the message cites for the document's jurisdiction."""
+    return messages.text("UG101", f"legal_{basis}", language)
 
 
 def document_note(language: Language, brands: list[str]) -> tuple[str, str, str]:
     """Message, question and suggestion of the one note on products the document names as chosen."""
-    names = ", ".join((f"”{b}”" if language == "sv" else f'"{b}"') for b in dict.fromkeys(brands))
-    if language == "sv":
-        return (f"Dokumentet anger {names} som redan valt, befintligt eller något lösningen ska integreras med; krav "
-                "som nämner det flaggas därför inte som varumärkeshänvisningar.",
-                f"Är {names} verkligen redan anskaffat eller given miljö? Om ni i stället vill köpa det, beskriv "
-                "behovet med funktion och prestanda eller skriv ”eller likvärdigt”.",
-                f"Skriv en gång i dokumentet att {names} är er befintliga miljö (t.ex. under Bakgrund).")
-    return (f"The document names {names} as already chosen, owned or something the solution must integrate with; "
-            "requirements naming it are therefore not flagged as brand references.",
-            f"Is {names} really already acquired or a given environment? If you mean to buy it, describe the need "
-            "by function and performance or add \"or equivalent\".",
-            f"State once in the document that {names} is your existing environment (e.g. under Background).")
+    names = ", ".join(messages.quote(language, b) for b in dict.fromkeys(brands))
+    return tuple(messages.text("UG101", key, language, names=names)  # type: ignore[return-value]
+                 for key in ("note_message", "note_question", "note_suggestion"))

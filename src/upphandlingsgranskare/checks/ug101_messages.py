@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import Language
+from ..nlp.patterns import compile_token_regex, literal_alternatives
+from . import messages
 from ._support import load_data
-from .ug101_brand_without_equivalent import EQUIVALENT, BrandMention, _matchers
-from .ug101_context import LEGAL_BASIS, Jurisdiction
+from .ug101_brand_without_equivalent import BrandMention, _matchers
+from .ug101_context import Jurisdiction, legal_basis
+from .ug101_words import any_language
 
 
-_EDITION = re.compile(
-    r"^(pro|enterprise|online|plus|air|mini|max|server|cloud|standard|premium|business|education|home|professional|"
-    r"ultimate|ultra|series|serien|edition|lte|wi-?fi|cellular)$", re.IGNORECASE)
-_JOINERS = re.compile(r"^\s*(,|,?\s*(och|eller|samt|and|or|&|/))\s*$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _edition() -> re.Pattern[str]:
+    """An edition or model word after a brand ("Windows 11 Pro"), in any case."""
+    return compile_token_regex(sorted(any_language("editions")), ignore_case=True)
+
+
+@lru_cache(maxsize=1)
+def _joiners() -> re.Pattern[str]:
+    """Only list punctuation and a conjunction between two brands ("Chrome, Edge och Firefox")."""
+    words = sorted(any_language("list_joiners") - {","})
+    return re.compile(rf"^\s*(,|,?\s*{literal_alternatives(words)})\s*$", re.IGNORECASE)
 
 
 def insertion_point(text: str, mention: BrandMention) -> int:
@@ -30,7 +41,7 @@ def insertion_point(text: str, mention: BrandMention) -> int:
         if not m:
             break
         word = m.group(1)
-        if re.search(r"\d", word) or _EDITION.match(word):
+        if re.search(r"\d", word) or _edition().match(word):
             end += m.end()  # "Windows 11 Pro", "Dell PowerEdge R750", "Intel Core i7"
             continue
         break
@@ -47,20 +58,17 @@ def rewrite(text: str, language: Language, flagged: list[BrandMention]) -> str:
     inserts = []
     for i, point in enumerate(points):
         # "Chrome, Edge och Firefox": one "eller likvärdigt" after the last of a list of brands.
-        if i + 1 < len(flagged) and _JOINERS.match(text[point:flagged[i + 1].start]):
+        if i + 1 < len(flagged) and _joiners().match(text[point:flagged[i + 1].start]):
             continue
         inserts.append(point)
     out = text
     for point in sorted(set(inserts), reverse=True):
-        out = f"{out[:point]} {EQUIVALENT[language]}{out[point:]}"
+        out = f"{out[:point]} {messages.text('UG101', 'equivalent', language)}{out[point:]}"
     return out.strip()
 
 
 def _quote(language: Language, names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    if language == "sv":
-        return ", ".join(f"”{n}”" for n in unique)
-    return ", ".join(f'"{n}"' for n in unique)
+    return ", ".join(messages.quote(language, n) for n in dict.fromkeys(names))
 
 
 def message(language: Language, flagged: list[BrandMention], basis: Jurisdiction = "se") -> str:
@@ -73,20 +81,10 @@ def message(language: Language, flagged: list[BrandMention], basis: Jurisdiction
         hint = entries[f"brand\x1f{m.category}\x1f{m.brand}"].get("hint")
         if hint and hint[language] not in hints:
             hints.append(hint[language])
-    several = len({m.text for m in flagged}) > 1
-    if language == "sv":
-        what = "varumärkena eller produkterna" if several else "varumärket eller produkten"
-        text = f"Kravet hänvisar till {what} {names} ({categories}) utan ”eller likvärdigt”."
-    else:
-        what = "the brands or products" if several else "the brand or product"
-        text = f"The requirement names {what} {names} ({categories}) without \"or equivalent\"."
-    return " ".join([text, LEGAL_BASIS[basis][language], *hints])
+    what = messages.text("UG101", "what_many" if len({m.text for m in flagged}) > 1 else "what_one", language)
+    text = messages.text("UG101", "message", language, what=what, names=names, categories=categories)
+    return " ".join([text, legal_basis(basis, language), *hints])
 
 
 def question(language: Language, flagged: list[BrandMention]) -> str:
-    names = _quote(language, [m.text for m in flagged])
-    if language == "sv":
-        return (f"Motiverar det som ska anskaffas att just {names} krävs, eller kan behovet beskrivas med funktion "
-                "och prestanda? Godtas likvärdiga produkter? Om det är ert befintliga system, skriv det.")
-    return (f"Does the subject matter justify requiring {names} specifically, or can the need be described by "
-            "function and performance? Are equivalent products accepted? If it is your existing system, say so.")
+    return messages.text("UG101", "question", language, names=_quote(language, [m.text for m in flagged]))

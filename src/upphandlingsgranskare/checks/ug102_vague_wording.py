@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..labels import ALL_LABELS, Reason
 from ..models import Finding, Language, Requirement
 from ..nlp.pipeline import get_pipeline, lowers
+from . import messages
 from ._support import lemma, load_data
 from .base import Check, DocumentContext
 from .ug102_scope import asks_nothing
@@ -99,11 +100,8 @@ class VagueWording(Check):
 
     code = "UG102"
     name = "vague-wording"
-    summary = {
-        "sv": "Kravet innehåller vaga ord som inte går att verifiera (t.ex. ”användarvänlig”, ”snabb”).",
-        "en": "The requirement uses vague words that cannot be verified (e.g. \"user-friendly\", \"fast\").",
-    }
-    default_severity = "warning"
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def terms(self, requirement: Requirement) -> tuple[VagueTerm, ...]:
         """Every vague word or phrase in the requirement, measured or not, in text order."""
@@ -166,10 +164,31 @@ def _entry_index(language: Language) -> tuple[dict[str, tuple[int, ...]], dict[s
             {w: tuple(sorted(set(i))) for w, i in by_lemma.items()})
 
 
-_PREDICATIVE_NEXT = {
-    "sv": {"och", "eller", "samt", "men", "sätt", "mot", "för", "att", "i", "vid", "även", "både", "som"},
-    "en": {"and", "or", "but", "way", "manner", "against", "for", "to", "in", "at", "as", "when", "both"},
-}
+@lru_cache(maxsize=None)
+def _words(language: Language) -> dict[str, Any]:
+    """``data/ug102_words.yaml`` for one language."""
+    return load_data("ug102_words")[language]
+
+
+@lru_cache(maxsize=None)
+def _any_language(key: str) -> frozenset[str]:
+    return frozenset(word for spec in load_data("ug102_words").values() for word in spec[key])
+
+
+def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as written, from a word boundary to one (none after a final full stop: "i.e.")."""
+    parts = [re.escape(p) + (r"\b" if p[-1].isalnum() else "") for p in phrases]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _definition(language: Language) -> re.Pattern[str]:
+    return _phrases(_words(language)["definition_phrases"])
+
+
+@lru_cache(maxsize=1)
+def _around_the_clock() -> re.Pattern[str]:
+    return _phrases(sorted(_any_language("around_the_clock")))
 
 
 def _in_compound(doc: Doc, start: int, end: int) -> bool:
@@ -182,24 +201,10 @@ def _in_compound(doc: Doc, start: int, end: int) -> bool:
 # Measurable criteria ------------------------------------------------------------
 
 _NUMBER = re.compile(r"^\d[\d\s.,]*%?$|^\d+(?:[.,]\d+)?(?:%|ms|s|h|gb|tb|mb)?$", re.IGNORECASE)
-_TIME_UNITS = {
-    "s", "sek", "sekund", "sekunder", "sekunden", "ms", "millisekund", "millisekunder", "minut", "minuter", "min",
-    "timme", "timmar", "tim", "h", "dygn", "dag", "dagar", "arbetsdag", "arbetsdagar", "vecka", "veckor", "månad",
-    "månader", "år", "second", "seconds", "sec", "secs", "millisecond", "milliseconds", "minute", "minutes", "mins",
-    "hour", "hours", "hrs", "day", "days", "week", "weeks", "month", "months", "year", "years", "working",
-    "business", "kalenderdagar", "kalenderdag",
-}
-_PERCENT_WORDS = {"%", "procent", "percent", "procentenheter"}
 _STANDARD = re.compile(
     r"\bWCAG\s*\d(?:\.\d)?|\b(?:nivå|level)\s+A{1,3}\b|\bISO(?:/IEC)?\s*\d{3,5}|\bSS[- ]EN\b|\bEN\s*301\s*549\b|"
     r"\btillitsnivå\s*\d|\b(?:LoA|assurance level)\s*\d|\bOWASP\s+ASVS|\bSUS\b|\bNIST\b|\bCIS\s+Controls\b",
     re.IGNORECASE)
-_DEFINITION = {
-    "sv": re.compile(r"\b(vilket innebär|det innebär|detta innebär|innebär att|det vill säga|dvs\.?|d\.v\.s\.?|"
-                     r"i den meningen att|med detta avses|avses|definieras som)\b", re.IGNORECASE),
-    "en": re.compile(r"(\bthat is\b|\bi\.e\.|\bwhich means\b|\bmeaning that\b|\bmeans that\b|\bdefined as\b|"
-                     r"\bin the sense that\b|\bthis means\b|\bis meant\b)", re.IGNORECASE),
-}
 
 
 def criteria(sentence: Span, language: Language) -> set[str]:
@@ -219,15 +224,15 @@ def criteria(sentence: Span, language: Language) -> set[str]:
             kinds.add("percent")
         # The unit may follow a thousands group or one adjective ("2 000 samtidiga", "4 working hours").
         following = [x.lower_ for x in tokens[k + 1:k + 4]]
-        if following and following[0] in _PERCENT_WORDS or following[:2] == ["per", "cent"]:
+        if following and following[0] in _any_language("percent_words") or following[:2] == ["per", "cent"]:
             kinds.add("percent")
-        if any(w in _TIME_UNITS for w in following[:2]) or t.lower_.endswith(("ms", "s", "h")) and t.text[0].isdigit() and t.text[-1].isalpha():
+        if any(w in _any_language("time_units") for w in following[:2]) or t.lower_.endswith(("ms", "s", "h")) and t.text[0].isdigit() and t.text[-1].isalpha():
             kinds.add("time")
     if in_standard:
         kinds.add("standard")
-    if re.search(r"\b24/7\b|\bdygnet runt\b|\baround the clock\b", text, re.IGNORECASE):
+    if _around_the_clock().search(text):
         kinds.add("time")
-    if _DEFINITION[language].search(text):
+    if _definition(language).search(text):
         kinds.add("definition")
     return kinds
 
@@ -278,7 +283,7 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
                 unless = {lemma(language, w) for w in spec.get("unless_next") or []}
                 if nxt and (nxt in unless or lemma(language, nxt) in unless):
                     break
-                if spec.get("predicative") and nxt and nxt[0].isalpha() and nxt not in _PREDICATIVE_NEXT[language] \
+                if spec.get("predicative") and nxt and nxt[0].isalpha() and nxt not in _words(language)["predicative_next"] \
                         and not low[end - 1].endswith("ly"):
                     break  # "säker e-post", "secure file transfer": names a thing
                 taken.update(range(i, end))
@@ -308,24 +313,15 @@ def _term(doc: Doc, start: int, end: int, spec: dict[str, Any], sentences: list[
 # --------------------------------------------------------------------------- messages and rewrite
 
 
-def _q(language: Language, text: str) -> str:
-    return f"”{text}”" if language == "sv" else f'"{text}"'
-
-
 def message(language: Language, flagged: list[VagueTerm]) -> str:
-    listed = "; ".join(f"{_q(language, t.text)} ({t.why})" for t in flagged)
-    if language == "sv":
-        return (f"Kravet innehåller ord som inte går att verifiera: {listed}. Alla anbud kan påstå att de uppfyller "
-                "sådana ord, och vid leveransen finns inget att kontrollera mot.")
-    return (f"The requirement uses words that cannot be verified: {listed}. Every tender can claim to meet such "
-            "words, and at delivery there is nothing to check against.")
+    listed = "; ".join(messages.text("UG102", "listed", language, word=messages.quote(language, t.text), why=t.why)
+                       for t in flagged)
+    return messages.text("UG102", "message", language, listed=listed)
 
 
 def question(language: Language, flagged: list[VagueTerm]) -> str:
-    words = ", ".join(dict.fromkeys(_q(language, t.text) for t in flagged))
-    if language == "sv":
-        return f"Vad betyder {words} i mätbara termer, och hur ska det kontrolleras vid leveransen?"
-    return f"What do {words} mean in measurable terms, and how will it be checked at delivery?"
+    words = ", ".join(dict.fromkeys(messages.quote(language, t.text) for t in flagged))
+    return messages.text("UG102", "question", language, words=words)
 
 
 def rewrite(text: str, language: Language, flagged: list[VagueTerm]) -> str:
@@ -335,5 +331,5 @@ def rewrite(text: str, language: Language, flagged: list[VagueTerm]) -> str:
         end = term.end
         if out[end:end + 1] == "." and term.text.isalpha() and len(term.text) <= 4 and term.pattern.rstrip(".") == term.text.lower():
             end += 1  # "etc." and "osv.": the full stop belongs to the abbreviation
-        out = f"{out[:end]} [{term.instead}]{out[end:]}"
+        out = messages.text("UG102", "instead", language, text=out[:end], instead=term.instead) + out[end:]
     return out

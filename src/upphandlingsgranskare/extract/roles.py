@@ -14,56 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
+from .._yaml import load_data_file
 from ..models import CellRole
 
-_HEADER_WORDS: dict[CellRole, tuple[str, ...]] = {
-    CellRole.ID: (
-        "id", "krav-id", "kravid", "krav id", "kravnummer", "kravnr", "krav nr", "krav-nr",
-        "kravkode", "krav kode", "kravreferens", "nr", "nummer", "ref", "referens", "req id",
-        "req. id", "requirement id", "requirement no", "requirement number", "req no", "no",
-        "#", "løpenr", "id nr",
-    ),
-    CellRole.TEXT: (
-        "krav", "kravtext", "kravbeskrivning", "beskrivning", "requirement", "requirements",
-        "requirement text", "requirement description", "description", "funktion", "function",
-        "krav/beskrivning", "behov", "need", "needs", "kravspesifikasjon", "kravtekst",
-        "beskrivelse", "kravbeskrivelse", "krav/behov", "specification", "spesifikasjon",
-        "implementation expectations", "expectations",
-    ),
-    CellRole.KIND: (
-        "ska/bör", "skall/bör", "ska / bör", "kravtyp", "krav typ", "typ", "typ av krav",
-        "obligatoriskt", "obligatorisk", "ska-krav", "bör-krav", "mandatory/desirable",
-        "mandatory", "m/d", "m/o", "priority", "prioritet", "type", "requirement type",
-        "obligatorisk/ønsket", "krav type", "kravtype", "krav/type", "kravkategori",
-        "kategori krav", "absolutt/evaluert", "skall-krav", "ska/bör-krav",
-    ),
-    CellRole.RATIONALE: (
-        "motivering", "motiv", "syfte", "varför", "rationale", "justification", "purpose",
-        "reason", "begrundelse", "begrunnelse", "behovsbeskrivning", "behovsbeskrivelse",
-        "bakgrund", "background", "formål", "why",
-    ),
-}
+# Header words per role: ``data/column_headers.yaml`` (words are data; its comments say what each list is for).
+_ROLE_KEYS = ((CellRole.ID, "id"), (CellRole.TEXT, "text"), (CellRole.KIND, "kind"), (CellRole.RATIONALE, "rationale"))
 
-# Header words that say "need": the requirement text when nothing else is, otherwise the
-# column explains the requirement (a rationale).
-_AMBIGUOUS_NEED = {"behov", "need", "needs"}
 
-# "Description" names the text column of a requirement matrix, but just as often describes the
-# row's key in a table of people, parties, dates or terms: "Role | Description | % Project
-# Availability", "User Class | Number of Users | Description", "Begrepp | Beskrivning". Such a
-# table is no requirement matrix: its cells are read like paragraphs, so only their own
-# ska/shall sentences become requirements (a role's duties read as unmotivated features otherwise).
-_WEAK_TEXT = {"description", "beskrivning", "beskrivelse"}
-_NOT_REQUIREMENT_KEYS = (
-    "role", "roles", "roll", "roller", "rolle", "user class", "user classes", "user group", "user groups",
-    "user type", "användargrupp", "användargrupper", "användartyp", "användarroll", "brukergruppe",
-    "brukergrupper", "responsibility", "responsibility matrix", "responsibilities", "ansvar", "ansvarig",
-    "name", "namn", "navn", "resource", "resources", "resurs", "ressurs", "title", "befattning",
-    "personnel", "staff", "team", "party", "part", "parter", "deliverable", "deliverables", "leverabel",
-    "leveranser", "milestone", "milestones", "milstolpe", "milstolpar", "event", "händelse", "date",
-    "datum", "dato", "term", "terms", "begrepp", "begrep", "förkortning", "abbreviation", "acronym",
-)
+@lru_cache(maxsize=1)
+def _headers() -> dict[str, Any]:
+    return load_data_file(__package__, "data", "column_headers.yaml")
+
 
 _MAX_HEADER_WORDS = 6
 _MAX_HEADER_CHARS = 50
@@ -83,7 +47,7 @@ def _match(header: str) -> tuple[CellRole, int, str] | None:
     if len(text) > _MAX_HEADER_CHARS or len(text.split()) > _MAX_HEADER_WORDS:
         return None  # header cells are short; a long cell is data
     best: tuple[CellRole, int, str] | None = None
-    for role, words in _NORMALISED_WORDS:
+    for role, words in _normalised_words():
         for word in words:
             if text == word:
                 score = 1000 + len(word)
@@ -98,7 +62,11 @@ def _match(header: str) -> tuple[CellRole, int, str] | None:
     return best
 
 
-_NORMALISED_WORDS = [(role, tuple(_norm(w) or w for w in words)) for role, words in _HEADER_WORDS.items()]
+@lru_cache(maxsize=1)
+def _normalised_words() -> tuple[tuple[CellRole, tuple[str, ...]], ...]:
+    """Each role's header words as ``_norm`` leaves a header cell, in the roles' order (ties go to the first)."""
+    roles = _headers()["roles"]
+    return tuple((role, tuple(_norm(w) or w for w in roles[key])) for role, key in _ROLE_KEYS)
 
 
 def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
@@ -112,7 +80,7 @@ def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
     roles = [m[0] if m else CellRole.OTHER for m in matches]
 
     text_cols = [i for i, r in enumerate(roles) if r is CellRole.TEXT]
-    plain = [i for i in text_cols if matches[i][2] not in _AMBIGUOUS_NEED]  # type: ignore[index]
+    plain = [i for i in text_cols if matches[i][2] not in _headers()["ambiguous_need"]]  # type: ignore[index]
     if plain and len(text_cols) > len(plain):
         for i in text_cols:
             if i not in plain:
@@ -125,7 +93,7 @@ def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
     for i in id_cols[1:]:
         roles[i] = CellRole.OTHER
 
-    if (len(text_cols) == 1 and matches[text_cols[0]][2] in _WEAK_TEXT  # type: ignore[index]
+    if (len(text_cols) == 1 and matches[text_cols[0]][2] in _headers()["weak_text"]  # type: ignore[index]
             and all(r in (CellRole.TEXT, CellRole.OTHER) for r in roles)
             and any(_names_row_key(c or "") for c in header_cells)):
         roles[text_cols[0]] = CellRole.OTHER
@@ -136,7 +104,7 @@ def _names_row_key(header: str) -> bool:
     """A header that names what a row is about when it is no requirement: a role, a date, a term."""
     text = _norm(header)
     return any(text == key or (text.startswith(key) and not text[len(key)].isalnum())
-               for key in _NOT_REQUIREMENT_KEYS)
+               for key in _headers()["not_requirement_keys"])
 
 
 def looks_like_header(cells: Sequence[str]) -> int:

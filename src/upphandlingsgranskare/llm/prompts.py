@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Language
 
 PROMPT_FILE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>\d+)\.yaml$")
@@ -101,8 +101,7 @@ def load_prompt(name: str = DEFAULT_PROMPT, version: int | None = None) -> Promp
     version = versions[-1] if version is None else version
     if version not in versions:
         raise ValueError(f"prompt '{name}' has no version {version}; shipped: {versions}")
-    text = _prompt_dir().joinpath(f"{name}.v{version}.yaml").read_text("utf-8")
-    data = load_yaml(text)
+    data = load_data_file("upphandlingsgranskare", "prompts", f"{name}.v{version}.yaml")
     if data.get("name") != name or data.get("version") != version:
         raise ValueError(f"prompts/{name}.v{version}.yaml: name/version inside the file do not match its name")
     return Prompt(name=name, version=version, system=data["system"], user=data["user"],

@@ -14,13 +14,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
 from ..labels import Label, Reason
 from ..models import Language
-from .lexicon import compile_phrase_regex, standalone_ids
+from .lexicon import compile_phrase_regex, standalone_ids, words_in_any_language
 from .pipeline import Pipeline, get_pipeline
-from .statement_kind import bid_instruction, complement_subject_start, contract_term, deliverable, leading_purpose_phrase
+from .statement_kind import (
+    EVIDENCE_CHARS,
+    bid_instruction,
+    causal_reason,
+    complement_subject_start,
+    contract_term,
+    deliverable,
+    gives_reason,
+    is_date,
+    leading_purpose_phrase,
+    named_law,
+    purpose_clause,
+    states_effect,
+)
 
-_EMPTY_RATIONALE = re.compile(r"^\s*(?:-+|–|—|n/?a|saknas|ej angiven|inget|ingen|none|tbd|\.|x)?\s*$", re.IGNORECASE)
 _LEADING_ID = re.compile(r"^\s*(?:[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)\s*[:.)–-]?\s+")
 
 
@@ -101,6 +115,58 @@ def classify(
     return _classify(text, language, rationale, tuple(heading_path), table_row, tuple(goal_ids))
 
 
+# Token windows and thresholds of the rules, each a reading of the annotation guide (not a tuned number).
+FEATURE_TOKENS = 10  # the feature named in messages: the predicate's first words, enough to name it
+STAFFING_TOKENS = 8  # a party this close after "behöver" is staff wanted ("stärka upp vårt team med en person")
+EFFECT_EVIDENCE_TOKENS = 4  # an effect shown by its verb and what it changes ("öka från 20 till")
+DELIVERED_OBJECT_TOKENS = 4  # the solution as object of "leverera" comes in a short noun phrase after the verb
+INVERTED_SUBJECT_TOKENS = 2  # in Swedish V2 order the subject follows the modal at once ("ska användaren")
+ABILITY_TOKENS = 2  # "ska kunna": the ability verb follows the modal at once ...
+ABILITY_TOKENS_INVERTED = 4  # ... or after an inverted subject ("ska lärare kunna")
+LEADING_REASON_TOKENS = 6  # an opening reason clause shown by its first words ("Då eleverna använder Chromebooks")
+COPULA_TOKENS = 3  # a copula among the first words after the subject makes a declarative sentence
+MIN_OPENER_TOKENS = 3  # an opening subordinator needs a clause after it to give a reason
+PURPOSE_OPENER_LAST_INDEX = 1  # a purpose marker opens the sentence at its first or second token ("- För att")
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One requirement as the pipeline read it: its tokens and the word lists' matches."""
+
+    doc: Any
+    matches: dict[str, list[tuple[int, int]]]
+    pipeline: Pipeline
+
+    def first(self, label: str, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+        hi = len(self.doc) if hi is None else hi
+        for start, end in self.matches.get(label, []):
+            if lo <= start < hi:
+                return start, end
+        return None
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """The requirement's own clause: its modal verb, subject and where its predicate starts."""
+
+    modal: tuple[int, int] | None
+    is_need_modal: bool
+    is_story: bool
+    leading_purpose: int | None
+    opens_with_reason: bool
+    clause_start: int
+    subject: tuple[str, int, int] | None
+    subject_lo: int
+    subject_hi: int
+    predicate_lo: int
+    clause_subject: int | None
+    inverted: bool
+
+    @property
+    def kind(self) -> str | None:
+        return self.subject[0] if self.subject else None
+
+
 @lru_cache(maxsize=4096)
 def _classify(
     text: str,
@@ -117,25 +183,30 @@ def _classify(
         # sub-sections or a table): what it introduces follows, and that is what is judged.
         return Assessment("out_of_scope", "lead_in")
     doc = pipeline(body)
-    matches = pipeline.matches(doc)
+    parsed = _Parsed(doc, pipeline.matches(doc), pipeline)
     instruction = bid_instruction(body, pipeline)
     if instruction:
         return Assessment("out_of_scope", "bid_instruction", instruction)
+    clause = _read_clause(parsed)
+    if clause.modal is not None:
+        feature = doc[clause.predicate_lo: min(clause.predicate_lo + FEATURE_TOKENS, len(doc))].text.rstrip(" .,;:")
+    else:
+        feature = body.rstrip(". ")
+    return (_need_phrase(parsed, clause)
+            or _scope(parsed, clause, body, heading_path, table_row)
+            or _reason(parsed, clause, body, rationale, goal_ids, feature))
 
-    def first(label: str, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
-        hi = len(doc) if hi is None else hi
-        for start, end in matches.get(label, []):
-            if lo <= start < hi:
-                return start, end
-        return None
 
-    story = matches.get("story_modals", [])
-    modal_spans = sorted(matches.get("modal_ska", []) + matches.get("modal_bör", []) + matches.get("need_modals", []) + story)
-    weak = matches.get("weak_modals", [])
+def _main_modal(parsed: _Parsed) -> tuple[tuple[int, int] | None, int, int | None, bool]:
+    """The main clause's modal verb, where the main clause starts, the leading purpose clause's end and
+    whether a causal subordinator opens the item."""
+    doc, matches = parsed.doc, parsed.matches
+    modal_spans = sorted(matches.get("modal_ska", []) + matches.get("modal_bör", []) + matches.get("need_modals", [])
+                         + matches.get("story_modals", []))
     # Purpose clauses first in the sentence ("För att ... ska ...") hold their own modal verb:
     # the main clause's modal is the first one after the clause's comma.
-    opens_with_reason = _opens_with_reason(doc, pipeline)
-    leading_purpose = _leading_purpose(doc, matches, pipeline, opens_with_reason)
+    opens_with_reason = _opens_with_reason(doc, parsed.pipeline)
+    leading_purpose = _leading_purpose(doc, matches, parsed.pipeline, opens_with_reason)
     main_from = leading_purpose if leading_purpose is not None else 0
     # "Krisledningen behöver dela en lägesbild ... Plattformen ska därför ...": the requirement is the sentence
     # tied to the situation by "därför"; what comes before is its reason.
@@ -143,141 +214,191 @@ def _classify(
     if connective is not None and leading_purpose is None:
         main_from = doc[connective].sent.start
     modal = next(((s, e) for s, e in modal_spans if s >= main_from), None)
+    weak = matches.get("weak_modals", [])
     if modal is None and weak:
         modal = next(((s, e) for s, e in weak if s >= main_from), None)
-    is_need_modal = modal is not None and modal in matches.get("need_modals", [])
-    is_story = modal is not None and modal in story
+    return modal, main_from, leading_purpose, opens_with_reason
+
+
+def _read_clause(parsed: _Parsed) -> _Clause:
+    """Find the requirement's clause: its modal, its subject (before the modal, or after it when inverted)."""
+    doc, matches, pipeline = parsed.doc, parsed.matches, parsed.pipeline
+    modal, main_from, leading_purpose, opens_with_reason = _main_modal(parsed)
     # The requirement's own clause: its sentence, after any ";" (a statement of the situation may come first).
     clause_start = main_from
-    if modal is not None:
+    if modal is None:
+        subject_lo, subject_hi, predicate_lo, clause_subject = 0, 0, 0, None
+    else:
         clause_start = max(main_from, doc[modal[0]].sent.start)
         semicolons = [t.i for t in doc[clause_start:modal[0]] if t.text == ";"]
         if semicolons:
             clause_start = semicolons[-1] + 1
-
-    # Subject region: before the modal (after the last comma: "If the solution ..., the supplier shall"),
-    # or the few tokens after it when the clause is inverted.
-    if modal is not None:
-        subject_lo, subject_hi = clause_start, modal[0]
-        commas = [t.i for t in doc[subject_lo:subject_hi] if t.text == ","]
-        if commas and _subject_kind(matches, commas[-1] + 1, subject_hi) is not None:
-            subject_lo = commas[-1] + 1
-        predicate_lo = modal[1]
-        # "The bidder confirms that the proposed solution will …": a party binds the solution, whose clause it is.
-        clause_subject = complement_subject_start(doc, subject_lo, subject_hi, pipeline)
-        if (clause_subject is not None
-                and (_subject_kind(matches, subject_lo, clause_subject) or ("",))[0] == "actor"
-                and (_subject_kind(matches, clause_subject, subject_hi) or ("",))[0] == "solution"):
-            subject_lo = clause_subject
-        else:
-            clause_subject = None
-    else:
-        subject_lo, subject_hi, predicate_lo, clause_subject = 0, 0, 0, None
+        subject_lo, subject_hi, predicate_lo, clause_subject = _subject_region(parsed, clause_start, modal)
     subject = _subject_kind(matches, subject_lo, subject_hi)
     inverted = modal is not None and _inverted(doc, subject_lo, subject_hi, pipeline)
     # An opening subordinate clause holds its own subject: "Om betalningen misslyckas ska systemet …",
     # "När avtalet upphör ska systemet …" are about the system, not the payment or the contract.
-    subordinate = inverted and doc[subject_lo].lower_ in _SUBORDINATORS
-    if inverted and (subject is None or subject[0] == "user" or subordinate):
+    subordinate = inverted and doc[subject_lo].lower_ in set(pipeline.lexicon.words("clause_subordinators"))
+    if modal is not None and inverted and (subject is None or subject[0] == "user" or subordinate):
         # Swedish V2: "Vid inloggning ska användaren ...", "Då eleverna använder Chromebooks ska lärplattformen ...".
-        after = _subject_kind(matches, modal[1], min(modal[1] + 2, len(doc)))
+        after = _subject_kind(matches, modal[1], min(modal[1] + INVERTED_SUBJECT_TOKENS, len(doc)))
         if after is not None:
             subject = after
             predicate_lo = after[2]
-    feature = doc[predicate_lo: min(predicate_lo + 10, len(doc))].text.rstrip(" .,;:") if modal is not None else body.rstrip(". ")
+    return _Clause(
+        modal=modal,
+        is_need_modal=modal is not None and modal in matches.get("need_modals", []),
+        is_story=modal is not None and modal in matches.get("story_modals", []),
+        leading_purpose=leading_purpose, opens_with_reason=opens_with_reason, clause_start=clause_start,
+        subject=subject, subject_lo=subject_lo, subject_hi=subject_hi, predicate_lo=predicate_lo,
+        clause_subject=clause_subject, inverted=inverted,
+    )
 
-    # -- 1. a need phrase ("Kunden har behov av ...") states the need, whoever has it ---------
-    if is_need_modal and not (subject and subject[0] == "solution"):
-        staffing = first("actor_nouns", modal[1], modal[1] + 8)
-        if staffing and first("solution_nouns", modal[1]) is None and first("feature_terms", modal[1]) is None:
-            # "Vi behöver därför stärka upp vårt team med en person som ...": a need for staff, not for the solution
-            return Assessment("out_of_scope", "actor", doc[staffing[0]: staffing[1]].text)
-        return Assessment("need", "need", doc[modal[0]: modal[1]].text)
 
-    # -- 2. scope ---------------------------------------------------------------------------
+def _subject_region(parsed: _Parsed, clause_start: int, modal: tuple[int, int]) -> tuple[int, int, int, int | None]:
+    """Subject tokens [lo, hi) before the modal (after the last comma: "If the solution ..., the supplier
+    shall"), where the predicate starts, and the start of a complement clause that holds the subject."""
+    matches = parsed.matches
+    subject_lo, subject_hi = clause_start, modal[0]
+    commas = [t.i for t in parsed.doc[subject_lo:subject_hi] if t.text == ","]
+    if commas and _subject_kind(matches, commas[-1] + 1, subject_hi) is not None:
+        subject_lo = commas[-1] + 1
+    # "The bidder confirms that the proposed solution will …": a party binds the solution, whose clause it is.
+    clause_subject = complement_subject_start(parsed.doc, subject_lo, subject_hi, parsed.pipeline)
+    if (clause_subject is not None
+            and (_subject_kind(matches, subject_lo, clause_subject) or ("",))[0] == "actor"
+            and (_subject_kind(matches, clause_subject, subject_hi) or ("",))[0] == "solution"):
+        subject_lo = clause_subject
+    else:
+        clause_subject = None
+    return subject_lo, subject_hi, modal[1], clause_subject
+
+
+def _need_phrase(parsed: _Parsed, clause: _Clause) -> Assessment | None:
+    """Step 1: a need phrase ("Kunden har behov av ...") states the need, whoever has it."""
+    modal = clause.modal
+    if modal is None or not clause.is_need_modal or clause.kind == "solution":
+        return None
+    staffing = parsed.first("actor_nouns", modal[1], modal[1] + STAFFING_TOKENS)
+    if staffing and parsed.first("solution_nouns", modal[1]) is None and parsed.first("feature_terms", modal[1]) is None:
+        # "Vi behöver därför stärka upp vårt team med en person som ...": a need for staff, not for the solution
+        return Assessment("out_of_scope", "actor", parsed.doc[staffing[0]: staffing[1]].text)
+    return Assessment("need", "need", parsed.doc[modal[0]: modal[1]].text)
+
+
+def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
+           table_row: bool) -> Assessment | None:
+    """Step 2: out of scope (definitions, contract terms, deliverables, duties of a party or a user) or a
+    stated effect; None when the item is a requirement on the solution."""
+    doc, matches, modal, language = parsed.doc, parsed.matches, clause.modal, parsed.pipeline.language
     defining = _definition_section(heading_path, language)
     if defining:
         return Assessment("out_of_scope", "definition", defining)
     term = contract_term(doc, matches, modal is not None)
     if term:
         return Assessment("out_of_scope", "contract_term", term)
-    if subject is None or subject[0] == "solution":
-        document = deliverable(doc, matches, subject_lo, modal)
+    if clause.kind in (None, "solution"):
+        document = deliverable(doc, matches, clause.subject_lo, modal)
         if document:
             return Assessment("out_of_scope", "deliverable", document)
-    section = _section_scope(heading_path, language)
-    has_feature_terms = first("feature_terms", predicate_lo) is not None
-    has_solution_in_predicate = first("solution_nouns", predicate_lo) is not None
-    if modal is not None and not has_feature_terms and _states_effect(doc, matches, subject, subject_lo, subject_hi, modal):
-        return Assessment("need", "effect", doc[modal[1]: min(modal[1] + 4, len(doc))].text)
-    if subject and subject[0] == "actor":
-        deliver = first("deliver_verbs", predicate_lo)
-        # "Leverantören ska leverera ett system som ...": the solution is the object, close after the verb
-        # (not "tillhandahålla en testmiljö för integrationen": there it follows a preposition).
-        object_end = deliver[1] + 4 if deliver else 0
-        if deliver:
-            object_end = next((t.i for t in doc[deliver[1]: deliver[1] + 4] if t.lower_ in _PREPOSITIONS), object_end)
-        if not (deliver and first("solution_nouns", deliver[1], object_end) is not None):
-            return Assessment("out_of_scope", "actor", doc[subject[1]: subject[2]].text)
-    elif subject and subject[0] == "user":
-        if not is_story and first("ability", predicate_lo) is None and not has_feature_terms:
-            return Assessment("out_of_scope", "user_duty", doc[subject[1]: subject[2]].text)
-    elif subject is None and is_story:
-        pass  # "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
-    elif subject is None:
-        lowered = body.lstrip("•–-* ").lower()
-        fragment = modal is None and any(lowered.startswith(w) for w in pipeline.lexicon.words("fragment_starters"))
-        # A list item in a section about the solution ("Services Required": "Store report/draft without
-        # imputations"); a declarative sentence there ("Imputations are the final step ...") is background.
-        listed = (modal is None and section == "solution" and not body.rstrip().endswith(":")
-                  and not _declarative(doc))
-        if modal is None and not (table_row or fragment or listed):
-            return Assessment("out_of_scope", "no_requirement")
-        table_row = table_row or fragment or listed
-        actor_any, solution_any = first("actor_nouns"), first("solution_nouns")
-        if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
-            # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
-            return Assessment("out_of_scope", "actor", doc[actor_any[0]: actor_any[1]].text)
-        has_ability = modal is not None and first("ability", predicate_lo, predicate_lo + (4 if inverted else 2)) is not None
-        effect = first("effect_verbs", predicate_lo)
-        if (is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
-            return Assessment("need", "need", doc[effect[0]: effect[1]].text if effect else None)
-        if section == "out_of_scope" and not table_row:
-            return Assessment("out_of_scope", "section", heading_path[-1] if heading_path else None)
-        actor_in_predicate = first("actor_nouns", predicate_lo)
-        if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution" or has_ability):
-            return Assessment("out_of_scope", "no_solution_term")
-        if actor_in_predicate and not (has_feature_terms or has_solution_in_predicate) and section != "solution":
-            return Assessment("out_of_scope", "actor", doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
-    # -- 3. reason stated? --------------------------------------------------------------------
-    if rationale and _gives_reason(rationale, pipeline):
-        return Assessment("feature_with_need", "rationale", rationale[:80], feature)
-    purpose = _purpose(doc, matches, pipeline)
+    has_feature_terms = parsed.first("feature_terms", clause.predicate_lo) is not None
+    if modal is not None and not has_feature_terms and states_effect(
+            doc, matches, clause.subject, clause.subject_lo, clause.subject_hi, modal):
+        return Assessment("need", "effect", doc[modal[1]: min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text)
+    if clause.kind == "actor":
+        return _actor_scope(parsed, clause)
+    if clause.kind == "user":
+        if not clause.is_story and parsed.first("ability", clause.predicate_lo) is None and not has_feature_terms:
+            return Assessment("out_of_scope", "user_duty", doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+        return None
+    if clause.kind is not None or clause.is_story:
+        # On the solution; or "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
+        return None
+    return _subjectless_scope(parsed, clause, body, heading_path, table_row, has_feature_terms)
+
+
+def _actor_scope(parsed: _Parsed, clause: _Clause) -> Assessment | None:
+    """A party's duty is out of scope, unless the party delivers the solution ("Leverantören ska leverera ett
+    system som ..."): the solution is the object, close after the verb (not "tillhandahålla en testmiljö för
+    integrationen": there it follows a preposition)."""
+    doc = parsed.doc
+    deliver = parsed.first("deliver_verbs", clause.predicate_lo)
+    if deliver:
+        prepositions = words_in_any_language("prepositions")
+        object_end = deliver[1] + DELIVERED_OBJECT_TOKENS
+        object_end = next((t.i for t in doc[deliver[1]: object_end] if t.lower_ in prepositions), object_end)
+        if parsed.first("solution_nouns", deliver[1], object_end) is not None:
+            return None
+    return Assessment("out_of_scope", "actor", doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+
+
+def _subjectless_scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
+                       table_row: bool, has_feature_terms: bool) -> Assessment | None:
+    """No subject word: a table row, list item or fragment is judged by its words and its section."""
+    doc, modal, predicate_lo = parsed.doc, clause.modal, clause.predicate_lo
+    section = _section_scope(heading_path, parsed.pipeline.language)
+    lowered = body.lstrip("•–-* ").lower()
+    fragment = modal is None and any(lowered.startswith(w) for w in parsed.pipeline.lexicon.words("fragment_starters"))
+    # A list item in a section about the solution ("Services Required": "Store report/draft without
+    # imputations"); a declarative sentence there ("Imputations are the final step ...") is background.
+    listed = modal is None and section == "solution" and not body.rstrip().endswith(":") and not _declarative(doc)
+    if modal is None and not (table_row or fragment or listed):
+        return Assessment("out_of_scope", "no_requirement")
+    table_row = table_row or fragment or listed
+    actor_any, solution_any = parsed.first("actor_nouns"), parsed.first("solution_nouns")
+    if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
+        # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
+        return Assessment("out_of_scope", "actor", doc[actor_any[0]: actor_any[1]].text)
+    ability_window = ABILITY_TOKENS_INVERTED if clause.inverted else ABILITY_TOKENS
+    has_ability = modal is not None and parsed.first("ability", predicate_lo, predicate_lo + ability_window) is not None
+    effect = parsed.first("effect_verbs", predicate_lo)
+    has_solution_in_predicate = parsed.first("solution_nouns", predicate_lo) is not None
+    if (clause.is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
+        return Assessment("need", "need", doc[effect[0]: effect[1]].text if effect else None)
+    if section == "out_of_scope" and not table_row:
+        return Assessment("out_of_scope", "section", heading_path[-1] if heading_path else None)
+    actor_in_predicate = parsed.first("actor_nouns", predicate_lo)
+    if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution" or has_ability):
+        return Assessment("out_of_scope", "no_solution_term")
+    if actor_in_predicate and not (has_feature_terms or has_solution_in_predicate) and section != "solution":
+        return Assessment("out_of_scope", "actor", doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
+    return None
+
+
+def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, goal_ids: tuple[str, ...],
+            feature: str) -> Assessment:
+    """Step 3: is a reason stated (rationale, purpose clause, stated situation, goal reference, law)?"""
+    doc, matches, pipeline, modal = parsed.doc, parsed.matches, parsed.pipeline, clause.modal
+    if rationale and gives_reason(rationale, pipeline):
+        return Assessment("feature_with_need", "rationale", rationale[:EVIDENCE_CHARS], feature)
+    purpose = purpose_clause(doc, matches, pipeline)
     if purpose:
         return Assessment("feature_with_need", "purpose", purpose, feature)
-    if leading_purpose is not None and opens_with_reason:
-        return Assessment("feature_with_need", "purpose", doc[0: min(leading_purpose, 6)].text, feature)
-    phrase = leading_purpose_phrase(doc, matches, modal, language)
+    if clause.leading_purpose is not None and clause.opens_with_reason:
+        evidence = doc[0: min(clause.leading_purpose, LEADING_REASON_TOKENS)].text
+        return Assessment("feature_with_need", "purpose", evidence, feature)
+    phrase = leading_purpose_phrase(doc, matches, modal, pipeline.language)
     if phrase:
         return Assessment("feature_with_need", "purpose", phrase, feature)
     if modal is not None:
-        causal = _causal(doc, matches, pipeline, clause_start, modal)
+        causal = causal_reason(doc, matches, pipeline, clause.clause_start, modal)
         if causal:
             return Assessment("feature_with_need", "purpose", causal, feature)
-    goal_ref = first("goal_references")
+    goal_ref = parsed.first("goal_references")
     if goal_ref:
         return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
     any_goal = standalone_ids(goal_ids, ignore_case=True)
     if any_goal is not None and any_goal.search(body):
         for goal_id in goal_ids:
-            if goal_id and standalone_ids((goal_id,), ignore_case=True).search(body):
+            if goal_id and standalone_ids((goal_id,), ignore_case=True).search(body):  # type: ignore[union-attr]
                 return Assessment("feature_with_need", "goal_reference", goal_id, feature)
-    law = _law(doc, matches, pipeline)
+    law = named_law(doc, matches, pipeline)
     if law:
         return Assessment("feature_with_need", "law", law, feature)
     # Through the bidder ("The bidder confirms that the proposed solution will …"): the guide puts it on the
     # solution, a rule the label model, which sees few such sentences, must not undo (RULES_FINAL).
-    return Assessment("feature_without_need", "no_reason" if clause_subject is None else "solution_clause", None, feature)
+    reason = "no_reason" if clause.clause_subject is None else "solution_clause"
+    return Assessment("feature_without_need", reason, None, feature)
 
 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:
@@ -305,7 +426,7 @@ def _leading_purpose(doc, matches, pipeline: Pipeline, opens_with_reason: bool) 
     Without a comma, Swedish word order still closes the clause at its first modal verb
     ("Med syfte att ge förvaltarna en bild ska varje felanmälan ..."): the main clause then starts there.
     """
-    starts = [start for start, _ in matches.get("purpose_markers", []) if start <= 1]
+    starts = [start for start, _ in matches.get("purpose_markers", []) if start <= PURPOSE_OPENER_LAST_INDEX]
     if opens_with_reason:
         starts.append(0)
     if not starts:
@@ -325,60 +446,21 @@ def _leading_purpose(doc, matches, pipeline: Pipeline, opens_with_reason: bool) 
 
 def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
     """A causal subordinator opens the sentence: "Då ...", "Eftersom ...", "As most ...", "Because ..."."""
-    if len(doc) < 3:
+    if len(doc) < MIN_OPENER_TOKENS:
         return False
     word = doc[0].lower_
-    if word not in set(pipeline.lexicon.words("causal_subordinators")):
+    lexicon = pipeline.lexicon
+    if word not in set(lexicon.words("causal_subordinators")):
         return False
-    following = doc[1].lower_
-    if pipeline.language == "en" and word == "as" and following in {"a", "an", "the", "required", "described", "defined",
-                                                                  "specified", "needed", "part", "of", "per", "well"}:
+    if doc[1].lower_ in (lexicon.mapping("causal_false_starts").get(word) or ()):
         return False  # "As a caseworker, I want ...", "As required by ...": no reason
-    return not (word == "since" and _is_date(doc[1]))
-
-
-_SUBORDINATORS = {"om", "när", "då", "innan", "eftersom", "medan", "sedan", "ifall", "förrän", "tills"}
-_COPULAS = {"is", "are", "was", "were", "has", "have", "är", "var", "har", "finns"}
-_PREPOSITIONS = {"för", "till", "av", "med", "i", "på", "mot", "från", "om", "inom", "for", "to", "of", "with", "in",
-                 "on", "from", "against", "within", "by", "at"}
-_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-
-
-def _is_date(token) -> bool:
-    """A year, a number or a month name: "since 2019", "since January 2019" are no reasons."""
-    return token.like_num or token.lower_[:3] in _MONTHS
+    return not (word in lexicon.words("date_subordinators") and is_date(doc[1]))
 
 
 def _declarative(doc) -> bool:
     """Several sentences, or a copula early on ("Imputations are the final step ..."): text, not a list item."""
-    return any(t.lower_ in _COPULAS for t in doc[1:4]) or len(list(doc.sents)) > 1
-_CAUSAL_AFTER_COMMA_STOP = {"required", "described", "defined", "specified", "needed", "appropriate", "applicable",
-                            "necessary", "well", "follows", "soon", "long", "much", "possible", "such", "per", "det"}
-
-
-def _causal(doc, matches, pipeline: Pipeline, clause_start: int, modal: tuple[int, int]) -> str | None:
-    """A reason stated without a purpose marker.
-
-    - a statement of the situation before the requirement's clause in the same item, tied to it
-      by "därför"/"therefore", or by a ";" ("Half of all calls are about balances; the portal shall show ...");
-    - a causal subordinate clause after a comma ("..., då personalen dokumenterar även nattetid").
-    """
-    connectives = matches.get("causal_connectives", [])
-    before = [t for t in doc[:clause_start] if not t.is_punct]
-    if len(before) >= 4 and not any(s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])):
-        tied = next((doc[s:e].text for s, e in connectives if s >= clause_start), None)
-        if tied:
-            return tied
-        if clause_start > 0 and doc[clause_start - 1].text == ";":
-            return doc[:clause_start - 1].text[:80]
-    subordinators = set(pipeline.lexicon.words("causal_subordinators"))
-    for token in doc[modal[1]:]:
-        if token.text == "," and token.i + 2 < len(doc):
-            word, following = doc[token.i + 1], doc[token.i + 2]
-            if word.lower_ in subordinators and following.lower_ not in _CAUSAL_AFTER_COMMA_STOP \
-                    and not _is_date(following):
-                return doc[token.i + 1: min(token.i + 6, len(doc))].text
-    return None
+    copulas = words_in_any_language("copulas")
+    return any(t.lower_ in copulas for t in doc[1:1 + COPULA_TOKENS]) or len(list(doc.sents)) > 1
 
 
 def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
@@ -390,72 +472,3 @@ def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
     two_words = f"{first_word} {doc[lo + 1].lower_}" if lo + 1 < len(doc) else first_word
     return first_word in starters or two_words in starters
 
-
-def _states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal: tuple[int, int]) -> bool:
-    """The requirement names an effect, not a feature: "Andelen ... ska öka från 20 till 80 %", "The solution
-    shall reduce onboarding from ten days to two", "Månadsbokslutet måste stängas inom fem dagar i stället för tio"."""
-    effect = next(((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + 2), None)
-    measure = next(((s, e) for s, e in matches.get("measure_nouns", []) if subject_lo <= s < subject_hi), None)
-    comparison = next(((s, e) for s, e in matches.get("comparison_markers", []) if s >= modal[1]), None)
-    means = any(t.lower_ in {"genom", "through", "via"} or (t.lower_ == "by" and t.i + 1 < len(doc) and (
-        doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in {"means", "a", "an"})) for t in doc[modal[1]:])
-    if means:
-        return False  # "ska minska dubbelregistrering genom att ...": the feature comes with it
-    kind = subject[0] if subject else None
-    if effect and kind is None:
-        return True
-    if effect and kind == "solution" and effect[0] == modal[1] and doc[effect[0]].lower_[:5] not in {"under", "övers"}:
-        return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
-    if effect and measure and kind in ("actor", "user"):
-        return True  # "Andelen avtal som undertecknas ska öka": the measured thing, not the party
-    return comparison is not None and kind is None  # "... inom fem dagar i stället för som i dag tio"
-
-
-def _purpose(doc, matches, pipeline: Pipeline) -> str | None:
-    blockers = set(pipeline.lexicon.words("purpose_blockers_before_for_att"))
-    blockers_to = set(pipeline.lexicon.words("purpose_blockers_before_to"))
-    blockers_so = set(pipeline.lexicon.words("purpose_blockers_before_sa_att"))
-    for start, end in matches.get("purpose_markers", []):
-        span = doc[start:end]
-        words = span.text.lower()
-        if words.startswith("för att") and start > 0 and doc[start - 1].lower_ in blockers:
-            continue  # "stöd för att skicka": part of the feature, not a reason
-        if words in {"motivering", "motiv", "rationale", "justification"} and start > 0:
-            continue  # only as a label at the start ("Motivering: ..."), handled by segmentation
-        if pipeline.language == "en" and words.startswith("to ") and start > 0 and doc[start - 1].lower_ in blockers_to:
-            continue  # "be able to reduce", "the capability to ensure", "an API to allow": the feature itself
-        if words in {"så att", "so that"} and start > 0 and doc[start - 1].lower_ in blockers_so:
-            continue  # "konfigurerbart så att en session avslutas": how the feature behaves
-        if words == "since" and start + 1 < len(doc) and _is_date(doc[start + 1]):
-            continue  # "since 2019", "since January 2019"
-        return span.text
-    return None
-
-
-def _law(doc, matches, pipeline: Pipeline) -> str | None:
-    false_friends = set(pipeline.lexicon.words("law_false_friends"))
-    for start, end in matches.get("laws", []):
-        span = doc[start:end]
-        if span.text.lower() in false_friends:
-            continue
-        if end < len(doc) and f"{span.text.lower()} {doc[end].lower_}" in false_friends:
-            continue  # "legal hold"
-        if pipeline.language == "en" and span.text.lower() in {"act", "acts"} and not (span.text[0].isupper()):
-            continue  # "act" as a verb
-        return span.text
-    return None
-
-
-def _gives_reason(rationale: str, pipeline: Pipeline) -> bool:
-    """Whether an attached rationale cell states a reason: not empty, not a priority ("Mandatory",
-    "Ska-krav") and not the requirement restated ("Krav på export", "Support for SSO")."""
-    text = rationale.strip().rstrip(".!").strip()
-    if _EMPTY_RATIONALE.match(text):
-        return False
-    lowered = " ".join(text.lower().split())
-    if lowered in set(pipeline.lexicon.words("rationale_empty")):
-        return False
-    words = lowered.split()
-    if len(words) <= 6 and any(lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")):
-        return False
-    return True

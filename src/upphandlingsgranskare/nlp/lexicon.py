@@ -1,20 +1,20 @@
-"""Word lists as data: load ``lexicons/<lang>.yaml`` and compile them into spaCy Matcher patterns.
-
-Pattern syntax (one phrase, words separated by spaces, matched on lower-cased tokens):
-``word`` exact, ``stem*`` prefix, ``*suffix`` suffix, ``a|b`` alternatives, ``?word`` optional,
-``#`` a number, ``o#`` a letter followed by a number ("O3").
-"""
+"""Word lists as data: load ``lexicons/<lang>.yaml`` and compile them into spaCy Matcher patterns
+(pattern syntax and compiler: ``patterns.py``)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Language
+from .patterns import compile_phrase_regex, matcher_pattern, standalone_ids
+
+# The regex and id compilers are imported from here by segmentation and goal finding.
+__all__ = ["Lexicon", "compile_phrase_regex", "lexicon_patterns", "load_lexicon", "standalone_ids",
+           "words_in_any_language"]
 
 # Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
 PATTERN_LISTS = (
@@ -49,34 +49,6 @@ PATTERN_LISTS = (
 )
 
 
-def _token_spec(word: str) -> dict[str, Any]:
-    optional = word.startswith("?") and len(word) > 1
-    if optional:
-        word = word[1:]
-    if "|" in word:
-        spec: dict[str, Any] = {"LOWER": {"IN": word.split("|")}}
-    elif word == "~":
-        spec = {"IS_ALPHA": True}  # any one word
-    elif word == "#":
-        spec = {"LOWER": {"REGEX": r"^\d+[.,:)]?$"}}
-    elif "#" in word:
-        prefix = re.escape(word.replace("#", ""))
-        spec = {"LOWER": {"REGEX": rf"^{prefix}\d+[.,:)]?$"}}
-    elif word.endswith("*") and len(word) > 1:
-        spec = {"LOWER": {"REGEX": "^" + re.escape(word[:-1])}}
-    elif word.startswith("*") and len(word) > 1:
-        spec = {"LOWER": {"REGEX": re.escape(word[1:]) + "$"}}
-    else:
-        spec = {"LOWER": word}
-    if optional:
-        spec["OP"] = "?"
-    return spec
-
-
-def phrase_to_pattern(phrase: str) -> list[dict[str, Any]]:
-    return [_token_spec(w) for w in phrase.split()]
-
-
 @dataclass(frozen=True)
 class Lexicon:
     language: Language
@@ -89,24 +61,39 @@ class Lexicon:
             raise KeyError(f"no word list {key!r} in any lexicon (nlp/lexicons/*.yaml)")
         return list(self.data.get(key) or [])
 
+    def mapping(self, key: str) -> dict[str, list[str]]:
+        """The word table ``key`` (a word to the words that change its reading), checked like ``words``."""
+        if key not in self.data and key not in _known_lists():
+            raise KeyError(f"no word table {key!r} in any lexicon (nlp/lexicons/*.yaml)")
+        return dict(self.data.get(key) or {})
+
     @property
     def modals(self) -> dict[str, list[str]]:
         return self.data["modals"]
 
 
+@lru_cache(maxsize=None)
+def words_in_any_language(key: str) -> frozenset[str]:
+    """The word list ``key`` of every language together: for closed-class words read whatever the
+    document's language, since tenders mix languages (English headings and terms in Swedish text)."""
+    return frozenset(word for language in _languages() for word in load_lexicon(language).words(key))
+
+
+@lru_cache(maxsize=1)
+def _languages() -> tuple[Language, ...]:
+    folder = resources.files(__package__).joinpath("lexicons")
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))  # type: ignore[misc]
+
+
 @lru_cache(maxsize=1)
 def _known_lists() -> frozenset[str]:
     """The keys of every language's lexicon."""
-    folder = resources.files(__package__).joinpath("lexicons")
-    return frozenset(key for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
-                     for key in load_lexicon(name.removesuffix(".yaml")).data)  # type: ignore[arg-type]
+    return frozenset(key for language in _languages() for key in load_lexicon(language).data)
 
 
 @lru_cache(maxsize=None)
 def load_lexicon(language: Language) -> Lexicon:
-    text = resources.files(__package__).joinpath("lexicons", f"{language}.yaml").read_text("utf-8")
-    data = load_yaml(text)
-    return Lexicon(language=language, data=data)
+    return Lexicon(language=language, data=load_data_file(__package__, "lexicons", f"{language}.yaml"))
 
 
 def lexicon_patterns(lexicon: Lexicon) -> dict[str, list[list[dict[str, Any]]]]:
@@ -115,36 +102,7 @@ def lexicon_patterns(lexicon: Lexicon) -> dict[str, list[list[dict[str, Any]]]]:
     for key in PATTERN_LISTS:
         phrases = lexicon.words(key)
         if phrases:
-            patterns[key] = [phrase_to_pattern(p) for p in phrases]
+            patterns[key] = [matcher_pattern(p) for p in phrases]
     for kind, phrases in lexicon.modals.items():
-        patterns[f"modal_{kind}"] = [phrase_to_pattern(p) for p in phrases]
+        patterns[f"modal_{kind}"] = [matcher_pattern(p) for p in phrases]
     return patterns
-
-
-@lru_cache(maxsize=4096)
-def standalone_ids(ids: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str] | None:
-    """Any of ``ids`` ("Effektmål 2", "O3") standing alone, not inside a longer word or code ("O31",
-    "PO3-x"); None when there is no id. One search of all a document's ids rules them all out at once."""
-    escaped = [re.escape(i) for i in ids if i]
-    if not escaped:
-        return None
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(escaped)})(?![\w-])", re.IGNORECASE if ignore_case else 0)
-
-
-def compile_phrase_regex(phrases: list[str]) -> re.Pattern[str]:
-    """A plain regex over text for the heading lists (headings are short; no tokenising needed)."""
-    parts = []
-    for phrase in phrases:
-        words = []
-        for w in phrase.split():
-            w = w.lstrip("?")
-            if w.endswith("*"):
-                words.append(re.escape(w[:-1]) + r"\w*")
-            elif w.startswith("*"):
-                words.append(r"\w*" + re.escape(w[1:]))
-            elif w == "#":
-                words.append(r"\d+")
-            else:
-                words.append(re.escape(w))
-        parts.append(r"\s+".join(words))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)

@@ -15,28 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import Language
 from .bounded import process
-from .lexicon import Lexicon, lexicon_patterns, load_lexicon
+from .lexicon import Lexicon, lexicon_patterns, load_lexicon, words_in_any_language
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` must not pay for it
     from spacy.language import Language as SpacyLanguage
     from spacy.tokens import Doc
 
-# Abbreviations after which a full stop does not end a sentence (token before the ".").
-ABBREVIATIONS = {
-    "sv": {"t.ex", "bl.a", "enl", "ca", "resp", "jfr", "kap", "st", "nr", "inkl", "exkl", "dvs", "d.v.s", "m.m",
-           "mm", "osv", "etc", "s.k", "p.g.a", "pga", "t.o.m", "fr.o.m", "o.d", "m.fl", "mfl", "obs", "ev", "avd",
-           "ref", "tel", "kl", "f.d", "s", "sid", "bil", "prop", "ang", "dnr"},
-    "en": {"e.g", "i.e", "etc", "no", "nos", "fig", "sec", "vs", "approx", "incl", "dept", "min", "max", "mr",
-           "ms", "dr", "st", "u.s", "p", "pp", "ref", "cf", "al", "inc", "co", "ltd", "art", "para"},
-}
-
 
 # The lexicon lists that hold modal verbs: a text with one of them is a sentence-form requirement.
 MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
 
-_NOUN_AFTER_MODAL = re.compile(r"^-?(?:krav|kraven|kravet|requirements?)$")
-# A modal right after these is inside a relative clause or an opinion ("uppgifter ni anser bör sekretessbeläggas").
-_CLAUSE_OPENERS = {"anser", "bedömer", "tycker", "menar", "think", "believe", "som", "who", "which", "that", "whom", "der", "vilka", "vilket", "vilken"}
+
+
+def _noun_after_modal(word: str) -> bool:
+    """"ska krav", "bör-krav", "shall requirements": the modal word is part of a noun (any language)."""
+    return word.removeprefix("-") in words_in_any_language("requirement_nouns")
 
 
 class LexiconMatcher:
@@ -236,9 +229,9 @@ class Pipeline:
         for label, start, end in sorted((label, start, end) for label, spans in self.matcher(doc).items()
                                         for start, end in spans):
             if label.startswith("modal_") or label == "weak_modals":
-                if end < len(doc) and _NOUN_AFTER_MODAL.match(doc[end].lower_):
+                if end < len(doc) and _noun_after_modal(doc[end].lower_):
                     continue  # "ska krav", "bör-krav": the noun, not the verb
-                if start > 0 and doc[start - 1].lower_ in _CLAUSE_OPENERS:
+                if start > 0 and doc[start - 1].lower_ in words_in_any_language("clause_openers"):
                     continue  # "vilken leverantör som ska kontaktas": a relative clause, not the requirement
             if label == "need_modals" and _in_relative_clause(doc, start):
                 continue  # "vägval som projektet behöver göra": the need of a relative clause
@@ -264,13 +257,13 @@ def _in_relative_clause(doc: "Doc", start: int) -> bool:
     for token in reversed(doc[max(0, start - 4): start]):
         if token.text in {",", ";", ":"}:
             return False
-        if token.lower_ in _CLAUSE_OPENERS:
+        if token.lower_ in words_in_any_language("clause_openers"):
             return True
     return False
 
 
 def _fix_abbreviation_boundaries(language: Language):
-    abbreviations = ABBREVIATIONS[language]
+    abbreviations = set(load_lexicon(language).words("abbreviations"))
 
     def component(doc: "Doc") -> "Doc":
         from spacy.attrs import SENT_START

@@ -1,7 +1,8 @@
 """What kind of statement a requirement item is, beyond whose obligation it is: a bid formality, a
 deliverable other than the solution, a contract or support term, a requirement that puts its purpose
 first as a prepositional phrase, or one that a party binds the solution to ("The bidder confirms that
-…"). Each reads one of the annotation guide's boundary rules, with its words in the language's lexicon,
+…"); and the reasons a requirement can state (a purpose clause, a stated cause, a named law, a rationale
+cell that gives one) or the effect it names instead of a feature. Each reads one of the annotation guide's boundary rules, with its words in the language's lexicon,
 and works on any buyer's text (no buyer's names or domain words).
 
 ``classify`` asks these after it has read the subject and the modal verb.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import words_in_any_language
 from .pipeline import Pipeline
 
 # "Ärendehantering: Beskriv hur ...": a short label and a colon before the instruction.
@@ -41,6 +43,18 @@ def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
     return found
 
 
+# Token windows of the scope rules (each a reading of the annotation guide, not a tuned number).
+DOCUMENTED_TOKENS = 2  # "ska dokumenteras", "shall be documented": the verb right after the modal
+PASSIVE_TOKENS = 4  # a passive verb close after the modal ("shall be updated", "ska beskrivas")
+PLACE_TOKENS = 5  # "in"/"i" close after the passive verb ("be updated in the User Guides")
+DOCUMENT_NAME_TOKENS = 6  # the document named within a short noun phrase after "in"
+PENALTY_NUMBER_TOKENS = 4  # a penalty word with its amount close after ("avdrag 4 %")
+PURPOSE_PHRASE_MAX_COMMA = 7  # an opening purpose phrase ends at a comma within its first words ...
+PURPOSE_PHRASE_MAX_MODAL = 5  # ... or (Swedish) at a modal verb this early ("För spårbarhet ska ...")
+MIN_PURPOSE_PHRASE_TOKENS = 4  # a preposition, a noun, a modal and a predicate at least
+MIN_S_PASSIVE_CHARS = 5  # a Swedish s-passive is longer than "bas", "gas": "-as" on a real verb stem
+
+
 def _within(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if lo <= s < hi]
 
@@ -51,22 +65,26 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     the subject is that it is documented ("… shall be documented", "ska dokumenteras")."""
     if modal is None:
         return None
-    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in _HEAD_ENDS), modal[0])
+    head_ends = words_in_any_language("subject_head_ends")
+    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in head_ends), modal[0])
     nouns = _within(matches.get("deliverable_nouns", []), subject_lo, head_hi)
     if nouns:
         solution_after = _within(matches.get("solution_nouns", []), nouns[-1][1], head_hi)
         if not solution_after:  # "the documentation system" is a system
             return doc[nouns[-1][0]: nouns[-1][1]].text
-    documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + 2)
+    documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + DOCUMENTED_TOKENS)
     if documented:
         return doc[documented[0][0]: documented[0][1]].text
     # "… shall be updated in the User Guides", "… ska beskrivas i driftdokumentet": said to stand in a document.
-    passive = next((t for t in doc[modal[1]: modal[1] + 4]  # "be updated", or a Swedish s-passive "beskrivas"
-                    if t.lower_ in _PASSIVE_AUXILIARIES or (len(t) > 4 and t.lower_.endswith("as"))), None)
+    auxiliaries = words_in_any_language("passive_auxiliaries")
+    passive = next((t for t in doc[modal[1]: modal[1] + PASSIVE_TOKENS]  # "be updated", or a Swedish s-passive
+                    if t.lower_ in auxiliaries or (len(t) >= MIN_S_PASSIVE_CHARS and t.lower_.endswith("as"))), None)
+    places = words_in_any_language("place_prepositions")
     place = None if passive is None else next(
-        (t.i for t in doc[passive.i: passive.i + 5] if t.lower_ in {"in", "i"}), None)
+        (t.i for t in doc[passive.i: passive.i + PLACE_TOKENS] if t.lower_ in places), None)
     if place is not None:
-        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1, place + 7)
+        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1,
+                        place + 1 + DOCUMENT_NAME_TOKENS)
         if named:
             return doc[named[0][0]: named[0][1]].text
     return None
@@ -80,7 +98,7 @@ def contract_term(doc, matches: Spans, has_modal: bool) -> str | None:
         if spans:
             return doc[spans[0][0]: spans[0][1]].text
     for start, end in matches.get("penalty_terms_before_number", []):
-        if any(t.like_num or t.text == "%" for t in doc[end: end + 4]):
+        if any(t.like_num or t.text == "%" for t in doc[end: end + PENALTY_NUMBER_TOKENS]):
             return doc[start:end].text
     support = matches.get("support_terms", [])
     if support:
@@ -95,13 +113,15 @@ def leading_purpose_phrase(doc, matches: Spans, modal: tuple[int, int] | None, l
     """A purpose put first as a prepositional phrase: "För spårbarhet ska systemet …", "For security
     reasons, the portal shall …". The phrase opens the item, ends at the modal verb (Swedish word order)
     or a comma, and names an abstract noun ("spårbarhet", "security")."""
-    if modal is None or len(doc) < 4 or doc[0].lower_ not in _PURPOSE_PREPOSITIONS:
+    if modal is None or len(doc) < MIN_PURPOSE_PHRASE_TOKENS:
         return None
-    if doc[1].lower_ in _NOT_A_PURPOSE_AFTER_FOR:
+    if doc[0].lower_ not in words_in_any_language("purpose_prepositions"):
         return None
-    end = next((t.i for t in doc[1: min(modal[0], 7)] if t.text == ","), None)
+    if doc[1].lower_ in words_in_any_language("not_purpose_after_for"):
+        return None
+    end = next((t.i for t in doc[1: min(modal[0], PURPOSE_PHRASE_MAX_COMMA)] if t.text == ","), None)
     if end is None:
-        if language != "sv" or modal[0] > 5:
+        if language != "sv" or modal[0] > PURPOSE_PHRASE_MAX_MODAL:
             return None
         end = modal[0]
     nouns = _within(matches.get("leading_purpose_nouns", []), 1, end)
@@ -120,10 +140,129 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
     return last + 1
 
 
-_PASSIVE_AUXILIARIES = {"be", "been", "bli", "vara"}
-# The subject's head ends at its first preposition ("The Software Design Documents of each component").
-_HEAD_ENDS = {"of", "for", "in", "on", "within", "av", "för", "i", "på", "inom", "med", "with", "about", "om"}
-_PURPOSE_PREPOSITIONS = {"för", "for"}
-# "För att" and "for the purpose of" are purpose markers of their own; "för varje", "for each" are no purpose.
-_NOT_A_PURPOSE_AFTER_FOR = {"att", "to", "varje", "var", "alla", "samtliga", "each", "every", "all", "example",
-                            "instance", "de", "det", "den", "dessa", "the", "a", "an", "this", "these", "those"}
+# Windows and thresholds of the reason rules (each a reading of the annotation guide, not a tuned number).
+EVIDENCE_CHARS = 80  # a rationale cell or stated situation shown as evidence: one message line
+CAUSAL_CLAUSE_TOKENS = 5  # a trailing causal clause shown by its first words (", då personalen dokumenterar ...")
+MIN_SITUATION_TOKENS = 4  # a stated situation before the requirement has a subject, verb and object at least
+EFFECT_VERB_DISTANCE = 2  # an effect verb right after the modal ("ska öka", "ska kraftigt minska")
+RESTATING_MAX_WORDS = 6  # a rationale cell this short that starts like the requirement restates it
+_BLANK_MARKS = ("–", "—", ".")  # a cell holding only a dash or a dot (or only hyphens) says nothing
+
+
+def _blank(text: str) -> bool:
+    """An empty rationale cell: nothing, a dash, or a word for "none" in any language ("saknas", "TBD")."""
+    return (not text or set(text) == {"-"} or text in _BLANK_MARKS
+            or text.lower() in words_in_any_language("rationale_blank"))
+
+
+def is_date(token) -> bool:
+    """A year, a number or a month name: "since 2019", "since January 2019" are no reasons."""
+    return token.like_num or token.lower_.startswith(tuple(words_in_any_language("month_prefixes")))
+
+
+def causal_reason(doc, matches, pipeline: Pipeline, clause_start: int, modal: tuple[int, int]) -> str | None:
+    """A reason stated without a purpose marker.
+
+    - a statement of the situation before the requirement's clause in the same item, tied to it
+      by "därför"/"therefore", or by a ";" ("Half of all calls are about balances; the portal shall show ...");
+    - a causal subordinate clause after a comma ("..., då personalen dokumenterar även nattetid").
+    """
+    connectives = matches.get("causal_connectives", [])
+    before = [t for t in doc[:clause_start] if not t.is_punct]
+    if len(before) >= MIN_SITUATION_TOKENS and not any(s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])):
+        tied = next((doc[s:e].text for s, e in connectives if s >= clause_start), None)
+        if tied:
+            return tied
+        if clause_start > 0 and doc[clause_start - 1].text == ";":
+            return doc[:clause_start - 1].text[:EVIDENCE_CHARS]
+    subordinators = set(pipeline.lexicon.words("causal_subordinators"))
+    stops = words_in_any_language("causal_stop_after_comma")
+    for token in doc[modal[1]:]:
+        if token.text == "," and token.i + 2 < len(doc):
+            word, following = doc[token.i + 1], doc[token.i + 2]
+            if word.lower_ in subordinators and following.lower_ not in stops and not is_date(following):
+                return doc[token.i + 1: min(token.i + 1 + CAUSAL_CLAUSE_TOKENS, len(doc))].text
+    return None
+
+
+def states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal: tuple[int, int]) -> bool:
+    """The requirement names an effect, not a feature: "Andelen ... ska öka från 20 till 80 %", "The solution
+    shall reduce onboarding from ten days to two", "Månadsbokslutet måste stängas inom fem dagar i stället för tio"."""
+    effect = next(((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + EFFECT_VERB_DISTANCE),
+                  None)
+    measure = next(((s, e) for s, e in matches.get("measure_nouns", []) if subject_lo <= s < subject_hi), None)
+    comparison = next(((s, e) for s, e in matches.get("comparison_markers", []) if s >= modal[1]), None)
+    if _brings_means(doc, modal):
+        return False  # "ska minska dubbelregistrering genom att ...": the feature comes with it
+    kind = subject[0] if subject else None
+    if effect and kind is None:
+        return True
+    property_verb = doc[effect[0]].lower_.startswith(tuple(words_in_any_language("property_verb_prefixes"))) if effect else False
+    if effect and kind == "solution" and effect[0] == modal[1] and not property_verb:
+        return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
+    if effect and measure and kind in ("actor", "user"):
+        return True  # "Andelen avtal som undertecknas ska öka": the measured thing, not the party
+    return comparison is not None and kind is None  # "... inom fem dagar i stället för som i dag tio"
+
+
+def _brings_means(doc, modal: tuple[int, int]) -> bool:
+    """The means comes with the effect ("genom att ...", "by adding ...", "by means of ...")."""
+    markers = words_in_any_language("means_markers")
+    prepositions = words_in_any_language("means_prepositions")
+    objects = words_in_any_language("means_prepositions_objects")
+    # "-ing" is English grammar (a gerund), not a word list.
+    return any(t.lower_ in markers or (t.lower_ in prepositions and t.i + 1 < len(doc) and (
+        doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in objects)) for t in doc[modal[1]:])
+
+
+def purpose_clause(doc, matches, pipeline: Pipeline) -> str | None:
+    blockers = set(pipeline.lexicon.words("purpose_blockers_before_for_att"))
+    blockers_to = set(pipeline.lexicon.words("purpose_blockers_before_to"))
+    blockers_so = set(pipeline.lexicon.words("purpose_blockers_before_sa_att"))
+    rationale_labels = set(pipeline.lexicon.words("rationale_labels"))
+    date_words = set(pipeline.lexicon.words("date_subordinators"))
+    for start, end in matches.get("purpose_markers", []):
+        span = doc[start:end]
+        words = span.text.lower()
+        if words.startswith("för att") and start > 0 and doc[start - 1].lower_ in blockers:
+            continue  # "stöd för att skicka": part of the feature, not a reason
+        if words in rationale_labels and start > 0:
+            continue  # only as a label at the start ("Motivering: ..."), handled by segmentation
+        if pipeline.language == "en" and words.startswith("to ") and start > 0 and doc[start - 1].lower_ in blockers_to:
+            continue  # "be able to reduce", "the capability to ensure", "an API to allow": the feature itself
+        if words in {"så att", "so that"} and start > 0 and doc[start - 1].lower_ in blockers_so:
+            continue  # "konfigurerbart så att en session avslutas": how the feature behaves
+        if words in date_words and start + 1 < len(doc) and is_date(doc[start + 1]):
+            continue  # "since 2019", "since January 2019"
+        return span.text
+    return None
+
+
+def named_law(doc, matches, pipeline: Pipeline) -> str | None:
+    false_friends = set(pipeline.lexicon.words("law_false_friends"))
+    verb_laws = set(pipeline.lexicon.words("verb_law_words"))
+    for start, end in matches.get("laws", []):
+        span = doc[start:end]
+        if span.text.lower() in false_friends:
+            continue
+        if end < len(doc) and f"{span.text.lower()} {doc[end].lower_}" in false_friends:
+            continue  # "legal hold"
+        if span.text.lower() in verb_laws and not (span.text[0].isupper()):
+            continue  # "act" as a verb
+        return span.text
+    return None
+
+
+def gives_reason(rationale: str, pipeline: Pipeline) -> bool:
+    """Whether an attached rationale cell states a reason: not empty, not a priority ("Mandatory",
+    "Ska-krav") and not the requirement restated ("Krav på export", "Support for SSO")."""
+    text = rationale.strip().rstrip(".!").strip()
+    if _blank(text):
+        return False
+    lowered = " ".join(text.lower().split())
+    if lowered in set(pipeline.lexicon.words("rationale_empty")):
+        return False
+    words = lowered.split()
+    if len(words) <= RESTATING_MAX_WORDS and any(lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")):
+        return False
+    return True

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Language
 from ..nlp.lexicon import load_lexicon
 
@@ -26,11 +25,7 @@ UNSUPPORTED_NAMES = {"no": ("norska", "Norwegian"), "da": ("danska", "Danish")}
 
 @lru_cache(maxsize=1)
 def _near_languages() -> dict[str, frozenset[str]]:
-    text = resources.files("upphandlingsgranskare.segment").joinpath("data/near_languages.yaml").read_text("utf-8")
-    data = load_yaml(text)
-    expected = {"swedish", "nordic", "norwegian", "danish"}
-    if set(data) != expected:
-        raise ValueError(f"near_languages.yaml: keys {sorted(data)}, expected {sorted(expected)}")
+    data = load_data_file("upphandlingsgranskare.segment", "data", "near_languages.yaml")
     return {key: frozenset(words) for key, words in data.items()}
 
 

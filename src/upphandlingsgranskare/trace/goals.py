@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Literal, Sequence
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..models import Goal, Language
 from ..nlp.lexicon import compile_phrase_regex, load_lexicon
 
@@ -37,7 +36,7 @@ GENERATED_PREFIX = "M"  # "Mål": the Swedish word, used for both languages so i
 @lru_cache(maxsize=None)
 def _goal_titles(language: Language) -> re.Pattern[str]:
     """``data/goal_sections.yaml``: goal-section titles as real tenders write them ("Benefits", "Bakgrund och behov")."""
-    data = load_yaml(resources.files(__package__).joinpath("data", "goal_sections.yaml").read_text("utf-8"))
+    data = load_data_file(__package__, "data", "goal_sections.yaml")
     return compile_phrase_regex(data[language])
 
 

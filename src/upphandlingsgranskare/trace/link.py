@@ -32,14 +32,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..labels import ON_SOLUTION
 from ..models import Goal, GoalLink, Language, Requirement
 from ..nlp.lemmas import lemma_table
-from ..nlp.lexicon import standalone_ids
+from ..nlp.patterns import TermPattern, compile_phrase_regex, literal_alternatives, standalone_ids
 
 # Tuned on the dev documents (eval/tune_links.py); see the module docstring.
 MEANING_THRESHOLD = 0.275
@@ -60,42 +59,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:/\d+)?", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class _Pattern:
-    words: tuple[tuple[str, str], ...]  # (kind, text): kind "exact" | "prefix" | "suffix" | "infix"
-
-    def match_at(self, tokens: Sequence[tuple[str, str]], i: int) -> bool:
-        if i + len(self.words) > len(tokens):
-            return False
-        return all(_word_matches(kind, text, *tokens[i + k]) for k, (kind, text) in enumerate(self.words))
-
-
-def _word_matches(kind: str, text: str, lower: str, lemma: str) -> bool:
-    if kind == "exact":
-        return lower == text or lemma == text
-    if kind == "prefix":
-        return lower.startswith(text) or lemma.startswith(text)
-    if kind == "suffix":
-        return lower.endswith(text) or lemma.endswith(text)
-    return text in lower
-
-
-def _compile(term: str) -> _Pattern:
-    words = []
-    for word in term.lower().split():
-        if word.startswith("*") and word.endswith("*") and len(word) > 2:
-            words.append(("infix", word[1:-1]))
-        elif word.endswith("*"):
-            words.append(("prefix", word[:-1]))
-        elif word.startswith("*"):
-            words.append(("suffix", word[1:]))
-        else:
-            words.append(("exact", word))
-    return _Pattern(tuple(words))
-
-
-@dataclass(frozen=True)
 class Vocabulary:
-    concepts: tuple[tuple[str, tuple[_Pattern, ...]], ...]
+    concepts: tuple[tuple[str, tuple[TermPattern, ...]], ...]
     generic: frozenset[str]
     stop_words: frozenset[str]
 
@@ -105,13 +70,13 @@ def vocabulary(language: Language) -> Vocabulary:
     """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
     from ..nlp.pipeline import import_spacy
 
-    data = load_yaml(resources.files(__package__).joinpath("data", "vocabulary.yaml").read_text("utf-8"))[language]
+    data = load_data_file(__package__, "data", "vocabulary.yaml")[language]
     import_spacy()
     if language == "sv":
         from spacy.lang.sv.stop_words import STOP_WORDS
     else:
         from spacy.lang.en.stop_words import STOP_WORDS
-    concepts = tuple((name, tuple(_compile(t) for t in terms)) for name, terms in data["concepts"].items())
+    concepts = tuple((name, tuple(TermPattern.compile(t) for t in terms)) for name, terms in data["concepts"].items())
     return Vocabulary(concepts, frozenset(w.lower() for w in data.get("generic") or ()), frozenset(STOP_WORDS))
 
 
@@ -211,7 +176,7 @@ def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...]
 
 
 @lru_cache(maxsize=None)
-def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, _Pattern], ...]]:
+def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, TermPattern], ...]]:
     """(lower, lemma) -> the concept patterns (with their concept's index) whose first word matches that token.
 
     Filled as words are met: a pattern's first word is then tested once per distinct word, not at
@@ -220,20 +185,22 @@ def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int
     return {}
 
 
-def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, _Pattern], ...]:
+def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, TermPattern], ...]:
     lower, lemma = token
     found = tuple((index, pattern) for index, (_, patterns) in enumerate(vocabulary(language).concepts)
-                  for pattern in patterns if _word_matches(*pattern.words[0], lower, lemma))
+                  for pattern in patterns if pattern.words[0].matches(lower, lemma))
     _concept_starts(language)[token] = found
     return found
 
 
 @lru_cache(maxsize=None)
 def _purpose_marker(language: Language) -> re.Pattern[str]:
-    from ..nlp.lexicon import compile_phrase_regex, load_lexicon
+    from ..nlp.lexicon import load_lexicon
 
-    markers = [m for m in load_lexicon(language).words("purpose_markers") if m not in ("motivering", "motiv")]
-    return compile_phrase_regex(markers + (["in order to", "to ensure", "so that"] if language == "en" else []))
+    words, lexicon = _goal_references(language), load_lexicon(language)
+    left_out = set(lexicon.words("rationale_labels")) if words["rationale_labels_start_no_reason"] else set()
+    markers = [m for m in lexicon.words("purpose_markers") if m not in left_out]
+    return compile_phrase_regex(markers + words["reason_markers"])
 
 
 def requirement_terms(requirement: Requirement) -> Terms:
@@ -258,27 +225,41 @@ def goal_terms(goal: Goal, language: Language) -> Terms:
 # -- references -------------------------------------------------------------------------------------
 
 _NUMBER = r"[A-Z]?\d+[a-z]?"
-_REFERENCE = {
-    "sv": re.compile(
-        rf"(?<![\w-])(?P<word>effektmål(?:en|et)?|projektmål(?:en|et)?|verksamhetsmål(?:en|et)?|målen|målet|mål)"
-        rf"\s*(?:nr\.?\s*|nummer\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|och|&|samt|resp\.?|respektive|eller)\s*{_NUMBER})*)"
-        rf"(?![\w-])", re.IGNORECASE),
-    "en": re.compile(
-        rf"(?<![\w-])(?P<word>business objectives?|objectives?|goals?|outcomes?)"
-        rf"\s*(?:no\.?\s*|number\s*|#\s*)?(?P<nums>{_NUMBER}(?:\s*(?:,|and|&|or)\s*{_NUMBER})*)(?![\w-])",
-        re.IGNORECASE),
-}
+
+
+@lru_cache(maxsize=None)
+def _goal_references(language: Language) -> dict[str, Any]:
+    """``data/goal_references.yaml`` for one language."""
+    return load_data_file(__package__, "data", "goal_references.yaml")[language]
+
+
+@lru_cache(maxsize=None)
+def _reference_pattern(language: Language) -> re.Pattern[str]:
+    """A goal named by word and number ("effektmål 2 och 3"): the grammar here, the words in the data."""
+    words = _goal_references(language)
+    goal = literal_alternatives(words["goal_words"])
+    number_word = literal_alternatives(words["number_words"], r"\s*")
+    joiner = literal_alternatives(words["joiners"])
+    return re.compile(rf"(?<![\w-])(?P<word>{goal})\s*{number_word}?(?P<nums>{_NUMBER}(?:\s*{joiner}\s*{_NUMBER})*)"
+                      rf"(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _any_language(key: str) -> frozenset[str]:
+    """A goal_references list of every language together (ids and words are compared whatever the language)."""
+    data = load_data_file(__package__, "data", "goal_references.yaml")
+    return frozenset(word for words in data.values() for word in words[key])
+
+
 _CODE_ID = re.compile(r"^[A-ZÅÄÖ]{1,3}-?\d+[a-z]?$")
 _ID_PARTS = re.compile(r"^(?P<word>.*?)[\s-]*(?:nr\.?\s*)?(?P<num>[A-Z]?\d+[a-z]?)$", re.IGNORECASE)
-_GENERIC_WORDS = {"mål", "målet", "målen", "goal", "goals", "objective", "objectives", "outcome", "outcomes",
-                  "business objective", "business objectives"}
 
 
 def _stem(word: str) -> str:
     word = word.lower()
-    for ending in ("en", "et", "s"):
-        if word.endswith(ending) and word[: -len(ending)] in {"effektmål", "projektmål", "verksamhetsmål", "objective",
-                                                              "goal", "outcome", "business objective", "mål"}:
+    stems = _any_language("stems")
+    for ending in _any_language("stem_endings"):  # at most one fits: the endings end in different letters
+        if word.endswith(ending) and word[: -len(ending)] in stems:
             return word[: -len(ending)]
     return word
 
@@ -304,7 +285,7 @@ def _resolve(word: str, value: str, goals: Sequence[Goal]) -> list[Goal]:
             continue
         prefix = _stem(parts["word"].strip()) if parts["word"].strip() else ""
         # "mål 1" names "Effektmål 1"; "effektmål 1" does not name "Projektmål 1".
-        if word in _GENERIC_WORDS or not prefix or len(prefix) <= 2 or prefix == word:
+        if word in _any_language("generic") or not prefix or len(prefix) <= 2 or prefix == word:
             by_number.append((len(prefix) > 2, goal))
     if by_number:
         # "mål 1" beside both "Effektmål 1" and "O1" names the goal written out as a word.
@@ -331,7 +312,7 @@ def reference_links(requirement: Requirement, goals: Sequence[Goal]) -> list[Goa
 
 def _reference_links(requirement: Requirement, named: _NamedGoals) -> list[GoalLink]:
     found: dict[str, GoalLink] = {}
-    pattern = _REFERENCE[requirement.language]
+    pattern = _reference_pattern(requirement.language)
     goals = named.goals
     for source in (requirement.text, requirement.rationale, requirement.context):
         if not source:
