@@ -88,3 +88,10 @@ def test_every_schema_pattern_has_a_file():
 
     for pattern in SCHEMAS:
         assert any(fnmatch(f, pattern) for f in DATA_FILES), pattern
+
+
+def test_a_pattern_that_does_not_compile_is_rejected_naming_file_and_key():
+    with pytest.raises(DataFileError) as caught:
+        check_data({"sv": ["likvärdig", "(unclosed"], "en": []}, "segment/data/qualifiers.yaml")
+    message = str(caught.value)
+    assert "segment/data/qualifiers.yaml" in message and "sv.1" in message and "not a regular expression" in message

@@ -9,11 +9,22 @@ against it. The loaders keep the plain data they always read: the models only ch
 from __future__ import annotations
 
 import re
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 Words = list[str]
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:  # reported as this key's error, naming the file
+        raise ValueError(f"ogiltigt reguljärt uttryck / not a regular expression: {error}") from None
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_compiles)]  # a regular expression, Python syntax
 T = TypeVar("T")
 
 
@@ -263,6 +274,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "trace/data/goal_sections.yaml": PerLanguage[Words],
     "trace/data/goal_references.yaml": PerLanguage[GoalReferences],
     "segment/data/near_languages.yaml": NearLanguages,
+    "segment/data/qualifiers.yaml": PerLanguage[list[Pattern]],
     "extract/data/column_headers.yaml": ColumnHeaders,
     "prompts/*.yaml": PromptFile,
 }

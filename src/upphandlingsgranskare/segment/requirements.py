@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-from .._yaml import load_yaml
+from .._yaml import load_data_file
 from ..budget import check_budget, check_requirement_count
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
@@ -138,8 +137,8 @@ def _modal_hint(language: Language) -> re.Pattern[str]:
 @lru_cache(maxsize=None)
 def _qualifiers(language: Language) -> tuple[re.Pattern[str], ...]:
     """Sentences that qualify the requirement before them (``data/qualifiers.yaml``)."""
-    text = resources.files("upphandlingsgranskare.segment").joinpath("data/qualifiers.yaml").read_text("utf-8")
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in load_yaml(text)[language])
+    patterns = load_data_file("upphandlingsgranskare.segment", "data", "qualifiers.yaml")[language]
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
 class _Segmenter:
