@@ -141,7 +141,7 @@ class CheckMessages(_Strict):
 class MessagesFile(_Strict):
     # The check codes are the other keys ("UG101"), each with the same three parts.
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-    __pydantic_extra__: dict[str, CheckMessages] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, CheckMessages] = Field(init=False)
     quote: str
 
     @model_validator(mode="after")

@@ -4,10 +4,10 @@ read once: a check takes its summary and severity from here and fills its templa
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from .._yaml import load_data_file
-from ..models import Language
+from ..models import Language, Severity
 
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 
@@ -17,17 +17,17 @@ def _messages(language: Language) -> dict[str, Any]:
     return load_data_file(__package__, "data", f"messages.{language}.yaml")
 
 
-def summary(code: str) -> dict[str, str]:
+def summary(code: str) -> dict[Language, str]:
     """The check's one-line summary in every language (``Check.summary``)."""
     return {language: _messages(language)[code]["summary"] for language in LANGUAGES}
 
 
-def severity(code: str) -> str:
+def severity(code: str) -> Severity:
     """The check's default severity; the languages' files must agree on it."""
     found = {_messages(language)[code]["severity"] for language in LANGUAGES}
     if len(found) != 1:
         raise ValueError(f"checks/data/messages.*.yaml: {code} has different severities {sorted(found)}")
-    return found.pop()
+    return cast(Severity, found.pop())  # the schema allows error|warning|info only
 
 
 def text(code: str, key: str, language: Language, **fields: Any) -> str:

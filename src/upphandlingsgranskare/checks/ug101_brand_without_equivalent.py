@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..labels import Label, Reason
 from ..models import Finding, Language, Requirement
@@ -177,7 +177,8 @@ class BrandWithoutEquivalent(Check):
         if not all(m.existing or is_chosen(m.brand, chosen) for m in mentions):
             # Read the requirement's own sentences only when the document's do not excuse its brands already.
             chosen = chosen | chosen_products(requirement.text, requirement.language)
-        flagged, excused = [], []
+        flagged: list[BrandMention] = []
+        excused: list[BrandMention] = []
         for m in mentions:
             (excused if m.existing or is_chosen(m.brand, chosen) else flagged).append(m)
         return flagged, excused
@@ -196,7 +197,8 @@ class BrandWithoutEquivalent(Check):
     def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
         """One note for the document on the products it names as chosen, owned or integrated with (they
         pass in every requirement), anchored on the first requirement on the solution that names one."""
-        anchor, brands = None, []
+        anchor: Requirement | None = None
+        brands: list[str] = []
         for requirement in requirements:
             if not self.applies_to(requirement):
                 continue
@@ -279,8 +281,8 @@ def _matchers(language: Language) -> _Matchers:
     # every run), with more infixes: split compounds and genitives too ("Excel-format", "HP:s"): the
     # Swedish tokenizer keeps them whole.
     base = get_pipeline(language).nlp
-    infixes = list(base.Defaults.infixes) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
-    tokenizer = base.tokenizer
+    infixes = list(base.Defaults.infixes or ()) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
+    tokenizer = cast("Tokenizer", base.tokenizer)  # spacy.blank's is a Tokenizer; the stubs say any callable
     nlp = _Tokenize(Tokenizer(base.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
                               suffix_search=tokenizer.suffix_search,
                               infix_finditer=compile_infix_regex(infixes).finditer,
@@ -356,7 +358,7 @@ def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str
     for matcher in (m.orth, m.lower):
         for match_id, start, end in matcher(doc):
             spans.append(Span(doc, start, end, label=match_id))
-    kept = []
+    kept: list[tuple[int, int, str]] = []
     # Longest match wins: "Microsoft Teams" over "Teams", "SQL Server" over "SQL", "Lex Maria" over "Lex".
     for span in sorted(filter_spans(spans), key=lambda s: s.start):
         label = span.label_
@@ -383,7 +385,7 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
         return ()
     sentences = _sentence_bounds(doc)
     equivalents = equivalence_tokens(doc, language)
-    rationale_accepts = bool(rationale) and bool(equivalence_tokens(m.nlp.make_doc(rationale), language))
+    rationale_accepts = bool(rationale and equivalence_tokens(m.nlp.make_doc(rationale), language))
     # A sentence accepting equivalents that names no brand covers every mention ("Likvärdiga produkter godtas.").
     general = any(
         any(s <= e < t for e in equivalents) and not any(s <= a < t for a, _, _ in spans) for s, t in sentences

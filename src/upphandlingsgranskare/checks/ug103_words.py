@@ -82,14 +82,17 @@ def is_participle(doc: Doc, i: int, language: Language) -> bool:
         and low.endswith(("ed", "en", "t"))
 
 
-class Phrases(tuple):
+class Phrases(tuple[tuple[str, ...], ...]):
     """Token phrases, longest first, indexed by their first and last word: at a token only the
     phrases that can start or end there are tried."""
 
+    by_first: dict[str, tuple[tuple[str, ...], ...]]
+    by_last: dict[str, tuple[tuple[str, ...], ...]]
+
     def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> "Phrases":
         self = super().__new__(cls, phrases)
-        self.by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self.by_last: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.by_first = {}
+        self.by_last = {}
         for p in self:
             if not p:
                 raise ValueError("empty phrase in demand_words")

@@ -181,12 +181,12 @@ def _classify(
     if body.rstrip().endswith(":"):
         # A lead-in left on its own ("The solution shall meet the following requirements:" over numbered
         # sub-sections or a table): what it introduces follows, and that is what is judged.
-        return Assessment("out_of_scope", "lead_in")
+        return Assessment(Label.OUT_OF_SCOPE, Reason.LEAD_IN)
     doc = pipeline(body)
     parsed = _Parsed(doc, pipeline.matches(doc), pipeline)
     instruction = bid_instruction(body, pipeline)
     if instruction:
-        return Assessment("out_of_scope", "bid_instruction", instruction)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.BID_INSTRUCTION, instruction)
     clause = _read_clause(parsed)
     if clause.modal is not None:
         feature = doc[clause.predicate_lo: min(clause.predicate_lo + FEATURE_TOKENS, len(doc))].text.rstrip(" .,;:")
@@ -282,8 +282,8 @@ def _need_phrase(parsed: _Parsed, clause: _Clause) -> Assessment | None:
     staffing = parsed.first("actor_nouns", modal[1], modal[1] + STAFFING_TOKENS)
     if staffing and parsed.first("solution_nouns", modal[1]) is None and parsed.first("feature_terms", modal[1]) is None:
         # "Vi behöver därför stärka upp vårt team med en person som ...": a need for staff, not for the solution
-        return Assessment("out_of_scope", "actor", parsed.doc[staffing[0]: staffing[1]].text)
-    return Assessment("need", "need", parsed.doc[modal[0]: modal[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, parsed.doc[staffing[0]: staffing[1]].text)
+    return Assessment(Label.NEED, Reason.NEED, parsed.doc[modal[0]: modal[1]].text)
 
 
 def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
@@ -293,23 +293,23 @@ def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str,
     doc, matches, modal, language = parsed.doc, parsed.matches, clause.modal, parsed.pipeline.language
     defining = _definition_section(heading_path, language)
     if defining:
-        return Assessment("out_of_scope", "definition", defining)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.DEFINITION, defining)
     term = contract_term(doc, matches, modal is not None)
     if term:
-        return Assessment("out_of_scope", "contract_term", term)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.CONTRACT_TERM, term)
     if clause.kind in (None, "solution"):
         document = deliverable(doc, matches, clause.subject_lo, modal)
         if document:
-            return Assessment("out_of_scope", "deliverable", document)
+            return Assessment(Label.OUT_OF_SCOPE, Reason.DELIVERABLE, document)
     has_feature_terms = parsed.first("feature_terms", clause.predicate_lo) is not None
     if modal is not None and not has_feature_terms and states_effect(
             doc, matches, clause.subject, clause.subject_lo, clause.subject_hi, modal):
-        return Assessment("need", "effect", doc[modal[1]: min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text)
+        return Assessment(Label.NEED, Reason.EFFECT, doc[modal[1]: min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text)
     if clause.kind == "actor":
         return _actor_scope(parsed, clause)
     if clause.kind == "user":
         if not clause.is_story and parsed.first("ability", clause.predicate_lo) is None and not has_feature_terms:
-            return Assessment("out_of_scope", "user_duty", doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+            return Assessment(Label.OUT_OF_SCOPE, Reason.USER_DUTY, doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
         return None
     if clause.kind is not None or clause.is_story:
         # On the solution; or "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
@@ -329,7 +329,7 @@ def _actor_scope(parsed: _Parsed, clause: _Clause) -> Assessment | None:
         object_end = next((t.i for t in doc[deliver[1]: object_end] if t.lower_ in prepositions), object_end)
         if parsed.first("solution_nouns", deliver[1], object_end) is not None:
             return None
-    return Assessment("out_of_scope", "actor", doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+    return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
 
 
 def _subjectless_scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
@@ -343,25 +343,25 @@ def _subjectless_scope(parsed: _Parsed, clause: _Clause, body: str, heading_path
     # imputations"); a declarative sentence there ("Imputations are the final step ...") is background.
     listed = modal is None and section == "solution" and not body.rstrip().endswith(":") and not _declarative(doc)
     if modal is None and not (table_row or fragment or listed):
-        return Assessment("out_of_scope", "no_requirement")
+        return Assessment(Label.OUT_OF_SCOPE, Reason.NO_REQUIREMENT)
     table_row = table_row or fragment or listed
     actor_any, solution_any = parsed.first("actor_nouns"), parsed.first("solution_nouns")
     if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
         # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
-        return Assessment("out_of_scope", "actor", doc[actor_any[0]: actor_any[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_any[0]: actor_any[1]].text)
     ability_window = ABILITY_TOKENS_INVERTED if clause.inverted else ABILITY_TOKENS
     has_ability = modal is not None and parsed.first("ability", predicate_lo, predicate_lo + ability_window) is not None
     effect = parsed.first("effect_verbs", predicate_lo)
     has_solution_in_predicate = parsed.first("solution_nouns", predicate_lo) is not None
     if (clause.is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
-        return Assessment("need", "need", doc[effect[0]: effect[1]].text if effect else None)
+        return Assessment(Label.NEED, Reason.NEED, doc[effect[0]: effect[1]].text if effect else None)
     if section == "out_of_scope" and not table_row:
-        return Assessment("out_of_scope", "section", heading_path[-1] if heading_path else None)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.SECTION, heading_path[-1] if heading_path else None)
     actor_in_predicate = parsed.first("actor_nouns", predicate_lo)
     if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution" or has_ability):
-        return Assessment("out_of_scope", "no_solution_term")
+        return Assessment(Label.OUT_OF_SCOPE, Reason.NO_SOLUTION_TERM)
     if actor_in_predicate and not (has_feature_terms or has_solution_in_predicate) and section != "solution":
-        return Assessment("out_of_scope", "actor", doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
     return None
 
 
@@ -370,35 +370,35 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
     """Step 3: is a reason stated (rationale, purpose clause, stated situation, goal reference, law)?"""
     doc, matches, pipeline, modal = parsed.doc, parsed.matches, parsed.pipeline, clause.modal
     if rationale and gives_reason(rationale, pipeline):
-        return Assessment("feature_with_need", "rationale", rationale[:EVIDENCE_CHARS], feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.RATIONALE, rationale[:EVIDENCE_CHARS], feature)
     purpose = purpose_clause(doc, matches, pipeline)
     if purpose:
-        return Assessment("feature_with_need", "purpose", purpose, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, purpose, feature)
     if clause.leading_purpose is not None and clause.opens_with_reason:
         evidence = doc[0: min(clause.leading_purpose, LEADING_REASON_TOKENS)].text
-        return Assessment("feature_with_need", "purpose", evidence, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, evidence, feature)
     phrase = leading_purpose_phrase(doc, matches, modal, pipeline.language)
     if phrase:
-        return Assessment("feature_with_need", "purpose", phrase, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, phrase, feature)
     if modal is not None:
         causal = causal_reason(doc, matches, pipeline, clause.clause_start, modal)
         if causal:
-            return Assessment("feature_with_need", "purpose", causal, feature)
+            return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, causal, feature)
     goal_ref = parsed.first("goal_references")
     if goal_ref:
-        return Assessment("feature_with_need", "goal_reference", doc[goal_ref[0]: goal_ref[1]].text, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.GOAL_REFERENCE, doc[goal_ref[0]: goal_ref[1]].text, feature)
     any_goal = standalone_ids(goal_ids, ignore_case=True)
     if any_goal is not None and any_goal.search(body):
         for goal_id in goal_ids:
             if goal_id and standalone_ids((goal_id,), ignore_case=True).search(body):  # type: ignore[union-attr]
-                return Assessment("feature_with_need", "goal_reference", goal_id, feature)
+                return Assessment(Label.FEATURE_WITH_NEED, Reason.GOAL_REFERENCE, goal_id, feature)
     law = named_law(doc, matches, pipeline)
     if law:
-        return Assessment("feature_with_need", "law", law, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.LAW, law, feature)
     # Through the bidder ("The bidder confirms that the proposed solution will …"): the guide puts it on the
     # solution, a rule the label model, which sees few such sentences, must not undo (RULES_FINAL).
-    reason = "no_reason" if clause.clause_subject is None else "solution_clause"
-    return Assessment("feature_without_need", reason, None, feature)
+    reason = Reason.NO_REASON if clause.clause_subject is None else Reason.SOLUTION_CLAUSE
+    return Assessment(Label.FEATURE_WITHOUT_NEED, reason, None, feature)
 
 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:

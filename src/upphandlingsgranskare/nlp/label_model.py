@@ -285,7 +285,8 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: 
         p /= p.sum(axis=1, keepdims=True)
         residual = (p - y) * weights_of_items[:, None]
         per_entry = residual[rows_a]
-        grad = np.stack([np.bincount(cols_a, weights=per_entry[:, j], minlength=d) for j in range(k)], axis=1)
+        grad = np.asarray(np.stack([np.bincount(cols_a, weights=per_entry[:, j], minlength=d) for j in range(k)], axis=1),
+                          dtype=np.float64)  # bincount with weights gives floats; no copy
         grad += l2 / n * w
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad

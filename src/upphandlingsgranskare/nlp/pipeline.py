@@ -219,9 +219,10 @@ class Pipeline:
 
     def matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
         """Lexicon matches in ``doc``: label -> sorted [(start, end)] token offsets (shared: read-only)."""
-        cached = doc.user_data.get(("ug", "matches"))
+        user_data: dict[Any, Any] = doc.user_data  # spaCy's own keys are tuples too; its stubs say str
+        cached = user_data.get(("ug", "matches"))
         if cached is None:
-            cached = doc.user_data[("ug", "matches")] = self._matches(doc)
+            cached = user_data[("ug", "matches")] = self._matches(doc)
         return cached
 
     def _matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
@@ -243,12 +244,13 @@ class Pipeline:
 
 def lowers(doc: "Doc") -> list[str]:
     """Every token's lower-cased text, computed once per Doc (``doc[i].lower_`` builds a Token each time)."""
-    cached = doc.user_data.get(("ug", "lowers"))
+    user_data: dict[Any, Any] = doc.user_data
+    cached = user_data.get(("ug", "lowers"))
     if cached is None:
         from spacy.attrs import LOWER
 
         strings = doc.vocab.strings
-        cached = doc.user_data[("ug", "lowers")] = [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
+        cached = user_data[("ug", "lowers")] = [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
     return cached
 
 
@@ -293,7 +295,7 @@ def _fix_abbreviation_boundaries(language: Language):
         if cleared:
             # One write for all: setting Token.is_sent_start scans the whole Doc each time (O(n) per token).
             flags[cleared] = flags.dtype.type(-1 & 0xFFFFFFFFFFFFFFFF)  # -1 ("not a start") in uint64
-            doc.from_array([SENT_START], flags.reshape(-1, 1))
+            doc.from_array([SENT_START], flags.reshape(-1, 1))  # type: ignore[arg-type]  # uint64, as to_array gave it
         return doc
 
     return component
@@ -364,7 +366,7 @@ def _keep_read_attributes(nlp: "SpacyLanguage") -> None:
     from spacy import attrs
 
     keep = {attrs.IDS[name] for name in _READ_ATTRIBUTES}
-    getters = nlp.vocab.lex_attr_getters
+    getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]  # a Cython attribute the stubs leave out
     for attr in [a for a in getters if a not in keep]:
         del getters[attr]
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .._yaml import load_data_file
 from ..labels import ON_SOLUTION
@@ -81,7 +81,8 @@ def vocabulary(language: Language) -> Vocabulary:
 
 
 def _lemma(language: Language, word: str) -> str:
-    return lemma_table(language).get(word, word)
+    found = lemma_table(language).get(word)
+    return word if found is None else found
 
 
 def _known(language: Language, word: str) -> bool:
@@ -114,7 +115,7 @@ def compound_parts(word: str, language: Language = "sv") -> tuple[str, str] | No
 class Terms:
     """A weighted bag of terms (lemmas and ``~concepts``) with a readable form of each."""
 
-    weights: Counter
+    weights: defaultdict[str, float]
     shown: dict[str, str]
 
     def add(self, other: "Terms", weight: float = 1.0) -> None:
@@ -127,14 +128,14 @@ class Terms:
 def terms(text: str, language: Language) -> Terms:
     """Content lemmas (stop and generic words left out), compound parts, and the concepts the text touches."""
     weights, shown = _terms(text, language)
-    return Terms(Counter(dict(weights)), dict(shown))  # fresh: callers add to it
+    return Terms(defaultdict(float, weights), dict(shown))  # fresh: callers add to it
 
 
 @lru_cache(maxsize=4096)  # requirement and goal texts recur; the order of the items is kept
 def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, str], ...]]:
     vocab = vocabulary(language)
     tokens: list[tuple[str, str]] = []
-    weights: Counter = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     shown: dict[str, str] = {}
     for match in _WORD.finditer(text or ""):
         lower = match.group().lower()
@@ -161,10 +162,10 @@ def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...]
     starting = _concept_starts(language)
     touched: set[int] = set()
     for i, token in enumerate(tokens):
-        candidates = starting.get(token)
-        if candidates is None:
-            candidates = _pattern_starts_at(language, token)
-        for index, pattern in candidates:
+        patterns = starting.get(token)
+        if patterns is None:
+            patterns = _pattern_starts_at(language, token)
+        for index, pattern in patterns:
             if index not in touched and pattern.match_at(tokens, i):
                 touched.add(index)
     for index, (name, _) in enumerate(vocab.concepts):
@@ -320,12 +321,14 @@ def _reference_links(requirement: Requirement, named: _NamedGoals) -> list[GoalL
         for match in pattern.finditer(source):
             for value in re.findall(_NUMBER, match["nums"]):
                 for goal in _resolve(match["word"], value, goals):
-                    found.setdefault(goal.id, _reference(requirement, goal, match.group().strip()))
+                    # _resolve gives goals with ids only
+                    found.setdefault(goal.id or "", _reference(requirement, goal, match.group().strip()))
         if named.any_code is None or not named.any_code.search(source):
             continue
         for goal in goals:  # a goal's own code standing alone: "(E3)", "(O3)", "see O2"
             if goal.id and not goal.generated and goal.id not in found:
-                hit = standalone_ids((goal.id,)).search(source) if _CODE_ID.match(goal.id) else None
+                code = standalone_ids((goal.id,)) if _CODE_ID.match(goal.id) else None
+                hit = code.search(source) if code is not None else None
                 if hit:
                     found[goal.id] = _reference(requirement, goal, hit.group())
     return sorted(found.values(), key=lambda link: named.order.get(link.goal_id, 0))
@@ -369,16 +372,16 @@ class Scored:
         return f"Scored(goal={self.goal.id!r}, score={self.score:.4f}, shared={self.shared!r})"
 
 
-def _idf(bags: Iterable[Counter]) -> dict[str, float]:
+def _idf(bags: Iterable[Mapping[str, float]]) -> dict[str, float]:
     bags = list(bags)
-    df: Counter = Counter()
+    df: Counter[str] = Counter()
     for bag in bags:
         df.update(set(bag))
     n = len(bags)
     return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
 
 
-def _vector(bag: Counter, idf: dict[str, float]) -> dict[str, float]:
+def _vector(bag: Mapping[str, float], idf: dict[str, float]) -> dict[str, float]:
     return {t: w * idf.get(t, 1.0) for t, w in bag.items() if w > 0}
 
 
