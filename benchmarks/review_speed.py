@@ -205,7 +205,7 @@ def make_docx(path: Path, items: int, seed: int) -> None:
                 table.style = "Table Grid"
                 for cell, head in zip(table.rows[0].cells, ["Id", "Krav", "Ska/Bör", "Motivering"]):
                     cell.text = head
-                for n in range(rng.randint(6, 14)):
+                for _ in range(rng.randint(6, 14)):
                     row = table.add_row().cells
                     row[0].text = f"T{rng.randint(1, 999)}"
                     row[1].text = f"{rng.choice(SUBJECTS)} ska {rng.choice(FEATURES)}."

@@ -25,8 +25,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from review_speed import (CACHE, GENERATOR_VERSION, ROOT, _ensure_project_interpreter,  # noqa: E402
-                          console_script, make_pdf, peak_rss_mb)
+from review_speed import (  # noqa: E402
+    CACHE,
+    GENERATOR_VERSION,
+    ROOT,
+    _ensure_project_interpreter,
+    console_script,
+    make_pdf,
+    peak_rss_mb,
+)
 
 TARGETS = {  # ratio or figure -> (comparison, threshold)
     "paragraph_per_token_4000_vs_400": ("<=", 1.5),
@@ -102,8 +109,8 @@ def paragraph_scaling() -> dict:
     figures = {}
     for tokens in (400, 4_000):
         text = sentence * (tokens // 16)
-        tokenizer = best(lambda: nlp.make_doc(text))
-        figures[tokens] = (tokenizer, max(best(lambda: components(text)) - tokenizer, 1e-9))
+        tokenizer = best(lambda text=text: nlp.make_doc(text))
+        figures[tokens] = (tokenizer, max(best(lambda text=text: components(text)) - tokenizer, 1e-9))
     return {"tokenizer_ms_400": round(1000 * figures[400][0], 3), "tokenizer_ms_4000": round(1000 * figures[4_000][0], 3),
             "components_ms_400": round(1000 * figures[400][1], 3),
             "components_ms_4000": round(1000 * figures[4_000][1], 3),

@@ -27,8 +27,8 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
 
-from upphandlingsgranskare.evaluation.metrics import binary_scores
-from upphandlingsgranskare.review import lint_text
+from upphandlingsgranskare.evaluation.metrics import binary_scores  # noqa: E402 - after the path set-up above
+from upphandlingsgranskare.review import lint_text  # noqa: E402
 
 GOLD = ROOT / "eval" / "gold" / "checks"
 CHECKS = ("UG101", "UG102", "UG103")
@@ -45,7 +45,7 @@ def load(code: str) -> list[dict]:
             item["expected"][code]
             item["split"]
         except (ValueError, KeyError) as exc:
-            raise SystemExit(f"{path}:{number}: not a gold item for {code} ({exc})")
+            raise SystemExit(f"{path}:{number}: not a gold item for {code} ({exc})") from None
         items.append(item)
     return items
 

@@ -38,10 +38,11 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable, Self
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [

@@ -206,7 +206,8 @@ def test_libreoffice_renders_the_copy_as_the_original_plus_the_columns(sample, t
         added_text = "".join(added_text.split())
         seen = set(_words(original))
 
-        def explained(word: str) -> bool:  # lines of an overfull cell print over each other: "UG102till"
+        def explained(word: str, added_text: str = added_text, seen: set[str] = seen) -> bool:
+            # lines of an overfull cell print over each other: "UG102till"
             return word in added_text or word in seen or any(
                 word[:i] in added_text and word[i:] in added_text for i in range(1, len(word)))
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-
 from upphandlingsgranskare import budget  # noqa: E402
 from upphandlingsgranskare.extract import ExtractionLimits  # noqa: E402
 from upphandlingsgranskare.extract._list_numbers import format_number as _format_number  # noqa: E402
@@ -238,9 +237,9 @@ def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch:
     outputs and the index are written."""
     import shutil
 
+    from upphandlingsgranskare.report import annotate_docx
     from upphandlingsgranskare.session import run_review
     from upphandlingsgranskare.settings import load_settings
-    from upphandlingsgranskare.report import annotate_docx
 
     folder = tmp_path / "anbud"
     folder.mkdir()

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-
 from upphandlingsgranskare.cli.app import app  # noqa: E402
 from upphandlingsgranskare.extract import extract  # noqa: E402
 

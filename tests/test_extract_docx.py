@@ -5,13 +5,11 @@ from __future__ import annotations
 import collections
 from pathlib import Path
 
-import pytest
-
-from tests import extract_helpers as cx
-
 import docx  # noqa: E402
+import pytest
 from docx.oxml import parse_xml  # noqa: E402
 
+from tests import extract_helpers as cx
 from upphandlingsgranskare.extract import extract  # noqa: E402
 from upphandlingsgranskare.models import CellRole  # noqa: E402
 

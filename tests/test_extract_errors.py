@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests import extract_helpers as cx
-
 from upphandlingsgranskare.extract import SUPPORTED_EXTENSIONS, extract  # noqa: E402
 from upphandlingsgranskare.models import ExtractionError  # noqa: E402
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests import extract_helpers as cx
-
 from upphandlingsgranskare.extract import extract  # noqa: E402
 from upphandlingsgranskare.extract.pdf import build_blocks, strip_headers_footers  # noqa: E402
 

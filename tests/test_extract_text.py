@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests import extract_helpers as cx
-
 from upphandlingsgranskare.extract import extract  # noqa: E402
 from upphandlingsgranskare.extract.offsets import with_offsets  # noqa: E402
 from upphandlingsgranskare.models import Block, CellRole, Location  # noqa: E402

@@ -6,12 +6,10 @@ import collections
 import datetime as dt
 from pathlib import Path
 
+import openpyxl  # noqa: E402
 import pytest
 
 from tests import extract_helpers as cx
-
-import openpyxl  # noqa: E402
-
 from upphandlingsgranskare.extract import extract, xlsx  # noqa: E402
 from upphandlingsgranskare.models import CellRole  # noqa: E402
 

@@ -12,8 +12,16 @@ import numpy as np
 import pytest
 
 from upphandlingsgranskare.nlp.classify import Assessment
-from upphandlingsgranskare.nlp.label_model import (LABELS, ItemView, LabelModel, features, item_features,
-                                                   label_model_fingerprint, packaged_model, train)
+from upphandlingsgranskare.nlp.label_model import (
+    LABELS,
+    ItemView,
+    LabelModel,
+    features,
+    item_features,
+    label_model_fingerprint,
+    packaged_model,
+    train,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,7 +172,6 @@ def test_real_corpus_items_are_scored_apart_and_nordic_together():
 def test_real_items_are_grouped_by_organisation():
     from upphandlingsgranskare.evaluation.gold import GoldItem
 
-    script = _train_script()
     provenance = {"repo": "o/r", "commit": "0" * 40, "path": "x.pdf"}
     real = GoldItem(id="r", lang="en", text="x", label="need", organisation="Michigan DOT", provenance=provenance)
     written = GoldItem(id="w", lang="en", text="x", label="need")

@@ -12,8 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.llm_fakes import (answering, answering_batch, batch_of, isolated_llm_settings, judgement, labelled_by,
-                             obeying_injections, scripted_reviewer, text_document)
+from tests.llm_fakes import (
+    answering,
+    answering_batch,
+    batch_of,
+    isolated_llm_settings,
+    judgement,
+    labelled_by,
+    obeying_injections,
+    scripted_reviewer,
+    text_document,
+)
 from tests.llm_server import FakeOpenAIServer
 from upphandlingsgranskare.evaluation.backends import predict_rules
 from upphandlingsgranskare.evaluation.gold import load_items

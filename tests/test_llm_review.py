@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.llm_fakes import (answering, batch_of, judgement, labelled_by, scripted_reviewer,
-                             text_document, without_ambient_llm_settings)
+from tests.llm_fakes import (
+    answering,
+    batch_of,
+    judgement,
+    labelled_by,
+    scripted_reviewer,
+    text_document,
+    without_ambient_llm_settings,
+)
 from tests.llm_server import FakeOpenAIServer, Reply
 from upphandlingsgranskare.cli.app import app
 from upphandlingsgranskare.llm.build import build_reviewer

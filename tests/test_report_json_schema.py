@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema  # the test extra
 import pytest
 
 from tests.test_report_html import SAMPLES, sample_reviews
 from upphandlingsgranskare.models import DocumentReview
 from upphandlingsgranskare.report.emit import to_json
-
-import jsonschema  # the test extra
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "review-report.schema.json").read_text(encoding="utf-8"))

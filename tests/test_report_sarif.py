@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema  # the test extra
 import pytest
 
 from tests.test_report_html import SAMPLES, sample_reviews
@@ -12,8 +13,6 @@ from upphandlingsgranskare import __version__
 from upphandlingsgranskare.checks import ALL_CHECKS, get_check
 from upphandlingsgranskare.models import DocumentReview, Finding, Location, Requirement
 from upphandlingsgranskare.report.sarif import FINGERPRINT_KEY, to_sarif
-
-import jsonschema  # the test extra
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -8,8 +8,9 @@ leaves with ``label``, ``label_reason`` and ``label_origin`` set, and with what 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .budget import check_budget
 from .labels import FLAGGED, Label, Reason
@@ -29,7 +30,7 @@ class Labelling:
     """What decided a requirement's label: the offline assessment (rules and label model) and the LLM's decision."""
 
     assessment: Assessment
-    decision: "Decision | None" = None
+    decision: Decision | None = None
 
     @property
     def basis(self) -> Assessment:
@@ -40,7 +41,7 @@ class Labelling:
         return Assessment(FLAGGED, Reason.LLM)
 
 
-def assess(requirement: Requirement, context: "DocumentContext") -> Assessment:
+def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
     """The rules' label, overridden by the statistical label model where it is confident
     (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
     ``LabelModel`` consults that model instead of the packaged one."""
@@ -63,7 +64,7 @@ def assess(requirement: Requirement, context: "DocumentContext") -> Assessment:
 
 
 def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment,
-                    model: "LabelModel | None") -> Assessment:
+                    model: LabelModel | None) -> Assessment:
     """The label model's label when it overrides the rules, with its probability as confidence
     (``LabelModel.combine`` says when it may)."""
     if model is None or assessment.reason in RULES_FINAL:
@@ -78,7 +79,7 @@ def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assess
                       confidence=probability)
 
 
-def labelled(requirement: Requirement, assessment: Assessment, decision: "Decision | None" = None) -> Requirement:
+def labelled(requirement: Requirement, assessment: Assessment, decision: Decision | None = None) -> Requirement:
     """The requirement with its label, reason and origin: the offline assessment's, or the LLM's decision."""
     label, origin, reason, quote = assessment.label, "rules", assessment.reason, None
     if decision is not None:
@@ -89,22 +90,22 @@ def labelled(requirement: Requirement, assessment: Assessment, decision: "Decisi
                                           "label_quote": quote, "labelling": Labelling(assessment, decision)})
 
 
-def labelling_of(requirement: Requirement, context: "DocumentContext") -> Labelling:
+def labelling_of(requirement: Requirement, context: DocumentContext) -> Labelling:
     """What decided the requirement's label; one the stage has not labelled is assessed here (rules and model)."""
     if isinstance(requirement.labelling, Labelling):
         return requirement.labelling
     return Labelling(assess(requirement, context))
 
 
-def label_requirements(found: Sequence[Requirement], context: "DocumentContext", llm: "LLMReviewer | None" = None,
-                       goals: Sequence[str] = ()) -> tuple[list[Requirement], "LLMUsage | None"]:
+def label_requirements(found: Sequence[Requirement], context: DocumentContext, llm: LLMReviewer | None = None,
+                       goals: Sequence[str] = ()) -> tuple[list[Requirement], LLMUsage | None]:
     """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
     the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
     assessments = []
     for requirement in found:
         check_budget()
         assessments.append(assess(requirement, context))
-    decisions: "Sequence[Decision | None]" = [None] * len(assessments)
+    decisions: Sequence[Decision | None] = [None] * len(assessments)
     usage = None
     if llm is not None and assessments:
         from .budget import paused

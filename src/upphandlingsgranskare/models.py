@@ -8,7 +8,7 @@ emitter (terminal, JSON, Markdown) reads the same frozen objects.
 from __future__ import annotations
 
 import hashlib
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -54,7 +54,7 @@ class Location(_Frozen):
         return ", ".join(parts)
 
 
-class CellRole(str, Enum):
+class CellRole(StrEnum):
     """What a table or sheet column holds, read from its header row."""
 
     ID = "id"

@@ -16,8 +16,8 @@ checked against the inputs as it is written (``FolderWriter.protected``).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .report.outputs import STATE_DIR
 from .review import InputFile

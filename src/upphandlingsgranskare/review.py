@@ -7,10 +7,11 @@ Plain functions, imported by the CLI and by tests. A file that cannot be read be
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .budget import check_budget
 from .checks.base import Check
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from .suppression import CommentAnchor
 
 
-def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
-                    options: "ReviewOptions | None" = None) -> DocumentReview:
+def review_document(path: str | os.PathLike, llm: LLMReviewer | None = None,
+                    options: ReviewOptions | None = None) -> DocumentReview:
     """Review one file. Raises ``ExtractionError`` when the file cannot be read.
 
     With ``llm`` (an LLM backend), the model judges the requirements that backend sends it,
@@ -41,16 +42,15 @@ def review_document(path: str | os.PathLike, llm: "LLMReviewer | None" = None,
     # One time budget for the whole review of this document: reading, segmentation, NLP and checks; the
     # modules (here) and the language's pipeline (_warm_up) load once per process, outside it.
     from .checks import DocumentContext  # noqa: F401
+    from .nlp.pipeline import document_docs
     from .segment.language import detect_document_language  # noqa: F401
     from .suppression import apply_markers  # noqa: F401
-
-    from .nlp.pipeline import document_docs
 
     with document_budget(str(path), options.limits), document_docs():
         return _review_document(path, llm, options)
 
 
-def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options: "ReviewOptions") -> DocumentReview:
+def _review_document(path: str | os.PathLike, llm: LLMReviewer | None, options: ReviewOptions) -> DocumentReview:
     from .extract import extract
     from .segment import segment
     from .segment.language import detect_document_language, unsupported_language_message
@@ -69,8 +69,8 @@ def _review_document(path: str | os.PathLike, llm: "LLMReviewer | None", options
     return _review_segmented(document, segmentation, options, llm, read_comment_markers(Path(path)))
 
 
-def _review_segmented(document: "ExtractedDocument", segmentation: "Segmentation", options: "ReviewOptions",
-                      llm: "LLMReviewer | None" = None, markers: Sequence["CommentAnchor"] = ()) -> DocumentReview:
+def _review_segmented(document: ExtractedDocument, segmentation: Segmentation, options: ReviewOptions,
+                      llm: LLMReviewer | None = None, markers: Sequence[CommentAnchor] = ()) -> DocumentReview:
     """The review of a segmented document: labelling, checks, markers. ``review_document`` and ``lint_text``
     both end here, so a text typed in is judged as the same text read from a file."""
     from .checks import DocumentContext
@@ -105,14 +105,14 @@ def _review_segmented(document: "ExtractedDocument", segmentation: "Segmentation
     )
 
 
-@lru_cache(maxsize=None)
-def _load_once(language: "Language", label_model: bool) -> None:
+@cache
+def _load_once(language: Language, label_model: bool) -> None:
     from .options import ReviewOptions
 
     lint_text("Systemet ska ha inloggning.", language=language, options=ReviewOptions(label_model=label_model))
 
 
-def _warm_up(language: "Language", options: "ReviewOptions") -> None:
+def _warm_up(language: Language, options: ReviewOptions) -> None:
     """Load spaCy, the word lists and the label model for ``language`` once per process, outside the document's
     budget: the first document of a process must not pay a second of it for what every document shares."""
     from .budget import paused
@@ -121,10 +121,10 @@ def _warm_up(language: "Language", options: "ReviewOptions") -> None:
         _load_once(language, options.label_model)
 
 
-def requirement_from_text(text: str, *, language: "Language", heading: str | None = None,
+def requirement_from_text(text: str, *, language: Language, heading: str | None = None,
                           rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
                           goals: Sequence[str] = (), source: str = "text", requirement_id: str = "R1",
-                          options: "ReviewOptions | None" = None) -> tuple[Requirement, "DocumentContext"]:
+                          options: ReviewOptions | None = None) -> tuple[Requirement, DocumentContext]:
     """One item read alone, with its document's context, as the annotation guide labels a gold item (one at a
     time, whatever sentences it holds): the heading over it, its rationale cell, whether it is a matrix row,
     the lead-in of its list, and the document's stated goals ("Effektmål 2: …" keeps its id). Its kind
@@ -157,9 +157,9 @@ class Linted(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-def lint_text(text: str, *, language: "Language", heading: str | None = None, rationale: str | None = None,
+def lint_text(text: str, *, language: Language, heading: str | None = None, rationale: str | None = None,
               table_row: bool = False, lead_in: str | None = None, goals: Sequence[str] = (),
-              select: Iterable[str] | None = None, source: str = "text", options: "ReviewOptions | None" = None
+              select: Iterable[str] | None = None, source: str = "text", options: ReviewOptions | None = None
               ) -> Linted:
     """Review a text typed in, in the spirit of sqlfluff's ``lint_string``: the text in the document a file
     would give (``segment.typed``: a heading over it, a table row with a rationale cell, a list lead-in, a
@@ -178,9 +178,9 @@ def lint_text(text: str, *, language: "Language", heading: str | None = None, ra
     return Linted(review.requirements, review.findings)
 
 
-def review_requirements(found: Sequence[Requirement], context: "DocumentContext", options: "ReviewOptions",
-                        llm: "LLMReviewer | None" = None
-                        ) -> tuple[list[Requirement], list[Finding], int, "LLMUsage | None", tuple[GoalLink, ...]]:
+def review_requirements(found: Sequence[Requirement], context: DocumentContext, options: ReviewOptions,
+                        llm: LLMReviewer | None = None
+                        ) -> tuple[list[Requirement], list[Finding], int, LLMUsage | None, tuple[GoalLink, ...]]:
     """Label the requirements (``labelling``) and run every enabled check on them: returns the labelled
     requirements, the findings in document order (configured severities applied), how many are on the
     solution, what the LLM backend did, and the goal links."""
@@ -217,7 +217,7 @@ def review_requirements(found: Sequence[Requirement], context: "DocumentContext"
     return requirements, ordered, in_scope, usage, links
 
 
-def run_isolated(check: Check, context: "DocumentContext", requirement: Requirement | None,
+def run_isolated(check: Check, context: DocumentContext, requirement: Requirement | None,
                  requirements: Sequence[Requirement] = ()) -> list[Finding]:
     """The check's findings on one requirement (or, without one, on the document), or, when it raises, one
     finding that names the check and the exception: the other checks go on, as sqlfluff's rules do. A time or
@@ -234,7 +234,7 @@ def run_isolated(check: Check, context: "DocumentContext", requirement: Requirem
         return [check_failure(check, context, requirements[0] if requirements else None, error, subject="document")]
 
 
-def check_failure(check: Check, context: "DocumentContext", requirement: Requirement | None, error: Exception,
+def check_failure(check: Check, context: DocumentContext, requirement: Requirement | None, error: Exception,
                   subject: Literal["requirement", "document"] = "requirement") -> Finding:
     """The finding that reports a check which raised, named by its code with the exception as it was: on the
     requirement it read, or, for the document, anchored on its first requirement."""

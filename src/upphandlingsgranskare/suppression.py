@@ -23,9 +23,9 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .models import Finding, Requirement
 
@@ -247,7 +247,7 @@ BASELINE_VERSION = 1
 
 
 def baseline_key(code: str, requirement_text: str) -> str:
-    digest = hashlib.sha256(f"{code}\x1f{_normalise(requirement_text)}".encode("utf-8"))
+    digest = hashlib.sha256(f"{code}\x1f{_normalise(requirement_text)}".encode())
     return digest.hexdigest()[:16]
 
 

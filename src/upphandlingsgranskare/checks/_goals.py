@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..models import Goal, Language, Requirement
 from ..trace import LINKED_LABELS, goal_name

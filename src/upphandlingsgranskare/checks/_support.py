@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .._yaml import load_data_file
@@ -10,7 +10,7 @@ from ..models import Language
 from ..nlp.lemmas import lemma_table
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data(name: str) -> dict[str, Any]:
     """``checks/data/<name>.yaml`` (word lists are data, Vale style)."""
     return load_data_file(__package__, "data", f"{name}.yaml")

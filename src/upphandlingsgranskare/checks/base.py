@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ..labels import ALL_LABELS, Label
 from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
@@ -29,7 +30,7 @@ class DocumentContext:
     rationale_policy: str = "both"
     # Whether the labelling stage consults the statistical label model (nlp/label_model.py) or the rules alone; a
     # LabelModel instance is consulted instead of the packaged one (cross-validation trains one per fold).
-    label_model: "bool | LabelModel" = True
+    label_model: bool | LabelModel = True
     # Which goal each requirement on the solution serves (trace.link); set by the review once the
     # requirements are labelled, so it is empty while labels are decided.
     links: tuple[GoalLink, ...] = ()

@@ -8,7 +8,7 @@ stays on its own where UG001 does not fire (a requirement with a reason of its o
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..models import Finding, Goal, Language
 from ._goals import goal_list

@@ -3,7 +3,7 @@ read once: a check takes its summary and severity from here and fills its templa
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any, cast
 
 from .._yaml import load_data_file
@@ -12,7 +12,7 @@ from ..models import Language, Severity
 LANGUAGES: tuple[Language, ...] = ("sv", "en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _messages(language: Language) -> dict[str, Any]:
     return load_data_file(__package__, "data", f"messages.{language}.yaml")
 

@@ -10,8 +10,8 @@ Word lists: ``checks/data/ug001_words.yaml``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 from ..models import Block, Goal, GoalLink, Language, Location, Requirement
 from ..nlp.patterns import literal_alternatives
@@ -47,7 +47,7 @@ def _any_modal() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('modals'))}(?![\w-])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _words(language: Language) -> tuple[re.Pattern[str], tuple[str, ...], str]:
     data = load_data("ug001_words")[language]
     users = re.compile(r"(?<![\w-])(" + "|".join(re.escape(u) for u in sorted(data["users"], key=len, reverse=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from ..labels import Label, Reason
@@ -222,7 +222,7 @@ class _Matchers:
     orth: PhraseMatcher
     lower: PhraseMatcher
     entries: dict[str, dict[str, Any]]  # match label -> entry (name, category, ordinary_word, hint)
-    first_words: "_FirstWords"
+    first_words: _FirstWords
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -243,7 +243,7 @@ class _FirstWords:
     always: bool  # a brand whose first token has no letter or digit: every text is a candidate
 
     @classmethod
-    def of(cls, as_written: set[str], any_case: set[str]) -> "_FirstWords":
+    def of(cls, as_written: set[str], any_case: set[str]) -> _FirstWords:
         runs = [(_ALNUM_RUN.search(word), word) for word in as_written | any_case]
         return cls(frozenset(run.group() for run, word in runs if run and word in as_written),
                    frozenset(run.group().lower() for run, word in runs if run and word in any_case),
@@ -268,7 +268,7 @@ class _Tokenize:
         return process(self.tokenizer, text)  # long text in chunks, each far below max_length
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matchers(language: Language) -> _Matchers:
     from ..nlp.pipeline import import_spacy
 

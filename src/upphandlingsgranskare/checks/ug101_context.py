@@ -15,7 +15,7 @@ gives the reason in plain words and cites no law the buyer is not bound by.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from ..models import Language
@@ -57,7 +57,7 @@ _INSTALLATION_GRAMMAR = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(language: Language) -> dict[str, re.Pattern[str]]:
     """The sentence patterns of ``names_installed`` and ``chosen_products``: the words from
     ``data/ug101_words.yaml``, the grammar here."""

@@ -4,7 +4,7 @@ buyer's existing environment, lists of brands and a person's experience of a pro
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Language
@@ -15,19 +15,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(language: Language) -> dict[str, Any]:
     """``data/ug101_words.yaml`` for one language: the words read around a brand mention."""
     return load_data("ug101_words")[language]
 
 
-@lru_cache(maxsize=None)
+@cache
 def any_language(key: str) -> frozenset[str]:
     """A ug101_words list of every language together (the lists its comments mark "any language")."""
     return frozenset(word for spec in load_data("ug101_words").values() for word in spec[key])
 
 
-@lru_cache(maxsize=None)
+@cache
 def token_words(language: Language, key: str) -> re.Pattern[str]:
     return compile_token_regex(words(language)[key])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..labels import ALL_LABELS, Reason
@@ -135,7 +135,7 @@ class _Entry:
     lemmas: tuple[tuple[str, ...], ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entries(language: Language) -> tuple[_Entry, ...]:
     nlp = get_pipeline(language).nlp
     entries = []
@@ -149,7 +149,7 @@ def _entries(language: Language) -> tuple[_Entry, ...]:
     return tuple(sorted(entries, key=lambda e: -max(len(v) for v in e.variants)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entry_index(language: Language) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
     """Positions in ``_entries`` by the first word of a variant, and by its lemma where the variant
     inflects: the entries a text can match are looked up, not every entry tried on every text."""
@@ -164,13 +164,13 @@ def _entry_index(language: Language) -> tuple[dict[str, tuple[int, ...]], dict[s
             {w: tuple(sorted(set(i))) for w, i in by_lemma.items()})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _words(language: Language) -> dict[str, Any]:
     """``data/ug102_words.yaml`` for one language."""
     return load_data("ug102_words")[language]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _any_language(key: str) -> frozenset[str]:
     return frozenset(word for spec in load_data("ug102_words").values() for word in spec[key])
 
@@ -181,7 +181,7 @@ def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _definition(language: Language) -> re.Pattern[str]:
     return _phrases(_words(language)["definition_phrases"])
 

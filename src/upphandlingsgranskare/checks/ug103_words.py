@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Language
@@ -33,7 +33,7 @@ class Words:
     not_capabilities: frozenset[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_lists(language: Language) -> Words:
     data: dict[str, Any] = load_data("demand_words")[language]
     nlp = get_pipeline(language).nlp
@@ -89,7 +89,7 @@ class Phrases(tuple[tuple[str, ...], ...]):
     by_first: dict[str, tuple[tuple[str, ...], ...]]
     by_last: dict[str, tuple[tuple[str, ...], ...]]
 
-    def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> "Phrases":
+    def __new__(cls, phrases: Iterable[tuple[str, ...]]) -> Phrases:
         self = super().__new__(cls, phrases)
         self.by_first = {}
         self.by_last = {}

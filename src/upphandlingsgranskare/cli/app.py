@@ -11,9 +11,9 @@ Heavy modules (spaCy, extractors) are imported inside the commands so `--help` s
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -202,12 +202,12 @@ def list_checks() -> None:
         typer.echo(f"{check.code}  {check.name}  {check.summary['sv']} / {check.summary['en']}")
 
 
-class EvalFormat(str, Enum):
+class EvalFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class CrossValidation(str, Enum):
+class CrossValidation(StrEnum):
     organisation = "organisation"
 
 
@@ -216,30 +216,30 @@ def eval_command(
     gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.",
                                              show_default=False)],
     backend: Annotated[BackendChoice, typer.Option(help="Vem som bedömer / who labels the items.")] = BackendChoice.rules,
-    predictions: Annotated[Optional[Path], typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.",
+    predictions: Annotated[Path | None, typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.",
                                                         dir_okay=False)] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f")] = EvalFormat.text,
-    baseline: Annotated[Optional[Path], typer.Option(help="Jämför med baslinjen / compare with a baseline file "
+    baseline: Annotated[Path | None, typer.Option(help="Jämför med baslinjen / compare with a baseline file "
                                                           "(exit 1 on a drop beyond its tolerance).", dir_okay=False)] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Skriv resultatet till baslinjen / "
                                                                             "write the figures to the baseline file.")] = False,
-    max_errors: Annotated[Optional[int], typer.Option(help="Visa högst så många felklassade / list at most this many "
+    max_errors: Annotated[int | None, typer.Option(help="Visa högst så många felklassade / list at most this many "
                                                            "misclassified items in text output.")] = None,
-    model: Annotated[Optional[str], typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
+    model: Annotated[str | None, typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
     provider: ProviderOption = None,
     timeout: TimeoutOption = None,
     batch_size: BatchSizeOption = None,
     max_fallbacks: MaxFallbacksOption = 0,
-    config: Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
+    config: Annotated[Path | None, typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
     label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
                                               "modellen (standard) eller reglerna ensamma / with the statistical "
                                               "model (default) or the rules alone.")] = True,
-    cross_validate: Annotated[Optional[CrossValidation], typer.Option(
+    cross_validate: Annotated[CrossValidation | None, typer.Option(
         "--cross-validate", help="Lämna en organisation utanför i taget / leave one organisation out: each item is "
         "labelled by a label model trained without its organisation's items.", show_default=False)] = None,
-    train: Annotated[Optional[list[Path]], typer.Option(
+    train: Annotated[list[Path] | None, typer.Option(
         "--train", help="Med --cross-validate: filer som alltid tränas på / files always trained on (default: the "
         "packaged model's training files, less the gold files).", dir_okay=False, show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Med --cross-validate: processer / processes.")] = 1,
@@ -271,7 +271,7 @@ def eval_command(
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
 ) -> None:
     """Skriv JSON-rapportens schema / print the JSON report's schema."""
     from ..fileio import write_atomic

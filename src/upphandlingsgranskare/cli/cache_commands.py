@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 cache_app = typer.Typer(name="cache", help="LLM-svarscachen / the LLM answer cache: info, clear.",
                         no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
-ConfigOption = Annotated[Optional[Path], typer.Option(help="Konfigurationsfil / config file (its [llm] cache_path).",
+ConfigOption = Annotated[Path | None, typer.Option(help="Konfigurationsfil / config file (its [llm] cache_path).",
                                                       dir_okay=False)]
 
 

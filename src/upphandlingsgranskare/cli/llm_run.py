@@ -3,31 +3,31 @@ fallback report, is the session's: ``session.py``)."""
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Optional
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
 
-class Provider(str, Enum):
+class Provider(StrEnum):
     openai = "openai"
     azure = "azure"
 
 
-class OutputMode(str, Enum):
+class OutputMode(StrEnum):
     json_schema = "json_schema"
     json_object = "json_object"
     prompt = "prompt"
 
 
 # The LLM settings `review` and `eval` take on the command line (over the config file's [llm]).
-ProviderOption = Annotated[Optional[Provider], typer.Option(help="openai (also Ollama, vLLM, llama.cpp) or azure.",
+ProviderOption = Annotated[Provider | None, typer.Option(help="openai (also Ollama, vLLM, llama.cpp) or azure.",
                                                             show_default=False)]
-TimeoutOption = Annotated[Optional[float], typer.Option(min=0.001, help="Sekunder per anrop / seconds per request "
+TimeoutOption = Annotated[float | None, typer.Option(min=0.001, help="Sekunder per anrop / seconds per request "
                                                         "(default 60).", show_default=False)]
-BatchSizeOption = Annotated[Optional[int], typer.Option(min=1, help="Krav per anrop / requirements per request "
+BatchSizeOption = Annotated[int | None, typer.Option(min=1, help="Krav per anrop / requirements per request "
                                                         "(default 8).", show_default=False)]
-OutputModeOption = Annotated[Optional[OutputMode], typer.Option(help="json_schema (default), json_object or prompt, "
+OutputModeOption = Annotated[OutputMode | None, typer.Option(help="json_schema (default), json_object or prompt, "
                                                                 "for servers without JSON Schema.", show_default=False)]
 MaxFallbacksOption = Annotated[int, typer.Option(min=0, help="Högst så många krav får falla tillbaka på reglerna, "
                                                  "annars exit 3 / at most this many requirements may fall back to the "

@@ -8,8 +8,9 @@ evaluation measures the product and not a copy of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from ..labels import Label
 from ..models import Origin
@@ -60,7 +61,7 @@ def infer_table_row(item: GoldItem) -> bool:
     return not text.endswith((".", ":")) and not NUMBERED_HEADING.match(text)
 
 
-def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
+def gold_requirement(item: GoldItem) -> tuple[Requirement, DocumentContext]:
     """The item as the review would see it: a Requirement with its context, and its document's goals
     (``review.requirement_from_text``: an item read alone, as the annotation guide labels one)."""
     from ..review import requirement_from_text
@@ -71,7 +72,7 @@ def gold_requirement(item: GoldItem) -> tuple["Requirement", "DocumentContext"]:
                                  source=item.source or "gold", requirement_id=item.id)
 
 
-def predict_rules(items: Sequence[GoldItem], *, label_model: "bool | LabelModel" = True) -> list[Prediction]:
+def predict_rules(items: Sequence[GoldItem], *, label_model: bool | LabelModel = True) -> list[Prediction]:
     """Labels as the review gives them; ``label_model``: False for the rules alone, or the model to consult
     instead of the packaged one (cross-validation)."""
     from ..labelling import assess

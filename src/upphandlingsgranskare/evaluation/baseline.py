@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 DEFAULT_TOLERANCE = 0.02
 LOWER_IS_BETTER_SUFFIXES = ("out_of_scope_flagged",)

@@ -13,10 +13,10 @@ settings by it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class TrainingSettings:
     real_weight: float = 1.0  # weight of a real item (quoted with provenance) against a written one
 
     @classmethod
-    def of(cls, model: LabelModel) -> "TrainingSettings":
+    def of(cls, model: LabelModel) -> TrainingSettings:
         """The settings a saved model was trained with (its metadata)."""
         meta = model.meta
         return cls(l2=float(meta.get("l2", cls.l2)), epochs=int(meta.get("epochs", cls.epochs)),

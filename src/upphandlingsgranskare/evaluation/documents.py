@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from .gold import FLAGGED_LABEL, GoldFileError, GoldSpan, load_spans
 from .metrics import BinaryScores, Detection, binary_scores, detection

@@ -65,7 +65,7 @@ class Provenance(BaseModel):
     licence: str | None = None
 
     @model_validator(mode="after")
-    def _names_a_place(self) -> "Provenance":
+    def _names_a_place(self) -> Provenance:
         if not (self.url or (self.repo and self.commit and self.path)):
             raise ValueError("provenance needs repo, commit and path, or url")
         return self

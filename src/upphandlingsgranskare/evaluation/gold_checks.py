@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 # Keys of an item record beyond GoldItem's fields that the project's own files carry.
 EXTRA_ITEM_KEYS = frozenset({"note", "split", "expected"})

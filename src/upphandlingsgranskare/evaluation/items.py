@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
-from .backends import Backend, Prediction
 from ..labels import Label
+from .backends import Backend, Prediction
 from .gold import LABELS, GoldItem, load_items
 from .metrics import BinaryScores, Proportion, binary_scores, proportion
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .gold import GoldFileError, GoldLink, load_links
 from .metrics import Detection, detection

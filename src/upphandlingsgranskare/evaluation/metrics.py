@@ -8,8 +8,8 @@ over items with a fixed seed (the same data always gives the same interval).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 Z95 = 1.959963984540054
 BOOTSTRAP_SAMPLES = 2000

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, Sequence, TextIO
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..llm.build import BackendUnavailable
 from ..llm.settings import LLMSettings
 from . import baseline as baselines
 from .backend_choice import get_backend
-from ..llm.build import BackendUnavailable
 from .backends import BackendName
 from .gold import GoldFileError, gold_mode
 

@@ -17,8 +17,8 @@ import stat
 from pathlib import Path
 
 from ..models import ExtractedDocument, ExtractionError
-from .offsets import build_document, with_offsets
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded
+from .offsets import build_document, with_offsets
 
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".txt", ".md"}
 

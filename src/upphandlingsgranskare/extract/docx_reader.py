@@ -20,11 +20,11 @@ from pathlib import Path
 from lxml import etree
 
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
-from .characters import normalize
 from ._docx_numbering import _Numbering  # noqa: F401 - also imported from here by report.annotate_docx
 from ._emphasis import heading_shaped, rpr_emphasised, runs_emphasised
-from .offsets import build_document
+from .characters import normalize
 from .limits import Deadline
+from .offsets import build_document
 from .roles import detect_roles, looks_like_header
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -15,8 +15,8 @@ from pathlib import Path
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
 from ._common import LIST_ITEM, NUMBERED_HEADING, REQUIREMENT_ID, plausible_heading_title
 from .characters import normalize
-from .offsets import build_document
 from .limits import Deadline
+from .offsets import build_document
 from .roles import detect_roles
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ._emphasis import heading_shaped
 from ..models import Block, Cell, CellRole, ExtractedDocument, ExtractionError, Location
+from ._emphasis import heading_shaped
 from .characters import normalize
 from .limits import DEFAULT_LIMITS, Deadline, ExtractionLimits, limit_exceeded, unlimited_deadline
 from .offsets import build_document

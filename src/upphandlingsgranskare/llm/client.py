@@ -10,8 +10,9 @@ does not send hundreds of doomed requests.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import openai
 from pydantic import SecretStr
@@ -69,7 +70,7 @@ class ChatClient:
         self._model = _build_model(settings)
 
     def complete(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None,
-                 guard: "RequestGuard | None" = None) -> ChatResult:
+                 guard: RequestGuard | None = None) -> ChatResult:
         """One answer, retried on time-outs, refusals, 429 and 5xx. ``guard`` is asked before every attempt
         (circuit breaker, time budget: it may forbid it and bound its time-out) and told how each went."""
         attempt = 0

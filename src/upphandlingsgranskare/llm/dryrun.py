@@ -8,9 +8,9 @@ are estimates. Completion tokens are estimated from the prompt's own few-shot an
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 from ..models import DocumentReview, Language
 from .prompts import PromptItem

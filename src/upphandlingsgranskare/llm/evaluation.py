@@ -6,7 +6,8 @@ as in a document), then labelled exactly as ``review --backend`` would label the
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..evaluation.backends import Prediction, gold_requirement
 from ..evaluation.gold import FLAGGED_LABEL, GoldItem

@@ -10,7 +10,7 @@ that is not itself instruction-like), or a reference to a goal of the document (
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .answers import normalise_quote
 from .injection import instruction_like

@@ -14,7 +14,7 @@ an answer format, a label name of the prompt) rather than one ordinary word.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 _PATTERNS = [
     # English

@@ -8,9 +8,10 @@ grounding, and the fallback to the rules when anything fails.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence, overload
+from typing import Any, Literal, overload
 
 from ..models import Language, LLMUsage
 from .answers import Judgement, MalformedAnswer, ground, parse_answer, response_schema

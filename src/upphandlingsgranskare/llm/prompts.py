@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any
 
 from .._yaml import load_data_file
 from ..models import Language
@@ -92,7 +93,7 @@ def available_prompts() -> dict[str, list[int]]:
     return {name: sorted(versions) for name, versions in found.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str = DEFAULT_PROMPT, version: int | None = None) -> Prompt:
     """The prompt ``name`` at ``version`` (default: the newest shipped version)."""
     versions = available_prompts().get(name)

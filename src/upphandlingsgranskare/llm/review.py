@@ -19,8 +19,9 @@ with both views.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from ..labels import FLAGGED, Label
 from ..models import Finding, LLMUsage, Origin, Requirement

@@ -10,8 +10,9 @@ nothing more. The key is a ``SecretStr``: it never appears in a repr, a log line
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 

@@ -13,7 +13,8 @@ is not touched: a sentence or a word that long does not occur in one.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..budget import check_budget
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MAX_CHUNK = 5_000  # characters per spaCy call
 MAX_RUN = 400  # characters without whitespace per spaCy call (a long URL is 200)
 
-_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
 # Where a chunk may end, best first: after a sentence end, a line break, any whitespace.
 _SENTENCE_END = re.compile(r"[.!?;:]\s+|\n\s*")
 _SPACE = re.compile(r"\s+")
@@ -66,7 +67,7 @@ def _last_end(pattern: re.Pattern[str], window: str) -> int:
     return last
 
 
-def process(make: Callable[[str], "Doc"], text: str) -> "Doc":
+def process(make: Callable[[str], Doc], text: str) -> Doc:
     """``make(text)`` (an ``nlp`` or a tokenizer), chunk by chunk when ``text`` is long; one Doc."""
     if not needs_chunks(text):
         return make(text)

@@ -7,7 +7,7 @@ confidence, and the hybrid LLM backend sends the items the rules are least sure 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .classify import Assessment
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules_calibration() -> dict[str, dict[str, float]]:
     try:
         text = resources.files("upphandlingsgranskare.nlp").joinpath("calibration.json").read_text("utf-8")
@@ -24,7 +24,7 @@ def rules_calibration() -> dict[str, dict[str, float]]:
     return json.loads(text)["reasons"]
 
 
-def confidence(assessment: "Assessment", language: str) -> float | None:
+def confidence(assessment: Assessment, language: str) -> float | None:
     """How sure the offline backend is of its label: the label model's probability where it was
     consulted, else the rules' dev-split share right for the deciding reason."""
     if assessment.confidence is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..labels import Label, Reason
@@ -72,7 +72,7 @@ class _Sections:
     definition: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sections(language: Language) -> _Sections:
     lex = get_pipeline(language).lexicon
     return _Sections(

@@ -20,10 +20,11 @@ import gc
 import json
 import re
 import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def features(view: ItemView, assessment: "Assessment", match_labels: Iterable[tuple[str, str]],
+def features(view: ItemView, assessment: Assessment, match_labels: Iterable[tuple[str, str]],
              structure: Iterable[str] = ()) -> list[str]:
     """Feature strings of one item. ``match_labels``: (lexicon list, "pre"|"post") for each lexicon hit,
     "pre" when it stands before the requirement's modal verb; ``structure``: what kind of statement it is
@@ -216,7 +217,7 @@ class LabelModel:
                             meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)))
 
     @classmethod
-    def load(cls, path) -> "LabelModel":
+    def load(cls, path) -> LabelModel:
         with np.load(path, allow_pickle=False) as data:
             return cls(data["keys"], data["weights"], float(data["override_above"]), json.loads(str(data["meta"])),
                        flag_above=float(data["flag_above"]), rescope_above=float(data["rescope_above"]))
@@ -296,13 +297,13 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: 
 
 # -- reading a requirement -----------------------------------------------------------------
 
-def item_features(view: ItemView, assessment: "Assessment") -> list[str]:
+def item_features(view: ItemView, assessment: Assessment) -> list[str]:
     """``features`` with the lexicon hits of the item's text, read by the language's pipeline."""
     return list(_item_features(view, assessment))
 
 
 @lru_cache(maxsize=4096)  # the same requirement recurs within a tender and across a batch; both keys are immutable
-def _item_features(view: ItemView, assessment: "Assessment") -> tuple[str, ...]:
+def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
     from .classify import strip_leading_id
     from .pipeline import MODAL_LABELS, get_pipeline
 
@@ -365,7 +366,7 @@ def as_lead_in(text: str | None) -> str | None:
     return text if text.endswith(":") else text + ":"
 
 
-def requirement_view(requirement: "Requirement", context: "DocumentContext") -> ItemView:
+def requirement_view(requirement: Requirement, context: DocumentContext) -> ItemView:
     """What UG001 judges, for the rules and this model alike: a list item with its lead-in
     ("Systemet ska stödja följande: ..."), the rationale unless the policy is "inline" (then only the
     requirement's own words count)."""

@@ -17,7 +17,7 @@ import json
 import os
 import struct
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..fileio import write_atomic
@@ -205,7 +205,7 @@ def load_table(language: Language, folder: Path | None = None) -> LemmaTable:
     return decode(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lemma_table(language: Language) -> LemmaTable:
     """The process's one table per language."""
     return load_table(language)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -72,7 +72,7 @@ class Lexicon:
         return self.data["modals"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def words_in_any_language(key: str) -> frozenset[str]:
     """The word list ``key`` of every language together: for closed-class words read whatever the
     document's language, since tenders mix languages (English headings and terms in Swedish text)."""
@@ -91,7 +91,7 @@ def _known_lists() -> frozenset[str]:
     return frozenset(key for language in _languages() for key in load_lexicon(language).data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(language: Language) -> Lexicon:
     return Lexicon(language=language, data=load_data_file(__package__, "lexicons", f"{language}.yaml"))
 

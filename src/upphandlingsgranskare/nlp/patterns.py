@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 Kind = Literal["exact", "prefix", "suffix", "infix", "any_of", "any_word", "number", "code_number"]
@@ -41,7 +41,7 @@ class WordPattern:
         raise ValueError(f"word pattern {self.kind!r} is for the lexicons' Matcher, not for terms")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse_word(word: str) -> WordPattern:
     optional = word.startswith("?") and len(word) > 1
     if optional:

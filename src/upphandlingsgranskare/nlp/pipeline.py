@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..models import Language
@@ -116,7 +116,7 @@ class LexiconMatcher:
         specs = self._cache[key] = frozenset(found)
         return specs
 
-    def __call__(self, doc: "Doc") -> dict[str, set[tuple[int, int]]]:
+    def __call__(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
         """label -> the (start, end) token spans its patterns match in ``doc``."""
         from spacy.attrs import IS_ALPHA, LOWER
 
@@ -177,7 +177,7 @@ def _anchored_literal(regex: str, anchor: str) -> str | None:
 _DOC_CACHE_SIZE = 256
 _DOCUMENT_DOC_LIMIT = 5_000
 _IN_DOCUMENT: ContextVar[bool] = ContextVar("upphandlingsgranskare_document_docs", default=False)
-_BUILT: list["Pipeline"] = []
+_BUILT: list[Pipeline] = []
 
 
 @contextmanager
@@ -197,12 +197,12 @@ def document_docs() -> Iterator[None]:
 @dataclass
 class Pipeline:
     language: Language
-    nlp: "SpacyLanguage"
+    nlp: SpacyLanguage
     matcher: LexiconMatcher
     lexicon: Lexicon
-    _docs: dict[str, "Doc"] = field(default_factory=dict, repr=False)
+    _docs: dict[str, Doc] = field(default_factory=dict, repr=False)
 
-    def __call__(self, text: str) -> "Doc":
+    def __call__(self, text: str) -> Doc:
         """The Doc of ``text``, shared by every caller: treat it as read-only."""
         doc = self._docs.pop(text, None)
         if doc is None:
@@ -217,7 +217,7 @@ class Pipeline:
         for text in list(self._docs)[:max(len(self._docs) - count, 0)]:
             del self._docs[text]
 
-    def matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
+    def matches(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Lexicon matches in ``doc``: label -> sorted [(start, end)] token offsets (shared: read-only)."""
         user_data: dict[Any, Any] = doc.user_data  # spaCy's own keys are tuples too; its stubs say str
         cached = user_data.get(("ug", "matches"))
@@ -225,7 +225,7 @@ class Pipeline:
             cached = user_data[("ug", "matches")] = self._matches(doc)
         return cached
 
-    def _matches(self, doc: "Doc") -> dict[str, list[tuple[int, int]]]:
+    def _matches(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         found: dict[str, list[tuple[int, int]]] = {}
         for label, start, end in sorted((label, start, end) for label, spans in self.matcher(doc).items()
                                         for start, end in spans):
@@ -242,7 +242,7 @@ class Pipeline:
         return found
 
 
-def lowers(doc: "Doc") -> list[str]:
+def lowers(doc: Doc) -> list[str]:
     """Every token's lower-cased text, computed once per Doc (``doc[i].lower_`` builds a Token each time)."""
     user_data: dict[Any, Any] = doc.user_data
     cached = user_data.get(("ug", "lowers"))
@@ -254,7 +254,7 @@ def lowers(doc: "Doc") -> list[str]:
     return cached
 
 
-def _in_relative_clause(doc: "Doc", start: int) -> bool:
+def _in_relative_clause(doc: Doc, start: int) -> bool:
     """A relative pronoun up to four words before ``start``, with no comma between."""
     for token in reversed(doc[max(0, start - 4): start]):
         if token.text in {",", ";", ":"}:
@@ -267,7 +267,7 @@ def _in_relative_clause(doc: "Doc", start: int) -> bool:
 def _fix_abbreviation_boundaries(language: Language):
     abbreviations = set(load_lexicon(language).words("abbreviations"))
 
-    def component(doc: "Doc") -> "Doc":
+    def component(doc: Doc) -> Doc:
         from spacy.attrs import SENT_START
 
         if len(doc) < 3:
@@ -362,7 +362,7 @@ def import_spacy():
 _READ_ATTRIBUTES = ("IS_ALPHA", "IS_PUNCT", "IS_SPACE", "LIKE_NUM", "LOWER", "NORM", "LANG")
 
 
-def _keep_read_attributes(nlp: "SpacyLanguage") -> None:
+def _keep_read_attributes(nlp: SpacyLanguage) -> None:
     from spacy import attrs
 
     keep = {attrs.IDS[name] for name in _READ_ATTRIBUTES}
@@ -371,7 +371,7 @@ def _keep_read_attributes(nlp: "SpacyLanguage") -> None:
         del getters[attr]
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_pipeline(language: Language) -> Pipeline:
     spacy = import_spacy()
     from spacy.language import Language as SpacyLanguage

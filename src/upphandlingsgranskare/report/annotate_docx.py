@@ -19,7 +19,6 @@ from pathlib import Path
 from lxml import etree
 
 from ..extract.characters import normalize
-from ..extract.offsets import with_offsets
 from ..extract.docx_reader import (
     _SKIP_IN_TEXT,
     W_P,
@@ -33,6 +32,7 @@ from ..extract.docx_reader import (
     _w,
     _Walker,
 )
+from ..extract.offsets import with_offsets
 from ..models import DocumentReview, Finding
 from .annotated import AnnotationResult
 from .docx_comments import Comments

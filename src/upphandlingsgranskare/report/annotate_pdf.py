@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.annotations import Highlight, Popup, Text
@@ -236,7 +236,7 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
     anchors = locate_findings(data, review.findings)
 
     writer = _writer(data, source)
-    now = _pdf_date(datetime.now(timezone.utc))
+    now = _pdf_date(datetime.now(UTC))
     unanchored: list[str] = []
     notes: Counter[int] = Counter()
     from ..budget import check_budget

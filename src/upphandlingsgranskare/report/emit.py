@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from ..models import DocumentReview, Finding, Language
 from ..suppression import strip_markers
@@ -198,7 +199,7 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
 Piece = tuple[str, "str | None"]  # a piece of a line of the terminal report, and its rich style
 
 
-def _print_findings(console: "Console", buffer: io.StringIO, findings: Sequence[Finding], labels: dict[str, str],
+def _print_findings(console: Console, buffer: io.StringIO, findings: Sequence[Finding], labels: dict[str, str],
                     width: int, color: bool) -> None:
     """Each requirement once (its id, place and text), then its findings indented; wrapped here.
 

@@ -23,10 +23,10 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..models import DocumentReview, Finding, Language, Requirement, Severity
+from .emit import llm_line
 from .html_assets import CSS as _CSS
 from .html_assets import JS as _JS
 from .html_cards import card_html, cards
-from .emit import llm_line
 from .schema import summarise
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

@@ -9,9 +9,10 @@ a name that would land outside DIR is refused, whatever the input's name or link
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..models import DocumentReview, Language
 from .names import fit_name, readable

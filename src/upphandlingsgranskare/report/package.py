@@ -50,7 +50,7 @@ class Package:
     changed: dict[str, bytes] = field(default_factory=dict)  # replaced or added parts
 
     @classmethod
-    def read(cls, path: Path) -> "Package":
+    def read(cls, path: Path) -> Package:
         with zipfile.ZipFile(path) as zf:
             entries = zf.infolist()
             parts = {info.filename: zf.read(info) for info in entries}

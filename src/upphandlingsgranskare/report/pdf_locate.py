@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal, Sequence
+from typing import Literal
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -74,7 +75,7 @@ class _PageText:
     used: set[int] = field(default_factory=set)  # key offsets already taken by another requirement
 
     @classmethod
-    def read(cls, page: pdfium.PdfPage) -> "_PageText":
+    def read(cls, page: pdfium.PdfPage) -> _PageText:
         textpage = page.get_textpage()
         key: list[str] = []
         key_to_char: list[int] = []
@@ -152,7 +153,7 @@ class _Line:
         return min(s), max(s), min(t), max(t)
 
     @classmethod
-    def start(cls, left: float, bottom: float, right: float, top: float, angle: float) -> "_Line":
+    def start(cls, left: float, bottom: float, right: float, top: float, angle: float) -> _Line:
         return cls(angle, *cls._project(left, bottom, right, top, angle))
 
     def add(self, left: float, bottom: float, right: float, top: float, angle: float) -> bool:

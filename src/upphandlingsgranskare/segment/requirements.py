@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .._yaml import load_data_file
 from ..budget import check_budget, check_requirement_count
@@ -125,7 +125,7 @@ def modal_kind(text: str, language: Language) -> RequirementKind:
     (English "will" after the solution or a party counts as ska); "unknown" when none does."""
     return next((s.kind for s in _sentences(language, text) if s.kind is not None), "unknown")
 
-@lru_cache(maxsize=None)
+@cache
 def _modal_hint(language: Language) -> re.Pattern[str]:
     """Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data)."""
     lex = get_pipeline(language).lexicon
@@ -134,7 +134,7 @@ def _modal_hint(language: Language) -> re.Pattern[str]:
     return compile_phrase_regex(modal_phrases)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _qualifiers(language: Language) -> tuple[re.Pattern[str], ...]:
     """Sentences that qualify the requirement before them (``data/qualifiers.yaml``)."""
     patterns = load_data_file("upphandlingsgranskare.segment", "data", "qualifiers.yaml")[language]

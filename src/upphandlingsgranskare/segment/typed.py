@@ -9,7 +9,7 @@ section after it holding the document's stated goals.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..extract import build_document
 from ..extract.text import parse_text

@@ -21,9 +21,10 @@ without an id a generated one, "M1", "M2" … in document order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal, Sequence
+from functools import cache
+from typing import Literal
 
 from .._yaml import load_data_file
 from ..models import Goal, Language
@@ -33,7 +34,7 @@ SectionKind = Literal["goal", "background"]
 GENERATED_PREFIX = "M"  # "Mål": the Swedish word, used for both languages so ids stay the same across them
 
 
-@lru_cache(maxsize=None)
+@cache
 def _goal_titles(language: Language) -> re.Pattern[str]:
     """``data/goal_sections.yaml``: goal-section titles as real tenders write them ("Benefits", "Bakgrund och behov")."""
     data = load_data_file(__package__, "data", "goal_sections.yaml")
@@ -50,7 +51,7 @@ class _Rules:
     modal_effect: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules(language: Language) -> _Rules:
     lex = load_lexicon(language)
     modals = [m for group in lex.modals.values() for m in group if " " not in m]

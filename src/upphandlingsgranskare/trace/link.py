@@ -30,9 +30,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any
 
 from .._yaml import load_data_file
 from ..labels import ON_SOLUTION
@@ -65,7 +66,7 @@ class Vocabulary:
     stop_words: frozenset[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(language: Language) -> Vocabulary:
     """``data/vocabulary.yaml`` for one language, with spaCy's stop words."""
     from ..nlp.pipeline import import_spacy
@@ -118,7 +119,7 @@ class Terms:
     weights: defaultdict[str, float]
     shown: dict[str, str]
 
-    def add(self, other: "Terms", weight: float = 1.0) -> None:
+    def add(self, other: Terms, weight: float = 1.0) -> None:
         for term, w in other.weights.items():
             self.weights[term] += w * weight
         for term, shown in other.shown.items():
@@ -176,7 +177,7 @@ def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...]
     return tuple(weights.items()), tuple(shown.items())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int, TermPattern], ...]]:
     """(lower, lemma) -> the concept patterns (with their concept's index) whose first word matches that token.
 
@@ -194,7 +195,7 @@ def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tupl
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _purpose_marker(language: Language) -> re.Pattern[str]:
     from ..nlp.lexicon import load_lexicon
 
@@ -228,13 +229,13 @@ def goal_terms(goal: Goal, language: Language) -> Terms:
 _NUMBER = r"[A-Z]?\d+[a-z]?"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _goal_references(language: Language) -> dict[str, Any]:
     """``data/goal_references.yaml`` for one language."""
     return load_data_file(__package__, "data", "goal_references.yaml")[language]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_pattern(language: Language) -> re.Pattern[str]:
     """A goal named by word and number ("effektmål 2 och 3"): the grammar here, the words in the data."""
     words = _goal_references(language)
@@ -245,7 +246,7 @@ def _reference_pattern(language: Language) -> re.Pattern[str]:
                       rf"(?![\w-])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _any_language(key: str) -> frozenset[str]:
     """A goal_references list of every language together (ids and words are compared whatever the language)."""
     data = load_data_file(__package__, "data", "goal_references.yaml")
