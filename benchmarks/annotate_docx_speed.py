@@ -34,12 +34,20 @@ def review_of(path: Path, n: int, message: str):
     from upphandlingsgranskare.models import DocumentReview, Finding, Location
 
     findings = tuple(
-        Finding(code="UG001", name="feature-without-need", severity="warning", message=f"{message} {i + 1}",
-                question="Vilket behov ska funktionen möta?", suggestion="Beskriv behovet.",
-                requirement_id=f"K{i + 1}",
-                requirement_text=f"K{i + 1} Systemet ska ha stöd för export av ärende nummer {i + 1} till Excel.",
-                language="sv", location=Location(file=str(path), paragraph=i))
-        for i in range(n))
+        Finding(
+            code="UG001",
+            name="feature-without-need",
+            severity="warning",
+            message=f"{message} {i + 1}",
+            question="Vilket behov ska funktionen möta?",
+            suggestion="Beskriv behovet.",
+            requirement_id=f"K{i + 1}",
+            requirement_text=f"K{i + 1} Systemet ska ha stöd för export av ärende nummer {i + 1} till Excel.",
+            language="sv",
+            location=Location(file=str(path), paragraph=i),
+        )
+        for i in range(n)
+    )
     return DocumentReview(path=str(path), format="docx", language="sv", requirements=(), goals=(), findings=findings)
 
 

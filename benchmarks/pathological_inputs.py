@@ -39,14 +39,16 @@ def _inputs(folder: Path) -> dict[str, tuple[Path, list[str]]]:
 
     text("one_line_ska", "ska " * 200_000 + "\n")
     text("underscores", "Leverantören ska fylla i " + "_" * 10_000 + "\n")
-    text("emoji", "Leverantören ska svara " + "\U0001F600" * 10_000 + "\n")
+    text("emoji", "Leverantören ska svara " + "\U0001f600" * 10_000 + "\n")
     cases.update((name, (path, [])) for name, path in build_large(folder).items())
     numbering = folder / "numbering_10e12.docx"
     numbering.write_bytes(_docx_numbered_from(10**12))
     cases["docx_numbering_10e12"] = (numbering, [])
     merged = folder / "merged_whole_sheet.xlsx"
-    rows = [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Systemet ska logga händelse {r}.</t></is></c></row>'
-            .encode() for r in range(1, 1200)]
+    rows = [
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Systemet ska logga händelse {r}.</t></is></c></row>'.encode()
+        for r in range(1, 1200)
+    ]
     _xlsx_package(merged, rows, sheet_epilog='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>')
     cases["xlsx_merged_whole_sheet_-f_xlsx"] = (merged, ["-f", "xlsx"])
     return cases
@@ -55,13 +57,22 @@ def _inputs(folder: Path) -> dict[str, tuple[Path, list[str]]]:
 def _measure(path: Path, extra: list[str], seconds: float, out: Path) -> tuple[float, float, int, str]:
     """(wall seconds, peak RSS in MB, exit code, last stderr line) of one review in its own process."""
     target = ["-o", str(out), *extra] if extra else ["-f", "json", "-o", str(out / "report.json")]
-    command = [sys.executable, "-m", "upphandlingsgranskare", "review", str(path), "--seconds-per-document",
-               f"{seconds:g}", *target]
+    command = [
+        sys.executable,
+        "-m",
+        "upphandlingsgranskare",
+        "review",
+        str(path),
+        "--seconds-per-document",
+        f"{seconds:g}",
+        *target,
+    ]
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         stderr.seek(0)
@@ -71,8 +82,15 @@ def _measure(path: Path, extra: list[str], seconds: float, out: Path) -> tuple[f
 
 def _startup() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import upphandlingsgranskare.review, upphandlingsgranskare.nlp.pipeline as p;"
-                    " p.get_pipeline('sv')"], check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import upphandlingsgranskare.review, upphandlingsgranskare.nlp.pipeline as p; p.get_pipeline('sv')",
+        ],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     return time.perf_counter() - started
 
 
@@ -81,8 +99,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="--seconds-per-document (default 10)")
     parser.add_argument("--only", action="append", help="only this case (repeatable)")
     args = parser.parse_args(argv)
-    print(f"load average {os.getloadavg()[0]:.2f}; budget {args.seconds:g} s; process start and spaCy: "
-          f"{_startup():.1f} s (outside the budget)")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}; budget {args.seconds:g} s; process start and spaCy: "
+        f"{_startup():.1f} s (outside the budget)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         cases = _inputs(Path(folder))
         print(f"{'case':34} {'s':>7} {'peak MB':>8} {'exit':>4}  within  outcome")

@@ -100,10 +100,28 @@ PROSE = [
     "Anbudsgivaren beskriver i sitt anbud hur kraven uppfylls, med hänvisning till bifogad dokumentation.",
     "Under 2025 var den genomsnittliga handläggningstiden för kompletta ansökningar tio veckor.",
 ]
-CHAPTERS = ["Inledning", "Bakgrund", "Syfte och mål", "Administrativa föreskrifter", "Krav på leverantören",
-            "Krav på lösningen", "Integrationer", "Informationssäkerhet", "Drift och förvaltning", "Införande"]
-SECTIONS = ["Allmänt", "Inloggning och behörighet", "E-tjänst för sökande", "Handläggning", "Rapportering",
-            "Arkivering och gallring", "Tillgänglighet", "Kommunikation"]
+CHAPTERS = [
+    "Inledning",
+    "Bakgrund",
+    "Syfte och mål",
+    "Administrativa föreskrifter",
+    "Krav på leverantören",
+    "Krav på lösningen",
+    "Integrationer",
+    "Informationssäkerhet",
+    "Drift och förvaltning",
+    "Införande",
+]
+SECTIONS = [
+    "Allmänt",
+    "Inloggning och behörighet",
+    "E-tjänst för sökande",
+    "Handläggning",
+    "Rapportering",
+    "Arkivering och gallring",
+    "Tillgänglighet",
+    "Kommunikation",
+]
 
 
 def tender_items(rng: random.Random):
@@ -147,8 +165,14 @@ def make_pdf(path: Path, pages: int, seed: int) -> None:
     class TenderPDF(FPDF):
         def header(self) -> None:
             self.set_font("DejaVu", size=8)
-            self.cell(0, 6, "Exempelstads kommun · Förfrågningsunderlag · Dnr SBF 2026/118", align="R",
-                      new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                6,
+                "Exempelstads kommun · Förfrågningsunderlag · Dnr SBF 2026/118",
+                align="R",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             self.ln(4)
 
         def footer(self) -> None:
@@ -163,7 +187,9 @@ def make_pdf(path: Path, pages: int, seed: int) -> None:
     pdf.set_title("Förfrågningsunderlag – e-tjänst och ärendehantering för bygglov")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, "Förfrågningsunderlag – e-tjänst och ärendehantering för bygglov", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 8, "Förfrågningsunderlag – e-tjänst och ärendehantering för bygglov", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(4)
     for kind, text in tender_items(random.Random(seed)):
         # Stop with room to spare on the last page, so the page count is exact.
@@ -233,8 +259,15 @@ def make_xlsx(path: Path, rows: int, seed: int) -> None:
     ws.append(["Kravid", "Kravtext", "Ska/Bör", "Motivering", "Leverantörens svar"])
     for n in range(1, rows + 1):
         purpose = rng.choice(PURPOSES) if rng.random() < 0.4 else ""
-        ws.append([f"EA-{n:03d}", f"{rng.choice(SUBJECTS)} {rng.choice(['ska', 'bör'])} {rng.choice(FEATURES)}{purpose}.",
-                   rng.choice(["Ska", "Ska", "Bör"]), rng.choice(["", "", "", rng.choice(PROSE)]), ""])
+        ws.append(
+            [
+                f"EA-{n:03d}",
+                f"{rng.choice(SUBJECTS)} {rng.choice(['ska', 'bör'])} {rng.choice(FEATURES)}{purpose}.",
+                rng.choice(["Ska", "Ska", "Bör"]),
+                rng.choice(["", "", "", rng.choice(PROSE)]),
+                "",
+            ]
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
 
@@ -247,8 +280,9 @@ def generated_inputs(regenerate: bool) -> dict[str, object]:
     CACHE.mkdir(parents=True, exist_ok=True)
     ignore = CACHE / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# generated benchmark inputs: rebuilt by benchmarks/review_speed.py\n*\n!.gitignore\n",
-                          encoding="utf-8")
+        ignore.write_text(
+            "# generated benchmark inputs: rebuilt by benchmarks/review_speed.py\n*\n!.gitignore\n", encoding="utf-8"
+        )
     if not FONT.exists() or not FONT_BOLD.exists():
         raise SystemExit(f"{FONT} is missing: install fonts-dejavu-core (scripts/install-test-tools.sh does)")
     ten = base / "tender-10-pages.pdf"
@@ -294,15 +328,19 @@ def pdf_pages(paths: list[Path]) -> int:
 
 def raw_pdftotext(paths: list[Path]) -> None:
     for path in paths:
-        subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
 
 
 WARM_UP = {
     "warm-up-sv.md": "# Krav\n\nK1 Systemet ska kunna skicka påminnelser via sms, så att färre besök uteblir.\n"
-                     "K2 Leverantören ska tillhandahålla support på svenska vardagar 8–17.\n",
+    "K2 Leverantören ska tillhandahålla support på svenska vardagar 8–17.\n",
     "warm-up-en.md": "# Requirements\n\nR1 The system shall export reports to Microsoft Excel.\n"
-                     "R2 The Contractor shall provide training for up to 20 staff.\n",
+    "R2 The Contractor shall provide training for up to 20 staff.\n",
 }
 
 
@@ -375,8 +413,9 @@ def _reap(child: subprocess.Popen, command: list[str], ok_codes: tuple[int, ...]
 def peak_rss_mb(command: list[str], ok_codes: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
     """(max RSS in MB of this one child, its wall time)."""
     started = time.perf_counter()
-    usage = _reap(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT),
-                  command, ok_codes)
+    usage = _reap(
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT), command, ok_codes
+    )
     wall = time.perf_counter() - started
     kib = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes on macOS
     return kib / 1024, wall
@@ -411,17 +450,22 @@ def batch_speedup(paths: list[Path], script: Path, rounds: int = 3) -> dict:
         runs["halves"].append(run_at_once([review(1, halves[0]), review(1, halves[1])]))
     best = {name: min(r) for name, r in runs.items()}  # (wall, cpu) of the fastest run
     one, two, apart = best["1"][0], best["2"][0], best["halves"][0]
-    return {"mode": mode, "documents": len(paths), "rounds": rounds,
-            "seconds_1_worker_runs": [round(w, 3) for w, _ in runs["1"]],
-            "seconds_2_workers_runs": [round(w, 3) for w, _ in runs["2"]],
-            "seconds_two_processes_on_halves_runs": [round(w, 3) for w, _ in runs["halves"]],
-            "cpu_seconds_1_worker_runs": [round(c, 3) for _, c in runs["1"]],
-            "cpu_seconds_2_workers_runs": [round(c, 3) for _, c in runs["2"]],
-            "cpu_seconds_two_processes_on_halves_runs": [round(c, 3) for _, c in runs["halves"]],
-            "seconds_1_worker": round(one, 3), "seconds_2_workers": round(two, 3),
-            "seconds_two_processes_on_halves": round(apart, 3),
-            "batch_speedup_2_workers": round(one / two, 3),
-            "speedup_two_processes_on_halves": round(one / apart, 3)}
+    return {
+        "mode": mode,
+        "documents": len(paths),
+        "rounds": rounds,
+        "seconds_1_worker_runs": [round(w, 3) for w, _ in runs["1"]],
+        "seconds_2_workers_runs": [round(w, 3) for w, _ in runs["2"]],
+        "seconds_two_processes_on_halves_runs": [round(w, 3) for w, _ in runs["halves"]],
+        "cpu_seconds_1_worker_runs": [round(c, 3) for _, c in runs["1"]],
+        "cpu_seconds_2_workers_runs": [round(c, 3) for _, c in runs["2"]],
+        "cpu_seconds_two_processes_on_halves_runs": [round(c, 3) for _, c in runs["halves"]],
+        "seconds_1_worker": round(one, 3),
+        "seconds_2_workers": round(two, 3),
+        "seconds_two_processes_on_halves": round(apart, 3),
+        "batch_speedup_2_workers": round(one / two, 3),
+        "speedup_two_processes_on_halves": round(one / apart, 3),
+    }
 
 
 def verdict(name: str, value: float) -> str:
@@ -438,8 +482,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="CLI runs for the start-up medians")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the generated inputs")
     parser.add_argument("--no-realdocs", action="store_true", help="skip ../shared/realdocs")
-    parser.add_argument("--batch-rounds", type=int, default=3,
-                        help="alternating rounds of 1 worker, 2 workers and two processes on halves (best counts)")
+    parser.add_argument(
+        "--batch-rounds",
+        type=int,
+        default=3,
+        help="alternating rounds of 1 worker, 2 workers and two processes on halves (best counts)",
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -465,9 +513,13 @@ def main() -> int:
 
     results: dict = {
         "version": __version__,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "pypdfium2": version("pypdfium2"),
-                    "load_average_before": [round(x, 2) for x in load_before]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "pypdfium2": version("pypdfium2"),
+            "load_average_before": [round(x, 2) for x in load_before],
+        },
         "generated": {"dir": str(inputs["ten"].parent.relative_to(ROOT)), "batch": len(batch)},
     }
     figures: dict[str, float] = {}
@@ -488,24 +540,27 @@ def main() -> int:
     # The report goes to stdout, which is discarded (never --output /dev/null: the write is atomic).
     # The default report (text), as a user runs it; until 2026-11-27 these ran with --format json, when the
     # text report took longer than the review (rich tables: +0.5 s on 10 pages, +10 s on 300).
-    review_times = timed_runs([str(script), "review", "--no-progress", str(inputs["ten"])],
-                              args.runs, ok_codes=(0, 1))
+    review_times = timed_runs([str(script), "review", "--no-progress", str(inputs["ten"])], args.runs, ok_codes=(0, 1))
     # The fixed cost inside review_10_pages_s: the same command on a one-requirement text file.
     tiny = inputs["ten"].parent / "one-requirement.md"
     tiny.write_text("# Krav\n\nK1 Systemet ska ha stöd för inloggning med BankID.\n", encoding="utf-8")
-    tiny_times = timed_runs([str(script), "review", "--no-progress", str(tiny)], args.runs,
-                            ok_codes=(0, 1))
-    results["startup"] = {"help_runs_s": [round(t, 4) for t in help_times],
-                          "review_10_pages_runs_s": [round(t, 4) for t in review_times],
-                          "review_one_requirement_runs_s": [round(t, 4) for t in tiny_times],
-                          "review_one_requirement_median_s": round(statistics.median(tiny_times), 4)}
+    tiny_times = timed_runs([str(script), "review", "--no-progress", str(tiny)], args.runs, ok_codes=(0, 1))
+    results["startup"] = {
+        "help_runs_s": [round(t, 4) for t in help_times],
+        "review_10_pages_runs_s": [round(t, 4) for t in review_times],
+        "review_one_requirement_runs_s": [round(t, 4) for t in tiny_times],
+        "review_one_requirement_median_s": round(statistics.median(tiny_times), 4),
+    }
     figures["help_startup_s"] = round(statistics.median(help_times), 4)
     figures["review_10_pages_s"] = round(statistics.median(review_times), 4)
 
     print("peak memory on 300 pages ...", flush=True)
     rss, wall = peak_rss_mb([str(script), "review", "--no-progress", str(inputs["big"])])
-    results["memory_300_pages"] = {"peak_rss_mb": round(rss, 1), "wall_s": round(wall, 2),
-                                   "pages_per_s": round(300 / wall, 2)}
+    results["memory_300_pages"] = {
+        "peak_rss_mb": round(rss, 1),
+        "wall_s": round(wall, 2),
+        "pages_per_s": round(300 / wall, 2),
+    }
     figures["peak_rss_300_pages_mb"] = round(rss, 1)
 
     print(f"batch: {len(batch)} documents with 1 and 2 workers ...", flush=True)
@@ -513,36 +568,57 @@ def main() -> int:
     results["batch"] = sp
     figures["batch_speedup_2_workers"] = sp["batch_speedup_2_workers"]
 
-    results["figures"] = {name: {"value": value, "target": f"{TARGETS[name][0]} {TARGETS[name][1]:g}",
-                                 "pass": verdict(name, value).startswith("PASS")} for name, value in figures.items()}
+    results["figures"] = {
+        name: {
+            "value": value,
+            "target": f"{TARGETS[name][0]} {TARGETS[name][1]:g}",
+            "pass": verdict(name, value).startswith("PASS"),
+        }
+        for name, value in figures.items()
+    }
     results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 
     print()
     print(f"{'figure':<34}{'value':>12}  verdict")
     rows = [
-        ("review_vs_pypdfium2", f"{figures['review_vs_pypdfium2']:.3f}x",
-         f"review {tp['review_document_pages_per_s']:.1f} p/s vs pypdfium2 {tp['pypdfium2_pages_per_s']:.0f} p/s"),
+        (
+            "review_vs_pypdfium2",
+            f"{figures['review_vs_pypdfium2']:.3f}x",
+            f"review {tp['review_document_pages_per_s']:.1f} p/s vs pypdfium2 {tp['pypdfium2_pages_per_s']:.0f} p/s",
+        ),
         ("help_startup_s", f"{figures['help_startup_s']:.3f} s", "median of --help runs"),
         ("review_10_pages_s", f"{figures['review_10_pages_s']:.3f} s", "median CLI wall time, 10-page PDF"),
         ("peak_rss_300_pages_mb", f"{figures['peak_rss_300_pages_mb']:.0f} MB", f"300-page PDF in {wall:.1f} s"),
-        ("batch_speedup_2_workers", f"{figures['batch_speedup_2_workers']:.2f}x",
-         f"{sp['seconds_1_worker']:.1f} s -> {sp['seconds_2_workers']:.1f} s, {sp['mode']}; two separate processes "
-         f"on the halves: {sp['seconds_two_processes_on_halves']:.1f} s, {sp['speedup_two_processes_on_halves']:.2f}x"),
+        (
+            "batch_speedup_2_workers",
+            f"{figures['batch_speedup_2_workers']:.2f}x",
+            f"{sp['seconds_1_worker']:.1f} s -> {sp['seconds_2_workers']:.1f} s, {sp['mode']}; two separate processes "
+            f"on the halves: {sp['seconds_two_processes_on_halves']:.1f} s, {sp['speedup_two_processes_on_halves']:.2f}x",
+        ),
     ]
     for name, shown, note in rows:
         print(f"{name:<34}{shown:>12}  {verdict(name, figures[name])}  [{note}]")
-    print(f"{'review_one_requirement_s':<34}{results['startup']['review_one_requirement_median_s']:>10.3f} s  "
-          "(no target) [median CLI wall time, one-requirement .md: the fixed start-up inside review_10_pages_s]")
+    print(
+        f"{'review_one_requirement_s':<34}{results['startup']['review_one_requirement_median_s']:>10.3f} s  "
+        "(no target) [median CLI wall time, one-requirement .md: the fixed start-up inside review_10_pages_s]"
+    )
     if "review_vs_pdftotext" in tp:
-        print(f"{'review_vs_pdftotext':<34}{tp['review_vs_pdftotext']:>11.3f}x  (no target) "
-              f"[pdftotext {tp['pdftotext_pages_per_s']:.0f} p/s]")
+        print(
+            f"{'review_vs_pdftotext':<34}{tp['review_vs_pdftotext']:>11.3f}x  (no target) "
+            f"[pdftotext {tp['pdftotext_pages_per_s']:.0f} p/s]"
+        )
     if real:
         r = results["throughput_realdocs"]
-        print(f"realdocs ({r['files']} PDFs, {r['pages']} pages): review {r['review_document_pages_per_s']:.1f} p/s, "
-              f"pypdfium2 {r['pypdfium2_pages_per_s']:.0f} p/s ({r['review_vs_pypdfium2']:.3f}x, "
-              f"{verdict('review_vs_pypdfium2', r['review_vs_pypdfium2'])})"
-              + (f", pdftotext {r['pdftotext_pages_per_s']:.0f} p/s ({r['review_vs_pdftotext']:.3f}x)"
-                 if "pdftotext_pages_per_s" in r else ""))
+        print(
+            f"realdocs ({r['files']} PDFs, {r['pages']} pages): review {r['review_document_pages_per_s']:.1f} p/s, "
+            f"pypdfium2 {r['pypdfium2_pages_per_s']:.0f} p/s ({r['review_vs_pypdfium2']:.3f}x, "
+            f"{verdict('review_vs_pypdfium2', r['review_vs_pypdfium2'])})"
+            + (
+                f", pdftotext {r['pdftotext_pages_per_s']:.0f} p/s ({r['review_vs_pdftotext']:.3f}x)"
+                if "pdftotext_pages_per_s" in r
+                else ""
+            )
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")

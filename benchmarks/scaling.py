@@ -67,11 +67,25 @@ def limit_flags(script: Path) -> list[str]:
 
 def measure(script: Path, document: Path, pages: int, startup_s: float = 0.0) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        command = [str(script), "review", "--no-progress", "--format", "json", "--output",
-                   str(Path(out) / "review.json"), *limit_flags(script), str(document)]
+        command = [
+            str(script),
+            "review",
+            "--no-progress",
+            "--format",
+            "json",
+            "--output",
+            str(Path(out) / "review.json"),
+            *limit_flags(script),
+            str(document),
+        ]
         rss, wall = peak_rss_mb(command)
-    return {"pages": pages, "wall_s": round(wall, 3), "ms_per_page": round(1000 * wall / pages, 3),
-            "net_ms_per_page": round(1000 * max(wall - startup_s, 0.0) / pages, 3), "peak_rss_mb": round(rss, 1)}
+    return {
+        "pages": pages,
+        "wall_s": round(wall, 3),
+        "ms_per_page": round(1000 * wall / pages, 3),
+        "net_ms_per_page": round(1000 * max(wall - startup_s, 0.0) / pages, 3),
+        "peak_rss_mb": round(rss, 1),
+    }
 
 
 def startup_seconds(script: Path, runs: int = 3) -> float:
@@ -111,11 +125,14 @@ def paragraph_scaling() -> dict:
         text = sentence * (tokens // 16)
         tokenizer = best(lambda text=text: nlp.make_doc(text))
         figures[tokens] = (tokenizer, max(best(lambda text=text: components(text)) - tokenizer, 1e-9))
-    return {"tokenizer_ms_400": round(1000 * figures[400][0], 3), "tokenizer_ms_4000": round(1000 * figures[4_000][0], 3),
-            "components_ms_400": round(1000 * figures[400][1], 3),
-            "components_ms_4000": round(1000 * figures[4_000][1], 3),
-            "tokenizer_per_token_4000_vs_400": round(figures[4_000][0] / figures[400][0] / 10, 3),
-            "per_token_4000_vs_400": round(figures[4_000][1] / figures[400][1] / 10, 3)}
+    return {
+        "tokenizer_ms_400": round(1000 * figures[400][0], 3),
+        "tokenizer_ms_4000": round(1000 * figures[4_000][0], 3),
+        "components_ms_400": round(1000 * figures[400][1], 3),
+        "components_ms_4000": round(1000 * figures[4_000][1], 3),
+        "tokenizer_per_token_4000_vs_400": round(figures[4_000][0] / figures[400][0] / 10, 3),
+        "per_token_4000_vs_400": round(figures[4_000][1] / figures[400][1] / 10, 3),
+    }
 
 
 def verdict(name: str, value: float) -> str:
@@ -142,13 +159,19 @@ def main() -> int:
     for pages, pdf in pdfs.items():
         row = measure(script, pdf, pages, startup)
         rows.append(row)
-        print(f"{pages:>6} pages  {row['wall_s']:>8.2f} s  {row['ms_per_page']:>8.2f} ms/page  "
-              f"{row['net_ms_per_page']:>8.2f} ms/page net of start-up  {row['peak_rss_mb']:>7.1f} MB peak", flush=True)
+        print(
+            f"{pages:>6} pages  {row['wall_s']:>8.2f} s  {row['ms_per_page']:>8.2f} ms/page  "
+            f"{row['net_ms_per_page']:>8.2f} ms/page net of start-up  {row['peak_rss_mb']:>7.1f} MB peak",
+            flush=True,
+        )
     paragraph = paragraph_scaling()
-    print(f"one paragraph, sentencizer and abbreviation fix: {paragraph['components_ms_400']} ms at 400 tokens, "
-          f"{paragraph['components_ms_4000']} ms at 4,000 ({paragraph['per_token_4000_vs_400']}x per token); "
-          f"spaCy's tokenizer: {paragraph['tokenizer_ms_400']} and {paragraph['tokenizer_ms_4000']} ms "
-          f"({paragraph['tokenizer_per_token_4000_vs_400']}x)", flush=True)
+    print(
+        f"one paragraph, sentencizer and abbreviation fix: {paragraph['components_ms_400']} ms at 400 tokens, "
+        f"{paragraph['components_ms_4000']} ms at 4,000 ({paragraph['per_token_4000_vs_400']}x per token); "
+        f"spaCy's tokenizer: {paragraph['tokenizer_ms_400']} and {paragraph['tokenizer_ms_4000']} ms "
+        f"({paragraph['tokenizer_per_token_4000_vs_400']}x)",
+        flush=True,
+    )
     by_pages = {row["pages"]: row for row in rows}
     figures: dict[str, float] = {}
     if 100 in by_pages:
@@ -162,9 +185,20 @@ def main() -> int:
     figures["paragraph_per_token_4000_vs_400"] = paragraph["per_token_4000_vs_400"]
     for name, value in figures.items():
         print(f"{name:<26} {value:>8}  {verdict(name, value)}")
-    args.out.write_text(json.dumps({"load_average_before": round(load, 2), "startup_s": startup, "rows": rows,
-                                    "paragraph": paragraph, "figures": figures},
-                                   indent=2) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "load_average_before": round(load, 2),
+                "startup_s": startup,
+                "rows": rows,
+                "paragraph": paragraph,
+                "figures": figures,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {args.out}")
     if args.check and figures.get("per_page_1000_vs_100", 0) > TARGETS["per_page_1000_vs_100"][1]:
         return 1

@@ -31,12 +31,20 @@ def main() -> int:
         right_total = counts[item.lang][prediction.reason or "unknown"]
         right_total[0] += item.label == prediction.predicted_label
         right_total[1] += 1
-    reasons = {lang: {reason: round((right + 1) / (n + 2), 3) for reason, (right, n) in sorted(by_reason.items())}
-               for lang, by_reason in sorted(counts.items())}
-    support = {lang: {reason: n for reason, (_, n) in sorted(by_reason.items())} for lang, by_reason in sorted(counts.items())}
-    data = {"about": "Share of dev-split items the rules label correctly, per language and deciding reason, "
-                     "smoothed (right+1)/(n+2). Written by eval/calibrate.py.",
-            "gold": "eval/gold/dev.jsonl", "reasons": reasons, "support": support}
+    reasons = {
+        lang: {reason: round((right + 1) / (n + 2), 3) for reason, (right, n) in sorted(by_reason.items())}
+        for lang, by_reason in sorted(counts.items())
+    }
+    support = {
+        lang: {reason: n for reason, (_, n) in sorted(by_reason.items())} for lang, by_reason in sorted(counts.items())
+    }
+    data = {
+        "about": "Share of dev-split items the rules label correctly, per language and deciding reason, "
+        "smoothed (right+1)/(n+2). Written by eval/calibrate.py.",
+        "gold": "eval/gold/dev.jsonl",
+        "reasons": reasons,
+        "support": support,
+    }
     write_atomic(OUT, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     print(json.dumps(reasons, ensure_ascii=False, indent=1))
     return 0

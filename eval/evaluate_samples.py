@@ -23,14 +23,17 @@ DOCUMENT_SUFFIXES = {".docx", ".xlsx", ".pdf", ".txt", ".md"}
 
 def evaluate(document: Path) -> DocumentEvaluation:
     labels = document.with_name(document.stem + ".labels.jsonl")
-    spans = [GoldSpan(document=document.name, id=item.id, text=item.text, label=item.label, ambiguous=item.ambiguous)
-             for item in load_items(labels)]
+    spans = [
+        GoldSpan(document=document.name, id=item.id, text=item.text, label=item.label, ambiguous=item.ambiguous)
+        for item in load_items(labels)
+    ]
     return evaluate_spans({document.resolve(): spans}, (str(labels),))
 
 
 def main(argv: list[str]) -> int:
     documents = [Path(a) for a in argv] or sorted(
-        p for p in (ROOT / "corpora" / "samples").iterdir() if p.suffix in DOCUMENT_SUFFIXES)
+        p for p in (ROOT / "corpora" / "samples").iterdir() if p.suffix in DOCUMENT_SUFFIXES
+    )
     for document in documents:
         sys.stdout.write(render_documents_text(evaluate(document)) + "\n")
     return 0

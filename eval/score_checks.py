@@ -54,8 +54,14 @@ def predict(code: str, item: dict) -> bool:
     """As the review of a document holding the item finds it (``lint_text``: segmentation, labelling, the
     check within its scope): whether the check flags a requirement read in it."""
     context = item.get("context") or {}
-    linted = lint_text(item["text"], language=item["lang"], heading=context.get("heading"),
-                       rationale=context.get("rationale"), select=[code], source=f"{item['id']}.txt")
+    linted = lint_text(
+        item["text"],
+        language=item["lang"],
+        heading=context.get("heading"),
+        rationale=context.get("rationale"),
+        select=[code],
+        source=f"{item['id']}.txt",
+    )
     return any(f.code == code and f.subject == "requirement" for f in linted.findings)
 
 
@@ -98,16 +104,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    header = f"{'check':6} {'half/lang':9} {'n':>3} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}  " \
-             f"{'P %':>5} {'95% CI':14} {'R %':>5} {'95% CI':14} {'F1 %':>5} {'95% CI (bootstrap)':14}"
+    header = (
+        f"{'check':6} {'half/lang':9} {'n':>3} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}  "
+        f"{'P %':>5} {'95% CI':14} {'R %':>5} {'95% CI':14} {'F1 %':>5} {'95% CI (bootstrap)':14}"
+    )
     print(header)
     print("-" * len(header))
     for code, entry in report.items():
         for key, s in entry["scores"].items():
             p, r = s["precision"], s["recall"]
-            print(f"{code:6} {key:9} {s['n']:3d} {s['tp']:3d} {s['fp']:3d} {s['fn']:3d} {s['tn']:3d}  "
-                  f"{_pct(p['value'])} {_ci(_interval(p['ci'])):14} {_pct(r['value'])} {_ci(_interval(r['ci'])):14} "
-                  f"{_pct(s['f1'])} {_ci(_interval(s['f1_ci']))}")
+            print(
+                f"{code:6} {key:9} {s['n']:3d} {s['tp']:3d} {s['fp']:3d} {s['fn']:3d} {s['tn']:3d}  "
+                f"{_pct(p['value'])} {_ci(_interval(p['ci'])):14} {_pct(r['value'])} {_ci(_interval(r['ci'])):14} "
+                f"{_pct(s['f1'])} {_ci(_interval(s['f1_ci']))}"
+            )
         print(f"{code:6} {entry['items']} items scored in {entry['seconds']:.2f} s (lemma tables loaded on first use)")
     if errors:
         print("\nmisclassified:")

@@ -54,7 +54,9 @@ def main(argv: list[str]) -> int:
             existing[split].append(item)
             added[split] += 1
     for name in SPLITS:
-        lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in sorted(existing[name], key=lambda i: i["id"]))
+        lines = "".join(
+            json.dumps(item, ensure_ascii=False) + "\n" for item in sorted(existing[name], key=lambda i: i["id"])
+        )
         (GOLD / f"{name}.jsonl").write_text(lines, "utf-8")
     print(f"added: test {added['test']}, dev {added['dev']}; skipped (id or text already present) {skipped}")
     return 0

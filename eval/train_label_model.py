@@ -89,24 +89,36 @@ def _group_scores(gold: list[str], predicted: list[str], idx: list[int]) -> dict
     fp = sum(gold[i] != LABELS[0] and predicted[i] == LABELS[0] for i in idx)
     fn = sum(gold[i] == LABELS[0] and predicted[i] != LABELS[0] for i in idx)
     oos = [i for i in idx if gold[i] == "out_of_scope"]
-    return {"n": len(idx), "f1": round(f1_score(tp, fp, fn) or 0.0, 4),
-            "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
-            "accuracy": round(sum(gold[i] == predicted[i] for i in idx) / len(idx), 4),
-            "oos_flagged": round(sum(predicted[i] == LABELS[0] for i in oos) / len(oos), 4) if oos else 0.0}
+    return {
+        "n": len(idx),
+        "f1": round(f1_score(tp, fp, fn) or 0.0, 4),
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+        "accuracy": round(sum(gold[i] == predicted[i] for i in idx) / len(idx), 4),
+        "oos_flagged": round(sum(predicted[i] == LABELS[0] for i in oos) / len(oos), 4) if oos else 0.0,
+    }
 
 
-def scores(gold: list[str], predicted: list[str], langs: list[str], real: list[bool] | None = None,
-           realdocs: list[bool] | None = None, splits: list[str | None] | None = None) -> dict[str, float]:
+def scores(
+    gold: list[str],
+    predicted: list[str],
+    langs: list[str],
+    real: list[bool] | None = None,
+    realdocs: list[bool] | None = None,
+    splits: list[str | None] | None = None,
+) -> dict[str, float]:
     """Flat figures ``<stratum>.<language>.<measure>``: strata ``real`` (the real corpus), its ``dev`` and
     ``test`` organisations, ``written`` (everything else) and ``all``; languages sv, en, no, da, nordic
     (sv+no+da) and all. ``realdocs.*``: the dev-split items quoted from ../shared/realdocs' US statements."""
     real = real or [False] * len(gold)
     splits = splits or [None] * len(gold)
-    strata = {"all": range(len(gold)), "real": [i for i, r in enumerate(real) if r],
-              "dev": [i for i, s in enumerate(splits) if s == "dev"],
-              "test": [i for i, s in enumerate(splits) if s == "test"],
-              "written": [i for i, r in enumerate(real) if not r]}
+    strata = {
+        "all": range(len(gold)),
+        "real": [i for i, r in enumerate(real) if r],
+        "dev": [i for i, s in enumerate(splits) if s == "dev"],
+        "test": [i for i, s in enumerate(splits) if s == "test"],
+        "written": [i for i, r in enumerate(real) if not r],
+    }
     out: dict[str, float] = {}
     for stratum, members in strata.items():
         members = list(members)
@@ -125,21 +137,49 @@ def folds_of(groups: list[str], k: int) -> list[int]:
     return [int(hashlib.sha256(g.encode()).hexdigest(), 16) % k for g in groups]
 
 
-def cross_validate(feature_lists, gold, rules_labels, rules_reasons, langs, groups, real, *, k: int, l2_grid,
-                   real_weights, overrides, flags, epochs: int, rescope_above: float, realdocs=None, splits=None,
-                   jobs: int = 1):
+def cross_validate(
+    feature_lists,
+    gold,
+    rules_labels,
+    rules_reasons,
+    langs,
+    groups,
+    real,
+    *,
+    k: int,
+    l2_grid,
+    real_weights,
+    overrides,
+    flags,
+    epochs: int,
+    rescope_above: float,
+    realdocs=None,
+    splits=None,
+    jobs: int = 1,
+):
     fold = folds_of(groups, k)
     results = {}
     for l2 in l2_grid:
         for real_weight in real_weights:
             # Every fold is held out in turn: the same training and replay as leave-one-organisation-out.
-            probs = held_out_probabilities(feature_lists, gold, [str(f) for f in fold],
-                                           TrainingSettings(l2=l2, epochs=epochs),
-                                           weights=[real_weight if r else 1.0 for r in real], jobs=jobs)
+            probs = held_out_probabilities(
+                feature_lists,
+                gold,
+                [str(f) for f in fold],
+                TrainingSettings(l2=l2, epochs=epochs),
+                weights=[real_weight if r else 1.0 for r in real],
+                jobs=jobs,
+            )
             for override in overrides:
                 for flag in flags:
-                    model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, len(LABELS))), override, {},
-                                       flag_above=flag, rescope_above=rescope_above)
+                    model = LabelModel(
+                        np.zeros(0, np.uint32),
+                        np.zeros((0, len(LABELS))),
+                        override,
+                        {},
+                        flag_above=flag,
+                        rescope_above=rescope_above,
+                    )
                     predicted = [model.combine(probs[i], rules_labels[i], rules_reasons[i]) for i in range(len(gold))]
                     results[(l2, real_weight, override, flag)] = scores(gold, predicted, langs, real, realdocs, splits)
     return results
@@ -159,29 +199,46 @@ def _row(name: str, s: dict, stratum: str) -> str:
     def get(key: str) -> str:
         return f"{s[key]:.3f}" if key in s else "  –  "
 
-    return (f"{name:<30} {get(stratum + '.en.f1')}  {get(stratum + '.en.precision')}  {get(stratum + '.nordic.f1')}  "
-            f"{get(stratum + '.nordic.precision')}  {get(stratum + '.all.oos_flagged')}   {get('written.sv.f1')}  "
-            f"{get('written.en.f1')}  {get('written.all.oos_flagged')}   {objective(s):.4f}")
+    return (
+        f"{name:<30} {get(stratum + '.en.f1')}  {get(stratum + '.en.precision')}  {get(stratum + '.nordic.f1')}  "
+        f"{get(stratum + '.nordic.precision')}  {get(stratum + '.all.oos_flagged')}   {get('written.sv.f1')}  "
+        f"{get('written.en.f1')}  {get('written.all.oos_flagged')}   {objective(s):.4f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=10)
-    parser.add_argument("--epochs", type=int, default=600,
-                        help="full-batch Adam steps (600: within 0.002 F1 of 1600 under cross-validation, "
-                             "at a third of the time)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=600,
+        help="full-batch Adam steps (600: within 0.002 F1 of 1600 under cross-validation, at a third of the time)",
+    )
     parser.add_argument("--l2", type=float, nargs="+", default=[0.3, 1.0])
-    parser.add_argument("--real-weight", type=float, nargs="+", default=[1.0, 3.0],
-                        help="weight of a real item against a written one in the loss")
+    parser.add_argument(
+        "--real-weight",
+        type=float,
+        nargs="+",
+        default=[1.0, 3.0],
+        help="weight of a real item against a written one in the loss",
+    )
     parser.add_argument("--override-above", type=float, nargs="+", default=[0.0, 0.5, 0.7])
     parser.add_argument("--flag-above", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8])
-    parser.add_argument("--rescope-above", type=float, default=0.85,
-                        help="how sure the model must be to bring an out-of-scope item into scope (fixed by design)")
+    parser.add_argument(
+        "--rescope-above",
+        type=float,
+        default=0.85,
+        help="how sure the model must be to bring an out-of-scope item into scope (fixed by design)",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=1, help="processes for the cross-validation folds")
     parser.add_argument("--cv-only", action="store_true")
-    parser.add_argument("--no-cv", action="store_true",
-                        help="train with the first value of each setting, without cross-validation (to try a setting "
-                             "on the samples; the model then records no cross-validation figures)")
+    parser.add_argument(
+        "--no-cv",
+        action="store_true",
+        help="train with the first value of each setting, without cross-validation (to try a setting "
+        "on the samples; the model then records no cross-validation figures)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
 
@@ -193,18 +250,35 @@ def main(argv: list[str] | None = None) -> int:
     real = [i.real for i in items]
     realdocs = [real_statement(i) for i in items]
     organisations = {i.organisation for i in items if i.real}
-    print(f"{len(items)} items from {len(files)} files: {dict(Counter(langs))}; {dict(Counter(gold))}; "
-          f"{sum(real)} real items from {len(organisations)} organisations", file=sys.stderr)
+    print(
+        f"{len(items)} items from {len(files)} files: {dict(Counter(langs))}; {dict(Counter(gold))}; "
+        f"{sum(real)} real items from {len(organisations)} organisations",
+        file=sys.stderr,
+    )
     rules_scores = scores(gold, rules_labels, langs, real, realdocs, splits)
     if args.no_cv:
         first = (args.l2[0], args.real_weight[0], args.override_above[0], args.flag_above[0])
         results = {first: {}}
     else:
-        results = cross_validate(feature_lists, gold, rules_labels, rules_reasons, langs, groups, real,
-                                 k=args.folds, l2_grid=args.l2, real_weights=args.real_weight,
-                                 overrides=args.override_above, flags=args.flag_above, epochs=args.epochs,
-                                 rescope_above=args.rescope_above, realdocs=realdocs, splits=splits,
-                                 jobs=args.jobs)
+        results = cross_validate(
+            feature_lists,
+            gold,
+            rules_labels,
+            rules_reasons,
+            langs,
+            groups,
+            real,
+            k=args.folds,
+            l2_grid=args.l2,
+            real_weights=args.real_weight,
+            overrides=args.override_above,
+            flags=args.flag_above,
+            epochs=args.epochs,
+            rescope_above=args.rescope_above,
+            realdocs=realdocs,
+            splits=splits,
+            jobs=args.jobs,
+        )
     # The test organisations' figures are printed for the chosen setting only, after the choice.
     print(f"{'setting':<30} dev:en.f1 en.P nordic.f1 P  oos     written:sv.f1 en.f1 oos   objective")
     print(_row("rules", rules_scores, "dev"))
@@ -218,18 +292,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chosen: l2={l2} real_weight={real_weight} override_above={threshold} flag_above={flag}", file=sys.stderr)
     if args.cv_only:
         return 0
-    keys, weights = train(feature_lists, gold, l2=l2, epochs=args.epochs,
-                          sample_weights=[real_weight if r else 1.0 for r in real])
-    settings = TrainingSettings(l2=l2, epochs=args.epochs, override_above=threshold, flag_above=flag,
-                                rescope_above=args.rescope_above, real_weight=real_weight)
+    keys, weights = train(
+        feature_lists, gold, l2=l2, epochs=args.epochs, sample_weights=[real_weight if r else 1.0 for r in real]
+    )
+    settings = TrainingSettings(
+        l2=l2,
+        epochs=args.epochs,
+        override_above=threshold,
+        flag_above=flag,
+        rescope_above=args.rescope_above,
+        real_weight=real_weight,
+    )
     meta = {
         "about": "Statistical label model for UG001; see nlp/label_model.py. Written by eval/train_label_model.py.",
         "training_files": {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
         "fingerprint": label_model_fingerprint(),
-        "items": len(items), "real_items": sum(real), "organisations": len(organisations),
+        "items": len(items),
+        "real_items": sum(real),
+        "organisations": len(organisations),
         **settings.as_meta(),
-        "cross_validation": {"folds": args.folds, "grouped_by": "organisation (real items), blocks of 10 (written)",
-                             "rules": rules_scores, "model": chosen},
+        "cross_validation": {
+            "folds": args.folds,
+            "grouped_by": "organisation (real items), blocks of 10 (written)",
+            "rules": rules_scores,
+            "model": chosen,
+        },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp.npz")

@@ -113,8 +113,10 @@ class FuzzReport:
 
     def summary(self) -> str:
         lines = [
-            (f"fuzz: seed {self.seed}, {self.cases} cases in {self.elapsed:.1f} s "
-             f"({self.cases / max(self.elapsed, 1e-9):.1f}/s), bugs: {self.bug_count}"),
+            (
+                f"fuzz: seed {self.seed}, {self.cases} cases in {self.elapsed:.1f} s "
+                f"({self.cases / max(self.elapsed, 1e-9):.1f}/s), bugs: {self.bug_count}"
+            ),
             "  outcomes: " + ", ".join(f"{o} {self.counts[o]}" for o in OUTCOMES),
         ]
         for sample, counts in sorted(self.per_sample.items()):
@@ -124,8 +126,10 @@ class FuzzReport:
             for origin, n in self.wrapped.most_common():
                 own = "*" if "upphandlingsgranskare/" in origin else " "
                 lines.append(f"   {own}{n:6d}  {origin} (e.g. case {self.wrapped_example.get(origin)})")
-        lines.append(f"  slowest case: {self.slowest[0]:.2f} s (case {self.slowest[1]}, {self.slowest[2]}); "
-                     f"worker peak RSS {self.peak_rss_mb:.0f} MB")
+        lines.append(
+            f"  slowest case: {self.slowest[0]:.2f} s (case {self.slowest[1]}, {self.slowest[2]}); "
+            f"worker peak RSS {self.peak_rss_mb:.0f} MB"
+        )
         for bug in self.bugs:
             last = bug.detail.strip().splitlines()[-1] if bug.detail.strip() else ""
             lines.append(f"  BUG case {bug.case} {bug.outcome} {bug.sample} [{'; '.join(bug.mutations)}]: {last}")
@@ -145,11 +149,44 @@ class FuzzReport:
 # -- mutations --------------------------------------------------------------------------------
 
 _INTERESTING = [0x00, 0xFF, 0x7F, 0x80, 0x20, 0x0A, 0x0D, 0x25, 0x3C, 0x3E, 0x28, 0x29, 0x2F, 0x5B, 0x5D, 0x22]
-_HUGE_NUMBERS = [b"0", b"-1", b"2147483647", b"4294967296", b"99999999999999999999", b"1e308", b"-0", b"65535",
-                 b"1048576", b"16384"]
-_PDF_KEYWORDS = [b"obj", b"endobj", b"stream", b"endstream", b"xref", b"trailer", b"startxref", b"/Count",
-                 b"/Kids", b"/Length", b"/Root", b"/Type", b"/Page", b"/Pages", b"/Font", b"/Contents", b"/Filter",
-                 b"/FlateDecode", b"/ToUnicode", b"R", b"<<", b">>", b"[", b"]"]
+_HUGE_NUMBERS = [
+    b"0",
+    b"-1",
+    b"2147483647",
+    b"4294967296",
+    b"99999999999999999999",
+    b"1e308",
+    b"-0",
+    b"65535",
+    b"1048576",
+    b"16384",
+]
+_PDF_KEYWORDS = [
+    b"obj",
+    b"endobj",
+    b"stream",
+    b"endstream",
+    b"xref",
+    b"trailer",
+    b"startxref",
+    b"/Count",
+    b"/Kids",
+    b"/Length",
+    b"/Root",
+    b"/Type",
+    b"/Page",
+    b"/Pages",
+    b"/Font",
+    b"/Contents",
+    b"/Filter",
+    b"/FlateDecode",
+    b"/ToUnicode",
+    b"R",
+    b"<<",
+    b">>",
+    b"[",
+    b"]",
+]
 
 
 def _span(rng: random.Random, size: int, max_len: int) -> tuple[int, int]:
@@ -249,7 +286,9 @@ def xml_edit(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     texts = [m.span(1) for m in re.finditer(rb">([^<>]{1,200})<", data[:2_000_000])]
     if texts:
         start, end = rng.choice(texts)
-        new = rng.choice(["\u200e\u00a0\x0b", "x" * 5000, "&#0;", "&#xFFFE;", "ska " * 2000, "<![CDATA[", "&undefined;"])
+        new = rng.choice(
+            ["\u200e\u00a0\x0b", "x" * 5000, "&#0;", "&#xFFFE;", "ska " * 2000, "<![CDATA[", "&undefined;"]
+        )
         return data[:start] + new.encode() + data[end:], f"xml: text {data[start:end][:30]!r} -> {new[:20]!r}"
     return flip_bits(rng, data)
 
@@ -312,11 +351,14 @@ def zip_content_types(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         overrides = list(re.finditer(rb"<Override[^>]*/>", content))
         if overrides:
             m = rng.choice(overrides)
-            new, what = content[: m.start()] + content[m.end():], f"removed {m.group()[:60]!r}"
+            new, what = content[: m.start()] + content[m.end() :], f"removed {m.group()[:60]!r}"
         else:
             new, what = content.replace(b"<Default", b"<Defualt", 1), "misspelt Default"
     elif how == 3:
-        new, what = re.sub(rb'ContentType="[^"]*"', b'ContentType="application/x-bogus"', content, count=3), "bogus content types"
+        new, what = (
+            re.sub(rb'ContentType="[^"]*"', b'ContentType="application/x-bogus"', content, count=3),
+            "bogus content types",
+        )
     else:
         return _rezip([m for i, m in enumerate(members) if i != index]), "[Content_Types].xml deleted"
     members[index] = (info, new)
@@ -491,7 +533,9 @@ class Worker:
 
     def start(self) -> None:
         parent, child = self.ctx.Pipe()
-        self.process = self.ctx.Process(target=_worker_main, args=(child, self.memory_limit_mb, self.quiet), daemon=True)
+        self.process = self.ctx.Process(
+            target=_worker_main, args=(child, self.memory_limit_mb, self.quiet), daemon=True
+        )
         self.process.start()
         child.close()
         self.conn = parent
@@ -552,25 +596,45 @@ def default_samples(seed_dir: Path | None = None) -> list[Path]:
     return samples
 
 
-def _save(out_dir: Path, seed: int, case: int, sample: Path, data: bytes, mutations: list[str], outcome: str,
-          detail: str, replay_args: str) -> Path:
+def _save(
+    out_dir: Path,
+    seed: int,
+    case: int,
+    sample: Path,
+    data: bytes,
+    mutations: list[str],
+    outcome: str,
+    detail: str,
+    replay_args: str,
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{outcome}-seed{seed}-case{case:05d}-{sample.stem}"
     mutant = out_dir / f"{stem}{sample.suffix}"
     mutant.write_bytes(data)
     (out_dir / f"{stem}.txt").write_text(
         f"outcome: {outcome}\nsample: {sample}\nseed: {seed}\ncase: {case}\n"
-        f"mutations:\n" + "".join(f"  - {m}\n" for m in mutations)
+        f"mutations:\n"
+        + "".join(f"  - {m}\n" for m in mutations)
         + f"replay: python tests/fuzz_extractors.py --seed {seed} --replay {case}{replay_args}\n\n"
-        + detail + "\n",
+        + detail
+        + "\n",
         encoding="utf-8",
     )
     return mutant
 
 
-def fuzz(seconds: float, seed: int, samples: list[Path], out_dir: Path, *, case_timeout: float = 10.0,
-         memory_limit_mb: float = 1024, max_cases: int | None = None, quiet: bool = True,
-         progress=None) -> FuzzReport:
+def fuzz(
+    seconds: float,
+    seed: int,
+    samples: list[Path],
+    out_dir: Path,
+    *,
+    case_timeout: float = 10.0,
+    memory_limit_mb: float = 1024,
+    max_cases: int | None = None,
+    quiet: bool = True,
+    progress=None,
+) -> FuzzReport:
     """Mutate ``samples`` and extract() each mutant until ``seconds`` have passed.
 
     Bugs (see the module docstring) are saved to ``out_dir``; ``report.json`` is written there
@@ -615,7 +679,9 @@ def fuzz(seconds: float, seed: int, samples: list[Path], out_dir: Path, *, case_
         worker.stop()
         report.elapsed = time.monotonic() - started
     if report.bugs:
-        (out_dir / "report.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+        (out_dir / "report.json").write_text(
+            json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     return report
 
 
@@ -635,8 +701,10 @@ def replay(seed: int, case: int, samples: list[Path], out_dir: Path) -> int:
         traceback.print_exc()
         print(f"({time.perf_counter() - started:.2f} s)")
         return 1
-    print(f"ok: {len(document.blocks)} blocks ({time.perf_counter() - started:.2f} s); "
-          f"check: {check_document(document, str(path)) or 'fine'}")
+    print(
+        f"ok: {len(document.blocks)} blocks ({time.perf_counter() - started:.2f} s); "
+        f"check: {check_document(document, str(path)) or 'fine'}"
+    )
     return 0
 
 
@@ -645,8 +713,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="time budget (default 60)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("fuzz-findings"), help="where bugs are saved")
-    parser.add_argument("--sample", type=Path, action="append", default=[],
-                        help="a seed document (repeatable; default: corpora/samples plus a Markdown seed)")
+    parser.add_argument(
+        "--sample",
+        type=Path,
+        action="append",
+        default=[],
+        help="a seed document (repeatable; default: corpora/samples plus a Markdown seed)",
+    )
     parser.add_argument("--case-timeout", type=float, default=10.0, help="seconds per case before it counts as a hang")
     parser.add_argument("--memory-mb", type=float, default=1024, help="memory budget per case (MB)")
     parser.add_argument("--replay", type=int, metavar="CASE", help="re-create one case and extract it here")
@@ -657,18 +730,32 @@ def main(argv: list[str] | None = None) -> int:
         samples = args.sample or default_samples(Path(seeds))
         if args.replay is not None:
             return replay(args.seed, args.replay, samples, args.out)
-        print(f"fuzzing {len(samples)} samples for {args.seconds:g} s, seed {args.seed}: "
-              + ", ".join(s.name for s in samples), flush=True)
+        print(
+            f"fuzzing {len(samples)} samples for {args.seconds:g} s, seed {args.seed}: "
+            + ", ".join(s.name for s in samples),
+            flush=True,
+        )
         last = [time.monotonic()]
 
         def progress(report: FuzzReport) -> None:
             if time.monotonic() - last[0] >= 10:
                 last[0] = time.monotonic()
-                print(f"  {report.cases} cases, bugs {report.bug_count}: "
-                      + ", ".join(f"{o} {n}" for o, n in report.counts.most_common()), flush=True)
+                print(
+                    f"  {report.cases} cases, bugs {report.bug_count}: "
+                    + ", ".join(f"{o} {n}" for o, n in report.counts.most_common()),
+                    flush=True,
+                )
 
-        report = fuzz(args.seconds, args.seed, samples, args.out, case_timeout=args.case_timeout,
-                      memory_limit_mb=args.memory_mb, quiet=not args.verbose, progress=progress)
+        report = fuzz(
+            args.seconds,
+            args.seed,
+            samples,
+            args.out,
+            case_timeout=args.case_timeout,
+            memory_limit_mb=args.memory_mb,
+            quiet=not args.verbose,
+            progress=progress,
+        )
     print(report.summary())
     return 1 if report.bug_count else 0
 

@@ -27,15 +27,27 @@ def batch_of(body: dict) -> dict:
     raise AssertionError("the batch must travel as a JSON data block at the end of a user message")
 
 
-def judgement(item: dict, label: str, *, quote: str | None = None, rewrite: str | None = None,
-              explanation: str = "Modellens förklaring.", question: str | None = None) -> dict:
+def judgement(
+    item: dict,
+    label: str,
+    *,
+    quote: str | None = None,
+    rewrite: str | None = None,
+    explanation: str = "Modellens förklaring.",
+    question: str | None = None,
+) -> dict:
     words = item["text"].split()
     flagged = label == "feature_without_need"
-    return {"id": item["id"], "label": label, "quote": quote if quote is not None else " ".join(words[:4]),
-            "explanation": explanation,
-            "question": (question or "Vilket behov ska kravet tillgodose?") if flagged else None,
-            "rewrite": (rewrite if rewrite is not None else item["text"].rstrip(".") + ", för att [önskad effekt].")
-            if flagged else None}
+    return {
+        "id": item["id"],
+        "label": label,
+        "quote": quote if quote is not None else " ".join(words[:4]),
+        "explanation": explanation,
+        "question": (question or "Vilket behov ska kravet tillgodose?") if flagged else None,
+        "rewrite": (rewrite if rewrite is not None else item["text"].rstrip(".") + ", för att [önskad effekt].")
+        if flagged
+        else None,
+    }
 
 
 Decide = Callable[[dict], dict]  # one requirement item -> its judgement dict
@@ -66,8 +78,9 @@ def labelled_by(labels: dict[str, str], default: str = "feature_without_need") -
     return decide
 
 
-_OBEYED = re.compile(r"ignor|disregard|instruktion|instruction|feature_with_need|du är nu|you are now|<\|system",
-                     re.IGNORECASE)
+_OBEYED = re.compile(
+    r"ignor|disregard|instruktion|instruction|feature_with_need|du är nu|you are now|<\|system", re.IGNORECASE
+)
 _REASON = re.compile(r"(?:för att|så att|eftersom|because|so that|in order to)[^.]*", re.IGNORECASE)
 
 
@@ -95,8 +108,14 @@ def answering_batch(decide: Callable[[dict, list[dict]], dict]) -> Callable[[dic
 
 # -- the set-up the LLM tests share ----------------------------------------------------------
 
-AMBIENT_LLM_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "UPPHANDLINGSGRANSKARE_MODEL", "AZURE_OPENAI_API_KEY",
-                        "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION")
+AMBIENT_LLM_SETTINGS = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "UPPHANDLINGSGRANSKARE_MODEL",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_ENDPOINT",
+    "OPENAI_API_VERSION",
+)
 
 
 def without_ambient_llm_settings(monkeypatch, cache_home: Path | None = None) -> None:
@@ -113,13 +132,21 @@ def text_document(folder: Path, text: str, name: str = "krav.txt") -> Path:
     return path
 
 
-def scripted_reviewer(server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", *, api_key: str = "sk-test",
-                      **overrides):
+def scripted_reviewer(
+    server: FakeOpenAIServer, tmp_path: Path, backend: str = "hybrid", *, api_key: str = "sk-test", **overrides
+):
     """The LLM backend pointed at the scripted server, with fast retries and its cache in ``tmp_path``."""
     from upphandlingsgranskare.llm.build import build_reviewer
 
-    settings = {"base_url": server.base_url, "api_key": api_key, "model": "fake-model", "backoff": 0.001,
-                "timeout": 5, "cache_path": tmp_path / "cache.sqlite", **overrides}
+    settings = {
+        "base_url": server.base_url,
+        "api_key": api_key,
+        "model": "fake-model",
+        "backoff": 0.001,
+        "timeout": 5,
+        "cache_path": tmp_path / "cache.sqlite",
+        **overrides,
+    }
     return build_reviewer(backend, overrides=settings)
 
 

@@ -351,7 +351,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path, _query = self._record(None)
         if path.rstrip("/") in ("/v1/models", "/openai/v1/models", "/openai/models"):
-            models = {"object": "list", "data": [{"id": FAKE_MODEL, "object": "model", "created": 0, "owned_by": "fake"}]}
+            models = {
+                "object": "list",
+                "data": [{"id": FAKE_MODEL, "object": "model", "created": 0, "owned_by": "fake"}],
+            }
             self._send(200, json.dumps(models).encode())
         else:
             self._send(404, _error_body(404, f"unknown path {path}"))
@@ -444,7 +447,9 @@ class _Handler(BaseHTTPRequestHandler):
 
         def chunk(delta: dict, finish: str | None = None, *, usage: dict | None = None, choices: bool = True) -> dict:
             out: dict[str, Any] = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model}
-            out["choices"] = [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}] if choices else []
+            out["choices"] = (
+                [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}] if choices else []
+            )
             if include_usage:
                 out["usage"] = usage
             return out
@@ -643,7 +648,10 @@ def main(argv: list[str] | None = None) -> int:
     record.add_argument("--upstream", required=True, help="upstream base URL, e.g. https://api.openai.com/v1")
     record.add_argument("--out", required=True, metavar="FILE", help="JSONL file to save (merge) recordings into")
     record.add_argument(
-        "--api-key-env", default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the upstream API key"
+        "--api-key-env",
+        default="OPENAI_API_KEY",
+        metavar="NAME",
+        help="environment variable holding the upstream API key",
     )
     record.add_argument("--timeout", type=float, default=120.0, help="upstream time-out in seconds (default 120)")
 

@@ -23,8 +23,13 @@ MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 MODEL_ALIAS = "smollm2-135m-instruct"
 # Where PyPI has an xllamacpp wheel (CPU): elsewhere the real-server tests are skipped, with this reason.
-WHEEL_PLATFORMS = {("linux", "x86_64"), ("linux", "aarch64"), ("darwin", "arm64"), ("darwin", "x86_64"),
-                   ("win32", "AMD64")}
+WHEEL_PLATFORMS = {
+    ("linux", "x86_64"),
+    ("linux", "aarch64"),
+    ("darwin", "arm64"),
+    ("darwin", "x86_64"),
+    ("win32", "AMD64"),
+}
 
 
 class ModelUnavailable(RuntimeError):

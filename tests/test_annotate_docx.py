@@ -77,8 +77,9 @@ def _groups(findings) -> list[list]:
     """The review's findings by requirement, in order: one comment each."""
     groups: dict[tuple, list] = {}
     for f in findings:
-        groups.setdefault((f.location.paragraph, f.location.table, f.location.row, f.location.start,
-                           f.requirement_text), []).append(f)
+        groups.setdefault(
+            (f.location.paragraph, f.location.table, f.location.row, f.location.start, f.requirement_text), []
+        ).append(f)
     return list(groups.values())
 
 
@@ -96,8 +97,11 @@ def test_one_comment_per_requirement_on_the_requirement_text(samples, name):
     assert len(found) == len(groups) < len(review.findings)  # the samples have requirements with two findings
     ranges = comment_ranges(result.target)
     assert len(ranges) == len(found)
-    labels = ("Fråga till verksamheten:", "Förslag:") if review.language == "sv" else \
-        ("Question for the business owner:", "Suggestion:")
+    labels = (
+        ("Fråga till verksamheten:", "Förslag:")
+        if review.language == "sv"
+        else ("Question for the business owner:", "Suggestion:")
+    )
     for comment, findings in zip(found, groups):  # comments are added in finding order
         assert comment.author == "Upphandlingsgranskare"
         assert comment.initials == "UG"
@@ -116,8 +120,9 @@ def test_text_of_the_copy_is_unchanged(samples, name):
     # Split runs and comment markers add no text: extraction reads the copy exactly like the original.
     source, _, _, result = samples[name]
     original, copy = extract(source), extract(result.target)
-    assert [(b.text, b.location.paragraph, b.location.table, b.location.row) for b in copy.blocks] == \
-           [(b.text, b.location.paragraph, b.location.table, b.location.row) for b in original.blocks]
+    assert [(b.text, b.location.paragraph, b.location.table, b.location.row) for b in copy.blocks] == [
+        (b.text, b.location.paragraph, b.location.table, b.location.row) for b in original.blocks
+    ]
 
 
 def test_table_row_finding_is_anchored_in_its_cell(samples):
@@ -156,8 +161,14 @@ def edge(tmp_path_factory):
     document.add_heading("Krav", level=1)
     document.add_paragraph("")  # empty paragraphs are not counted by the extractor
     p = document.add_paragraph()
-    for text, fmt in (("K1 Sys", "bold"), ("temet ska kunna ", None), ("exportera", "italic"),
-                      (" ärendelistor till ", "underline"), ("Excel. Det", "bold"), (" behövs för uppföljning.", None)):
+    for text, fmt in (
+        ("K1 Sys", "bold"),
+        ("temet ska kunna ", None),
+        ("exportera", "italic"),
+        (" ärendelistor till ", "underline"),
+        ("Excel. Det", "bold"),
+        (" behövs för uppföljning.", None),
+    ):
         run = p.add_run(text)
         if fmt:
             setattr(run, fmt, True)
@@ -186,9 +197,18 @@ def edge(tmp_path_factory):
         offset = block.text.find(text)
         start = (block.location.start or 0) + max(offset, 0)
         loc = block.location.model_copy(update={"start": start, "end": start + len(text), **moved})
-        return Finding(code=code, name="feature-without-need", severity="warning", message=f"Meddelande om {req_id}.",
-                       question=f"Vilket behov har {req_id}?", suggestion=f"{text} Motivering: [behov].",
-                       location=loc, requirement_id=req_id, requirement_text=text, language="sv")
+        return Finding(
+            code=code,
+            name="feature-without-need",
+            severity="warning",
+            message=f"Meddelande om {req_id}.",
+            question=f"Vilket behov har {req_id}?",
+            suggestion=f"{text} Motivering: [behov].",
+            location=loc,
+            requirement_id=req_id,
+            requirement_text=text,
+            language="sv",
+        )
 
     k1_block = next(t for t in blocks if t.startswith("K1 "))
     findings = (
@@ -201,8 +221,9 @@ def edge(tmp_path_factory):
         # Text that is nowhere: the whole paragraph of the location gets the comment.
         finding("K5", "Texten finns inte i dokumentet.", next(t for t in blocks if t.startswith("K5 "))),
     )
-    review = DocumentReview(path=str(source), format="docx", language="sv", requirements=(), goals=(),
-                            findings=findings)
+    review = DocumentReview(
+        path=str(source), format="docx", language="sv", requirements=(), goals=(), findings=findings
+    )
     before = sha256(source)
     result = annotate_docx(source, review, out / "edge.annotated.docx")
     return source, before, review, result
@@ -234,20 +255,32 @@ def test_split_runs_keep_their_formatting(edge):
     assert paragraph.text == original.text
     runs = [(r.text, r.bold, r.italic, r.underline) for r in paragraph.runs if r.text]
     assert runs == [
-        ("K1 ", True, None, None), ("Sys", True, None, None),  # "K1 Sys" split at the requirement's start
-        ("temet ska kunna ", None, None, None), ("exportera", None, True, None),
+        ("K1 ", True, None, None),
+        ("Sys", True, None, None),  # "K1 Sys" split at the requirement's start
+        ("temet ska kunna ", None, None, None),
+        ("exportera", None, True, None),
         (" ärendelistor till ", None, None, True),
-        ("Excel.", True, None, None), (" Det", True, None, None),  # split at its end
+        ("Excel.", True, None, None),
+        (" Det", True, None, None),  # split at its end
         (" behövs för uppföljning.", None, None, None),
     ]
     # The range starts right before "Sys" and ends right after "Excel.".
     xml = etree.tostring(paragraph._p, encoding="unicode")
-    assert xml.index('commentRangeStart w:id="0"') < xml.index(">Sys<") < xml.index(">Excel.<") \
-        < xml.index('commentRangeEnd w:id="0"') < xml.index("> Det<")
+    assert (
+        xml.index('commentRangeStart w:id="0"')
+        < xml.index(">Sys<")
+        < xml.index(">Excel.<")
+        < xml.index('commentRangeEnd w:id="0"')
+        < xml.index("> Det<")
+    )
     cell = document.tables[0].rows[1].cells[1]
     assert cell.text == "Systemet ska stödja BankID. Det är viktigt för säkerheten.\nAndra stycket i cellen."
     assert [(r.text, r.bold) for r in cell.paragraphs[0].runs if r.text] == [
-        ("Systemet ska stödja ", None), ("BankID", True), (".", None), (" Det är viktigt för säkerheten.", None)]
+        ("Systemet ska stödja ", None),
+        ("BankID", True),
+        (".", None),
+        (" Det är viktigt för säkerheten.", None),
+    ]
 
 
 def test_edge_document_text_unchanged(edge):
@@ -262,8 +295,17 @@ def _soffice(files: list[Path], fmt: str, outdir: Path, work: Path) -> subproces
     exe = require_tool("soffice", "libreoffice")
     # Own HOME and profile: parallel runs must not share LibreOffice's user installation.
     env = {**os.environ, "HOME": str(work / "home")}
-    command = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
+    command = [
+        exe,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 

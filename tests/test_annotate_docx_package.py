@@ -24,8 +24,10 @@ SALESFORCE = REALDOCS / "en" / "virginia-vita-salesforce-om-sor.docx"
 SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "samples"
 SV_DOCX = SAMPLES / "sv-kravspecifikation-arendehantering.docx"
 SV_PDF = SAMPLES / "sv-forfragningsunderlag-lonesystem.pdf"
-MAY_CHANGE = re.compile(r"^(word/document\.xml|word/comments\d*\.xml|word/_rels/document\.xml\.rels"
-                        r"|\[Content_Types\]\.xml|_rels/\.rels|docProps/custom\.xml)$")
+MAY_CHANGE = re.compile(
+    r"^(word/document\.xml|word/comments\d*\.xml|word/_rels/document\.xml\.rels"
+    r"|\[Content_Types\]\.xml|_rels/\.rels|docProps/custom\.xml)$"
+)
 
 
 @pytest.mark.parametrize("source", [SALESFORCE, SV_DOCX], ids=lambda p: p.name)
@@ -46,8 +48,10 @@ def test_docx_copy_changes_only_the_parts_it_needs(source, tmp_path):
         assert zc.namelist()[: len(before)] == zs.namelist()
     assert is_marked(copy) and not is_marked(source)
     # One comment per flagged requirement, listing its findings (issue 17).
-    requirements = {(f.location.paragraph, f.location.table, f.location.row, f.location.start, f.requirement_text)
-                    for f in review.findings}
+    requirements = {
+        (f.location.paragraph, f.location.table, f.location.row, f.location.start, f.requirement_text)
+        for f in review.findings
+    }
     assert len(list(docx.Document(str(copy)).comments)) == len(requirements)
 
 
@@ -55,8 +59,15 @@ def test_reviewing_the_annotated_copy_adds_no_second_comment(tmp_path):
     first = annotate_docx(SV_DOCX, review_document(SV_DOCX), tmp_path / "krav.granskad.docx").target
     count = len(list(docx.Document(str(first)).comments))
     again = review_document(first)
-    assert len({(f.location.paragraph, f.location.table, f.location.row, f.location.start, f.requirement_text)
-                for f in again.findings}) == count  # one comment per flagged requirement
+    assert (
+        len(
+            {
+                (f.location.paragraph, f.location.table, f.location.row, f.location.start, f.requirement_text)
+                for f in again.findings
+            }
+        )
+        == count
+    )  # one comment per flagged requirement
     second = annotate_docx(first, again, tmp_path / "krav.granskad.granskad.docx").target
     assert len(list(docx.Document(str(second)).comments)) == count
 
@@ -78,12 +89,27 @@ def test_comment_ids_continue_after_the_existing_ones(tmp_path):
 
     def finding(n: int) -> Finding:
         text = f"Systemet ska ha stöd för export nummer {n}."
-        return Finding(code="UG001", name="feature-without-need", severity="warning", message=f"Behov {n}?",
-                       question="Varför?", suggestion="", requirement_id=f"R{n}", requirement_text=text,
-                       language="sv", location=Location(file=str(source), paragraph=n))
+        return Finding(
+            code="UG001",
+            name="feature-without-need",
+            severity="warning",
+            message=f"Behov {n}?",
+            question="Varför?",
+            suggestion="",
+            requirement_id=f"R{n}",
+            requirement_text=text,
+            language="sv",
+            location=Location(file=str(source), paragraph=n),
+        )
 
-    review = DocumentReview(path=str(source), format="docx", language="sv", requirements=(), goals=(),
-                            findings=tuple(finding(n) for n in range(4)))
+    review = DocumentReview(
+        path=str(source),
+        format="docx",
+        language="sv",
+        requirements=(),
+        goals=(),
+        findings=tuple(finding(n) for n in range(4)),
+    )
     copy = annotate_docx(source, review, tmp_path / "copy.docx").target
     found = list(docx.Document(str(copy)).comments)
     ids = [c.comment_id for c in found]

@@ -28,25 +28,37 @@ REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "sv"
 ADDA = REALDOCS / "adda-efterfragat-resursbehov-bilaga-b.xlsx"
 # The parts an annotation may change: the flagged sheets, styles (wrapped formats), the workbook
 # (filter names), and the marker property with its relationship and content type.
-MAY_CHANGE = re.compile(r"^(xl/worksheets/sheet\d+\.xml|xl/styles\.xml|xl/workbook\.xml|\[Content_Types\]\.xml"
-                        r"|_rels/\.rels|docProps/custom\.xml)$")
+MAY_CHANGE = re.compile(
+    r"^(xl/worksheets/sheet\d+\.xml|xl/styles\.xml|xl/workbook\.xml|\[Content_Types\]\.xml"
+    r"|_rels/\.rels|docProps/custom\.xml)$"
+)
 
 
 def finding(source: Path, sheet: str, row: int, code: str = "UG001", message: str = "Ange behovet.") -> Finding:
-    return Finding(code=code, name="feature-without-need", severity="warning", message=message,
-                   question="Vilket behov?", suggestion="Beskriv behovet i stället.", requirement_id=f"R{row}",
-                   requirement_text="x", language="sv", location=Location(file=str(source), sheet=sheet, row=row))
+    return Finding(
+        code=code,
+        name="feature-without-need",
+        severity="warning",
+        message=message,
+        question="Vilket behov?",
+        suggestion="Beskriv behovet i stället.",
+        requirement_id=f"R{row}",
+        requirement_text="x",
+        language="sv",
+        location=Location(file=str(source), sheet=sheet, row=row),
+    )
 
 
 def review_of(source: Path, *findings: Finding) -> DocumentReview:
-    return DocumentReview(path=str(source), format="xlsx", language="sv", requirements=(), goals=(),
-                          findings=findings)
+    return DocumentReview(path=str(source), format="xlsx", language="sv", requirements=(), goals=(), findings=findings)
 
 
 def validations(path: Path) -> int:
     # Excel keeps list validations that point to other sheets as x14:dataValidation in the sheet's extLst.
     pattern = re.compile(rb"<(?:\w+:)?dataValidation[\s>]")
-    return sum(len(pattern.findall(data)) for name, data in package_parts(path).items() if name.startswith("xl/worksheets/"))
+    return sum(
+        len(pattern.findall(data)) for name, data in package_parts(path).items() if name.startswith("xl/worksheets/")
+    )
 
 
 def assert_only_needed_parts_changed(source: Path, copy: Path, flagged_sheets: set[str]) -> None:
@@ -115,12 +127,12 @@ def sample_workbook(path: Path) -> None:
 
 TEXT_BOX = (  # in openpyxl's drawing the spreadsheetDrawing namespace is the default one
     b'<twoCellAnchor xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><from><col>0</col>'
-    b'<colOff>0</colOff><row>6</row><rowOff>0</rowOff></from><to><col>4</col><colOff>0</colOff><row>12</row>'
+    b"<colOff>0</colOff><row>6</row><rowOff>0</rowOff></from><to><col>4</col><colOff>0</colOff><row>12</row>"
     b'<rowOff>0</rowOff></to><sp macro="" textlink=""><nvSpPr><cNvPr id="99" name="Textruta"/>'
     b'<cNvSpPr txBox="1"/></nvSpPr><spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="3000000" cy="900000"/>'
     b'</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr><txBody><a:bodyPr/><a:lstStyle/>'
     b'<a:p><a:r><a:rPr lang="sv-SE"/><a:t>Instruktion i textruta</a:t></a:r></a:p></txBody></sp>'
-    b'<clientData/></twoCellAnchor>'
+    b"<clientData/></twoCellAnchor>"
 )
 
 
@@ -129,8 +141,12 @@ def sample(tmp_path_factory):
     folder = tmp_path_factory.mktemp("package")
     source = folder / "matris.xlsx"
     sample_workbook(source)
-    review = review_of(source, finding(source, "Krav", 2), finding(source, "Krav", 3, "UG102", "Vagt."),
-                       finding(source, "Krav", 3, "UG001"))
+    review = review_of(
+        source,
+        finding(source, "Krav", 2),
+        finding(source, "Krav", 3, "UG102", "Vagt."),
+        finding(source, "Krav", 3, "UG001"),
+    )
     result = annotate_xlsx(source, review, folder / "matris.granskad.xlsx")
     return source, review, result
 
@@ -150,7 +166,10 @@ def test_sample_columns_values_and_widths(sample):
     wb = openpyxl.load_workbook(result.target)
     ws = wb["Krav"]
     assert [ws.cell(row=1, column=c).value for c in (5, 6, 7)] == [
-        "Upphandlingsgranskare: flagga", "Upphandlingsgranskare: kommentar", "Upphandlingsgranskare: förslag"]
+        "Upphandlingsgranskare: flagga",
+        "Upphandlingsgranskare: kommentar",
+        "Upphandlingsgranskare: förslag",
+    ]
     assert ws["E1"].font.bold and ws["F2"].alignment.wrap_text
     assert ws["E2"].value == "UG001" and ws["E3"].value == "UG102, UG001"
     assert ws["E4"].value is None and ws.max_column == 7
@@ -164,15 +183,23 @@ def _render_text(files: list[Path], work: Path) -> dict[str, list[str]]:
     """Each file converted to PDF by LibreOffice, then its text per page (pdftotext)."""
     soffice, pdftotext = require_tool("soffice", "libreoffice"), require_tool("pdftotext")
     env = {**os.environ, "HOME": str(work / "home")}
-    command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(work / "pdf"), *map(str, files)]
+    command = [
+        soffice,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work / "pdf"),
+        *map(str, files),
+    ]
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     out = {}
     for file in files:
         pdf = work / "pdf" / f"{file.stem}.pdf"
-        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         out[file.name] = text.split("\f")
     return out
 
@@ -193,8 +220,10 @@ def test_libreoffice_renders_the_copy_as_the_original_plus_the_columns(sample, t
     # Page 1 is the sheet "Instruktioner", whose text is in a text box: still there, unchanged.
     assert "INSTRUKTIONER" in before[0] and "Välj län" in before[0]
     assert after[0] == before[0]
-    for original, annotated, findings in ((before, after, adda_review.findings),
-                                          (rendered[source.name], rendered[result.target.name], review.findings)):
+    for original, annotated, findings in (
+        (before, after, adda_review.findings),
+        (rendered[source.name], rendered[result.target.name], review.findings),
+    ):
         added = _words(annotated) - _words(original)
         missing = _words(original) - _words(annotated)
         assert not missing, missing
@@ -202,14 +231,18 @@ def test_libreoffice_renders_the_copy_as_the_original_plus_the_columns(sample, t
         # original printed (a wider sheet prints on more pages, each with the sheet's page header).
         added_text = "Upphandlingsgranskare: flagga kommentar förslag" + "".join(
             f"{f.code}, {f.name}: {f.message} Fråga till verksamheten: {f.question} {f.code}: {f.suggestion}"
-            for f in findings)
+            for f in findings
+        )
         added_text = "".join(added_text.split())
         seen = set(_words(original))
 
         def explained(word: str, added_text: str = added_text, seen: set[str] = seen) -> bool:
             # lines of an overfull cell print over each other: "UG102till"
-            return word in added_text or word in seen or any(
-                word[:i] in added_text and word[i:] in added_text for i in range(1, len(word)))
+            return (
+                word in added_text
+                or word in seen
+                or any(word[:i] in added_text and word[i:] in added_text for i in range(1, len(word)))
+            )
 
         unexplained = {w for w in added if not explained(w)}
         assert not unexplained, unexplained
@@ -263,5 +296,6 @@ def test_the_tools_own_copy_annotated_again_keeps_its_three_columns(tmp_path):
     one, two = openpyxl.load_workbook(first), openpyxl.load_workbook(second)
     for title in one.sheetnames:
         assert two[title].max_column == one[title].max_column, title
-        assert [[c.value for c in row] for row in two[title].iter_rows()] == \
-               [[c.value for c in row] for row in one[title].iter_rows()], title
+        assert [[c.value for c in row] for row in two[title].iter_rows()] == [
+            [c.value for c in row] for row in one[title].iter_rows()
+        ], title

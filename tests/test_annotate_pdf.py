@@ -49,7 +49,7 @@ def _highlights(pdf: Path) -> list[tuple[int, dict]]:
 def _quads(annot: dict) -> list[list[float]]:
     points = [float(v) for v in annot["/QuadPoints"]]
     assert points and len(points) % 8 == 0
-    return [points[i:i + 8] for i in range(0, len(points), 8)]
+    return [points[i : i + 8] for i in range(0, len(points), 8)]
 
 
 def _text_under(pdf: Path, page_number: int, quads: list[list[float]]) -> str:
@@ -63,8 +63,11 @@ def _text_under(pdf: Path, page_number: int, quads: list[list[float]]) -> str:
             left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
             # Shrink a quarter of the line's height across the text, a point along it.
             horizontal = abs(quad[2] - quad[0]) >= abs(quad[3] - quad[1])  # upper right - upper left
-            across, along = ((top - bottom) / 4, min(1.0, (right - left) / 4)) if horizontal else \
-                ((right - left) / 4, min(1.0, (top - bottom) / 4))
+            across, along = (
+                ((top - bottom) / 4, min(1.0, (right - left) / 4))
+                if horizontal
+                else ((right - left) / 4, min(1.0, (top - bottom) / 4))
+            )
             inset_x, inset_y = (along, across) if horizontal else (across, along)
             parts.append(textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y))
         return " ".join(parts)
@@ -106,8 +109,14 @@ def _check_pixels(original: Path, annotated: Path, page_number: int, tmp_path: P
             continue
         for quad in _quads(annot):
             pixels = [_to_pixels(page, quad[i], quad[i + 1]) for i in range(0, 8, 2)]
-            boxes.append((min(p[0] for p in pixels), min(p[1] for p in pixels),
-                          max(p[0] for p in pixels), max(p[1] for p in pixels)))
+            boxes.append(
+                (
+                    min(p[0] for p in pixels),
+                    min(p[1] for p in pixels),
+                    max(p[0] for p in pixels),
+                    max(p[1] for p in pixels),
+                )
+            )
     assert boxes, "no highlight on the rendered page"
 
     allowed = image.new("L", changed.size, 0)
@@ -130,22 +139,28 @@ def _check_pixels(original: Path, annotated: Path, page_number: int, tmp_path: P
 
 def _finding(text: str, page: int, requirement_id: str, language: str = "sv") -> Finding:
     return Finding(
-        code="UG001", name="feature-without-need", severity="warning",
+        code="UG001",
+        name="feature-without-need",
+        severity="warning",
         message=f"Kravet beskriver en funktion utan behov ({requirement_id}).",
         question="Vilket behov ska funktionen lösa?",
         suggestion="Beskriv behovet och låt leverantören föreslå lösningen.",
-        location=Location(file="test.pdf", page=page), requirement_id=requirement_id, requirement_text=text,
+        location=Location(file="test.pdf", page=page),
+        requirement_id=requirement_id,
+        requirement_text=text,
         language=language,  # type: ignore[arg-type]
     )
 
 
 def _review(findings: list[Finding]) -> DocumentReview:
-    return DocumentReview(path="test.pdf", format="pdf", language="sv", requirements=(), goals=(),
-                          findings=tuple(findings))
+    return DocumentReview(
+        path="test.pdf", format="pdf", language="sv", requirements=(), goals=(), findings=tuple(findings)
+    )
 
 
-def _build_pdf(path: Path, pages: list[list[str]], landscape_rotated: bool = False,
-               crop: tuple[float, ...] | None = None) -> Path:
+def _build_pdf(
+    path: Path, pages: list[list[str]], landscape_rotated: bool = False, crop: tuple[float, ...] | None = None
+) -> Path:
     """A PDF with the given lines per page (each line set on its own, so the wrapping is ours).
 
     ``landscape_rotated``: a landscape page stored the way many exporters do it, as a portrait
@@ -200,8 +215,16 @@ def _heads(findings) -> list[tuple[int, object, list]]:
     heads: list[tuple[int, object, list]] = []
     for index, f in enumerate(findings):
         key = (f.subject, f.requirement_id, f.requirement_text, f.location.page)
-        if heads and (heads[-1][1].subject, heads[-1][1].requirement_id, heads[-1][1].requirement_text,
-                      heads[-1][1].location.page) == key:
+        if (
+            heads
+            and (
+                heads[-1][1].subject,
+                heads[-1][1].requirement_id,
+                heads[-1][1].requirement_text,
+                heads[-1][1].location.page,
+            )
+            == key
+        ):
             heads[-1][2].append(f)
         else:
             heads.append((index, f, [f]))
@@ -288,9 +311,16 @@ WRAPPED = "Lösningen ska kunna skapa och skicka arbetsgivardeklaration på indi
 def test_rotated_page_with_a_wrapped_requirement(tmp_path: Path) -> None:
     pdf = _build_pdf(
         tmp_path / "rotated.pdf",
-        [["4.1 Lön", "SKA-krav 4: Lösningen ska kunna skapa och skicka",
-          "arbetsgivardeklaration på individnivå till Skatteverket.", "Nästa stycke handlar om annat."]],
-        landscape_rotated=True, crop=(20, 30, 580, 820),
+        [
+            [
+                "4.1 Lön",
+                "SKA-krav 4: Lösningen ska kunna skapa och skicka",
+                "arbetsgivardeklaration på individnivå till Skatteverket.",
+                "Nästa stycke handlar om annat.",
+            ]
+        ],
+        landscape_rotated=True,
+        crop=(20, 30, 580, 820),
     )
     assert pypdf.PdfReader(pdf).pages[0].rotation == 90
     finding = _finding(WRAPPED, 1, "SKA-krav 4")
@@ -321,12 +351,25 @@ def test_rotated_page_with_a_wrapped_requirement(tmp_path: Path) -> None:
 
 
 def test_hyphenation_ligature_neighbour_page_split_and_fallback(tmp_path: Path) -> None:
-    pdf = _build_pdf(tmp_path / "mixed.pdf", [
-        ["Lösningen ska kunna skicka arbetsgivar-", "deklarationer till Skatteverket varje månad.",
-         "", "", "Slutligen ska leverantören kunna leverera"],
-        ["lönefiler till banken varje vecka.", "Systemet ska ﬁnnas tillgängligt dygnet runt.",
-         "Lösningen ska kunna ta fram", "b)", "rapporter över sjukfrånvaro varje vecka."],  # "b)": dropped as noise
-    ])
+    pdf = _build_pdf(
+        tmp_path / "mixed.pdf",
+        [
+            [
+                "Lösningen ska kunna skicka arbetsgivar-",
+                "deklarationer till Skatteverket varje månad.",
+                "",
+                "",
+                "Slutligen ska leverantören kunna leverera",
+            ],
+            [
+                "lönefiler till banken varje vecka.",
+                "Systemet ska ﬁnnas tillgängligt dygnet runt.",
+                "Lösningen ska kunna ta fram",
+                "b)",
+                "rapporter över sjukfrånvaro varje vecka.",
+            ],  # "b)": dropped as noise
+        ],
+    )
     hyphenated = _finding("Lösningen ska kunna skicka arbetsgivardeklarationer till Skatteverket varje månad.", 1, "K1")
     split = _finding("Slutligen ska leverantören kunna leverera lönefiler till banken varje vecka.", 1, "K2")
     neighbour = _finding("Systemet ska finnas tillgängligt dygnet runt.", 1, "K3")  # stated page is wrong
@@ -353,8 +396,12 @@ def test_hyphenation_ligature_neighbour_page_split_and_fallback(tmp_path: Path) 
     assert (highlights[split_name][0], highlights[f"{split_name}-2"][0]) == (1, 2)
 
     reader = pypdf.PdfReader(result.target)
-    notes = [(number, a.get_object()) for number, page in enumerate(reader.pages, start=1)
-             for a in page.get("/Annots") or () if a.get_object()["/Subtype"] == "/Text"]
+    notes = [
+        (number, a.get_object())
+        for number, page in enumerate(reader.pages, start=1)
+        for a in page.get("/Annots") or ()
+        if a.get_object()["/Subtype"] == "/Text"
+    ]
     assert [n for n, _ in notes] == [1, 2]  # each on its stated page
     for (number, note), finding in zip(notes, (english, missing), strict=True):
         contents = str(note["/Contents"])
@@ -381,8 +428,10 @@ def test_real_pdf_findings_are_anchored(tmp_path: Path, record_property) -> None
     result = annotate_pdf(pdf, review, tmp_path / f"annotated-{pdf.name}")
     assert _sha256(pdf) == before
     exact = sum(a.method == "exact" for a in anchors)
-    figures = f"{pdf.name}: {len(review.findings)} findings, {exact} exact, {result.anchored} anchored, " \
-              f"{len(result.unanchored)} fallback notes"
+    figures = (
+        f"{pdf.name}: {len(review.findings)} findings, {exact} exact, {result.anchored} anchored, "
+        f"{len(result.unanchored)} fallback notes"
+    )
     record_property("anchoring", figures)
     print(figures)
     assert result.anchored >= 0.8 * len(review.findings), figures

@@ -31,13 +31,17 @@ def sha256(path: Path) -> str:
 
 def style(cell) -> tuple[str, ...]:
     # openpyxl's style proxies do not compare equal; their reprs list every attribute.
-    return (*(repr(x) for x in (cell.font, cell.fill, cell.border, cell.alignment, cell.protection)),
-            cell.number_format)
+    return (
+        *(repr(x) for x in (cell.font, cell.fill, cell.border, cell.alignment, cell.protection)),
+        cell.number_format,
+    )
 
 
 def last_column(ws) -> int:
-    return max([c.column for row in ws.iter_rows() for c in row if c.value not in (None, "")]
-               + [r.max_col for r in ws.merged_cells.ranges])
+    return max(
+        [c.column for row in ws.iter_rows() for c in row if c.value not in (None, "")]
+        + [r.max_col for r in ws.merged_cells.ranges]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +125,9 @@ def test_everything_else_is_unchanged(matrix):
                 assert style(twin) == style(cell), cell.coordinate
         assert sorted(map(str, other.merged_cells.ranges)) == sorted(map(str, ws.merged_cells.ranges))
         assert other.freeze_panes == ws.freeze_panes
-        assert [str(v.sqref) for v in other.data_validations.dataValidation] == \
-               [str(v.sqref) for v in ws.data_validations.dataValidation]
+        assert [str(v.sqref) for v in other.data_validations.dataValidation] == [
+            str(v.sqref) for v in ws.data_validations.dataValidation
+        ]
         for key, dim in ws.column_dimensions.items():
             assert other.column_dimensions[key].width == dim.width
     # A sheet without findings gets no columns at all.
@@ -148,15 +153,31 @@ def test_formulas_codes_and_missing_rows(tmp_path):
     before = sha256(source)
 
     def finding(code: str, sheet: str, row: int, message: str, req_id: str = "K1") -> Finding:
-        return Finding(code=code, name="check", severity="warning", message=message, question="Varför?",
-                       suggestion=f"Förslag {code}.", requirement_id=req_id, requirement_text="x", language="en",
-                       location=Location(file=str(source), sheet=sheet, row=row, cell=f"B{row}"))
+        return Finding(
+            code=code,
+            name="check",
+            severity="warning",
+            message=message,
+            question="Varför?",
+            suggestion=f"Förslag {code}.",
+            requirement_id=req_id,
+            requirement_text="x",
+            language="en",
+            location=Location(file=str(source), sheet=sheet, row=row, cell=f"B{row}"),
+        )
 
-    review = DocumentReview(path=str(source), format="xlsx", language="en", requirements=(), goals=(), findings=(
-        finding("UG001", "Krav", 3, "=cmd|' /C calc'!A0 is text, not a formula"),
-        finding("UG999", "Krav", 3, "Second finding."),
-        finding("UG001", "Saknas", 3, "On a sheet the workbook lacks.", req_id="X1"),
-    ))
+    review = DocumentReview(
+        path=str(source),
+        format="xlsx",
+        language="en",
+        requirements=(),
+        goals=(),
+        findings=(
+            finding("UG001", "Krav", 3, "=cmd|' /C calc'!A0 is text, not a formula"),
+            finding("UG999", "Krav", 3, "Second finding."),
+            finding("UG001", "Saknas", 3, "On a sheet the workbook lacks.", req_id="X1"),
+        ),
+    )
     result = annotate_xlsx(source, review, tmp_path / "out.xlsx")
     assert sha256(source) == before
     assert (result.anchored, result.unanchored, result.fallback) == (2, ("X1",), 0)
@@ -193,8 +214,18 @@ def test_findings_workbook_lists_every_finding(listing):
     assert wb.sheetnames == ["Anmärkningar", "Mål och krav", "Mål och krav (2)"]
     ws = wb.active
     header = [c.value for c in ws[1]]
-    assert header == ["Dokument", "Krav-id", "Plats", "Kravtext", "Kod", "Allvarlighetsgrad", "Anmärkning",
-                      "Fråga till verksamheten", "Förslag", "Ursprung"]
+    assert header == [
+        "Dokument",
+        "Krav-id",
+        "Plats",
+        "Kravtext",
+        "Kod",
+        "Allvarlighetsgrad",
+        "Anmärkning",
+        "Fråga till verksamheten",
+        "Förslag",
+        "Ursprung",
+    ]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
     findings = [(r, f) for r in reviews for f in r.findings]
@@ -202,8 +233,17 @@ def test_findings_workbook_lists_every_finding(listing):
     assert ws.auto_filter.ref == f"A1:J{len(findings) + 1}"
     for row, (review, f) in enumerate(findings, start=2):
         assert [c.value for c in ws[row]] == [
-            review.path, f.requirement_id, f.location.describe(), f.requirement_text, f.code, f.severity,
-            f.message, f.question, f.suggestion, f.origin]
+            review.path,
+            f.requirement_id,
+            f.location.describe(),
+            f.requirement_text,
+            f.code,
+            f.severity,
+            f.message,
+            f.question,
+            f.suggestion,
+            f.origin,
+        ]
     assert ws.column_dimensions["D"].width >= 40
     ws_en = openpyxl.load_workbook(english).active
     assert ws_en.title == "Findings"
@@ -219,8 +259,17 @@ def test_libreoffice_converts_the_workbooks_to_pdf(matrix, listing, tmp_path_fac
     files = [matrix[2].target, listing[1]]
     # Own HOME and profile: parallel runs must not share LibreOffice's user installation.
     env = {**os.environ, "HOME": str(work / "home")}
-    command = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(work / "pdf"), *map(str, files)]
+    command = [
+        exe,
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work / "pdf"),
+        *map(str, files),
+    ]
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     for file in files:

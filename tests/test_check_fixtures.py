@@ -32,9 +32,16 @@ def _text(case: dict) -> str:
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_fixture_case(rule: str, case: dict) -> None:
     text = _text(case)
-    linted = lint_text(text, language=case["lang"], heading=case.get("heading"), rationale=case.get("rationale"),
-                       table_row=bool(case.get("table_row")), lead_in=case.get("lead_in"),
-                       goals=case.get("goals") or (), select=[rule])
+    linted = lint_text(
+        text,
+        language=case["lang"],
+        heading=case.get("heading"),
+        rationale=case.get("rationale"),
+        table_row=bool(case.get("table_row")),
+        lead_in=case.get("lead_in"),
+        goals=case.get("goals") or (),
+        select=[rule],
+    )
     # UG101's one note about the document (products it names as chosen) is no finding on a requirement.
     findings = [f for f in linted.findings if f.subject == "requirement"]
     labels = [(r.text, str(r.label), str(r.label_reason)) for r in linted.requirements]
@@ -58,8 +65,9 @@ def test_lint_text_gives_what_the_review_of_a_file_gives(rule: str, case: dict, 
     path = tmp_path / "case.txt"
     path.write_text(text + "\n", "utf-8")
     reviewed = review_document(path, options=ReviewOptions(language=case["lang"]))
-    assert [(r.text, r.label, r.label_reason) for r in linted.requirements] == \
-        [(r.text, r.label, r.label_reason) for r in reviewed.requirements]
+    assert [(r.text, r.label, r.label_reason) for r in linted.requirements] == [
+        (r.text, r.label, r.label_reason) for r in reviewed.requirements
+    ]
     assert sorted(f.code for f in linted.findings) == sorted(f.code for f in reviewed.findings)
 
 

@@ -31,9 +31,14 @@ def test_every_check_reads_its_summary_and_severity_from_the_data(check):
 
 
 def test_templates_are_filled_and_quoted_per_language():
-    assert messages.text("UG101", "message", "sv", what="varumärket eller produkten", names=messages.quote("sv", "Excel"),
-                         categories="kontorsprogram") == (
-        "Kravet hänvisar till varumärket eller produkten ”Excel” (kontorsprogram) utan ”eller likvärdigt”.")
+    assert messages.text(
+        "UG101",
+        "message",
+        "sv",
+        what="varumärket eller produkten",
+        names=messages.quote("sv", "Excel"),
+        categories="kontorsprogram",
+    ) == ("Kravet hänvisar till varumärket eller produkten ”Excel” (kontorsprogram) utan ”eller likvärdigt”.")
     assert messages.quote("en", "Excel") == '"Excel"'
     with pytest.raises(KeyError):
         messages.text("UG101", "no_such_template", "sv")
@@ -41,7 +46,10 @@ def test_templates_are_filled_and_quoted_per_language():
 
 def test_languages_must_agree_on_a_severity(monkeypatch):
     def fake(language):
-        return {"quote": "{}", "UG999": {"severity": "error" if language == "sv" else "info", "summary": "", "templates": {}}}
+        return {
+            "quote": "{}",
+            "UG999": {"severity": "error" if language == "sv" else "info", "summary": "", "templates": {}},
+        }
 
     monkeypatch.setattr(messages, "_messages", fake)
     with pytest.raises(ValueError, match="UG999"):

@@ -43,9 +43,13 @@ def _cases():
 
 def make_requirement(text: str, lang: str, *, rationale: str | None = None, heading: str | None = None) -> Requirement:
     return Requirement(
-        id="R1", text=text, kind="bör" if re.search(r"\b(bör|should)\b", text, re.IGNORECASE) else "ska",
-        location=Location(file="fixture.txt", paragraph=0, start=0, end=len(text)), language=lang,
-        heading_path=(heading,) if heading else (), rationale=rationale,
+        id="R1",
+        text=text,
+        kind="bör" if re.search(r"\b(bör|should)\b", text, re.IGNORECASE) else "ska",
+        location=Location(file="fixture.txt", paragraph=0, start=0, end=len(text)),
+        language=lang,
+        heading_path=(heading,) if heading else (),
+        rationale=rationale,
     )
 
 
@@ -94,7 +98,10 @@ def test_fixture_files_are_balanced(code: str) -> None:
 LANGUAGE_CASES = {
     "UG101": ("Systemet ska byggas på Microsoft SharePoint.", "The system shall be built on Microsoft SharePoint."),
     "UG102": ("Systemet ska vara användarvänligt och snabbt.", "The system shall be user-friendly and fast."),
-    "UG103": ("Systemet ska logga händelser och ska skicka larm.", "The system shall log events and shall send alerts."),
+    "UG103": (
+        "Systemet ska logga händelser och ska skicka larm.",
+        "The system shall log events and shall send alerts.",
+    ),
 }
 SWEDISH = re.compile(r"\b(kravet|och|ska|inte|för|att|som|eller)\b", re.IGNORECASE)
 ENGLISH = re.compile(r"\b(the|requirement|and|shall|not|for|that|or)\b", re.IGNORECASE)
@@ -107,8 +114,14 @@ def test_message_question_and_suggestion_follow_the_requirement_language(code: s
     (en,) = findings(code, en_text, "en")
     for field in ("message", "question", "suggestion"):
         sv_value, en_value = getattr(sv, field), getattr(en, field)
-        assert SWEDISH.search(sv_value) and not re.search(r"\b(the|shall|requirement)\b", sv_value, re.IGNORECASE), (field, sv_value)
-        assert ENGLISH.search(en_value) and not re.search(r"\b(kravet|ska|och)\b", en_value, re.IGNORECASE), (field, en_value)
+        assert SWEDISH.search(sv_value) and not re.search(r"\b(the|shall|requirement)\b", sv_value, re.IGNORECASE), (
+            field,
+            sv_value,
+        )
+        assert ENGLISH.search(en_value) and not re.search(r"\b(kravet|ska|och)\b", en_value, re.IGNORECASE), (
+            field,
+            en_value,
+        )
     assert sv.severity == en.severity
 
 
@@ -118,7 +131,10 @@ def test_message_question_and_suggestion_follow_the_requirement_language(code: s
 def test_ug101_suggestion_inserts_eller_likvardigt_after_the_brand_and_keeps_the_rest() -> None:
     text = "Lärarna ska förses med Apple iPad med 64 GB lagring, senast den 1 augusti."
     (finding,) = findings("UG101", text, "sv")
-    assert finding.suggestion == "Lärarna ska förses med Apple iPad eller likvärdigt med 64 GB lagring, senast den 1 augusti."
+    assert (
+        finding.suggestion
+        == "Lärarna ska förses med Apple iPad eller likvärdigt med 64 GB lagring, senast den 1 augusti."
+    )
     assert finding.suggestion.replace(" eller likvärdigt", "") == text
     (en,) = findings("UG101", "Laptops shall run Windows 11.", "en")
     assert en.suggestion == "Laptops shall run Windows 11 or equivalent."
@@ -129,7 +145,7 @@ def test_ug101_mentions_report_character_offsets() -> None:
     mentions = BrandWithoutEquivalent().mentions(make_requirement(text, "sv"))
     assert [(m.text, m.flagged) for m in mentions] == [("Heroma", False), ("SAP S/4HANA", True), ("Power BI", False)]
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     assert mentions[0].existing and mentions[2].covered
 
 
@@ -142,25 +158,41 @@ def test_ug101_message_cites_the_law_in_both_languages() -> None:
     assert '"Excel"' in en.message
 
 
-@pytest.mark.parametrize(("document", "cited", "not_cited"), [
-    ("Tenders are published in the Official Journal of the European Union.", "Directive 2014/24/EU art. 42(4)", "LOU"),
-    ("This solicitation incorporates FAR 52.211-6 and FAR part 11.", "FAR 52.211-6", "LOU"),
-    ("Commonwealth of Virginia statement of requirements.", "shuts out suppliers", "LOU"),
-])
-def test_ug101_legal_basis_follows_the_jurisdiction_of_english_documents(document: str, cited: str,
-                                                                         not_cited: str) -> None:
+@pytest.mark.parametrize(
+    ("document", "cited", "not_cited"),
+    [
+        (
+            "Tenders are published in the Official Journal of the European Union.",
+            "Directive 2014/24/EU art. 42(4)",
+            "LOU",
+        ),
+        ("This solicitation incorporates FAR 52.211-6 and FAR part 11.", "FAR 52.211-6", "LOU"),
+        ("Commonwealth of Virginia statement of requirements.", "shuts out suppliers", "LOU"),
+    ],
+)
+def test_ug101_legal_basis_follows_the_jurisdiction_of_english_documents(
+    document: str, cited: str, not_cited: str
+) -> None:
     (en,) = findings("UG101", "Users shall export reports to Excel.", "en", document=document)
     assert cited in en.message and not_cited not in en.message
     assert "2014/24/EU" not in en.message or cited.startswith("Directive")
 
 
 def test_ug101_products_the_document_names_as_chosen_pass_everywhere() -> None:
-    document = ("VDOT has selected Oracle HCM Cloud Services as our HCM solution. "
-                "Work with VDOT infrastructure personnel to deploy the application in VDOT's Dynamics 365 environment.")
-    assert findings("UG101", "Configure Oracle HCM to allow proper structuring of personnel files.", "en",
-                    document=document) == []
-    assert findings("UG101", "Configure Microsoft Dynamics 365 to provide the functionality.", "en",
-                    document=document) == []
+    document = (
+        "VDOT has selected Oracle HCM Cloud Services as our HCM solution. "
+        "Work with VDOT infrastructure personnel to deploy the application in VDOT's Dynamics 365 environment."
+    )
+    assert (
+        findings(
+            "UG101", "Configure Oracle HCM to allow proper structuring of personnel files.", "en", document=document
+        )
+        == []
+    )
+    assert (
+        findings("UG101", "Configure Microsoft Dynamics 365 to provide the functionality.", "en", document=document)
+        == []
+    )
     # A product the document does not name as chosen is still flagged.
     (other,) = findings("UG101", "Reports shall be built in Power BI.", "en", document=document)
     assert other.evidence == "Power BI"
@@ -178,16 +210,23 @@ def test_ug101_only_on_requirements_on_the_solution() -> None:
     assert not check.applies_to(requirement.model_copy(update={"label": "out_of_scope", "label_reason": "actor"}))
     assert not check.applies_to(requirement.model_copy(update={"label": "need", "label_reason": "need"}))
     # Goods are products too: out of UG001's scope for naming no IT solution, still read here.
-    assert check.applies_to(requirement.model_copy(update={"label": "out_of_scope",
-                                                           "label_reason": "no_solution_term"}))
+    assert check.applies_to(
+        requirement.model_copy(update={"label": "out_of_scope", "label_reason": "no_solution_term"})
+    )
 
 
 def test_ug101_says_once_for_the_document_which_products_it_names_as_chosen() -> None:
     context = DocumentContext(path="sor.docx", language="en", text="VDOT has selected Oracle HCM Cloud Services.")
-    requirements = [make_requirement(t, "en").model_copy(update={"id": f"R{i}", "label": "feature_without_need"})
-                    for i, t in enumerate(["Configure Oracle HCM for personnel files.",
-                                           "Implement Oracle Recruiting Cloud Service.",
-                                           "The Supplier shall report weekly."])]
+    requirements = [
+        make_requirement(t, "en").model_copy(update={"id": f"R{i}", "label": "feature_without_need"})
+        for i, t in enumerate(
+            [
+                "Configure Oracle HCM for personnel files.",
+                "Implement Oracle Recruiting Cloud Service.",
+                "The Supplier shall report weekly.",
+            ]
+        )
+    ]
     notes = list(CHECKS["UG101"].run_document(requirements, context))
     assert len(notes) == 1
     (note,) = notes
@@ -207,7 +246,7 @@ def test_ug102_one_finding_lists_every_unmeasured_word_with_offsets() -> None:
     terms = VagueWording().terms(make_requirement(text, "sv"))
     assert [(t.text, t.measured) for t in terms] == [("snabbt", True), ("flexibelt", False), ("användarvänligt", False)]
     for t in terms:
-        assert text[t.start:t.end] == t.text
+        assert text[t.start : t.end] == t.text
     (finding,) = findings("UG102", text, "sv")
     assert "”flexibelt”" in finding.message and "”användarvänligt”" in finding.message
     assert "”snabbt”" not in finding.message

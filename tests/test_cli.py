@@ -42,7 +42,9 @@ def test_review_json_follows_schema_and_lists_requirements_and_findings(tmp_path
     # Goal traceability: the three effektmål, each with the requirements that serve it.
     assert [g.id for g in doc.goals] == ["Effektmål 1", "Effektmål 2", "Effektmål 3"]
     assert {(link.requirement_id, link.goal_id, link.method) for link in doc.links} >= {
-        ("K19", "Effektmål 3", "reference"), ("K25", "Effektmål 2", "reference")}
+        ("K19", "Effektmål 3", "reference"),
+        ("K25", "Effektmål 2", "reference"),
+    }
     assert [c.goal_id for c in doc.goal_coverage] == [g.id for g in doc.goals]
     assert doc.summary.goals == 3 and doc.summary.linked == len({link.requirement_id for link in doc.links})
     for finding in doc.findings:
@@ -64,7 +66,9 @@ def test_fingerprints_are_stable_across_runs(tmp_path: Path) -> None:
 def test_text_and_markdown_reports(tmp_path: Path) -> None:
     text = runner.invoke(app, ["review", str(DOCX)])
     assert text.exit_code == 1
-    assert "UG001" in text.stdout and "Fråga till verksamheten" in text.stdout and "andel med angivet behov" in text.stdout
+    assert (
+        "UG001" in text.stdout and "Fråga till verksamheten" in text.stdout and "andel med angivet behov" in text.stdout
+    )
     md_path = tmp_path / "r.md"
     md = runner.invoke(app, ["review", str(DOCX), "-f", "markdown", "-o", str(md_path)])
     assert md.exit_code == 1
@@ -78,9 +82,11 @@ def test_text_report_names_each_requirement_once_wraps_and_prints_its_text_liter
 
     source = tmp_path / "krav.md"
     # Two findings on K1 (no stated need; a brand without "or equivalent"); brackets rich would read as markup.
-    source.write_text("# Krav\n\nK1 Systemet ska kunna exportera [bold]alla[/] rapporter till Microsoft Excel och "
-                      "dessutom skriva ut dem på papper i A4-format utan att användaren behöver byta program.\n",
-                      encoding="utf-8")
+    source.write_text(
+        "# Krav\n\nK1 Systemet ska kunna exportera [bold]alla[/] rapporter till Microsoft Excel och "
+        "dessutom skriva ut dem på papper i A4-format utan att användaren behöver byta program.\n",
+        encoding="utf-8",
+    )
     review = review_document(source)
     assert {f.code for f in review.findings} >= {"UG001", "UG101"}
     plain = render_text([review], color=False, width=60)
@@ -99,9 +105,12 @@ def test_text_report_names_each_requirement_once_wraps_and_prints_its_text_liter
 def test_clean_document_exits_zero(tmp_path: Path) -> None:
     clean = tmp_path / "clean.txt"
     # Clean: a stated goal, a requirement that refers to it, and one on the bid (out of scope).
-    clean.write_text("Effektmål 1: Fler invånare ska använda e-tjänsterna.\n\nAnbudet ska vara skrivet på svenska.\n\n"
-                     "Systemet ska ha stöd för BankID för att invånarna ska kunna logga in utan lösenord, vilket "
-                     "bidrar till effektmål 1.\n", "utf-8")
+    clean.write_text(
+        "Effektmål 1: Fler invånare ska använda e-tjänsterna.\n\nAnbudet ska vara skrivet på svenska.\n\n"
+        "Systemet ska ha stöd för BankID för att invånarna ska kunna logga in utan lösenord, vilket "
+        "bidrar till effektmål 1.\n",
+        "utf-8",
+    )
     result = runner.invoke(app, ["review", str(clean), "-f", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)["documents"][0]
@@ -140,20 +149,33 @@ def test_explain_prints_the_checks_documentation() -> None:
 def test_schema_command_matches_committed_schema() -> None:
     result = runner.invoke(app, ["schema"])
     committed = (ROOT / "docs" / "review-report.schema.json").read_text("utf-8")
-    assert json.loads(result.stdout) == json.loads(committed), "run `upphandlingsgranskare schema -o docs/review-report.schema.json`"
+    assert json.loads(result.stdout) == json.loads(committed), (
+        "run `upphandlingsgranskare schema -o docs/review-report.schema.json`"
+    )
 
 
 def test_subprocess_console_script_and_exit_codes(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    help_ = subprocess.run([sys.executable, "-m", "upphandlingsgranskare", "--help"], capture_output=True, text=True, env=env)
+    help_ = subprocess.run(
+        [sys.executable, "-m", "upphandlingsgranskare", "--help"], capture_output=True, text=True, env=env
+    )
     assert help_.returncode == 0 and "review" in help_.stdout
     out = tmp_path / "r.json"
-    done = subprocess.run([sys.executable, "-m", "upphandlingsgranskare", "review", str(SAMPLES), "-f", "json", "-o", str(out)],
-                          capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "upphandlingsgranskare", "review", str(SAMPLES), "-f", "json", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == 1, done.stderr
     report = json.loads(out.read_text("utf-8"))
     names = {Path(d["path"]).name for d in report["documents"]}
-    assert {"sv-kravspecifikation-arendehantering.docx", "sv-kravmatris-e-arkiv.xlsx",
-            "sv-forfragningsunderlag-lonesystem.pdf", "en-rfp-case-management.docx"} <= names
+    assert {
+        "sv-kravspecifikation-arendehantering.docx",
+        "sv-kravmatris-e-arkiv.xlsx",
+        "sv-forfragningsunderlag-lonesystem.pdf",
+        "en-rfp-case-management.docx",
+    } <= names
     langs = {Path(d["path"]).name: d["language"] for d in report["documents"]}
     assert langs["en-rfp-case-management.docx"] == "en" and langs["sv-kravmatris-e-arkiv.xlsx"] == "sv"

@@ -63,16 +63,19 @@ def test_nearest_config_wins_and_pyproject_counts_only_with_the_tool_table(tmp_p
     assert load_config(start=tmp_path / "a" / "b").values == {"language": "en"}
 
 
-@pytest.mark.parametrize("content, key", [
-    ('selekt = ["UG001"]\n', "selekt"),
-    ('[llm]\nmodell = "x"\n', "llm.modell"),
-    ('[limits]\nmax_sidor = 3\n', "limits.max_sidor"),
-    ('ignore = ["UG999"]\n', "UG999"),
-    ('[severity]\nUG001 = "fatal"\n', "severity.UG001"),
-    ('rationale_policy = "sometimes"\n', "sometimes"),
-    ('label_model = "yes"\n', "label_model"),
-    ("select = [\n", "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "content, key",
+    [
+        ('selekt = ["UG001"]\n', "selekt"),
+        ('[llm]\nmodell = "x"\n', "llm.modell"),
+        ("[limits]\nmax_sidor = 3\n", "limits.max_sidor"),
+        ('ignore = ["UG999"]\n', "UG999"),
+        ('[severity]\nUG001 = "fatal"\n', "severity.UG001"),
+        ('rationale_policy = "sometimes"\n', "sometimes"),
+        ('label_model = "yes"\n', "label_model"),
+        ("select = [\n", "invalid TOML"),
+    ],
+)
 def test_a_bad_key_or_value_names_the_file_and_the_key(tmp_path: Path, content: str, key: str) -> None:
     doc = write(tmp_path / "krav.txt", KRAV)
     write(tmp_path / "upphandlingsgranskare.toml", content)
@@ -88,8 +91,17 @@ def test_select_ignore_and_severity_from_file_and_command_line(tmp_path: Path) -
     assert code == 1
     assert {f["severity"] for f in report["documents"][0]["findings"] if f["code"] == "UG001"} == {"error"}
     # UG201: the document states no goals (a document-level finding, ignored like any other check).
-    code, report, _ = review_json(str(doc), "--ignore", "UG001,UG101", "--ignore", "vague-wording", "--ignore", "UG103",
-                                  "--ignore", "no-stated-goals")
+    code, report, _ = review_json(
+        str(doc),
+        "--ignore",
+        "UG001,UG101",
+        "--ignore",
+        "vague-wording",
+        "--ignore",
+        "UG103",
+        "--ignore",
+        "no-stated-goals",
+    )
     assert code == 0 and report["documents"][0]["findings"] == []
     # Labels and the share with a stated need do not depend on which findings are shown.
     summary = report["documents"][0]["summary"]
@@ -118,11 +130,14 @@ K3 Systemet ska kunna exportera ärendelistor till Excel.
 """
 
 
-@pytest.mark.parametrize("policy, flagged", [
-    ("both", {"K3"}),
-    ("inline", {"K1", "K3"}),  # the rationale paragraph does not count
-    ("separate", {"K2", "K3"}),  # the purpose clause in the text does not count
-])
+@pytest.mark.parametrize(
+    "policy, flagged",
+    [
+        ("both", {"K3"}),
+        ("inline", {"K1", "K3"}),  # the rationale paragraph does not count
+        ("separate", {"K2", "K3"}),  # the purpose clause in the text does not count
+    ],
+)
 def test_rationale_policy(tmp_path: Path, policy: str, flagged: set[str]) -> None:
     doc = write(tmp_path / "krav.txt", RATIONALE)
     review = review_document(doc, options=build_options(rationale_policy=policy))
@@ -149,7 +164,8 @@ def test_label_model_can_be_turned_off_in_the_config_and_on_the_command_line(tmp
 
 def test_a_marker_in_the_requirement_text_accepts_that_check_and_unused_markers_are_reported(tmp_path: Path) -> None:
     text = KRAV.replace("med BankID.", "med BankID. ugr: ignorera UG001").replace(
-        "så att inga ärenden blir liggande.", "så att inga ärenden blir liggande. ugr: ignore UG001")
+        "så att inga ärenden blir liggande.", "så att inga ärenden blir liggande. ugr: ignore UG001"
+    )
     doc = write(tmp_path / "krav.txt", text)
     code, report, stderr = review_json(str(doc))
     assert {r for r, codes in codes_by_requirement(report).items() if "UG001" in codes} == {"K2", "K4"}
@@ -196,14 +212,19 @@ def test_an_excel_note_with_a_marker_accepts_the_row(tmp_path: Path) -> None:
 def test_a_baseline_shows_only_what_changed_in_the_next_revision(tmp_path: Path) -> None:
     first = write(tmp_path / "fu_v1.txt", KRAV)
     baseline = tmp_path / "godtagna.json"
-    code, report, stderr = review_json(str(first), "--baseline", str(baseline), "--update-baseline", "--select", "UG001")
+    code, report, stderr = review_json(
+        str(first), "--baseline", str(baseline), "--update-baseline", "--select", "UG001"
+    )
     assert code == 0 and "baseline written" in stderr
     assert json.loads(baseline.read_text("utf-8"))["version"] == 1
     assert report["documents"][0]["summary"]["baselined"] == 3
 
-    second = write(tmp_path / "fu_v2.txt", KRAV.replace("till Excel.", "till Excel och CSV.")  # changed
-                   .replace("## 4 Krav på lösningen\n", "## 4 Krav på lösningen\n\nK0 Systemet ska ha en chattbot.\n")
-                   .replace("K4 Lösningen bör ha en dashboard med nyckeltal.\n", ""))  # removed
+    second = write(
+        tmp_path / "fu_v2.txt",
+        KRAV.replace("till Excel.", "till Excel och CSV.")  # changed
+        .replace("## 4 Krav på lösningen\n", "## 4 Krav på lösningen\n\nK0 Systemet ska ha en chattbot.\n")
+        .replace("K4 Lösningen bör ha en dashboard med nyckeltal.\n", ""),
+    )  # removed
     code, report, stderr = review_json(str(second), "--baseline", str(baseline), "--select", "UG001")
     assert code == 1
     assert set(codes_by_requirement(report)) == {"K0", "K2"}

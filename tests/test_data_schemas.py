@@ -33,8 +33,13 @@ DATA_FILES = _data_files()
 
 
 def test_the_package_has_its_data_files():
-    assert {"nlp/lexicons/sv.yaml", "nlp/lexicons/en.yaml", "checks/data/brands.yaml",
-            "trace/data/vocabulary.yaml", "segment/data/near_languages.yaml"} <= set(DATA_FILES)
+    assert {
+        "nlp/lexicons/sv.yaml",
+        "nlp/lexicons/en.yaml",
+        "checks/data/brands.yaml",
+        "trace/data/vocabulary.yaml",
+        "segment/data/near_languages.yaml",
+    } <= set(DATA_FILES)
 
 
 @pytest.mark.parametrize("relative", DATA_FILES)

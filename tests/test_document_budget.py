@@ -100,14 +100,17 @@ def test_a_paragraph_over_spacys_max_length_is_reviewed(tmp_path: Path) -> None:
     assert all(len(r.text) <= MAX_CHUNK for r in review.requirements)
 
 
-@pytest.mark.parametrize("text", [
-    "ska " * 5_000,
-    "_" * 3 * MAX_RUN + " Leverantören ska svara.",
-    "\U0001F600" * 2 * MAX_RUN,
-    ("Kort mening. " * 800) + "x" * (MAX_CHUNK + 7),
-    "Leverantören ska svara inom två dagar.",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ska " * 5_000,
+        "_" * 3 * MAX_RUN + " Leverantören ska svara.",
+        "\U0001f600" * 2 * MAX_RUN,
+        ("Kort mening. " * 800) + "x" * (MAX_CHUNK + 7),
+        "Leverantören ska svara inom två dagar.",
+        "",
+    ],
+)
 def test_chunks_give_back_the_text_in_bounded_pieces(text: str) -> None:
     pieces = chunks(text)
     assert "".join(pieces) == text
@@ -171,8 +174,12 @@ def test_a_merge_over_the_whole_sheet_is_annotated_under_a_gigabyte(tmp_path: Pa
     path = tmp_path / "hela.xlsx"
     _merged_workbook(path)
     before = path.read_bytes()
-    result = subprocess.run([sys.executable, "-c", _ANNOTATE_UNDER_A_MEMORY_CAP, str(path), str(tmp_path / "ut")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", _ANNOTATE_UNDER_A_MEMORY_CAP, str(path), str(tmp_path / "ut")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert (tmp_path / "ut" / "hela.granskad.xlsx").is_file()
@@ -184,20 +191,29 @@ def test_pathological_text_is_finished_or_refused_within_the_budget(tmp_path: Pa
     past 150 s, another took 195 s and 5.5 GB)."""
     (tmp_path / "ska.txt").write_text("ska " * 200_000 + "\n", encoding="utf-8")
     (tmp_path / "understreck.txt").write_text("Leverantören ska " + "_" * 10_000 + "\n", encoding="utf-8")
-    (tmp_path / "emoji.txt").write_text("Leverantören ska " + "\U0001F600" * 10_000 + "\n", encoding="utf-8")
+    (tmp_path / "emoji.txt").write_text("Leverantören ska " + "\U0001f600" * 10_000 + "\n", encoding="utf-8")
     (tmp_path / "bra.txt").write_text(REQUIREMENT, encoding="utf-8")
     sys.path.insert(0, str(ROOT / "tests" / "hostile"))
     from pathological import build_large
 
     build_large(tmp_path)
-    command = [sys.executable, "-m", "upphandlingsgranskare", "review", str(tmp_path), "-f", "json",
-               "--seconds-per-document", "2"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    command = [
+        sys.executable,
+        "-m",
+        "upphandlingsgranskare",
+        "review",
+        str(tmp_path),
+        "-f",
+        "json",
+        "--seconds-per-document",
+        "2",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    )
     assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
     documents = {Path(d["path"]).name: d for d in json.loads(result.stdout)["documents"]}
-    assert set(documents) == {"ska.txt", "understreck.txt", "emoji.txt", "bra.txt", "200000-krav.txt",
-                              "stycke-5mb.txt"}
+    assert set(documents) == {"ska.txt", "understreck.txt", "emoji.txt", "bra.txt", "200000-krav.txt", "stycke-5mb.txt"}
     for name, document in documents.items():
         if document["error"]:
             assert "seconds_per_document" in document["error"], (name, document["error"])
@@ -223,15 +239,30 @@ def test_loading_spacy_is_not_charged_to_the_first_document(tmp_path: Path) -> N
     """A fresh process loads spaCy, the word lists and the label model (a second or more) outside the budget."""
     path = tmp_path / "bra.txt"
     path.write_text(REQUIREMENT, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "upphandlingsgranskare", "review", str(path), "-f", "json",
-                             "--seconds-per-document", "0.8"], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "upphandlingsgranskare",
+            "review",
+            str(path),
+            "-f",
+            "json",
+            "--seconds-per-document",
+            "0.8",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert result.returncode in (0, 1), result.stderr
     assert json.loads(result.stdout)["documents"][0]["requirements"]
 
 
-def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_budget_holds_while_outputs_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Folder mode: writing a document's reports and annotated copy is under --seconds-per-document too.
     The document whose time runs out while its copy is written gets one line and exit 2; the others'
     outputs and the index are written."""
@@ -254,8 +285,11 @@ def test_the_budget_holds_while_outputs_are_written(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(annotate_docx._Body, "anchor", slow_anchor)
     out = tmp_path / "granskning"
-    code = run_review([folder], out, load_settings(start=folder, overrides={"output": {"formats": ["html", "docx"]},
-                                                                       "run": {"progress": False}}))
+    code = run_review(
+        [folder],
+        out,
+        load_settings(start=folder, overrides={"output": {"formats": ["html", "docx"]}, "run": {"progress": False}}),
+    )
     lines = [line for line in capsys.readouterr().err.splitlines() if "seconds_per_document" in line]
     assert code == 2
     assert len(lines) == 1 and "arendehantering" in lines[0] and "writing the document's" in lines[0]

@@ -33,8 +33,9 @@ def test_document_fixture_case(rule: str, case: dict, tmp_path: Path) -> None:
     findings = [f for f in review.findings if f.code == rule]
     assert {f.code for f in review.findings} <= {rule}, "select keeps the other checks out"
     if "fail_str" in case:
-        assert sorted(f.requirement_id for f in findings) == sorted(case["flagged"]), \
-            [(f.requirement_id, f.message) for f in findings] or (review.goals, review.links)
+        assert sorted(f.requirement_id for f in findings) == sorted(case["flagged"]), [
+            (f.requirement_id, f.message) for f in findings
+        ] or (review.goals, review.links)
         for finding in findings:
             assert finding.subject == SUBJECT[rule] and finding.language == case["lang"]
             assert finding.message and finding.question and finding.suggestion
@@ -56,8 +57,11 @@ def test_fixture_files_cover_both_languages_and_outcomes() -> None:
 def test_document_checks_are_registered_with_documentation() -> None:
     codes = [c.code for c in ALL_CHECKS]
     assert codes[:4] == ["UG001", "UG101", "UG102", "UG103"] and codes[4:] == ["UG201", "UG202", "UG203"]
-    for code, name in (("UG201", "no-stated-goals"), ("UG202", "goal-without-requirement"),
-                       ("UG203", "requirement-without-goal")):
+    for code, name in (
+        ("UG201", "no-stated-goals"),
+        ("UG202", "goal-without-requirement"),
+        ("UG203", "requirement-without-goal"),
+    ):
         check = get_check(code)
         assert isinstance(check, DocumentCheck) and check.name == name and get_check(name) is check
         doc = check.documentation()
@@ -71,8 +75,11 @@ def test_a_document_finding_does_not_count_its_anchor_as_flagged(tmp_path: Path)
     from upphandlingsgranskare.report.schema import summarise
 
     path = tmp_path / "krav.md"
-    path.write_text("# Krav\n## 4 Krav på lösningen\nK1 Systemet ska ha stöd för BankID för att invånarna ska kunna "
-                    "logga in utan lösenord.\n", encoding="utf-8")
+    path.write_text(
+        "# Krav\n## 4 Krav på lösningen\nK1 Systemet ska ha stöd för BankID för att invånarna ska kunna "
+        "logga in utan lösenord.\n",
+        encoding="utf-8",
+    )
     review = review_document(path)
     assert [(f.code, f.subject, f.requirement_id) for f in review.findings] == [("UG201", "document", "K1")]
     assert summarise(review).flagged == 0 and summarise(review).per_check == {"UG201": 1}

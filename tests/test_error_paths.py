@@ -54,8 +54,10 @@ def _blocked(tmp_path: Path) -> Path:
 
 
 def test_a_report_that_cannot_be_written(document: Path, tmp_path: Path) -> None:
-    _one_line_exit_2(_run("review", str(document), "-f", "json", "-o", str(_blocked(tmp_path) / "r.json")),
-                     "kunde inte skriva / could not write")
+    _one_line_exit_2(
+        _run("review", str(document), "-f", "json", "-o", str(_blocked(tmp_path) / "r.json")),
+        "kunde inte skriva / could not write",
+    )
 
 
 def test_a_full_disk(document: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,8 +67,9 @@ def test_a_full_disk(document: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(fileio.os, "fsync", full)
-    _one_line_exit_2(_run("review", str(document), "-f", "json", "-o", str(tmp_path / "r.json")),
-                     "disken är full / the disk is full")
+    _one_line_exit_2(
+        _run("review", str(document), "-f", "json", "-o", str(tmp_path / "r.json")), "disken är full / the disk is full"
+    )
     assert not list(tmp_path.glob(".r.json.*"))  # no temporary file left
 
 
@@ -77,9 +80,24 @@ def test_a_file_size_limit(document: Path, tmp_path: Path) -> None:
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
 
-    result = subprocess.run([sys.executable, "-m", "upphandlingsgranskare", "review", str(document), "-f", "json",
-                             "-o", str(tmp_path / "r.json")], capture_output=True, text=True, timeout=300,
-                            preexec_fn=small_files, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "upphandlingsgranskare",
+            "review",
+            str(document),
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "ulimit -f" in result.stderr
 
@@ -90,8 +108,10 @@ def test_a_read_only_folder(document: Path, tmp_path: Path) -> None:
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        _one_line_exit_2(_run("review", str(document), "-f", "json", "-o", str(folder / "r.json")),
-                         "saknar behörighet att skriva / permission denied")
+        _one_line_exit_2(
+            _run("review", str(document), "-f", "json", "-o", str(folder / "r.json")),
+            "saknar behörighet att skriva / permission denied",
+        )
     finally:
         folder.chmod(0o755)
 
@@ -99,8 +119,20 @@ def test_a_read_only_folder(document: Path, tmp_path: Path) -> None:
 def test_a_baseline_that_cannot_be_written(document: Path, tmp_path: Path) -> None:
     target = _blocked(tmp_path) / "baslinje.json"
     _one_line_exit_2(_run("review", str(document), "--baseline", str(target), "--update-baseline"), "could not write")
-    _one_line_exit_2(_run("review", str(document), "-f", "html,json", "-o", str(tmp_path / "ut"),
-                          "--baseline", str(target), "--update-baseline"), "could not write")
+    _one_line_exit_2(
+        _run(
+            "review",
+            str(document),
+            "-f",
+            "html,json",
+            "-o",
+            str(tmp_path / "ut"),
+            "--baseline",
+            str(target),
+            "--update-baseline",
+        ),
+        "could not write",
+    )
 
 
 def test_schema_that_cannot_be_written(tmp_path: Path) -> None:
@@ -109,10 +141,14 @@ def test_schema_that_cannot_be_written(tmp_path: Path) -> None:
 
 def test_eval_predictions_that_cannot_be_written(tmp_path: Path) -> None:
     gold = tmp_path / "guld.jsonl"
-    gold.write_text(json.dumps({"id": "a", "lang": "sv", "text": "Systemet ska ha inloggning.",
-                                "label": "feature_without_need"}) + "\n", encoding="utf-8")
-    _one_line_exit_2(_run("eval", "--gold", str(gold), "--predictions", str(_blocked(tmp_path) / "p.jsonl")),
-                     "could not write")
+    gold.write_text(
+        json.dumps({"id": "a", "lang": "sv", "text": "Systemet ska ha inloggning.", "label": "feature_without_need"})
+        + "\n",
+        encoding="utf-8",
+    )
+    _one_line_exit_2(
+        _run("eval", "--gold", str(gold), "--predictions", str(_blocked(tmp_path) / "p.jsonl")), "could not write"
+    )
 
 
 def test_an_index_that_cannot_be_written(document: Path, tmp_path: Path) -> None:
@@ -179,7 +215,7 @@ def _config_above(tmp_path: Path, data: bytes) -> Path:
 
 
 def test_a_config_that_is_not_utf8(tmp_path: Path) -> None:
-    path = _config_above(tmp_path, "# kommentar på svenska\nselect = [\"UG001\"]\n".encode("cp1252"))
+    path = _config_above(tmp_path, '# kommentar på svenska\nselect = ["UG001"]\n'.encode("cp1252"))
     _one_line_exit_2(_run("review", str(path)), "upphandlingsgranskare.toml", "not UTF-8")
 
 
@@ -212,8 +248,19 @@ def test_a_missing_baseline_is_an_error(document: Path, tmp_path: Path) -> None:
 
 def test_a_misspelt_key_in_an_item_file(tmp_path: Path) -> None:
     gold = tmp_path / "guld.jsonl"
-    gold.write_text(json.dumps({"id": "a", "lang": "sv", "text": "Systemet ska ha inloggning.",
-                                "label": "feature_without_need", "ambigous": True}) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "lang": "sv",
+                "text": "Systemet ska ha inloggning.",
+                "label": "feature_without_need",
+                "ambigous": True,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     _one_line_exit_2(_run("eval", "--gold", str(gold)), "ambigous", "ambiguous")
 
 

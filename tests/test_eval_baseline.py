@@ -55,9 +55,11 @@ def test_the_baseline_names_runs_that_exist():
             assert (BASELINE.parent / gold).exists(), key
 
 
-HELD_OUT_LINKS = [ROOT / "corpora" / "samples" / "sv-forfragningsunderlag-lonesystem.links.jsonl",
-                  ROOT / "corpora" / "samples" / "sv-kravmatris-e-arkiv.links.jsonl",
-                  ROOT / "corpora" / "traceability" / "en-rfq-contact-centre.links.jsonl"]
+HELD_OUT_LINKS = [
+    ROOT / "corpora" / "samples" / "sv-forfragningsunderlag-lonesystem.links.jsonl",
+    ROOT / "corpora" / "samples" / "sv-kravmatris-e-arkiv.links.jsonl",
+    ROOT / "corpora" / "traceability" / "en-rfq-contact-centre.links.jsonl",
+]
 
 
 def test_goal_links_hold_the_baseline_on_the_held_out_documents():

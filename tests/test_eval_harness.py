@@ -21,12 +21,25 @@ def _write(path: Path, records: list[dict]) -> Path:
 
 
 ITEMS = [
-    {"id": "a1", "lang": "sv", "text": "Systemet ska ha stöd för inloggning med SITHS-kort.", "label": "feature_without_need"},
-    {"id": "a2", "lang": "sv", "text": "Systemet ska skicka påminnelser så att färre ansökningar förfaller.",
-     "label": "feature_with_need"},
+    {
+        "id": "a1",
+        "lang": "sv",
+        "text": "Systemet ska ha stöd för inloggning med SITHS-kort.",
+        "label": "feature_without_need",
+    },
+    {
+        "id": "a2",
+        "lang": "sv",
+        "text": "Systemet ska skicka påminnelser så att färre ansökningar förfaller.",
+        "label": "feature_with_need",
+    },
     {"id": "a3", "lang": "sv", "text": "Anbudet ska vara skrivet på svenska.", "label": "out_of_scope"},
-    {"id": "a4", "lang": "en", "text": "The system shall provide a dashboard with real-time KPIs.",
-     "label": "feature_without_need"},
+    {
+        "id": "a4",
+        "lang": "en",
+        "text": "The system shall provide a dashboard with real-time KPIs.",
+        "label": "feature_without_need",
+    },
     {"id": "a5", "lang": "en", "text": "The Contractor shall submit monthly status reports.", "label": "out_of_scope"},
     {"id": "a6", "lang": "sv", "text": "Lösningen ska ha en dashboard.", "label": "out_of_scope", "ambiguous": True},
 ]
@@ -85,13 +98,16 @@ def test_predictions_file_has_one_line_per_item(tmp_path):
     assert all(line["origin"] == "rules" for line in lines)
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"id": "x", "lang": "sv", "text": "T", "label": "bad"}\n', "gold.jsonl:1: fältet 'label'"),
-    ('{"id": "x", "lang": "sv", "text": "T", "label": "need"}\n{oops\n', "gold.jsonl:2: ogiltig JSON"),
-    ('{"id": "x", "lang": "sv", "text": "T", "label": "need"}\n' * 2, "gold.jsonl:2: id 'x' finns redan"),
-    ('{"id": "x", "lang": "de", "text": "T", "label": "need"}\n', "fältet 'lang'"),
-    ("\n", "holds no records"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"id": "x", "lang": "sv", "text": "T", "label": "bad"}\n', "gold.jsonl:1: fältet 'label'"),
+        ('{"id": "x", "lang": "sv", "text": "T", "label": "need"}\n{oops\n', "gold.jsonl:2: ogiltig JSON"),
+        ('{"id": "x", "lang": "sv", "text": "T", "label": "need"}\n' * 2, "gold.jsonl:2: id 'x' finns redan"),
+        ('{"id": "x", "lang": "de", "text": "T", "label": "need"}\n', "fältet 'lang'"),
+        ("\n", "holds no records"),
+    ],
+)
 def test_a_malformed_gold_file_names_file_and_line(tmp_path, content, message):
     path = tmp_path / "gold.jsonl"
     path.write_text(content, "utf-8")
@@ -133,8 +149,11 @@ def test_baseline_detects_a_drop_beyond_tolerance_in_either_direction(tmp_path):
     assert run_eval([gold], EvalParams(baseline=base), out=out) == 1
     assert "all.flagged.f1" in out.getvalue() and "all.out_of_scope_flagged" in out.getvalue()
 
-    regressions = baselines.compare({"tolerance": {"default": 0.02}, "runs": {"k": {"figures": {"all.accuracy": 0.9}}}},
-                                    "k", {"all.accuracy": 0.885})
+    regressions = baselines.compare(
+        {"tolerance": {"default": 0.02}, "runs": {"k": {"figures": {"all.accuracy": 0.9}}}},
+        "k",
+        {"all.accuracy": 0.885},
+    )
     assert regressions == []  # inside the tolerance
 
 

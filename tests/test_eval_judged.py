@@ -45,13 +45,26 @@ def test_findings_mode_scores_each_check_from_the_judgements(tmp_path: Path) -> 
     findings = review_document(doc).findings
     ug001 = [f for f in findings if f.code == "UG001"]
     assert len(ug001) == 2
-    gold = _write(tmp_path / "judged.jsonl", [
-        {"document": "krav.md", "code": "UG001", "requirement_text": ug001[0].requirement_text, "verdict": "right",
-         "reason": "a feature with no reason"},
-        # Keyed by text, not position: extra spaces and case do not matter.
-        {"document": "krav.md", "code": "UG001", "requirement_text": "  " + ug001[1].requirement_text.upper(),
-         "verdict": "wrong", "reason": "judged wrong for the test"},
-    ])
+    gold = _write(
+        tmp_path / "judged.jsonl",
+        [
+            {
+                "document": "krav.md",
+                "code": "UG001",
+                "requirement_text": ug001[0].requirement_text,
+                "verdict": "right",
+                "reason": "a feature with no reason",
+            },
+            # Keyed by text, not position: extra spaces and case do not matter.
+            {
+                "document": "krav.md",
+                "code": "UG001",
+                "requirement_text": "  " + ug001[1].requirement_text.upper(),
+                "verdict": "wrong",
+                "reason": "judged wrong for the test",
+            },
+        ],
+    )
     assert gold_mode(gold) == "findings"
     result = evaluate_findings([gold])
     assert result.per_check["UG001"].value == 0.5
@@ -67,16 +80,21 @@ def test_goals_mode_scores_goal_spans_and_ug201(tmp_path: Path) -> None:
     with_goal.write_text(KRAV, encoding="utf-8")
     without = tmp_path / "utan.md"
     without.write_text(KRAV.split("## 4")[0].split("## 2")[0] + "## 4" + KRAV.split("## 4")[1], encoding="utf-8")
-    gold = _write(tmp_path / "goals.jsonl", [
-        {"document": "krav.md", "goals": ["Handläggningstiden för bygglov ska minska från tio till fyra veckor."]},
-        {"document": "utan.md", "goals": []},
-    ])
+    gold = _write(
+        tmp_path / "goals.jsonl",
+        [
+            {"document": "krav.md", "goals": ["Handläggningstiden för bygglov ska minska från tio till fyra veckor."]},
+            {"document": "utan.md", "goals": []},
+        ],
+    )
     assert gold_mode(gold) == "goals"
     result = evaluate_goals([gold])
     assert (result.goals.gold, result.goals.found, result.goals.matched) == (1, 1, 1)
     assert sorted(result.ug201_right) == ["krav.md", "utan.md"] and not result.ug201_wrong
-    bad = _write(tmp_path / "bad.jsonl", [{"document": "krav.md", "code": "UG001", "requirement_text": "x",
-                                          "verdict": "maybe", "reason": "?"}])
+    bad = _write(
+        tmp_path / "bad.jsonl",
+        [{"document": "krav.md", "code": "UG001", "requirement_text": "x", "verdict": "maybe", "reason": "?"}],
+    )
     err = io.StringIO()
     assert run_eval([bad], out=io.StringIO(), err=err) == 2 and "bad.jsonl" in err.getvalue()
 

@@ -31,8 +31,12 @@ def test_samples_are_built_from_source(tmp_path: Path) -> None:
     """The committed label files are exactly what the build script makes from corpora/samples/source."""
     import subprocess
 
-    done = subprocess.run([sys.executable, str(ROOT / "corpora" / "build_samples.py"), "--out", str(tmp_path), "--no-verify"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "corpora" / "build_samples.py"), "--out", str(tmp_path), "--no-verify"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0 and "font" in (done.stdout + done.stderr).lower():
         pytest.skip(f"no TTF font for the sample PDF on this machine: {done.stderr.strip()[:200]}")
     assert done.returncode == 0, done.stderr

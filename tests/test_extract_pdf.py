@@ -143,7 +143,11 @@ def test_strip_headers_footers_unit() -> None:
         ["Rapport 2024", "Innehåll sida två", "Page 2 of 3"],
         ["Rapport 2024", "Innehåll sida tre", "- 3 -"],
     ]
-    assert strip_headers_footers(pages) == [["Innehåll sida ett", "Mer text"], ["Innehåll sida två"], ["Innehåll sida tre"]]
+    assert strip_headers_footers(pages) == [
+        ["Innehåll sida ett", "Mer text"],
+        ["Innehåll sida två"],
+        ["Innehåll sida tre"],
+    ]
 
 
 def test_heading_rules_unit() -> None:
@@ -253,7 +257,7 @@ def test_bullet_ahead_is_one_pass_with_the_same_answers() -> None:
         out = []
         for i in range(len(lines)):
             found = False
-            for line in lines[i:i + reach]:
+            for line in lines[i : i + reach]:
                 if pdf.LONE_BULLET.match(line):
                     found = True
                     break

@@ -63,7 +63,10 @@ def test_markdown_blocks(tmp_path: Path) -> None:
     rows = [b for b in doc.blocks if b.kind == "table_row"]
     assert len(rows) == 3
     assert rows[0].is_header and [c.role for c in rows[0].cells] == [
-        CellRole.ID, CellRole.TEXT, CellRole.KIND, CellRole.RATIONALE,
+        CellRole.ID,
+        CellRole.TEXT,
+        CellRole.KIND,
+        CellRole.RATIONALE,
     ]
     k1 = rows[1]
     assert k1.location.table == 0 and k1.location.row == 1
@@ -142,7 +145,7 @@ def test_input_not_modified(tmp_path: Path) -> None:
 
 
 def test_description_column_of_a_roles_table_is_no_requirement_text(tmp_path: Path) -> None:
-    """"Role | Description" describes people (a real US statement of requirements has such tables):
+    """ "Role | Description" describes people (a real US statement of requirements has such tables):
     its rows are read like paragraphs, so only their own shall-sentences become requirements."""
     from upphandlingsgranskare.extract.roles import detect_roles
     from upphandlingsgranskare.review import review_document

@@ -57,7 +57,11 @@ def test_header_roles_and_rows(tender_xlsx: Path) -> None:
     head = krav[2]
     assert head.kind == "sheet_row" and head.is_header and head.location.row == 4
     assert [c.role for c in head.cells] == [
-        CellRole.ID, CellRole.TEXT, CellRole.KIND, CellRole.RATIONALE, CellRole.OTHER,
+        CellRole.ID,
+        CellRole.TEXT,
+        CellRole.KIND,
+        CellRole.RATIONALE,
+        CellRole.OTHER,
     ]
 
     k1, k2, k3, last = krav[3:]
@@ -126,7 +130,8 @@ def test_real_adda_workbook() -> None:
     assert [b.text for b in doc.blocks if b.location.sheet == "DB"][0] == "DB"
     # instruction text lives in a drawn text box: it is extracted too
     assert any(
-        b.location.sheet == "Instruktioner" and b.text.startswith("För att fastställa rangordningen") for b in doc.blocks
+        b.location.sheet == "Instruktioner" and b.text.startswith("För att fastställa rangordningen")
+        for b in doc.blocks
     )
     # numbers are rendered as Excel shows them, not as float reprs
     assert "103.412" in doc.text and "103.41199999999999" not in doc.text

@@ -42,8 +42,11 @@ def test_ug203_is_folded_into_ug001_on_the_same_requirement() -> None:
     assert merged, "the UG001 findings of requirements serving no goal say so"
     assert "Kravet kan inte heller knytas till något av underlagets mål (Effektmål 1" in merged[0].message
     # UG203 stays on its own where UG001 does not fire.
-    assert all("UG001" not in by_requirement[(f.requirement_id, f.requirement_text)]
-               for f in review.findings if f.code == "UG203")
+    assert all(
+        "UG001" not in by_requirement[(f.requirement_id, f.requirement_text)]
+        for f in review.findings
+        if f.code == "UG203"
+    )
 
 
 def test_suppression_markers_leave_no_trace_in_quotes_and_rewrites(tmp_path: Path) -> None:
@@ -76,9 +79,11 @@ def test_info_findings_are_hidden_in_the_terminal_unless_asked(tmp_path: Path) -
 
 def test_fail_on_and_exit_zero(tmp_path: Path) -> None:
     only_info = tmp_path / "bor.md"
-    only_info.write_text("# Krav\n\n## 2 Mål\n\nEffektmål 1: Handläggningstiden ska minska från tio till fyra veckor."
-                         "\n\n## 4 Krav på lösningen\n\nK3 Systemet bör ha en dashboard med nyckeltal.\n",
-                         encoding="utf-8")
+    only_info.write_text(
+        "# Krav\n\n## 2 Mål\n\nEffektmål 1: Handläggningstiden ska minska från tio till fyra veckor."
+        "\n\n## 4 Krav på lösningen\n\nK3 Systemet bör ha en dashboard med nyckeltal.\n",
+        encoding="utf-8",
+    )
     codes = {f.severity for f in review_document(only_info).findings}
     assert codes == {"info"}
     assert runner.invoke(app, ["review", str(only_info)]).exit_code == 1  # default: any finding fails
@@ -108,8 +113,10 @@ def test_model_evidence_only_when_a_model_gave_it(tmp_path: Path) -> None:
     from upphandlingsgranskare.report.html import render_html
 
     path = tmp_path / "krav.md"
-    path.write_text("# Krav\n\n## 4 Krav på lösningen\n\nK1 Användaren ska kunna exportera rapporter till Excel.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "# Krav\n\n## 4 Krav på lösningen\n\nK1 Användaren ska kunna exportera rapporter till Excel.\n",
+        encoding="utf-8",
+    )
     review = review_document(path)
     ug101 = next(f for f in review.findings if f.code == "UG101")
     assert ug101.evidence == "Excel" and ug101.origin == "rules"

@@ -43,17 +43,23 @@ def test_folder_mode_mirrors_the_folder_and_writes_an_index(folder: Path, tmp_pa
     result = runner.invoke(app, ["review", str(folder), "-f", "html,docx,pdf,xlsx", "-f", "sarif", "-o", str(out)])
     assert result.exit_code == 1, result.output  # findings
     assert before == {p: sha(p) for p in folder.rglob("*") if p.is_file()}, "inputs are never modified"
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                   if p.is_file() and STATE_DIR not in p.parts)
-    assert files == sorted([
-        "index.html",
-        "del1/krav.docx.granskning.html", "del1/krav.docx.granskning.sarif", "del1/krav.granskad.docx",
-        "del1/krav.docx.anmarkningar.xlsx",
-        "del1/krav.pdf.granskning.html", "del1/krav.pdf.granskning.sarif", "del1/krav.granskad.pdf",
-        "del1/krav.pdf.anmarkningar.xlsx",
-        "del2/bilagor/kravmatris.xlsx.granskning.html", "del2/bilagor/kravmatris.xlsx.granskning.sarif",
-        "del2/bilagor/kravmatris.granskad.xlsx",
-    ])
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and STATE_DIR not in p.parts)
+    assert files == sorted(
+        [
+            "index.html",
+            "del1/krav.docx.granskning.html",
+            "del1/krav.docx.granskning.sarif",
+            "del1/krav.granskad.docx",
+            "del1/krav.docx.anmarkningar.xlsx",
+            "del1/krav.pdf.granskning.html",
+            "del1/krav.pdf.granskning.sarif",
+            "del1/krav.granskad.pdf",
+            "del1/krav.pdf.anmarkningar.xlsx",
+            "del2/bilagor/kravmatris.xlsx.granskning.html",
+            "del2/bilagor/kravmatris.xlsx.granskning.sarif",
+            "del2/bilagor/kravmatris.granskad.xlsx",
+        ]
+    )
     assert not list(out.rglob("*.tmp")), "no half-written files"
     index = (out / "index.html").read_text("utf-8")
     links = set(re.findall(r'href="([^"#]+)"', index))
@@ -71,13 +77,24 @@ def test_annotated_outputs_carry_one_comment_per_flagged_requirement(folder: Pat
     out = tmp_path / "o"
     runner.invoke(app, ["review", str(folder / "del1"), "-f", "docx,pdf,json", "-o", str(out)])
     report = json.loads((out / "krav.docx.granskning.json").read_text("utf-8"))
-    requirements = {(f["location"].get("paragraph"), f["location"].get("table"), f["location"].get("row"),
-                     f["location"].get("start"), f["requirement_text"]) for f in report["documents"][0]["findings"]}
+    requirements = {
+        (
+            f["location"].get("paragraph"),
+            f["location"].get("table"),
+            f["location"].get("row"),
+            f["location"].get("start"),
+            f["requirement_text"],
+        )
+        for f in report["documents"][0]["findings"]
+    }
     assert len(docx.Document(str(out / "krav.granskad.docx")).comments) == len(requirements)
     pdf_findings = json.loads((out / "krav.pdf.granskning.json").read_text("utf-8"))["documents"][0]["findings"]
-    highlights = [a for page in PdfReader(out / "krav.granskad.pdf").pages for a in (page.get("/Annots") or [])
-                  if a.get_object()["/Subtype"] == "/Highlight"
-                  and not re.search(r"-\d+-\d+$", str(a.get_object()["/NM"]))]  # not the 2nd part over a page break
+    highlights = [
+        a
+        for page in PdfReader(out / "krav.granskad.pdf").pages
+        for a in (page.get("/Annots") or [])
+        if a.get_object()["/Subtype"] == "/Highlight" and not re.search(r"-\d+-\d+$", str(a.get_object()["/NM"]))
+    ]  # not the 2nd part over a page break
     pdf_requirements = {(f["subject"], f["requirement_id"], f["requirement_text"]) for f in pdf_findings}
     assert len(highlights) == len(pdf_requirements) > 0  # one highlight per flagged requirement
 
@@ -90,11 +107,14 @@ def test_one_report_goes_to_stdout_or_a_file(folder: Path, tmp_path: Path) -> No
     assert result.exit_code == 1 and target.read_text("utf-8").startswith("<!DOCTYPE html>")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-f", "html,json"], "--output"),
-    (["-f", "docx"], "--output"),
-    (["-f", "word"], "unknown format 'word'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-f", "html,json"], "--output"),
+        (["-f", "docx"], "--output"),
+        (["-f", "word"], "unknown format 'word'"),
+    ],
+)
 def test_format_errors(folder: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["review", str(folder / "del1"), *args])
     assert result.exit_code == 2 and message in result.stderr
@@ -121,8 +141,9 @@ def test_parse_formats() -> None:
     assert parse_formats([]) == ["text"]
 
 
-def test_an_interrupted_batch_resumes_without_redoing_finished_documents(folder: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_batch_resumes_without_redoing_finished_documents(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import upphandlingsgranskare.review as review_module
 
     out = tmp_path / "out"
@@ -141,8 +162,11 @@ def test_an_interrupted_batch_resumes_without_redoing_finished_documents(folder:
     assert (out / "krav.granskad.docx").is_file() and (out / "krav.docx.granskning.html").is_file()
     assert not list(out.rglob("*.tmp")) and not (out / "krav.pdf.granskning.html").exists()
 
-    monkeypatch.setattr(review_module, "review_document", lambda path, *a, **k: (reviewed.append(Path(path).name),
-                                                                                 real(path, *a, **k))[1])
+    monkeypatch.setattr(
+        review_module,
+        "review_document",
+        lambda path, *a, **k: (reviewed.append(Path(path).name), real(path, *a, **k))[1],
+    )
     reviewed.clear()
     result = runner.invoke(app, ["review", str(folder / "del1"), "-f", "html,docx", "-o", str(out), "--resume"])
     assert result.exit_code == 1, result.output
@@ -180,6 +204,7 @@ def test_a_worker_that_dies_fails_only_the_document_it_was_reading(tmp_path: Pat
     real = review_module.review_document
 
     for delay in (0.0, 1.5):
+
         def dies_in_a_worker(path, *args, delay=delay, **kwargs):
             if os.getpid() != parent:
                 # With a delay this process has taken every other document and is waiting for the

@@ -40,7 +40,9 @@ def test_a_case_is_the_same_mutant_every_time(tmp_path: Path) -> None:
     assert fz.make_case(SEED, 0, samples, {})[1] != fz.make_case(SEED + 1, 0, samples, {})[1]
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the fake reader reaches the worker by fork")
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="the fake reader reaches the worker by fork"
+)
 def test_worker_classifies_hangs_crashes_exceptions_and_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The harness itself: each kind of failure is caught and named, and the worker recovers."""
     import upphandlingsgranskare.extract as extract_module
@@ -73,4 +75,10 @@ def test_worker_classifies_hangs_crashes_exceptions_and_memory(tmp_path: Path, m
             outcomes.setdefault(name, set()).add(outcome)
     finally:
         worker.stop()
-    assert outcomes == {"hang": {"timeout"}, "good": {"ok"}, "crash": {"crash"}, "boom": {"exception"}, "hog": {"memory"}}
+    assert outcomes == {
+        "hang": {"timeout"},
+        "good": {"ok"},
+        "crash": {"crash"},
+        "boom": {"exception"},
+        "hog": {"memory"},
+    }

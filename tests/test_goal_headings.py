@@ -45,10 +45,19 @@ def test_goal_under_an_underlined_business_need_is_found(tmp_path: Path) -> None
     assert "UG201" not in {f.code for f in review.findings}
 
 
-@pytest.mark.parametrize(("title", "language"), [
-    ("Benefits", "en"), ("Business Need", "en"), ("Desired outcomes", "en"), ("Objectives", "en"),
-    ("Bakgrund och behov", "sv"), ("Verksamhetens behov", "sv"), ("Nyttor", "sv"), ("3.1 Effektmål", "sv"),
-])
+@pytest.mark.parametrize(
+    ("title", "language"),
+    [
+        ("Benefits", "en"),
+        ("Business Need", "en"),
+        ("Desired outcomes", "en"),
+        ("Objectives", "en"),
+        ("Bakgrund och behov", "sv"),
+        ("Verksamhetens behov", "sv"),
+        ("Nyttor", "sv"),
+        ("3.1 Effektmål", "sv"),
+    ],
+)
 def test_goal_section_titles_of_real_tenders(title: str, language: str) -> None:
     assert section_kind(title, language) == "goal"
 
@@ -70,8 +79,9 @@ def test_indiana_bold_objectives_and_benefits_are_goal_sections() -> None:
 
 
 @needs_realdocs
-@pytest.mark.parametrize("name", ["virginia-vdot-cnsp-sor.docx", "virginia-vdot-oracle-hcm-sor.docx",
-                                  "virginia-vita-salesforce-om-sor.docx"])
+@pytest.mark.parametrize(
+    "name", ["virginia-vdot-cnsp-sor.docx", "virginia-vdot-oracle-hcm-sor.docx", "virginia-vita-salesforce-om-sor.docx"]
+)
 def test_virginia_business_need_is_a_goal_section(name: str) -> None:
     review = review_document(REALDOCS / "en" / name)
     assert "Business Need" in {g.heading for g in review.goals}

@@ -48,8 +48,10 @@ def _chmod_stops_reading() -> bool:
 
 
 AS_ROOT = not _chmod_stops_reading()
-ROOT_REASON = ("runs as root: chmod 000 does not stop root from reading (the FIFO case covers an unopenable "
-               "file; run under `setpriv --bounding-set=-dac_override,-dac_read_search` to test this as root)")
+ROOT_REASON = (
+    "runs as root: chmod 000 does not stop root from reading (the FIFO case covers an unopenable "
+    "file; run under `setpriv --bounding-set=-dac_override,-dac_read_search` to test this as root)"
+)
 
 # Case -> fragments its error must contain (both languages where it matters).
 ERRORS: dict[str, tuple[str, ...]] = {
@@ -76,8 +78,12 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "xlsx_million_rows": ("max_rows", "--max-rows", "[limits]"),
     "symlink_loop_file": ("slinga", "loop"),
     "fifo": ("pipe", "not a regular file"),
-    "xlsx_uncached_formulas": ("formler utan sparade värden", "formulas without saved values", "LibreOffice",
-                               "--headless"),
+    "xlsx_uncached_formulas": (
+        "formler utan sparade värden",
+        "formulas without saved values",
+        "LibreOffice",
+        "--headless",
+    ),
 }
 if not AS_ROOT:
     ERRORS["unreadable_file"] = ("behörighet", "permission denied")
@@ -387,12 +393,14 @@ def test_issue18_case_through_the_cli(corpus: dict[str, Path], case: str, tmp_pa
         json.loads(result.stdout)  # one valid UTF-8 report, whatever the name
 
 
-def test_a_name_that_is_not_utf8_is_shown_readable_and_linked_by_its_bytes(corpus: dict[str, Path],
-                                                                        tmp_path: Path) -> None:
+def test_a_name_that_is_not_utf8_is_shown_readable_and_linked_by_its_bytes(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
     if "name_not_utf8" not in corpus:
         pytest.skip("the file system refuses names that are not UTF-8")
-    result = CliRunner().invoke(app, ["review", str(corpus["name_not_utf8"]), "-f", "json,sarif,html",
-                                      "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["review", str(corpus["name_not_utf8"]), "-f", "json,sarif,html", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 1, result.stderr
     sarif = next(tmp_path.glob("*.sarif")).read_text("utf-8")
     assert "%FF%FEnamn.txt" in sarif

@@ -42,8 +42,11 @@ def test_training_learns_separable_labels_and_is_deterministic():
     again_keys, again_weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
     assert np.array_equal(keys, again_keys) and np.array_equal(weights, again_weights)
     model = LabelModel(keys, weights, 0.7, {})
-    for word, label in (("dashboard", "feature_without_need"), ("contractor", "out_of_scope"),
-                        ("sothat", "feature_with_need")):
+    for word, label in (
+        ("dashboard", "feature_without_need"),
+        ("contractor", "out_of_scope"),
+        ("sothat", "feature_with_need"),
+    ):
         probs = model.probabilities(["bias", f"w={word}"])
         assert LABELS[int(probs.argmax())] == label
         assert probs.max() > 0.9
@@ -51,8 +54,12 @@ def test_training_learns_separable_labels_and_is_deterministic():
 
 
 def test_rare_features_are_dropped():
-    keys, _ = train([["bias", "once"], ["bias", "twice"], ["bias", "twice"]],
-                    ["need", "need", "out_of_scope"], min_count=2, epochs=5)
+    keys, _ = train(
+        [["bias", "once"], ["bias", "twice"], ["bias", "twice"]],
+        ["need", "need", "out_of_scope"],
+        min_count=2,
+        epochs=5,
+    )
     model = LabelModel(keys, np.zeros((len(keys), 4), np.float32), 0.5, {})
     assert len(model.keys) == 2  # bias and "twice"
 
@@ -74,8 +81,9 @@ def test_flag_only_when_sure_enough():
 
 
 def test_bringing_an_item_into_scope_needs_more_certainty():
-    model = LabelModel(np.zeros(0, np.uint32), np.zeros((0, 4), np.float32), 0.0, {}, flag_above=0.8,
-                       rescope_above=0.85)
+    model = LabelModel(
+        np.zeros(0, np.uint32), np.zeros((0, 4), np.float32), 0.0, {}, flag_above=0.8, rescope_above=0.85
+    )
     assert model.combine(np.array([0.0, 0.7, 0.0, 0.3]), "out_of_scope") == "out_of_scope"
     assert model.combine(np.array([0.0, 0.9, 0.0, 0.1]), "out_of_scope") == "feature_with_need"
     assert model.combine(np.array([0.0, 0.7, 0.0, 0.3]), "feature_without_need") == "feature_with_need"
@@ -101,9 +109,16 @@ def test_a_short_rationale_cell_states_the_need_through_ug001():
     check = FeatureWithoutNeed()
     context = DocumentContext(path="krav.xlsx", language="sv")
     for rationale in ("Patientsäkerhet", "Lagkrav, samordning", "Kostnadseffektivitet"):
-        requirement = Requirement(id="3.1", text="Läkemedelslistan ska visas i översikten", kind="ska",
-                                  location=Location(file="krav.xlsx"), language="sv", rationale=rationale,
-                                  heading_path=("3 Läkemedel",), matrix_row=True)
+        requirement = Requirement(
+            id="3.1",
+            text="Läkemedelslistan ska visas i översikten",
+            kind="ska",
+            location=Location(file="krav.xlsx"),
+            language="sv",
+            rationale=rationale,
+            heading_path=("3 Läkemedel",),
+            matrix_row=True,
+        )
         assert check.assess(requirement, context).label == "feature_with_need", rationale
 
 
@@ -120,15 +135,28 @@ def test_save_and_load_round_trip(tmp_path):
 
 
 def test_features_read_rules_lexicon_context_and_words():
-    view = ItemView(text="Systemet ska kunna exportera rapporter till Excel.", language="sv",
-                    rationale="Ekonomienheten följer upp kostnader i eget verktyg.", heading="4.2 Rapporter",
-                    table_row=False)
+    view = ItemView(
+        text="Systemet ska kunna exportera rapporter till Excel.",
+        language="sv",
+        rationale="Ekonomienheten följer upp kostnader i eget verktyg.",
+        heading="4.2 Rapporter",
+        table_row=False,
+    )
     found = item_features(view, Assessment("feature_with_need", "rationale"))
-    assert {"rl=feature_with_need", "rr=rationale", "sv:u=exportera", "sv:b=kunna_exportera", "sv:h=rapporter",
-            "sv:r=ekonomienheten", "sv:f1=systemet"} <= set(found)
+    assert {
+        "rl=feature_with_need",
+        "rr=rationale",
+        "sv:u=exportera",
+        "sv:b=kunna_exportera",
+        "sv:h=rapporter",
+        "sv:r=ekonomienheten",
+        "sv:f1=systemet",
+    } <= set(found)
     assert "m=solution_nouns|pre" in found  # "Systemet" stands before the modal verb
     assert "m=solution_nouns|pre|rr=rationale" in found  # and with the rules' reason
-    empty = features(ItemView("Single sign on", "en", None, None, True), Assessment("feature_without_need", "no_reason"), [])
+    empty = features(
+        ItemView("Single sign on", "en", None, None, True), Assessment("feature_without_need", "no_reason"), []
+    )
     assert "rat=none" in empty and "row=True" in empty
 
 
@@ -154,8 +182,12 @@ def test_real_statement_items_are_scored_apart():
     quoted = GoldItem(id="a", lang="en", text="x", label="need", source="realdocs/en/indiana-npefs-sor.pdf, page 5")
     written = GoldItem(id="b", lang="en", text="x", label="need", source="written for the project")
     assert script.real_statement(quoted) and not script.real_statement(written)
-    s = script.scores(["feature_without_need", "need"], ["feature_without_need", "feature_without_need"], ["en", "en"],
-                      realdocs=[True, False])
+    s = script.scores(
+        ["feature_without_need", "need"],
+        ["feature_without_need", "feature_without_need"],
+        ["en", "en"],
+        realdocs=[True, False],
+    )
     assert s["realdocs.f1"] == 1.0 and s["all.en.f1"] < 1.0
 
 
@@ -211,7 +243,9 @@ def test_training_corpus_holds_nothing_close_to_a_test_item():
     item was removed when the corpus was written; keep it that way."""
     import json
 
-    test_items = [_words(json.loads(line)["text"]) for line in (ROOT / "eval" / "gold" / "test.jsonl").open(encoding="utf-8")]
+    test_items = [
+        _words(json.loads(line)["text"]) for line in (ROOT / "eval" / "gold" / "test.jsonl").open(encoding="utf-8")
+    ]
     for path in sorted((ROOT / "corpora" / "training").glob("*.jsonl")):
         for n, line in enumerate(path.open(encoding="utf-8"), 1):
             words = _words(json.loads(line)["text"])
@@ -228,9 +262,15 @@ def test_an_override_is_reported_and_can_be_turned_off():
     from upphandlingsgranskare.checks.ug001_feature_without_need import FeatureWithoutNeed
     from upphandlingsgranskare.models import Location, Requirement
 
-    requirement = Requirement(id="2.1", text="Automatisk tilldelning av diarienummer enligt formatet ÅÅÅÅ-NNNN",
-                              kind="ska", location=Location(file="kravmatris.xlsx"), language="sv",
-                              heading_path=("2 Registrering och diarieföring",), matrix_row=True)
+    requirement = Requirement(
+        id="2.1",
+        text="Automatisk tilldelning av diarienummer enligt formatet ÅÅÅÅ-NNNN",
+        kind="ska",
+        location=Location(file="kravmatris.xlsx"),
+        language="sv",
+        heading_path=("2 Registrering och diarieföring",),
+        matrix_row=True,
+    )
     context = DocumentContext(path="kravmatris.xlsx", language="sv")
     check = FeatureWithoutNeed()
     rules = check.assess(requirement, replace(context, label_model=False))

@@ -27,13 +27,18 @@ def test_labels_are_the_strings_the_reports_write() -> None:
 
 def test_the_stage_writes_label_reason_and_origin() -> None:
     context = DocumentContext(path="t.txt", language="sv")
-    found = [_requirement("Systemet ska ha stöd för inloggning med BankID."),
-             _requirement("Systemet ska ha stöd för inloggning med BankID så att sökande slipper lösenord."),
-             _requirement("Leverantören ska utse en kontaktperson.")]
+    found = [
+        _requirement("Systemet ska ha stöd för inloggning med BankID."),
+        _requirement("Systemet ska ha stöd för inloggning med BankID så att sökande slipper lösenord."),
+        _requirement("Leverantören ska utse en kontaktperson."),
+    ]
     labelled, usage = label_requirements(found, context)
     assert usage is None
     assert [(r.label, r.label_origin) for r in labelled] == [
-        (Label.FEATURE_WITHOUT_NEED, "rules"), (Label.FEATURE_WITH_NEED, "rules"), (Label.OUT_OF_SCOPE, "rules")]
+        (Label.FEATURE_WITHOUT_NEED, "rules"),
+        (Label.FEATURE_WITH_NEED, "rules"),
+        (Label.OUT_OF_SCOPE, "rules"),
+    ]
     assert isinstance(labelled[1].label_reason, Reason) and labelled[1].label_reason == Reason.PURPOSE
     # The JSON of a requirement is what it was: the values, and nothing of what decided them beyond the reason.
     dumped = json.loads(labelled[0].model_dump_json())
@@ -42,7 +47,8 @@ def test_the_stage_writes_label_reason_and_origin() -> None:
 
 def test_the_llm_reason_is_reported_with_its_quote() -> None:
     requirement = _requirement("Systemet ska logga in.").model_copy(
-        update={"label": Label.NEED, "label_reason": Reason.LLM, "label_origin": "llm", "label_quote": "logga in"})
+        update={"label": Label.NEED, "label_reason": Reason.LLM, "label_origin": "llm", "label_quote": "logga in"}
+    )
     assert json.loads(requirement.model_dump_json())["label_reason"] == "llm: logga in"
     # Read back (a resumed run), the reason and the quote are apart again.
     again = Requirement.model_validate(requirement.model_dump())
@@ -65,7 +71,8 @@ def test_checks_declare_their_scope() -> None:
     assert get_check("UG001").scope == frozenset({Label.FEATURE_WITHOUT_NEED})
     ug102 = get_check("UG102")
     labelled = _requirement("Avtalet ska vara enkelt.").model_copy(
-        update={"label": Label.OUT_OF_SCOPE, "label_reason": Reason.SECTION})
+        update={"label": Label.OUT_OF_SCOPE, "label_reason": Reason.SECTION}
+    )
     assert not ug102.applies_to(labelled)
     assert ug102.applies_to(labelled.model_copy(update={"label_reason": Reason.CONTRACT_TERM}))
 
@@ -118,5 +125,7 @@ def test_a_check_that_raises_is_reported_and_the_others_go_on(raising_check: Che
 def test_a_raising_check_not_selected_is_not_run(raising_check: Check) -> None:
     linted = lint_text("The system shall provide a dashboard.", language="en", select=["UG001"])
     assert [f.code for f in linted.findings] == ["UG001"]  # neither failing check was selected
-    assert "failed" in lint_text("The system shall provide a dashboard.", language="en", select=["UG999"]
-                                 ).findings[0].message
+    assert (
+        "failed"
+        in lint_text("The system shall provide a dashboard.", language="en", select=["UG999"]).findings[0].message
+    )

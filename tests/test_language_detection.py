@@ -10,14 +10,20 @@ from upphandlingsgranskare.segment.language import detect_document_language
 
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 
-SWEDISH = ("Kommunen behöver ett nytt ärendehanteringssystem. Systemet ska ha stöd för e-underskrift och det ska "
-           "vara möjligt att följa ärendet. Leverantören ska också utbilda personalen och detta ska ske på plats.")
-NORWEGIAN = ("Kunden har behov for en felles skjemaløsning. Løsningen skal støtte innlogging med ID-porten, og det "
-             "skal være mulig å se status. Leverandøren skal også beskrive hvordan dette gjøres, og ikke minst hva "
-             "som skjer etter innsending av skjemaet gjennom Altinn.")
-DANISH = ("Kunden har behov for en løsning, der kan oversætte tekster. Løsningen skal kunne bruges af "
-          "medarbejderne, og det skal være muligt at se hvad der er sket med sagen efter behandlingen. "
-          "Leverandøren skal også beskrive hvordan data af denne type behandles, og ikke mindst nogen eksempler.")
+SWEDISH = (
+    "Kommunen behöver ett nytt ärendehanteringssystem. Systemet ska ha stöd för e-underskrift och det ska "
+    "vara möjligt att följa ärendet. Leverantören ska också utbilda personalen och detta ska ske på plats."
+)
+NORWEGIAN = (
+    "Kunden har behov for en felles skjemaløsning. Løsningen skal støtte innlogging med ID-porten, og det "
+    "skal være mulig å se status. Leverandøren skal også beskrive hvordan dette gjøres, og ikke minst hva "
+    "som skjer etter innsending av skjemaet gjennom Altinn."
+)
+DANISH = (
+    "Kunden har behov for en løsning, der kan oversætte tekster. Løsningen skal kunne bruges af "
+    "medarbejderne, og det skal være muligt at se hvad der er sket med sagen efter behandlingen. "
+    "Leverandøren skal også beskrive hvordan data af denne type behandles, og ikke mindst nogen eksempler."
+)
 ENGLISH = "The system shall provide single sign-on. The contractor shall train the staff and provide documentation."
 
 

@@ -43,8 +43,13 @@ def texts(language: str) -> list[str]:
     # Every lexicon phrase in running text, with its wildcards filled in, so optional tokens, prefixes,
     # suffixes and numbers are all exercised next to each other.
     rng = random.Random(7)
-    phrases = [p for key, words in load_lexicon(language).data.items() if isinstance(words, list)
-               for p in words if isinstance(p, str)]
+    phrases = [
+        p
+        for key, words in load_lexicon(language).data.items()
+        if isinstance(words, list)
+        for p in words
+        if isinstance(p, str)
+    ]
     phrases += [p for group in load_lexicon(language).modals.values() for p in group]
     fill = {"#": ["2", "3.", "12)", "4", "x"], "~": ["kund", "the", "42"]}
 
@@ -71,7 +76,7 @@ def texts(language: str) -> list[str]:
         shuffled = phrases[:]
         rng.shuffle(shuffled)
         for i in range(0, len(shuffled), 6):
-            out.append(" ".join(concrete(p, optional) for p in shuffled[i:i + 6]) + ".")
+            out.append(" ".join(concrete(p, optional) for p in shuffled[i : i + 6]) + ".")
     return out
 
 

@@ -30,8 +30,12 @@ from upphandlingsgranskare.llm.settings import resolve_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SPLIT = ROOT / "eval" / "gold" / "test.jsonl"
-OTHER = {"feature_without_need": "feature_with_need", "feature_with_need": "feature_without_need",
-         "need": "feature_without_need", "out_of_scope": "feature_without_need"}
+OTHER = {
+    "feature_without_need": "feature_with_need",
+    "feature_with_need": "feature_without_need",
+    "need": "feature_without_need",
+    "out_of_scope": "feature_without_need",
+}
 
 
 def _bucket(text: str) -> int:
@@ -52,9 +56,14 @@ def expected(item, rules, language: str) -> tuple[str, str]:
         return rules.predicted_label, "rules-fallback"
     quote = " ".join(item.text.split()[:4])
     prompt_item = PromptItem(id="1", text=item.text, rationale=item.context.rationale or None)
-    if (rules.flagged and label != "feature_without_need"
-            and (first_instruction(prompt_item.sources())
-                 or reason_in_quote(quote, prompt_item, item.context.goals, language) is None)):
+    if (
+        rules.flagged
+        and label != "feature_without_need"
+        and (
+            first_instruction(prompt_item.sources())
+            or reason_in_quote(quote, prompt_item, item.context.goals, language) is None
+        )
+    ):
         return rules.predicted_label, "rules"
     return label, "llm"
 
@@ -79,11 +88,17 @@ def _llm_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def run(backend: str, server: FakeOpenAIServer, predictions: Path, **options) -> dict:
     out, err = io.StringIO(), io.StringIO()
-    llm = resolve_settings(overrides={"base_url": server.base_url, "model": "scripted", "batch_size": 16,
-                                      "backoff": 0.001, **options})
-    code = run_eval([TEST_SPLIT], EvalParams(backend=backend, predictions=predictions, fmt="json", llm=llm,
-                                             max_fallbacks=len(load_items(TEST_SPLIT))),  # 10% ungrounded quotes fall back
-                    out=out, err=err)
+    llm = resolve_settings(
+        overrides={"base_url": server.base_url, "model": "scripted", "batch_size": 16, "backoff": 0.001, **options}
+    )
+    code = run_eval(
+        [TEST_SPLIT],
+        EvalParams(
+            backend=backend, predictions=predictions, fmt="json", llm=llm, max_fallbacks=len(load_items(TEST_SPLIT))
+        ),  # 10% ungrounded quotes fall back
+        out=out,
+        err=err,
+    )
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 
@@ -112,8 +127,10 @@ def test_hybrid_backend_asks_only_about_uncertain_and_flagged_items(tmp_path: Pa
     rules = {p.id: p for p in predict_rules(items)}
     with FakeOpenAIServer(scripted_model(items)) as server:
         run("hybrid", server, tmp_path / "p.jsonl")
-        sent = sum(len(json.loads(r.body["messages"][-1]["content"].split("```json\n")[1].rsplit("\n```")[0])
-                       ["requirements"]) for r in server.chat_requests)
+        sent = sum(
+            len(json.loads(r.body["messages"][-1]["content"].split("```json\n")[1].rsplit("\n```")[0])["requirements"])
+            for r in server.chat_requests
+        )
     predictions = read_predictions(tmp_path / "p.jsonl")
     asked = [i for i in items if rules[i.id].flagged or (rules[i.id].confidence or 0) < 0.85]
     assert sent == len(asked) < len(items)
@@ -122,16 +139,32 @@ def test_hybrid_backend_asks_only_about_uncertain_and_flagged_items(tmp_path: Pa
         if item not in asked:
             assert (got["predicted_label"], got["origin"]) == (rules[item.id].predicted_label, "rules")
         else:
-            assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), \
+            assert (got["predicted_label"], got["origin"]) == expected(item, rules[item.id], item.reader_language), (
                 item.id
+            )
 
 
 def test_eval_command_with_an_llm_backend(tmp_path: Path) -> None:
     items = load_items(TEST_SPLIT)
     with FakeOpenAIServer(scripted_model(items)) as server:
-        result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "hybrid", "--base-url",
-                                          server.base_url, "--model", "scripted", "--max-errors", "3",
-                                          "--max-fallbacks", "100"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "eval",
+                "--gold",
+                str(TEST_SPLIT),
+                "--backend",
+                "hybrid",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "scripted",
+                "--max-errors",
+                "3",
+                "--max-fallbacks",
+                "100",
+            ],
+        )
     assert result.exit_code == 0, result.output
     assert "hybrid" in result.stdout and "F1" in result.stdout
     assert "LLM: modell / model scripted @ 127.0.0.1:" in result.stdout and "prompt review.v2" in result.stdout
@@ -141,8 +174,23 @@ def test_eval_against_a_dead_endpoint_fails_and_says_why(tmp_path: Path) -> None
     """Nothing listening: not exit 0 with the rules' figures under "backend llm"."""
     with FakeOpenAIServer() as server:
         dead = server.base_url  # closed on leaving the block: connections are refused
-    result = CliRunner().invoke(app, ["eval", "--gold", str(TEST_SPLIT), "--backend", "llm", "--base-url", dead,
-                                      "--model", "m", "--no-cache", "-f", "json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "--gold",
+            str(TEST_SPLIT),
+            "--backend",
+            "llm",
+            "--base-url",
+            dead,
+            "--model",
+            "m",
+            "--no-cache",
+            "-f",
+            "json",
+        ],
+    )
     assert result.exit_code == 3, result.output
     record = json.loads(result.stdout)["llm"]
     assert record["fallbacks"] == record["requirements_judged"] == 483 and record["calls"] == 0
@@ -157,8 +205,14 @@ def test_eval_records_the_model_in_output_and_baseline_key(tmp_path: Path) -> No
         for model in ("model-a", "model-b"):
             out, err = io.StringIO(), io.StringIO()
             llm = resolve_settings(overrides={"base_url": server.base_url, "model": model, "batch_size": 16})
-            code = run_eval([TEST_SPLIT], EvalParams(backend="hybrid", baseline=baseline, update_baseline=True,
-                                                     fmt="json", max_fallbacks=500, llm=llm), out=out, err=err)
+            code = run_eval(
+                [TEST_SPLIT],
+                EvalParams(
+                    backend="hybrid", baseline=baseline, update_baseline=True, fmt="json", max_fallbacks=500, llm=llm
+                ),
+                out=out,
+                err=err,
+            )
             assert code == 0, err.getvalue()
             record = json.loads(out.getvalue())["llm"]
             assert record["model"] == model and record["endpoint_host"].startswith("127.0.0.1:")
@@ -179,8 +233,11 @@ def test_recorded_answers_replay_to_the_same_predictions(tmp_path: Path) -> None
 
     items = load_items(TEST_SPLIT)
     recordings = tmp_path / "hybrid-test.jsonl"
-    with FakeOpenAIServer(scripted_model(items)) as upstream, \
-            RecordingProxy(upstream.base_url, "sk-upstream") as proxy, FakeOpenAIServer(proxy) as recorder:
+    with (
+        FakeOpenAIServer(scripted_model(items)) as upstream,
+        RecordingProxy(upstream.base_url, "sk-upstream") as proxy,
+        FakeOpenAIServer(proxy) as recorder,
+    ):
         live = run("hybrid", recorder, tmp_path / "live.jsonl", cache=False)
         proxy.save(recordings)
     replay = ReplayResponder(recordings)

@@ -24,12 +24,30 @@ from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import review_document
 
 ROOT = Path(__file__).resolve().parents[1]
-KRAV = "\n\n".join(["# Krav", "## 4 Krav på lösningen"] + [
-    f"K{n} Systemet ska {feature}." for n, feature in enumerate([
-        "ha stöd för inloggning med BankID", "kunna exportera ärendelistor till Excel", "ha en mobilapp",
-        "ha en dashboard med nyckeltal", "kunna skicka sms till sökande", "kunna generera PDF-rapporter",
-        "ha en chattfunktion", "stödja enkel inloggning (SSO)", "ha en sökfunktion i fritext",
-        "kunna arkivera ärenden automatiskt"], start=1)]) + "\n"
+KRAV = (
+    "\n\n".join(
+        ["# Krav", "## 4 Krav på lösningen"]
+        + [
+            f"K{n} Systemet ska {feature}."
+            for n, feature in enumerate(
+                [
+                    "ha stöd för inloggning med BankID",
+                    "kunna exportera ärendelistor till Excel",
+                    "ha en mobilapp",
+                    "ha en dashboard med nyckeltal",
+                    "kunna skicka sms till sökande",
+                    "kunna generera PDF-rapporter",
+                    "ha en chattfunktion",
+                    "stödja enkel inloggning (SSO)",
+                    "ha en sökfunktion i fritext",
+                    "kunna arkivera ärenden automatiskt",
+                ],
+                start=1,
+            )
+        ]
+    )
+    + "\n"
+)
 UG001_ONLY = ReviewOptions(select=frozenset({"UG001"}))
 
 
@@ -42,8 +60,17 @@ def doc(tmp_path: Path) -> Path:
 
 
 def config(folder: Path, base_url: str, **extra) -> None:
-    values = {"base_url": base_url, "model": "fake-model", "backoff": 0.001, "max_retries": 2, "batch_size": 1,
-              "concurrency": 1, "timeout": 0.5, "cache": False, **extra}
+    values = {
+        "base_url": base_url,
+        "model": "fake-model",
+        "backoff": 0.001,
+        "max_retries": 2,
+        "batch_size": 1,
+        "concurrency": 1,
+        "timeout": 0.5,
+        "cache": False,
+        **extra,
+    }
     lines = ['select = ["UG001"]', "[llm]"] + [f"{k} = {json.dumps(v)}" for k, v in values.items()]
     (folder / "upphandlingsgranskare.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -56,8 +83,9 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", ["500", "429", "hang", "refused"])
-def test_a_failing_endpoint_keeps_the_offline_findings_stops_early_and_exits_3(doc: Path, tmp_path: Path,
-                                                                               fault: str) -> None:
+def test_a_failing_endpoint_keeps_the_offline_findings_stops_early_and_exits_3(
+    doc: Path, tmp_path: Path, fault: str
+) -> None:
     offline = {f.requirement_id for f in review_document(doc, None, UG001_ONLY).findings}
     assert len(offline) == 10
     server = FakeOpenAIServer(FAULTS.get(fault)).start()
@@ -66,8 +94,19 @@ def test_a_failing_endpoint_keeps_the_offline_findings_stops_early_and_exits_3(d
         server.close()
     try:
         config(tmp_path, base_url)
-        result = CliRunner().invoke(app, ["review", str(doc), "--backend", "llm", "-f", "json",
-                                          "--config", str(tmp_path / "upphandlingsgranskare.toml")])
+        result = CliRunner().invoke(
+            app,
+            [
+                "review",
+                str(doc),
+                "--backend",
+                "llm",
+                "-f",
+                "json",
+                "--config",
+                str(tmp_path / "upphandlingsgranskare.toml"),
+            ],
+        )
         sent = len(server.chat_requests)
     finally:
         server.close()
@@ -86,8 +125,19 @@ def test_a_failing_endpoint_keeps_the_offline_findings_stops_early_and_exits_3(d
 def test_garbage_answers_fall_back_with_the_reason(doc: Path, tmp_path: Path) -> None:
     with FakeOpenAIServer(lambda body: Reply(content="I cannot help with that.")) as server:
         config(tmp_path, server.base_url, batch_size=10)
-        result = CliRunner().invoke(app, ["review", str(doc), "--backend", "llm", "-f", "json",
-                                          "--config", str(tmp_path / "upphandlingsgranskare.toml")])
+        result = CliRunner().invoke(
+            app,
+            [
+                "review",
+                str(doc),
+                "--backend",
+                "llm",
+                "-f",
+                "json",
+                "--config",
+                str(tmp_path / "upphandlingsgranskare.toml"),
+            ],
+        )
     assert result.exit_code == 3
     usage = json.loads(result.stdout)["documents"][0]["llm"]
     assert usage["requests"] == usage["calls"] == 2 and usage["repairs"] == 1  # one repair, then the rules
@@ -98,8 +148,16 @@ def test_max_fallbacks_allows_a_few(doc: Path, tmp_path: Path) -> None:
     with FakeOpenAIServer(answering(labelled_by({}))) as server:
         server.script(Reply(status=500))
         config(tmp_path, server.base_url, max_retries=0)
-        args = ["review", str(doc), "--backend", "llm", "-f", "json", "--config",
-                str(tmp_path / "upphandlingsgranskare.toml")]
+        args = [
+            "review",
+            str(doc),
+            "--backend",
+            "llm",
+            "-f",
+            "json",
+            "--config",
+            str(tmp_path / "upphandlingsgranskare.toml"),
+        ]
         strict = CliRunner().invoke(app, args)
         server.script(Reply(status=500))
         lenient = CliRunner().invoke(app, args + ["--max-fallbacks", "1"])
@@ -136,9 +194,23 @@ def test_ctrl_c_ends_the_review_at_once(doc: Path, tmp_path: Path) -> None:
     with FakeOpenAIServer(lambda body: Reply(content="{}", delay=60)) as server:
         config(tmp_path, server.base_url, timeout=60, max_retries=0, concurrency=2)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "UPPHANDLINGSGRANSKARE_"))}
-        process = subprocess.Popen([sys.executable, "-m", "upphandlingsgranskare", "review", str(doc), "--backend",
-                                    "llm", "--config", str(tmp_path / "upphandlingsgranskare.toml")],
-                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "upphandlingsgranskare",
+                "review",
+                str(doc),
+                "--backend",
+                "llm",
+                "--config",
+                str(tmp_path / "upphandlingsgranskare.toml"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             for _ in range(600):  # the requests are in flight
                 if len(server.chat_requests) >= 2 or process.poll() is not None:
@@ -162,10 +234,12 @@ def test_missing_llm_extra_is_a_clear_error(doc: Path, monkeypatch: pytest.Monke
 
 
 def test_offline_review_does_not_import_the_llm_packages(doc: Path) -> None:
-    code = ("import sys, runpy; sys.argv = ['upphandlingsgranskare', 'review', sys.argv[1], '-f', 'json']\n"
-            "try:\n    runpy.run_module('upphandlingsgranskare', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openai', 'langchain_openai', "
-            "'langchain_core', 'tiktoken')), file=sys.stderr)")
+    code = (
+        "import sys, runpy; sys.argv = ['upphandlingsgranskare', 'review', sys.argv[1], '-f', 'json']\n"
+        "try:\n    runpy.run_module('upphandlingsgranskare', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openai', 'langchain_openai', "
+        "'langchain_core', 'tiktoken')), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr

@@ -40,8 +40,10 @@ def test_every_prompt_file_matches_its_recorded_checksum() -> None:
     assert sorted(recorded) == shipped, "every prompt file needs a line in prompts/CHECKSUMS"
     for name in shipped:
         digest = hashlib.sha256((PROMPTS / name).read_bytes()).hexdigest()
-        assert digest == recorded[name], (f"{name} changed: prompts are versioned, write the change as a new "
-                                          "version file instead (the version is part of every cache key)")
+        assert digest == recorded[name], (
+            f"{name} changed: prompts are versioned, write the change as a new "
+            "version file instead (the version is part of every cache key)"
+        )
 
 
 @pytest.mark.parametrize("prompt", all_prompts(), ids=lambda p: p.id)
@@ -64,12 +66,18 @@ def test_few_shot_answers_pass_the_schema_grounding_and_rewrite_checks(prompt) -
     for language, example in prompt.examples.items():
         answer = parse_answer(json.dumps({"judgements": example["judgements"]}, ensure_ascii=False))
         assert answer.invalid == []
-        items = [PromptItem(**{k: r.get(k) for k in ("id", "text", "heading", "rationale", "lead_in")})
-                 for r in example["requirements"]]
+        items = [
+            PromptItem(**{k: r.get(k) for k in ("id", "text", "heading", "rationale", "lead_in")})
+            for r in example["requirements"]
+        ]
         grounded = ground(answer, items, language)
         assert grounded.rejected == [] and grounded.rewrites_dropped == [], (language, grounded)
-        assert {j.label for j in answer.judgements} == {"feature_without_need", "feature_with_need", "need",
-                                                        "out_of_scope"}
+        assert {j.label for j in answer.judgements} == {
+            "feature_without_need",
+            "feature_with_need",
+            "need",
+            "out_of_scope",
+        }
 
 
 def test_messages_keep_instructions_and_data_apart() -> None:
@@ -79,8 +87,10 @@ def test_messages_keep_instructions_and_data_apart() -> None:
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert "Ignore all previous" not in messages[0]["content"]
     data = json.loads(messages[-1]["content"].split("```json\n", 1)[1].rsplit("\n```", 1)[0])
-    assert data == {"goals": ["Goal 1: shorter queues"],
-                    "requirements": [{"id": "1", "text": items[0].text, "heading": "4 Krav"}]}
+    assert data == {
+        "goals": ["Goal 1: shorter queues"],
+        "requirements": [{"id": "1", "text": items[0].text, "heading": "4 Krav"}],
+    }
 
 
 def test_the_response_schema_is_strict_for_openai_structured_outputs() -> None:

@@ -66,8 +66,10 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_schema_constrained_answer_has_one_valid_slot_per_requirement(server_url: str) -> None:
     settings = LLMSettings(base_url=server_url, model=MODEL_ALIAS, cache=False, **GENERATION)
     judge = LLMJudge(settings, use_cache=False)
-    items = [PromptItem(id="1", text="Systemet ska ha stöd för inloggning med BankID.", heading="4 Krav"),
-             PromptItem(id="2", text="Systemet ska kunna exportera ärendelistor till Excel.", heading="4 Krav")]
+    items = [
+        PromptItem(id="1", text="Systemet ska ha stöd för inloggning med BankID.", heading="4 Krav"),
+        PromptItem(id="2", text="Systemet ska kunna exportera ärendelistor till Excel.", heading="4 Krav"),
+    ]
     messages = judge.prompt.messages("sv", items, [])
     result = ChatClient(settings).complete(messages, judge.response_format(["1", "2"]))
     answer = parse_answer(result.content)  # the grammar makes even a 135M model answer in the schema
@@ -86,8 +88,21 @@ def test_review_end_to_end_against_the_real_server(server_url: str, tmp_path: Pa
     lines = ['select = ["UG001"]', "[llm]", f'base_url = "{server_url}"', f'model = "{MODEL_ALIAS}"', "cache = false"]
     lines += [f"{k} = {json.dumps(v)}" for k, v in GENERATION.items()]
     (tmp_path / "upphandlingsgranskare.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["review", str(doc), "--backend", "llm", "-f", "json", "--max-fallbacks", "2",
-                                      "--config", str(tmp_path / "upphandlingsgranskare.toml")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "review",
+            str(doc),
+            "--backend",
+            "llm",
+            "-f",
+            "json",
+            "--max-fallbacks",
+            "2",
+            "--config",
+            str(tmp_path / "upphandlingsgranskare.toml"),
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     document = json.loads(result.stdout)["documents"][0]
     usage = document["llm"]
@@ -106,10 +121,31 @@ def test_review_end_to_end_against_the_real_server(server_url: str, tmp_path: Pa
 def test_a_request_that_outlasts_its_time_out_falls_back_and_exits_3(server_url: str, tmp_path: Path) -> None:
     doc = tmp_path / "krav.txt"
     doc.write_text(KRAV, encoding="utf-8")
-    offline = {f.requirement_id for f in review_document(doc, None, ReviewOptions(select=frozenset({"UG001"}))).findings}
-    result = CliRunner().invoke(app, ["review", str(doc), "--backend", "llm", "-f", "json", "--base-url", server_url,
-                                      "--model", MODEL_ALIAS, "--timeout", "0.05", "--batch-size", "1", "--no-cache",
-                                      "--select", "UG001"])
+    offline = {
+        f.requirement_id for f in review_document(doc, None, ReviewOptions(select=frozenset({"UG001"}))).findings
+    }
+    result = CliRunner().invoke(
+        app,
+        [
+            "review",
+            str(doc),
+            "--backend",
+            "llm",
+            "-f",
+            "json",
+            "--base-url",
+            server_url,
+            "--model",
+            MODEL_ALIAS,
+            "--timeout",
+            "0.05",
+            "--batch-size",
+            "1",
+            "--no-cache",
+            "--select",
+            "UG001",
+        ],
+    )
     assert result.exit_code == 3, result.output
     document = json.loads(result.stdout)["documents"][0]
     assert {f["requirement_id"] for f in document["findings"]} == offline

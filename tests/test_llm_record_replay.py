@@ -46,7 +46,9 @@ def _last_user_text(body: dict) -> str:
 def _echo_responder(body: dict) -> Reply:
     """Upstream 'model': the answer depends on the request."""
     text = _last_user_text(body)
-    return Reply(content=json.dumps({"length": len(text), "echo": text[:20]}), prompt_tokens=len(text), completion_tokens=5)
+    return Reply(
+        content=json.dumps({"length": len(text), "echo": text[:20]}), prompt_tokens=len(text), completion_tokens=5
+    )
 
 
 def _client(server: FakeOpenAIServer, key: str = CLIENT_KEY) -> openai.OpenAI:
@@ -85,9 +87,7 @@ def _tool_args(client: openai.OpenAI, text: str) -> str:
 
 
 def _stream_text(client: openai.OpenAI, text: str) -> str:
-    stream = client.chat.completions.create(
-        model="gpt-test", messages=[{"role": "user", "content": text}], stream=True
-    )
+    stream = client.chat.completions.create(model="gpt-test", messages=[{"role": "user", "content": text}], stream=True)
     return "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
 
 

@@ -21,15 +21,22 @@ runner = CliRunner()
 
 
 def hashes(folder: Path, leave_out: Path | None = None) -> dict[Path, str]:
-    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*")
-            if p.is_file() and (leave_out is None or not p.is_relative_to(leave_out))}
+    return {
+        p: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file() and (leave_out is None or not p.is_relative_to(leave_out))
+    }
 
 
 def outputs(out: Path) -> dict[str, str]:
     """Every output by name; the reports and the index by content too (copies carry their time of writing)."""
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            if p.suffix in (".json", ".md", ".html") else "" for p in out.rglob("*")
-            if p.is_file() and STATE_DIR not in p.parts}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.suffix in (".json", ".md", ".html")
+        else ""
+        for p in out.rglob("*")
+        if p.is_file() and STATE_DIR not in p.parts
+    }
 
 
 @pytest.fixture()
@@ -95,8 +102,18 @@ def test_an_output_that_is_an_input_is_refused(anbud: Path, tmp_path: Path) -> N
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "inputs are never overwritten" in lines[0], lines
     # Files named one by one into their own folder: the copy of krav.docx would land on krav.granskad.docx.
-    result = runner.invoke(app, ["review", str(anbud / "del1" / "krav.docx"), str(anbud / "del1" / "krav.granskad.docx"),
-                                 "-f", "docx", "-o", str(anbud / "del1")])
+    result = runner.invoke(
+        app,
+        [
+            "review",
+            str(anbud / "del1" / "krav.docx"),
+            str(anbud / "del1" / "krav.granskad.docx"),
+            "-f",
+            "docx",
+            "-o",
+            str(anbud / "del1"),
+        ],
+    )
     assert result.exit_code == 2 and "is an input file and is not overwritten" in result.stderr
     assert all(hashes(anbud)[p] == h for p, h in before.items())
     assert note.read_bytes() == note_before
@@ -116,8 +133,9 @@ def test_no_annotated_copy_of_a_document_without_findings_unless_asked(tmp_path:
     assert "--annotate-clean" in result.stderr
     again = runner.invoke(app, ["review", str(source.parent), "-f", "docx,markdown", "-o", str(out), "--resume"])
     assert "1 dokument redan klara" in again.stderr  # a copy not written is not a missing output
-    asked = runner.invoke(app, ["review", str(source.parent), "-f", "docx,markdown", "-o", str(out),
-                                "--annotate-clean"])
+    asked = runner.invoke(
+        app, ["review", str(source.parent), "-f", "docx,markdown", "-o", str(out), "--annotate-clean"]
+    )
     assert asked.exit_code == 0 and (out / "inledning.granskad.docx").is_file()
     (tmp_path / "in" / "upphandlingsgranskare.toml").write_text("annotate_clean = 5\n", "utf-8")
     bad = runner.invoke(app, ["review", str(source.parent), "-f", "docx", "-o", str(tmp_path / "o2")])

@@ -27,7 +27,10 @@ def test_parse_word_reads_every_form():
 
 def test_matcher_pattern():
     assert matcher_pattern("ska ?kunna stöd*") == [
-        {"LOWER": "ska"}, {"LOWER": "kunna", "OP": "?"}, {"LOWER": {"REGEX": "^stöd"}}]
+        {"LOWER": "ska"},
+        {"LOWER": "kunna", "OP": "?"},
+        {"LOWER": {"REGEX": "^stöd"}},
+    ]
     assert matcher_pattern("for ~ purposes")[1] == {"IS_ALPHA": True}
     assert matcher_pattern("o#") == [{"LOWER": {"REGEX": r"^o\d+[.,:)]?$"}}]
     assert matcher_pattern("fall|falls") == [{"LOWER": {"IN": ["fall", "falls"]}}]

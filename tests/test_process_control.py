@@ -54,8 +54,12 @@ def alive(pid: int) -> bool:
 
 
 def start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "upphandlingsgranskare", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "upphandlingsgranskare", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_workers(process: subprocess.Popen, timeout: float = 60) -> set[int]:
@@ -72,8 +76,9 @@ def wait_for_workers(process: subprocess.Popen, timeout: float = 60) -> set[int]
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
 def test_sigterm_to_the_parent_leaves_no_worker_behind(batch: Path, tmp_path: Path) -> None:
-    process = start(["review", str(batch), "-f", "json,markdown", "-o", str(tmp_path / "out"), "--jobs", "2",
-                     "--no-progress"])
+    process = start(
+        ["review", str(batch), "-f", "json,markdown", "-o", str(tmp_path / "out"), "--jobs", "2", "--no-progress"]
+    )
     workers = wait_for_workers(process)
     assert workers
     process.send_signal(signal.SIGTERM)
@@ -115,7 +120,7 @@ def test_resume_removes_a_temporary_file_left_by_a_killed_run(tmp_path: Path) ->
     assert runner.invoke(app, args).exit_code == 1
     # A run killed between fsync and rename leaves its temporary file, named as write_atomic names them.
     left = out / ".krav.docx.granskning.json.k3j_x9q2.tmp"
-    left.write_text("{\"half\": ", "utf-8")
+    left.write_text('{"half": ', "utf-8")
     # One a living writer holds (another run writing into the folder right now) stays.
     busy = out / ".index.html.abcd1234.tmp"
     busy.write_text("<html>", "utf-8")

@@ -101,34 +101,128 @@ FRAGMENTS = [
     "e.g. i.e. etc.",
 ]
 HEADINGS = [
-    "4 Krav på lösningen", "4.2 Inloggning", "1 Bakgrund", "2 Syfte och mål", "Effektmål", "Mål",
-    "3 Administrativa föreskrifter", "Krav på leverantören", "5 Requirements", "Business objectives",
-    "Goals", "Functional requirements", "3.5 Kravtabell",
+    "4 Krav på lösningen",
+    "4.2 Inloggning",
+    "1 Bakgrund",
+    "2 Syfte och mål",
+    "Effektmål",
+    "Mål",
+    "3 Administrativa föreskrifter",
+    "Krav på leverantören",
+    "5 Requirements",
+    "Business objectives",
+    "Goals",
+    "Functional requirements",
+    "3.5 Kravtabell",
 ]
 MODALS = [
-    "ska", "skall", "måste", "bör", "får inte", "bör inte", "behöver", "har behov av", "SKA", "Skall",
-    "shall", "must", "should", "will", "is required to", "needs to", "may not", "SHALL",
+    "ska",
+    "skall",
+    "måste",
+    "bör",
+    "får inte",
+    "bör inte",
+    "behöver",
+    "har behov av",
+    "SKA",
+    "Skall",
+    "shall",
+    "must",
+    "should",
+    "will",
+    "is required to",
+    "needs to",
+    "may not",
+    "SHALL",
 ]
 IDS = [
-    "K12", "K1", "FR-3", "NFR-12", "REQ-001", "SR1.2", "O3", "G1", "E2", "4.2.1", "3.2", "1.", "SKA-krav 7",
-    "Bör-krav 3", "Krav 12", "Req. 4", "[K3]", "Effektmål 2", "Objective O3", "Goal 1", "ÅÄÖ9",
+    "K12",
+    "K1",
+    "FR-3",
+    "NFR-12",
+    "REQ-001",
+    "SR1.2",
+    "O3",
+    "G1",
+    "E2",
+    "4.2.1",
+    "3.2",
+    "1.",
+    "SKA-krav 7",
+    "Bör-krav 3",
+    "Krav 12",
+    "Req. 4",
+    "[K3]",
+    "Effektmål 2",
+    "Objective O3",
+    "Goal 1",
+    "ÅÄÖ9",
 ]
 NUMBERS = ["99,5 %", "12 000", "2024", "2026-01-15", "0", "-1", "1e9", "3/4", "45-day", "(2018:1937)"]
 PUNCTUATION = list(".,;:!?()[]{}\"'”“«»–—-/\\|…*#&%§@") + ["...", ". ", ": ", " – ", "||", "|"]
 BULLETS = ["•", "-", "*", "–", "o", "1.", "2)", "a)", "iv.", "▪", "\uf0b7", "➢"]
 SPECIAL = [
-    "åäö", "ÅÄÖ", "é", "ü", "ß", "İ", "ı", "ﬁ", "Å", "A\u030a",  # precomposed and combining Å
-    "\u00a0", "\u202f", "\u2007", "\u3000",  # NBSP and friends
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",  # zero-width, BOM, soft hyphen
-    "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2069",  # bidi
-    "\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1c", "\x1d", "\x1e", "\x1f", "\x7f", "\x85",
-    "\u2028", "\u2029", "\ufffe", "\uffff", "\ufffd", "\t",
-    "\U0001f600", "\u05e9\u05dc\u05d5\u05dd", "\u0645\u0631\u062d\u0628\u0627", "中文", "\u0301",
+    "åäö",
+    "ÅÄÖ",
+    "é",
+    "ü",
+    "ß",
+    "İ",
+    "ı",
+    "ﬁ",
+    "Å",
+    "A\u030a",  # precomposed and combining Å
+    "\u00a0",
+    "\u202f",
+    "\u2007",
+    "\u3000",  # NBSP and friends
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",  # zero-width, BOM, soft hyphen
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2069",  # bidi
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufffe",
+    "\uffff",
+    "\ufffd",
+    "\t",
+    "\U0001f600",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "\u0645\u0631\u062d\u0628\u0627",
+    "中文",
+    "\u0301",
 ]
 SEPARATORS = [" ", " ", " ", "", "  ", "\u00a0", ", ", ". ", "\t", " \u200b"]
 
 _word = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12,
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    min_size=1,
+    max_size=12,
 )
 _latin_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ-", min_size=1, max_size=12)
 _token = st.one_of(
@@ -136,7 +230,7 @@ _token = st.one_of(
     st.sampled_from(MODALS),
     st.sampled_from(IDS),
     st.sampled_from(NUMBERS),
-    st.integers(min_value=-10**6, max_value=10**12).map(str),
+    st.integers(min_value=-(10**6), max_value=10**12).map(str),
     st.sampled_from(PUNCTUATION),
     st.sampled_from(BULLETS),
     st.sampled_from(SPECIAL),
@@ -184,24 +278,40 @@ def blocks(draw: st.DrawFn, normalised: bool) -> list[Block]:
     long_at = draw(st.integers(min_value=-3 * count - 1, max_value=count - 1)) if count else -1  # a long line in ~1/4
     out: list[Block] = []
     for i in range(count):
-        kind = draw(st.sampled_from(["heading", "paragraph", "paragraph", "list_item", "list_item", "table_row",
-                                     "sheet_row"]))
+        kind = draw(
+            st.sampled_from(["heading", "paragraph", "paragraph", "list_item", "list_item", "table_row", "sheet_row"])
+        )
         if kind in ("table_row", "sheet_row"):
             n = draw(st.integers(min_value=1, max_value=5))
             cells = []
             for c in range(n):
-                text = clean(draw(st.one_of(_block_text, st.sampled_from(IDS), st.sampled_from(["ska", "bör", "M", "D", "X", ""]))))
+                text = clean(
+                    draw(
+                        st.one_of(_block_text, st.sampled_from(IDS), st.sampled_from(["ska", "bör", "M", "D", "X", ""]))
+                    )
+                )
                 role = draw(st.sampled_from(list(CellRole)))
                 header = draw(st.one_of(st.none(), st.sampled_from(["Krav", "Kravtext", "Id", "Motivering", "Typ"])))
-                cells.append(Cell(text=text, role=role, header=header, ref=f"{'ABCDE'[c]}{i + 1}" if kind == "sheet_row" else None))
+                cells.append(
+                    Cell(
+                        text=text, role=role, header=header, ref=f"{'ABCDE'[c]}{i + 1}" if kind == "sheet_row" else None
+                    )
+                )
             if kind == "sheet_row":
                 text = " | ".join(c.text for c in cells)  # xlsx.py joins every kept cell
                 location = Location(file="doc.xlsx", sheet="Krav", row=i + 1, cell=cells[0].ref)
             else:
                 text = " | ".join(c.text for c in cells if c.text)  # docx_reader.py/text.py skip empty cells
                 location = Location(file="doc.docx", table=0, row=i)
-            out.append(Block(text=text, kind=kind, location=location, cells=tuple(cells),  # type: ignore[arg-type]
-                             is_header=draw(st.booleans()) and draw(st.booleans())))
+            out.append(
+                Block(
+                    text=text,
+                    kind=kind,
+                    location=location,
+                    cells=tuple(cells),  # type: ignore[arg-type]
+                    is_header=draw(st.booleans()) and draw(st.booleans()),
+                )
+            )
             continue
         if kind == "heading":
             text = clean(draw(st.one_of(st.sampled_from(HEADINGS), sentence_text(max_tokens=6))))
@@ -210,8 +320,15 @@ def blocks(draw: st.DrawFn, normalised: bool) -> list[Block]:
             text = clean(draw(long_line() if i == long_at else _block_text))
             level = None
         label = draw(st.sampled_from(BULLETS)) if kind == "list_item" else None
-        out.append(Block(text=text, kind=kind, level=level, list_label=label,  # type: ignore[arg-type]
-                         location=Location(file="doc.pdf", page=1 + i // 4, paragraph=i)))
+        out.append(
+            Block(
+                text=text,
+                kind=kind,
+                level=level,
+                list_label=label,  # type: ignore[arg-type]
+                location=Location(file="doc.pdf", page=1 + i // 4, paragraph=i),
+            )
+        )
     return out
 
 
@@ -289,7 +406,9 @@ def review_invariants(document: ExtractedDocument, language: str | None) -> tupl
         assert finding.fingerprint == fingerprint(finding.code, finding.location.file, finding.requirement_text)
         # A finding stands on a requirement (or, for goal and document findings, a goal or the
         # requirement it is anchored on): its span and text are that one's.
-        assert_span(document, finding.location, finding.requirement_text, f"finding {finding.code} {finding.requirement_id}")
+        assert_span(
+            document, finding.location, finding.requirement_text, f"finding {finding.code} {finding.requirement_id}"
+        )
         anchor = by_span.get((finding.location.start, finding.location.end))
         assert anchor is not None and anchor.text == finding.requirement_text, f"{finding.code}: no anchor"
         assert finding.language in ("sv", "en")
@@ -370,13 +489,17 @@ def text_file(draw: st.DrawFn) -> str:
     lines = []
     allow_long = draw(st.integers(min_value=0, max_value=3)) == 0  # as in blocks(): a long line in ~1/4
     for _ in range(draw(st.integers(min_value=0, max_value=8))):
-        shape = draw(st.sampled_from(["text", "text", "blank", "bullet", "id", "heading", "md_heading", "table", "long"]))
+        shape = draw(
+            st.sampled_from(["text", "text", "blank", "bullet", "id", "heading", "md_heading", "table", "long"])
+        )
         if shape == "blank":
             lines.append(draw(st.sampled_from(["", " ", "\t", "\u00a0"])))
         elif shape == "bullet":
             lines.append(f"{draw(st.sampled_from(BULLETS))} {draw(sentence_text(max_tokens=15))}")
         elif shape == "id":
-            lines.append(f"{draw(st.sampled_from(IDS))}{draw(st.sampled_from([' ', ': ', '. ', ') ']))}{draw(sentence_text(max_tokens=15))}")
+            lines.append(
+                f"{draw(st.sampled_from(IDS))}{draw(st.sampled_from([' ', ': ', '. ', ') ']))}{draw(sentence_text(max_tokens=15))}"
+            )
         elif shape == "heading":
             lines.append(draw(st.sampled_from(HEADINGS)))
         elif shape == "md_heading":
@@ -384,7 +507,10 @@ def text_file(draw: st.DrawFn) -> str:
         elif shape == "table":
             width = draw(st.integers(1, 4))
             header = draw(st.sampled_from(["| Id | Krav | Motivering |", "| Nr | Requirement | Type |", "| a |"]))
-            rows = [" | ".join(draw(sentence_text(max_tokens=5)) for _ in range(width)) for _ in range(draw(st.integers(0, 3)))]
+            rows = [
+                " | ".join(draw(sentence_text(max_tokens=5)) for _ in range(width))
+                for _ in range(draw(st.integers(0, 3)))
+            ]
             lines += [header, "|---|---|---|", *(f"| {r} |" for r in rows)]
         elif shape == "long" and allow_long and not any(len(line) > 1000 for line in lines):
             lines.append(draw(long_line()))
@@ -411,7 +537,11 @@ def test_text_reader_blocks_and_review(source: str, markdown: bool, language: st
 
 
 @SLOW_PROFILE
-@given(source=text_file(), suffix=st.sampled_from([".txt", ".md"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+@given(
+    source=text_file(),
+    suffix=st.sampled_from([".txt", ".md"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
 def test_review_document_on_text_files(source: str, suffix: str, encoding: str) -> None:
     """The real pipeline through a file: either ExtractionError or a review with valid spans."""
     data = source.encode(encoding, errors="replace")
@@ -435,9 +565,15 @@ def test_review_document_on_text_files(source: str, suffix: str, encoding: str) 
 
 
 @PROFILE
-@given(text=sentence_text(), code=st.sampled_from(["UG001", "UG002"]), file=st.sampled_from(["a.pdf", "dir/b.docx"]),
-       spaces=st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2003", " \r\n "]), min_size=1, max_size=8))
-def test_fingerprint_is_stable_and_ignores_whitespace_and_case(text: str, code: str, file: str, spaces: list[str]) -> None:
+@given(
+    text=sentence_text(),
+    code=st.sampled_from(["UG001", "UG002"]),
+    file=st.sampled_from(["a.pdf", "dir/b.docx"]),
+    spaces=st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2003", " \r\n "]), min_size=1, max_size=8),
+)
+def test_fingerprint_is_stable_and_ignores_whitespace_and_case(
+    text: str, code: str, file: str, spaces: list[str]
+) -> None:
     value = fingerprint(code, file, text)
     assert value == fingerprint(code, file, text)
     assert len(value) == 16 and int(value, 16) >= 0

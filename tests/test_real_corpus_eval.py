@@ -99,8 +99,14 @@ def test_norwegian_item_is_read_with_the_swedish_rules():
 
 
 def _real(item_id: str, organisation: str, text: str, label: str, lang: str = "en") -> dict:
-    return {"id": item_id, "lang": lang, "text": text, "label": label, "organisation": organisation,
-            "provenance": {"repo": "o/r", "commit": "b" * 40, "path": f"{organisation}.pdf", "locator": "page 1"}}
+    return {
+        "id": item_id,
+        "lang": lang,
+        "text": text,
+        "label": label,
+        "organisation": organisation,
+        "provenance": {"repo": "o/r", "commit": "b" * 40, "path": f"{organisation}.pdf", "locator": "page 1"},
+    }
 
 
 def test_eval_cross_validated_by_organisation_reports_each_organisation(tmp_path):
@@ -118,8 +124,16 @@ def test_eval_cross_validated_by_organisation_reports_each_organisation(tmp_path
     ]
     gold.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = run_eval([gold], EvalParams(cross_validate="organisation", fmt="json",
-                    train_files=sorted((ROOT / "corpora" / "samples").glob("*.labels.jsonl"))), out=out, err=err)
+    code = run_eval(
+        [gold],
+        EvalParams(
+            cross_validate="organisation",
+            fmt="json",
+            train_files=sorted((ROOT / "corpora" / "samples").glob("*.labels.jsonl")),
+        ),
+        out=out,
+        err=err,
+    )
     assert code == 0, err.getvalue()
     report = json.loads(out.getvalue())
     assert report["backend"] == "rules-cross-validated-by-organisation"
@@ -134,8 +148,11 @@ def test_eval_cross_validated_refuses_items_without_an_organisation(tmp_path):
     from upphandlingsgranskare.evaluation.run import EvalParams, run_eval
 
     gold = tmp_path / "written.jsonl"
-    gold.write_text(json.dumps({"id": "w", "lang": "en", "text": "The system shall export CSV.",
-                                "label": "feature_without_need"}) + "\n", "utf-8")
+    gold.write_text(
+        json.dumps({"id": "w", "lang": "en", "text": "The system shall export CSV.", "label": "feature_without_need"})
+        + "\n",
+        "utf-8",
+    )
     err = io.StringIO()
     code = run_eval([gold], EvalParams(cross_validate="organisation", train_files=[]), out=io.StringIO(), err=err)
     assert code == 2 and "organisation" in err.getvalue()

@@ -15,7 +15,9 @@ REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 SV_CALL_OFFS = sorted((REALDOCS / "sv").glob("inera-avrop-*.pdf")) if REALDOCS.is_dir() else []
 
 pytestmark = pytest.mark.skipif(
-    not REALDOCS.is_dir(), reason="../shared/realdocs not present: real-document tests need the shared folder next to the repo")
+    not REALDOCS.is_dir(),
+    reason="../shared/realdocs not present: real-document tests need the shared folder next to the repo",
+)
 
 
 @pytest.mark.parametrize("pdf", SV_CALL_OFFS, ids=[p.name for p in SV_CALL_OFFS])

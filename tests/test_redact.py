@@ -57,32 +57,45 @@ def test_personnummer_is_redacted(value: str) -> None:
     assert result.replacements == {"[NAMN-1]": "Anna Andersson", "[PERSONNUMMER-1]": value}
 
 
-@pytest.mark.parametrize("value", [bad_check_digit("121212121"), bad_check_digit("800101123"),
-                                   "19" + bad_check_digit("800101123"), "19800101" + "1232"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        bad_check_digit("121212121"),
+        bad_check_digit("800101123"),
+        "19" + bad_check_digit("800101123"),
+        "19800101" + "1232",
+    ],
+)
 def test_personnummer_with_a_wrong_check_digit_is_redacted(value: str) -> None:
     """A typo in the check digit leaves someone's personnummer: the dash or the century says what it is."""
     assert Redactor().redact(f"Sökande {value}.").text == "Sökande [PERSONNUMMER-1]."
 
 
-@pytest.mark.parametrize(("text", "redacted"), [
-    ("Kontaktperson är Anna Svensson på förvaltningen.", "Kontaktperson är [NAMN-1] på förvaltningen."),
-    ("Frågor besvaras av Maria Lindqvist-Berg.", "Frågor besvaras av [NAMN-1]."),
-    ("Projektledare Karl Johan Andersson leder arbetet.", "Projektledare [NAMN-1] leder arbetet."),
-    ("Contact: Jennifer Smith, procurement officer.", "Contact: [NAMN-1], procurement officer."),
-])
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Kontaktperson är Anna Svensson på förvaltningen.", "Kontaktperson är [NAMN-1] på förvaltningen."),
+        ("Frågor besvaras av Maria Lindqvist-Berg.", "Frågor besvaras av [NAMN-1]."),
+        ("Projektledare Karl Johan Andersson leder arbetet.", "Projektledare [NAMN-1] leder arbetet."),
+        ("Contact: Jennifer Smith, procurement officer.", "Contact: [NAMN-1], procurement officer."),
+    ],
+)
 def test_names_of_people_are_redacted(text: str, redacted: str) -> None:
     assert Redactor().redact(text).text == redacted
 
 
-@pytest.mark.parametrize("text", [
-    "Systemet ska integreras med Microsoft Teams och Region Stockholm.",
-    "Västra Götaland och Skåne län ska kunna använda tjänsten.",
-    "Per månad ska högst 5 incidenter få inträffa.",
-    "Anna Kommun ska ha tillgång till e-tjänsten.",  # a first name before an organisation word
-    "Leverans till Karl Johans gata 5.",
-    "Systemet Ska stödja BankID. Eva ska kunna logga in.",
-    "The system shall let Mary log in with SAML 2.0.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Systemet ska integreras med Microsoft Teams och Region Stockholm.",
+        "Västra Götaland och Skåne län ska kunna använda tjänsten.",
+        "Per månad ska högst 5 incidenter få inträffa.",
+        "Anna Kommun ska ha tillgång till e-tjänsten.",  # a first name before an organisation word
+        "Leverans till Karl Johans gata 5.",
+        "Systemet Ska stödja BankID. Eva ska kunna logga in.",
+        "The system shall let Mary log in with SAML 2.0.",
+    ],
+)
 def test_ordinary_words_and_places_are_not_taken_for_names(text: str) -> None:
     assert Redactor().redact(text).text == text
 

@@ -41,9 +41,16 @@ def test_excel_sv_round_trip(reviews, tmp_path):
         assert row["requirement_id"] == safe_cell(finding.requirement_id)
         assert row["requirement_text"] == safe_cell(finding.requirement_text)
         assert (row["code"], row["name"], row["severity"], row["origin"]) == (
-            finding.code, finding.name, finding.severity, finding.origin)
+            finding.code,
+            finding.name,
+            finding.severity,
+            finding.origin,
+        )
         assert (row["message"], row["question"], row["suggestion"]) == (
-            finding.message, finding.question, finding.suggestion)
+            finding.message,
+            finding.question,
+            finding.suggestion,
+        )
         assert row["fingerprint"] == finding.fingerprint
         assert row["location"] == finding.location.describe()
         assert row["page"] == ("" if finding.location.page is None else str(finding.location.page))
@@ -66,11 +73,21 @@ def test_rfc4180_dialect(reviews):
 
 def _review(text: str, requirement_id: str = "K1") -> DocumentReview:
     location = Location(file="krav.xlsx", sheet="Krav", cell="B2", row=2)
-    finding = Finding(code="UG001", name="feature-without-need", severity="warning", message="-- skäl; med semikolon",
-                      question='@fråga "citerad"', suggestion="+" + text, location=location,
-                      requirement_id=requirement_id, requirement_text=text, language="sv")
-    return DocumentReview(path="=krav.xlsx", format="xlsx", language="sv", requirements=(), goals=(),
-                          findings=(finding,), in_scope=1)
+    finding = Finding(
+        code="UG001",
+        name="feature-without-need",
+        severity="warning",
+        message="-- skäl; med semikolon",
+        question='@fråga "citerad"',
+        suggestion="+" + text,
+        location=location,
+        requirement_id=requirement_id,
+        requirement_text=text,
+        language="sv",
+    )
+    return DocumentReview(
+        path="=krav.xlsx", format="xlsx", language="sv", requirements=(), goals=(), findings=(finding,), in_scope=1
+    )
 
 
 @pytest.mark.parametrize("dialect,delimiter", [("excel-sv", ";"), ("rfc4180", ",")])
@@ -99,6 +116,7 @@ def test_safe_cell():
 
 
 def test_no_findings_gives_the_header_only():
-    review = DocumentReview(path="tom.pdf", format="pdf", language="sv", requirements=(), goals=(), findings=(),
-                            error="kunde inte läsas")
+    review = DocumentReview(
+        path="tom.pdf", format="pdf", language="sv", requirements=(), goals=(), findings=(), error="kunde inte läsas"
+    )
     assert to_csv([review], dialect="rfc4180") == ",".join(COLUMNS) + "\r\n"

@@ -90,20 +90,55 @@ def _failed(path: str, error: str) -> DocumentReview:
 
 def _evil_review() -> DocumentReview:
     location = Location(file="evil<b>.docx", paragraph=3, start=10, end=40)
-    requirement = Requirement(id='K1"><i>', text=EVIL, kind="ska", location=location, language="sv",
-                              heading_path=("2 <em>Krav</em>", "2.1 Säkerhet & drift"))
-    finding = Finding(code="UG001", name="feature-without-need", severity="warning", message="Skäl </dd><b>x</b>",
-                      question="Varför <script>?", suggestion=EVIL + ", för att [önskad effekt]", location=location,
-                      requirement_id=requirement.id, requirement_text=requirement.text, language="sv")
-    return DocumentReview(path="evil<b>.docx", format="docx", language="sv", requirements=(requirement,), goals=(),
-                          findings=(finding,), in_scope=1)
+    requirement = Requirement(
+        id='K1"><i>',
+        text=EVIL,
+        kind="ska",
+        location=location,
+        language="sv",
+        heading_path=("2 <em>Krav</em>", "2.1 Säkerhet & drift"),
+    )
+    finding = Finding(
+        code="UG001",
+        name="feature-without-need",
+        severity="warning",
+        message="Skäl </dd><b>x</b>",
+        question="Varför <script>?",
+        suggestion=EVIL + ", för att [önskad effekt]",
+        location=location,
+        requirement_id=requirement.id,
+        requirement_text=requirement.text,
+        language="sv",
+    )
+    return DocumentReview(
+        path="evil<b>.docx",
+        format="docx",
+        language="sv",
+        requirements=(requirement,),
+        goals=(),
+        findings=(finding,),
+        in_scope=1,
+    )
 
 
 def _chromium(profile: Path, url: str, *args: str) -> str:
     exe = require_tool("chromium", "chromium-browser")
-    command = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args, url]
+    command = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -141,7 +176,8 @@ def test_report_is_self_contained_and_complete(reviews):
     articles = findings_in(dom)
     assert len(articles) == len(findings) > 0
     assert [(a["data-code"], a["data-severity"], a["data-fingerprint"]) for a in articles] == [
-        (f.code, f.severity, f.fingerprint) for f in findings]
+        (f.code, f.severity, f.fingerprint) for f in findings
+    ]
     # One card per requirement (issue 17): a requirement's findings share it, its text is quoted once.
     anchors = []
     for r in reviews:
@@ -165,7 +201,9 @@ def test_report_is_self_contained_and_complete(reviews):
     # Findings are grouped under their requirement's heading path.
     sv_pdf = next(r for r in reviews if r.path.endswith(".pdf"))
     first = next(f for f in sv_pdf.findings if f.subject == "requirement")  # not a goal's finding (UG202)
-    requirement = next(q for q in sv_pdf.requirements if (q.id, q.text) == (first.requirement_id, first.requirement_text))
+    requirement = next(
+        q for q in sv_pdf.requirements if (q.id, q.text) == (first.requirement_id, first.requirement_text)
+    )
     assert requirement.heading_path
     assert f"<h4>{' › '.join(requirement.heading_path)}</h4>" in html
 
@@ -173,16 +211,23 @@ def test_report_is_self_contained_and_complete(reviews):
 def test_report_in_swedish_for_a_swedish_first_document(reviews):
     html = render_html([r for r in reviews if r.language == "sv"])
     assert '<html lang="sv">' in html
-    for text in ("Granskningsrapport", "Andel med angivet behov", "Fråga till verksamheten",
-                 "Förslag till omskrivning", "Bedömd av", "regler"):
+    for text in (
+        "Granskningsrapport",
+        "Andel med angivet behov",
+        "Fråga till verksamheten",
+        "Förslag till omskrivning",
+        "Bedömd av",
+        "regler",
+    ):
         assert text in html
 
 
 def test_accepted_findings_are_noted(reviews):
     if "suppressed" not in DocumentReview.model_fields:
         pytest.skip("this tree's DocumentReview has no suppression counts")
-    review = reviews[-1].model_copy(update={"suppressed": 2, "baselined": 1,
-                                            "unused_suppressions": ("K9: ugr: ignorera UG101 <x>",)})
+    review = reviews[-1].model_copy(
+        update={"suppressed": 2, "baselined": 1, "unused_suppressions": ("K9: ugr: ignorera UG101 <x>",)}
+    )
     html = render_html([review])
     assert "godtagna anmärkningar: 2 genom markering i dokumentet, 1 genom baslinjen" in html
     assert "markering som inte godtar något: K9: ugr: ignorera UG101 &lt;x&gt;" in html
@@ -196,7 +241,7 @@ def test_document_text_is_escaped():
     dom = parse(html)
     assert len(dom.find("script")) == 1 and not dom.find("img") and not dom.find("em") and not dom.find("i")
     assert "2 &lt;em&gt;Krav&lt;/em&gt; › 2.1 Säkerhet &amp; drift" in html
-    assert 'K1&quot;&gt;&lt;i&gt;' in html
+    assert "K1&quot;&gt;&lt;i&gt;" in html
 
 
 def test_empty_report_renders():
@@ -262,14 +307,43 @@ def test_screenshot_in_chromium(reviews, tmp_path):
 
 def _entries() -> list[IndexEntry]:
     return [
-        IndexEntry(path="kravspec ö.docx", outputs={"html": "kravspec ö.docx.html", "json": "kravspec ö.docx.json"},
-                   requirements=40, in_scope=30, flagged=12, need_stated_share=0.6, error=None, language="sv"),
-        IndexEntry(path="javascript:alert(1).pdf", outputs={"html": "javascript:alert(1).pdf.html"},
-                   requirements=10, in_scope=10, flagged=0, need_stated_share=1.0, error=None),
-        IndexEntry(path="a#b<i>.xlsx", outputs={"csv": "sub/a#b<i>.xlsx.csv"}, requirements=0, in_scope=0,
-                   flagged=0, need_stated_share=None, error=None),
-        IndexEntry(path="trasig.pdf", outputs={}, requirements=0, in_scope=0, flagged=0, need_stated_share=None,
-                   error="filen är skadad <b>"),
+        IndexEntry(
+            path="kravspec ö.docx",
+            outputs={"html": "kravspec ö.docx.html", "json": "kravspec ö.docx.json"},
+            requirements=40,
+            in_scope=30,
+            flagged=12,
+            need_stated_share=0.6,
+            error=None,
+            language="sv",
+        ),
+        IndexEntry(
+            path="javascript:alert(1).pdf",
+            outputs={"html": "javascript:alert(1).pdf.html"},
+            requirements=10,
+            in_scope=10,
+            flagged=0,
+            need_stated_share=1.0,
+            error=None,
+        ),
+        IndexEntry(
+            path="a#b<i>.xlsx",
+            outputs={"csv": "sub/a#b<i>.xlsx.csv"},
+            requirements=0,
+            in_scope=0,
+            flagged=0,
+            need_stated_share=None,
+            error=None,
+        ),
+        IndexEntry(
+            path="trasig.pdf",
+            outputs={},
+            requirements=0,
+            in_scope=0,
+            flagged=0,
+            need_stated_share=None,
+            error="filen är skadad <b>",
+        ),
     ]
 
 
@@ -279,9 +353,14 @@ def test_index_page(tmp_path):
     assert '<html lang="sv">' in html and "Granskade dokument" in html
     dom = parse(html)
     hrefs = [a["href"] for a in dom.find("a")]
-    assert hrefs == ["kravspec%20%C3%B6.docx.html", "kravspec%20%C3%B6.docx.html", "kravspec%20%C3%B6.docx.json",
-                     "javascript%3Aalert%281%29.pdf.html", "javascript%3Aalert%281%29.pdf.html",
-                     "sub/a%23b%3Ci%3E.xlsx.csv"]
+    assert hrefs == [
+        "kravspec%20%C3%B6.docx.html",
+        "kravspec%20%C3%B6.docx.html",
+        "kravspec%20%C3%B6.docx.json",
+        "javascript%3Aalert%281%29.pdf.html",
+        "javascript%3Aalert%281%29.pdf.html",
+        "sub/a%23b%3Ci%3E.xlsx.csv",
+    ]
     assert not dom.find("i") and not dom.find("b")
     assert dom.text_by_id["figure-documents"].endswith("4")
     assert dom.text_by_id["figure-requirements"].endswith("50")
@@ -295,4 +374,6 @@ def test_index_page(tmp_path):
     page = tmp_path / "index.html"
     page.write_text(html, encoding="utf-8")
     browser = _dump_dom(tmp_path, page)
-    assert len(browser.find("tr", **{"class": "entry"})) == 3 and len(browser.find("tr", **{"class": "entry failed"})) == 1
+    assert (
+        len(browser.find("tr", **{"class": "entry"})) == 3 and len(browser.find("tr", **{"class": "entry failed"})) == 1
+    )

@@ -29,10 +29,25 @@ def test_schema_is_draft_2020_12():
 
 def test_sample_reports_validate():
     reviews = list(sample_reviews())
-    failed = DocumentReview(path="trasig.pdf", format="pdf", language="sv", requirements=(), goals=(), findings=(),
-                            error="filen är skadad / the file is damaged")
-    skipped = DocumentReview(path="bild.png", format="png", language="sv", requirements=(), goals=(), findings=(),
-                             error="hoppades över / skipped", skipped=True)
+    failed = DocumentReview(
+        path="trasig.pdf",
+        format="pdf",
+        language="sv",
+        requirements=(),
+        goals=(),
+        findings=(),
+        error="filen är skadad / the file is damaged",
+    )
+    skipped = DocumentReview(
+        path="bild.png",
+        format="png",
+        language="sv",
+        requirements=(),
+        goals=(),
+        findings=(),
+        error="hoppades över / skipped",
+        skipped=True,
+    )
     report = json.loads(to_json(reviews + [failed, skipped]))
     validate(report)
     assert report["summary"]["documents"] == len(SAMPLES) + 2

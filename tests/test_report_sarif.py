@@ -31,8 +31,16 @@ def reviews() -> list[DocumentReview]:
 
 
 def _failed(path: str, error: str, skipped: bool = False) -> DocumentReview:
-    return DocumentReview(path=path, format=Path(path).suffix.lstrip("."), language="sv", requirements=(), goals=(),
-                          findings=(), error=error, skipped=skipped)
+    return DocumentReview(
+        path=path,
+        format=Path(path).suffix.lstrip("."),
+        language="sv",
+        requirements=(),
+        goals=(),
+        findings=(),
+        error=error,
+        skipped=skipped,
+    )
 
 
 def test_vendored_schema_is_the_oasis_one():
@@ -60,8 +68,7 @@ def test_samples_give_schema_valid_sarif(reviews):
     findings = [f for r in reviews for f in r.findings]
     results = run["results"]
     assert len(results) == len(findings) > 0
-    assert [a["location"]["uri"] for a in run["artifacts"]] == [
-        p.relative_to(ROOT).as_posix() for p in SAMPLES]
+    assert [a["location"]["uri"] for a in run["artifacts"]] == [p.relative_to(ROOT).as_posix() for p in SAMPLES]
     assert run["invocations"] == [{"executionSuccessful": True}]
     for result, finding in zip(results, findings):
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding.code
@@ -70,9 +77,13 @@ def test_samples_give_schema_valid_sarif(reviews):
         assert finding.message in result["message"]["text"] and finding.question in result["message"]["text"]
         assert finding.suggestion in result["message"]["text"]
         props = result["properties"]
-        assert (props["requirementId"], props["requirementText"], props["origin"], props["suggestion"],
-                props["question"]) == (finding.requirement_id, finding.requirement_text, finding.origin,
-                                       finding.suggestion, finding.question)
+        assert (
+            props["requirementId"],
+            props["requirementText"],
+            props["origin"],
+            props["suggestion"],
+            props["question"],
+        ) == (finding.requirement_id, finding.requirement_text, finding.origin, finding.suggestion, finding.question)
         location = result["locations"][0]
         artifact = location["physicalLocation"]["artifactLocation"]
         assert artifact["uriBaseId"] == "%SRCROOT%"
@@ -96,8 +107,10 @@ def test_unreadable_document_is_a_notification(reviews):
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     notes = invocation["toolExecutionNotifications"]
-    assert [(n["level"], n["descriptor"]["id"]) for n in notes] == [("error", "unreadable-document"),
-                                                                    ("note", "skipped-file")]
+    assert [(n["level"], n["descriptor"]["id"]) for n in notes] == [
+        ("error", "unreadable-document"),
+        ("note", "skipped-file"),
+    ]
     assert "filen är skadad" in notes[0]["message"]["text"]
     assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "trasig%20fil.pdf"
     assert run["artifacts"][1]["properties"]["error"].startswith("filen är skadad")
@@ -110,13 +123,30 @@ def test_unreadable_document_is_a_notification(reviews):
 
 
 def _review(text: str, location: Location) -> DocumentReview:
-    requirement = Requirement(id="K7", text=text, kind="ska", location=location, language="sv",
-                              heading_path=("3 Krav",))
-    finding = Finding(code="UG001", name="feature-without-need", severity="warning", message="Skäl.",
-                      question="Varför?", suggestion=text + ", för att [effekt].", location=location,
-                      requirement_id="K7", requirement_text=text, language="sv")
-    return DocumentReview(path="kravspec.docx", format="docx", language="sv", requirements=(requirement,), goals=(),
-                          findings=(finding,), in_scope=1)
+    requirement = Requirement(
+        id="K7", text=text, kind="ska", location=location, language="sv", heading_path=("3 Krav",)
+    )
+    finding = Finding(
+        code="UG001",
+        name="feature-without-need",
+        severity="warning",
+        message="Skäl.",
+        question="Varför?",
+        suggestion=text + ", för att [effekt].",
+        location=location,
+        requirement_id="K7",
+        requirement_text=text,
+        language="sv",
+    )
+    return DocumentReview(
+        path="kravspec.docx",
+        format="docx",
+        language="sv",
+        requirements=(requirement,),
+        goals=(),
+        findings=(finding,),
+        in_scope=1,
+    )
 
 
 def _fingerprint(review: DocumentReview) -> str:

@@ -16,8 +16,11 @@ MODALS = re.compile(r"(?<!\w)(ska|skall|måste|bör|får|shall|must|should|will|
 NEGATIONS = re.compile(r"(?<!\w)(inte|ej|aldrig|ingen|inget|inga|not|no|never|without|utan)(?!\w)", re.IGNORECASE)
 NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
 
-FAIL_CASES = [c for c in yaml.safe_load((FIXTURES / "UG001_feature_without_need.yaml").read_text("utf-8"))["test_cases"]
-              if "fail_str" in c]
+FAIL_CASES = [
+    c
+    for c in yaml.safe_load((FIXTURES / "UG001_feature_without_need.yaml").read_text("utf-8"))["test_cases"]
+    if "fail_str" in c
+]
 
 
 def _invariants(original: str, rewritten: str) -> None:
@@ -30,9 +33,15 @@ def _invariants(original: str, rewritten: str) -> None:
 
 @pytest.mark.parametrize("case", FAIL_CASES, ids=[c["name"] for c in FAIL_CASES])
 def test_suggestion_keeps_modals_numbers_negations(case: dict) -> None:
-    (finding,) = lint_text(case["fail_str"], language=case["lang"], heading=case.get("heading"),
-                           rationale=case.get("rationale"), table_row=bool(case.get("table_row")),
-                           goals=case.get("goals") or (), select=["UG001"]).findings
+    (finding,) = lint_text(
+        case["fail_str"],
+        language=case["lang"],
+        heading=case.get("heading"),
+        rationale=case.get("rationale"),
+        table_row=bool(case.get("table_row")),
+        goals=case.get("goals") or (),
+        select=["UG001"],
+    ).findings
     _invariants(finding.requirement_text, finding.suggestion)
     assert finding.suggestion != finding.requirement_text
     assert "[" in finding.suggestion, "the suggestion leaves the need for the officer to fill in"
@@ -74,8 +83,9 @@ def test_matrix_row_suggestion_goes_to_the_rationale_column() -> None:
 def test_question_names_the_feature_and_its_user() -> None:
     from upphandlingsgranskare.checks.ug001_words import question
 
-    requirement, _ = requirement_from_text("Sökande ska kunna logga in med BankID.", language="sv",
-                                           heading="3.1 E-tjänst för sökande")
+    requirement, _ = requirement_from_text(
+        "Sökande ska kunna logga in med BankID.", language="sv", heading="3.1 E-tjänst för sökande"
+    )
     asked = question(requirement, "ha stöd för inloggning med BankID", None, [])
     assert asked == "Vilket problem ska inloggning med BankID lösa för sökande, och hur märks det?"
     requirement, _ = requirement_from_text("Caseworkers must be able to export case lists to Excel.", language="en")
@@ -87,16 +97,20 @@ def test_question_names_the_feature_and_its_user() -> None:
 def test_two_requirements_get_different_questions() -> None:
     from upphandlingsgranskare.review import lint_text
 
-    asked = {lint_text(text, language="sv")[1][0].question
-             for text in ("Systemet ska ha stöd för inloggning med SITHS-kort.", "Lösningen ska ha en dashboard.")}
+    asked = {
+        lint_text(text, language="sv")[1][0].question
+        for text in ("Systemet ska ha stöd för inloggning med SITHS-kort.", "Lösningen ska ha en dashboard.")
+    }
     assert len(asked) == 2
 
 
 def test_question_keeps_the_whole_list_the_feature_names() -> None:
     from upphandlingsgranskare.review import lint_text
 
-    _, findings = lint_text("E-tjänsten ska ha stöd för att ladda upp ritningar i formaten PDF, DWG och JPEG.",
-                            language="sv")
+    _, findings = lint_text(
+        "E-tjänsten ska ha stöd för att ladda upp ritningar i formaten PDF, DWG och JPEG.", language="sv"
+    )
     (ug001,) = [f for f in findings if f.code == "UG001"]
     assert ug001.question.startswith(
-        "Vilket problem ska möjligheten att ladda upp ritningar i formaten PDF, DWG och JPEG lösa för ")
+        "Vilket problem ska möjligheten att ladda upp ritningar i formaten PDF, DWG och JPEG lösa för "
+    )

@@ -66,8 +66,14 @@ def _word(number: int) -> str:
 
 
 def _work(path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", COUNT_CALLS, str(path)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_CALLS, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

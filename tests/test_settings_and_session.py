@@ -45,16 +45,30 @@ def write(path: Path, text: str) -> Path:
 def test_the_schema_documents_every_key_of_the_config_file_with_its_default() -> None:
     schema = Settings.model_json_schema()
     definitions = schema["$defs"]
-    sections = {"review": "ReviewSettings", "output": "OutputSettings", "limits": "ExtractionLimits",
-                "llm": "LLMSettings", "run": "RunSettings"}
+    sections = {
+        "review": "ReviewSettings",
+        "output": "OutputSettings",
+        "limits": "ExtractionLimits",
+        "llm": "LLMSettings",
+        "run": "RunSettings",
+    }
     for section, name in sections.items():
         assert schema["properties"][section]["$ref"] == f"#/$defs/{name}"
         for key, prop in definitions[name]["properties"].items():
             assert prop.get("description"), f"{section}.{key} has no description"
     keys = file_keys()
     top = {k for k, v in keys.items() if v is None}
-    assert top == {"backend", "select", "ignore", "severity", "language", "rationale_policy", "label_model",
-                   "formats", "annotate_clean"}
+    assert top == {
+        "backend",
+        "select",
+        "ignore",
+        "severity",
+        "language",
+        "rationale_policy",
+        "label_model",
+        "formats",
+        "annotate_clean",
+    }
     assert keys["limits"] == {f.name for f in fields(ExtractionLimits)}
     assert "api_key_env" in keys["llm"] and "api_key" not in keys["llm"]  # a key is never written in a file
     assert "password" not in top  # command line only
@@ -82,14 +96,29 @@ def test_the_model_is_frozen_and_refuses_unknown_keys() -> None:
 
 
 def test_the_command_line_goes_over_the_file_section_by_section() -> None:
-    file = Config(path=Path("upphandlingsgranskare.toml"), values={
-        "ignore": ["UG103"], "severity": {"UG001": "error", "UG102": "info"}, "language": "sv",
-        "limits": {"max_pages": 10, "max_rows": 20}, "llm": {"model": "from-file", "timeout": 5},
-        "formats": "html", "annotate_clean": True})
-    settings = settings_from(file, {
-        "review": {"ignore": ["vague-wording"], "severity": ["UG001=warning"], "language": None},
-        "limits": {"max_pages": 99, "max_rows": None}, "llm": {"model": "from-cli", "timeout": None},
-        "output": {"formats": ["json,csv"]}, "run": {"exit_zero": True}}, environ={})
+    file = Config(
+        path=Path("upphandlingsgranskare.toml"),
+        values={
+            "ignore": ["UG103"],
+            "severity": {"UG001": "error", "UG102": "info"},
+            "language": "sv",
+            "limits": {"max_pages": 10, "max_rows": 20},
+            "llm": {"model": "from-file", "timeout": 5},
+            "formats": "html",
+            "annotate_clean": True,
+        },
+    )
+    settings = settings_from(
+        file,
+        {
+            "review": {"ignore": ["vague-wording"], "severity": ["UG001=warning"], "language": None},
+            "limits": {"max_pages": 99, "max_rows": None},
+            "llm": {"model": "from-cli", "timeout": None},
+            "output": {"formats": ["json,csv"]},
+            "run": {"exit_zero": True},
+        },
+        environ={},
+    )
     options = settings.review_options()
     assert options.ignore == {"UG103", "UG102"}  # --ignore adds to the file's
     assert options.severity == {"UG001": "warning", "UG102": "info"}  # --severity changes the level it names
@@ -113,18 +142,21 @@ def test_the_environment_goes_between_the_file_and_the_command_line() -> None:
         settings_from(file, {"backend": "hybrid"}, environ={})
 
 
-@pytest.mark.parametrize("values, overrides, where", [
-    ({"limits": {"max_pages": 0}}, {}, "u.toml: [limits]"),
-    ({}, {"limits": {"max_pages": 0}}, "command line: --max-pages"),
-    ({"llm": {"timeout": 0}}, {}, "u.toml: llm.timeout"),
-    ({}, {"llm": {"timeout": 0}}, "command line: --timeout"),
-    ({"language": "de"}, {}, "u.toml: 'language'"),
-    ({}, {"review": {"language": "de"}}, "command line: --language"),
-    ({}, {"output": {"formats": ["word"]}}, "command line: --format"),
-    ({"backend": "gpt"}, {}, "u.toml: 'backend'"),
-    ({"select": ["UG001"]}, {"review": {"ignore": ["UG001"]}}, "command line: --select, --ignore"),
-    ({"select": ["UG001"], "ignore": ["UG001"]}, {}, "u.toml: 'select', 'ignore'"),
-])
+@pytest.mark.parametrize(
+    "values, overrides, where",
+    [
+        ({"limits": {"max_pages": 0}}, {}, "u.toml: [limits]"),
+        ({}, {"limits": {"max_pages": 0}}, "command line: --max-pages"),
+        ({"llm": {"timeout": 0}}, {}, "u.toml: llm.timeout"),
+        ({}, {"llm": {"timeout": 0}}, "command line: --timeout"),
+        ({"language": "de"}, {}, "u.toml: 'language'"),
+        ({}, {"review": {"language": "de"}}, "command line: --language"),
+        ({}, {"output": {"formats": ["word"]}}, "command line: --format"),
+        ({"backend": "gpt"}, {}, "u.toml: 'backend'"),
+        ({"select": ["UG001"]}, {"review": {"ignore": ["UG001"]}}, "command line: --select, --ignore"),
+        ({"select": ["UG001"], "ignore": ["UG001"]}, {}, "u.toml: 'select', 'ignore'"),
+    ],
+)
 def test_a_bad_value_names_where_it_came_from(values: dict, overrides: dict, where: str) -> None:
     with pytest.raises(ConfigError) as caught:
         settings_from(Config(path=Path("u.toml"), values=values), overrides, environ={})
@@ -143,7 +175,9 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return reads
 
 
-def test_a_review_with_an_llm_backend_reads_the_config_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_review_with_an_llm_backend_reads_the_config_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("openai")
     doc = write(tmp_path / "krav.txt", KRAV)
     write(tmp_path / "upphandlingsgranskare.toml", '[llm]\nmodel = "from-file"\nbase_url = "http://127.0.0.1:9/v1"\n')
@@ -188,12 +222,25 @@ def _baseline_then_revise(tmp_path: Path, *output_args: str) -> str:
     other = KRAV.replace("BankID", "Freja eID").replace("ärendelistor", "fakturor").replace("dashboard", "startsida")
     write(folder / "b.txt", other)  # no requirement text in common with a.txt: the baseline keys are by text
     baseline = tmp_path / "godtagna.json"
-    first = runner.invoke(app, ["review", str(folder), "--baseline", str(baseline), "--update-baseline",
-                                "--select", "UG001", "--no-progress", *output_args])
+    first = runner.invoke(
+        app,
+        [
+            "review",
+            str(folder),
+            "--baseline",
+            str(baseline),
+            "--update-baseline",
+            "--select",
+            "UG001",
+            "--no-progress",
+            *output_args,
+        ],
+    )
     assert first.exit_code == 0, first.output
     write(folder / "b.txt", other.replace("till Excel.", "till Excel och CSV."))
-    second = runner.invoke(app, ["review", str(folder), "--baseline", str(baseline), "--select", "UG001",
-                                 "--no-progress", *output_args])
+    second = runner.invoke(
+        app, ["review", str(folder), "--baseline", str(baseline), "--select", "UG001", "--no-progress", *output_args]
+    )
     assert second.exit_code == 1, second.output  # the changed requirement is new
     return second.stderr
 

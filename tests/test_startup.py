@@ -25,8 +25,9 @@ print("\\n" + json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 
 
 def _loaded(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
     assert done.stdout.strip(), done.stderr[-2000:]
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -40,8 +41,18 @@ def test_reviewing_a_text_file_loads_no_reader_of_other_formats_and_no_llm_clien
     tender.write_text("Krav\n\nK1 Systemet ska ha stöd för inloggning med BankID.\n", encoding="utf-8")
     loaded = _loaded("review", "--no-progress", str(tender))
     assert "spacy" in loaded  # the review did run
-    assert not loaded & {"lxml", "docx", "openpyxl", "pypdfium2", "pypdf", "openai", "langchain_core",
-                         "langchain_openai", "tiktoken", "httpx"}
+    assert not loaded & {
+        "lxml",
+        "docx",
+        "openpyxl",
+        "pypdfium2",
+        "pypdf",
+        "openai",
+        "langchain_core",
+        "langchain_openai",
+        "tiktoken",
+        "httpx",
+    }
 
 
 def test_every_lexical_attribute_the_code_reads_is_computed() -> None:
@@ -56,7 +67,23 @@ def test_every_lexical_attribute_the_code_reads_is_computed() -> None:
     read = set()
     for source in (ROOT / "src" / "upphandlingsgranskare").rglob("*.py"):
         read |= set(re.findall(r"\.((?:is|like)_[a-z]+)\b", source.read_text(encoding="utf-8")))
-    lexical = {"is_alpha", "is_ascii", "is_digit", "is_lower", "is_upper", "is_title", "is_punct", "is_left_punct",
-               "is_right_punct", "is_space", "is_bracket", "is_quote", "is_currency", "is_stop", "like_url",
-               "like_num", "like_email"}
+    lexical = {
+        "is_alpha",
+        "is_ascii",
+        "is_digit",
+        "is_lower",
+        "is_upper",
+        "is_title",
+        "is_punct",
+        "is_left_punct",
+        "is_right_punct",
+        "is_space",
+        "is_bracket",
+        "is_quote",
+        "is_currency",
+        "is_stop",
+        "like_url",
+        "like_num",
+        "like_email",
+    }
     assert read & lexical <= computed, sorted(read & lexical - computed)

@@ -17,7 +17,6 @@ MAX_FUNCTION_LINES = 80
 MAX_PARAMETERS = 10
 
 
-
 def _dotted(path: Path, root: Path) -> tuple[list[str], bool]:
     """The module's dotted name as parts, and whether it is a package (``__init__.py``)."""
     parts = list(path.relative_to(root).with_suffix("").parts)
@@ -39,8 +38,14 @@ def _is_typer_option(node: ast.expr | None) -> bool:
     """``typer.Option(...)``/``typer.Argument(...)``, or an ``Annotated[...]`` that holds one."""
     if node is None:
         return False
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("Option", "Argument")
-               and isinstance(n.func.value, ast.Name) and n.func.value.id == "typer" for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in ("Option", "Argument")
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == "typer"
+        for n in ast.walk(node)
+    )
 
 
 def _is_typer_command(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -55,8 +60,8 @@ def _private_module(target: list[str], known: set[tuple[str, ...]]) -> tuple[str
     """The private module ``target`` is or lies in (``extract._common``), or None."""
     for i in range(1, len(target)):
         name = target[i]
-        if name.startswith("_") and not name.startswith("__") and tuple(target[:i + 1]) in known:
-            return tuple(target[:i + 1])
+        if name.startswith("_") and not name.startswith("__") and tuple(target[: i + 1]) in known:
+            return tuple(target[: i + 1])
     return None
 
 
@@ -66,7 +71,7 @@ def _imports(tree: ast.Module, parts: list[str], is_package: bool) -> list[list[
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            start = base[:len(base) - node.level + 1] if node.level else []
+            start = base[: len(base) - node.level + 1] if node.level else []
             module = start + (node.module.split(".") if node.module else [])
             found.append(module)
             found.extend(module + [alias.name] for alias in node.names)
@@ -98,15 +103,16 @@ def offences(root: Path) -> set[str]:
         for target in _imports(tree, parts, is_package):
             private = _private_module(target, known)
             # A private module is its package's own: the package and the packages under it may import it.
-            if private is not None and tuple(parts[:len(private) - 1]) != private[:-1]:
+            if private is not None and tuple(parts[: len(private) - 1]) != private[:-1]:
                 found.add(f"import {shown}: {'.'.join(private)}")
     return found
 
 
 def test_the_code_keeps_to_the_size_and_layering_targets() -> None:
     found = sorted(offences(SRC))
-    assert not found, "over the targets (split the module or function, or give the shared code a public home):\n" + \
-        "\n".join(found)
+    assert not found, (
+        "over the targets (split the module or function, or give the shared code a public home):\n" + "\n".join(found)
+    )
 
 
 @pytest.fixture
@@ -123,12 +129,16 @@ def tree(tmp_path: Path) -> Path:
     (pkg / "report" / "docx.py").write_text("def annotate():\n    from ..extract._common import normalize\n")
     (pkg / "report" / "long.py").write_text("def long():\n" + "    x = 1\n" * 80 + "\n" * 421)
     params = ", ".join(f"a{n}" for n in range(11))
-    (pkg / "report" / "many.py").write_text(f"def many({params}):\n    pass\n\n\nclass C:\n"
-                                            f"    def method(self, {', '.join(f'a{n}' for n in range(10))}):\n"
-                                            "        pass\n")
+    (pkg / "report" / "many.py").write_text(
+        f"def many({params}):\n    pass\n\n\nclass C:\n"
+        f"    def method(self, {', '.join(f'a{n}' for n in range(10))}):\n"
+        "        pass\n"
+    )
     options = ", ".join(f"a{n}: Annotated[int, typer.Option()] = 0" for n in range(11))
-    (pkg / "cli" / "app.py").write_text(f"import typer\nfrom typing import Annotated\n\n\ndef command({options}):\n"
-                                        f"    pass\n\n\ndef helper({params}):\n    pass\n")
+    (pkg / "cli" / "app.py").write_text(
+        f"import typer\nfrom typing import Annotated\n\n\ndef command({options}):\n"
+        f"    pass\n\n\ndef helper({params}):\n    pass\n"
+    )
     return tmp_path
 
 

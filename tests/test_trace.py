@@ -33,7 +33,7 @@ def goals_of(tmp_path: Path, text: str, name: str = "doc.md"):
     document = extract(path)
     seg = segment(document)
     for goal in seg.goals:  # every goal's text is where its location says
-        assert document.text[goal.location.start:goal.location.end] == goal.text
+        assert document.text[goal.location.start : goal.location.end] == goal.text
     return seg
 
 
@@ -41,64 +41,98 @@ def goals_of(tmp_path: Path, text: str, name: str = "doc.md"):
 
 
 def test_background_facts_are_no_goals_but_a_stated_need_is(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# Krav\n## 1 Bakgrund\nKommunen tar emot 1 800 ansökningar per år. Under 2025 var "
-                             "handläggningstiden tio veckor. Kommunen behöver korta handläggningstiden för bygglov.\n\n"
-                             "Systemet togs i drift 2012.\n## 2 Krav på lösningen\nK1 Systemet ska ha stöd för BankID.\n")
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n## 1 Bakgrund\nKommunen tar emot 1 800 ansökningar per år. Under 2025 var "
+        "handläggningstiden tio veckor. Kommunen behöver korta handläggningstiden för bygglov.\n\n"
+        "Systemet togs i drift 2012.\n## 2 Krav på lösningen\nK1 Systemet ska ha stöd för BankID.\n",
+    )
     assert [(g.id, g.generated, g.text) for g in seg.goals] == [
-        ("M1", True, "Kommunen behöver korta handläggningstiden för bygglov.")]
+        ("M1", True, "Kommunen behöver korta handläggningstiden för bygglov.")
+    ]
     assert [r.id for r in seg.requirements] == ["K1"]
 
 
 def test_english_background_with_a_goal_statement(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# RFP\n## 1 Background\nThe County serves 38,000 residents. Case data is entered twice. "
-                             "The aim is to halve the time caseworkers spend on data entry.\n## 3 Requirements\n"
-                             "FR-1 The system shall provide a dashboard.\n")
+    seg = goals_of(
+        tmp_path,
+        "# RFP\n## 1 Background\nThe County serves 38,000 residents. Case data is entered twice. "
+        "The aim is to halve the time caseworkers spend on data entry.\n## 3 Requirements\n"
+        "FR-1 The system shall provide a dashboard.\n",
+    )
     assert [g.text for g in seg.goals] == ["The aim is to halve the time caseworkers spend on data entry."]
 
 
 def test_goal_section_lists_get_generated_ids_and_the_lead_in_is_no_goal(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# Krav\n## 2 Mål\nKommunen har formulerat följande mål:\n\n1. Kortare handläggningstider.\n"
-                             "2. Färre samtal till kontaktcenter.\n## 3 Krav\nK1 Systemet ska ha stöd för BankID.\n")
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n## 2 Mål\nKommunen har formulerat följande mål:\n\n1. Kortare handläggningstider.\n"
+        "2. Färre samtal till kontaktcenter.\n## 3 Krav\nK1 Systemet ska ha stöd för BankID.\n",
+    )
     assert [(g.id, g.label, g.text) for g in seg.goals] == [
-        ("M1", "1.", "Kortare handläggningstider."), ("M2", "2.", "Färre samtal till kontaktcenter.")]
+        ("M1", "1.", "Kortare handläggningstider."),
+        ("M2", "2.", "Färre samtal till kontaktcenter."),
+    ]
     assert all(g.generated for g in seg.goals)
 
 
 def test_named_goals_keep_their_ids_and_lose_the_prefix(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# Krav\n## 2 Syfte och mål\nSyftet med upphandlingen är att korta handläggningstiderna. "
-                             "Kommunen har formulerat följande effektmål.\n\nEffektmål 1: Handläggningstiden ska minska "
-                             "från tio till fyra veckor.\n\nEffektmål 2: Andelen kompletta ansökningar ska öka.\n")
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n## 2 Syfte och mål\nSyftet med upphandlingen är att korta handläggningstiderna. "
+        "Kommunen har formulerat följande effektmål.\n\nEffektmål 1: Handläggningstiden ska minska "
+        "från tio till fyra veckor.\n\nEffektmål 2: Andelen kompletta ansökningar ska öka.\n",
+    )
     # The purpose sentence introduces the numbered goals of its section, which refine it: no goal of its own.
     assert [(g.id, g.generated, g.text) for g in seg.goals] == [
         ("Effektmål 1", False, "Handläggningstiden ska minska från tio till fyra veckor."),
-        ("Effektmål 2", False, "Andelen kompletta ansökningar ska öka.")]
+        ("Effektmål 2", False, "Andelen kompletta ansökningar ska öka."),
+    ]
 
 
 def test_a_purpose_of_its_own_section_is_a_goal(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# Krav\n## 1 Syfte\nSyftet med upphandlingen är att korta handläggningstiderna.\n"
-                             "## 2 Effektmål\nEffektmål 1: Handläggningstiden ska minska till fyra veckor.\n")
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n## 1 Syfte\nSyftet med upphandlingen är att korta handläggningstiderna.\n"
+        "## 2 Effektmål\nEffektmål 1: Handläggningstiden ska minska till fyra veckor.\n",
+    )
     assert [(g.id, g.generated) for g in seg.goals] == [("M1", True), ("Effektmål 1", False)]
 
 
 def test_goal_tables_with_and_without_an_id_column(tmp_path: Path) -> None:
-    seg = goals_of(tmp_path, "# RFQ\n## 2 Objectives\n| Objective | Today | Target |\n|---|---|---|\n"
-                             "| Callers get an answer faster | 9 minutes | 3 minutes |\n"
-                             "| More enquiries resolved at first contact | 55 % | 80 % |\n\n"
-                             "## 3 Requirements\nCC-1 The platform shall offer a call-back.\n")
-    assert [(g.id, g.text) for g in seg.goals] == [("M1", "Callers get an answer faster | 9 minutes | 3 minutes"),
-                                                   ("M2", "More enquiries resolved at first contact | 55 % | 80 %")]
-    seg = goals_of(tmp_path, "# Krav\n## 2 Effektmål\n| Id | Beskrivning |\n|---|---|\n"
-                             "| E1 | Kortare väntetid i telefon |\n| E2 | Färre samtal om ärendestatus |\n", "b.md")
+    seg = goals_of(
+        tmp_path,
+        "# RFQ\n## 2 Objectives\n| Objective | Today | Target |\n|---|---|---|\n"
+        "| Callers get an answer faster | 9 minutes | 3 minutes |\n"
+        "| More enquiries resolved at first contact | 55 % | 80 % |\n\n"
+        "## 3 Requirements\nCC-1 The platform shall offer a call-back.\n",
+    )
+    assert [(g.id, g.text) for g in seg.goals] == [
+        ("M1", "Callers get an answer faster | 9 minutes | 3 minutes"),
+        ("M2", "More enquiries resolved at first contact | 55 % | 80 %"),
+    ]
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n## 2 Effektmål\n| Id | Beskrivning |\n|---|---|\n"
+        "| E1 | Kortare väntetid i telefon |\n| E2 | Färre samtal om ärendestatus |\n",
+        "b.md",
+    )
     assert [(g.id, g.generated, g.text) for g in seg.goals] == [
-        ("E1", False, "Kortare väntetid i telefon"), ("E2", False, "Färre samtal om ärendestatus")]
+        ("E1", False, "Kortare väntetid i telefon"),
+        ("E2", False, "Färre samtal om ärendestatus"),
+    ]
 
 
 def test_a_goal_section_inside_a_requirement_matrix_ends_at_the_next_section_row(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    for row in (["Kravnr", "Kravtext", "Ska/Bör"], [None, "1 Mål", None],
-                [None, "Färre samtal till kontaktcenter om ärendestatus", None], [None, "2 Krav på lösningen", None],
-                ["2.1", "Systemet ska ha stöd för BankID.", "Ska"]):
+    for row in (
+        ["Kravnr", "Kravtext", "Ska/Bör"],
+        [None, "1 Mål", None],
+        [None, "Färre samtal till kontaktcenter om ärendestatus", None],
+        [None, "2 Krav på lösningen", None],
+        ["2.1", "Systemet ska ha stöd för BankID.", "Ska"],
+    ):
         sheet.append(row)
     workbook.save(tmp_path / "krav.xlsx")
     seg = segment(extract(tmp_path / "krav.xlsx"))
@@ -109,13 +143,22 @@ def test_a_goal_section_inside_a_requirement_matrix_ends_at_the_next_section_row
 def test_a_goal_written_again_is_one_goal_and_one_link(tmp_path: Path) -> None:
     # A summary that repeats the goal section word for word: the same goals, not twice as many, and a
     # requirement that serves one is linked to it once (repeats used to grow every comparison too).
-    goal_section = ("## Syfte och mål\nEffektmål 1: Handläggningstiden för bygglov ska minska med 30 procent.\n\n"
-                    "Effektmål 2: Färre samtal till kontaktcenter.\n")
-    seg = goals_of(tmp_path, "# Krav\n" + goal_section + "## Sammanfattning\n" + goal_section.split("\n", 1)[1]
-                   + "## Krav\nK1 Systemet ska korta handläggningstiden för bygglov.\n")
+    goal_section = (
+        "## Syfte och mål\nEffektmål 1: Handläggningstiden för bygglov ska minska med 30 procent.\n\n"
+        "Effektmål 2: Färre samtal till kontaktcenter.\n"
+    )
+    seg = goals_of(
+        tmp_path,
+        "# Krav\n"
+        + goal_section
+        + "## Sammanfattning\n"
+        + goal_section.split("\n", 1)[1]
+        + "## Krav\nK1 Systemet ska korta handläggningstiden för bygglov.\n",
+    )
     assert [(g.id, g.text) for g in seg.goals] == [
         ("Effektmål 1", "Handläggningstiden för bygglov ska minska med 30 procent."),
-        ("Effektmål 2", "Färre samtal till kontaktcenter.")]
+        ("Effektmål 2", "Färre samtal till kontaktcenter."),
+    ]
     links = link_requirements(seg.requirements, seg.goals, "sv")
     assert [(link.requirement_id, link.goal_id) for link in links] == [("K1", "Effektmål 1")]
 
@@ -142,25 +185,47 @@ def _goal(goal_id: str, text: str = "Ett mål.", generated: bool = False, label:
 
 
 def _req(text: str, language: str = "sv", rationale: str | None = None, rid: str = "K1") -> Requirement:
-    return Requirement(id=rid, text=text, kind="ska", location=Location(file="x"), language=language,
-                       rationale=rationale, label="feature_with_need")
+    return Requirement(
+        id=rid,
+        text=text,
+        kind="ska",
+        location=Location(file="x"),
+        language=language,
+        rationale=rationale,
+        label="feature_with_need",
+    )
 
 
-@pytest.mark.parametrize(("text", "language", "rationale", "expected"), [
-    ("Systemet ska skicka sms, vilket bidrar till effektmål 3.", "sv", None, ["Effektmål 3"]),
-    ("Lösningen ska hämta arbetad tid, i enlighet med mål 1.", "sv", None, ["Effektmål 1"]),  # "mål 1" names it
-    ("Systemet ska ha en karttjänst (se effektmål 1 och 2).", "sv", None, ["Effektmål 1", "Effektmål 2"]),
-    ("Automatisk kontroll av fastighetsbeteckning", "sv", "Minskar kompletteringar, se effektmål 2.", ["Effektmål 2"]),
-    ("Systemet ska visa ärendestatus (E3).", "sv", None, ["E3"]),
-    ("The portal shall display case status (see objective O3).", "en", None, ["O3"]),
-    ("The system must route referrals, which supports objectives O1 and O2.", "en", None, ["O1", "O2"]),
-    ("Integration with the eligibility system", "en", "Supports objective O2.", ["O2"]),
-    ("Systemet ska bidra till effektmålen.", "sv", None, []),  # no number: no goal named
-    ("Systemet ska hantera mål 12 i domstolen.", "sv", None, []),  # no such goal
-])
+@pytest.mark.parametrize(
+    ("text", "language", "rationale", "expected"),
+    [
+        ("Systemet ska skicka sms, vilket bidrar till effektmål 3.", "sv", None, ["Effektmål 3"]),
+        ("Lösningen ska hämta arbetad tid, i enlighet med mål 1.", "sv", None, ["Effektmål 1"]),  # "mål 1" names it
+        ("Systemet ska ha en karttjänst (se effektmål 1 och 2).", "sv", None, ["Effektmål 1", "Effektmål 2"]),
+        (
+            "Automatisk kontroll av fastighetsbeteckning",
+            "sv",
+            "Minskar kompletteringar, se effektmål 2.",
+            ["Effektmål 2"],
+        ),
+        ("Systemet ska visa ärendestatus (E3).", "sv", None, ["E3"]),
+        ("The portal shall display case status (see objective O3).", "en", None, ["O3"]),
+        ("The system must route referrals, which supports objectives O1 and O2.", "en", None, ["O1", "O2"]),
+        ("Integration with the eligibility system", "en", "Supports objective O2.", ["O2"]),
+        ("Systemet ska bidra till effektmålen.", "sv", None, []),  # no number: no goal named
+        ("Systemet ska hantera mål 12 i domstolen.", "sv", None, []),  # no such goal
+    ],
+)
 def test_explicit_references(text: str, language: str, rationale: str | None, expected: list[str]) -> None:
-    goals = [_goal("Effektmål 1"), _goal("Effektmål 2"), _goal("Effektmål 3"), _goal("E3"), _goal("O1"), _goal("O2"),
-             _goal("O3")]
+    goals = [
+        _goal("Effektmål 1"),
+        _goal("Effektmål 2"),
+        _goal("Effektmål 3"),
+        _goal("E3"),
+        _goal("O1"),
+        _goal("O2"),
+        _goal("O3"),
+    ]
     links = reference_links(_req(text, language, rationale), goals)
     assert [link.goal_id for link in links] == expected
     assert all(link.method == "reference" and link.score == 1.0 and link.evidence for link in links)
@@ -168,8 +233,9 @@ def test_explicit_references(text: str, language: str, rationale: str | None, ex
 
 def test_a_reference_to_a_listed_goal_by_its_number() -> None:
     goals = [_goal("M1", generated=True, label="1."), _goal("M2", generated=True, label="2.")]
-    assert [link.goal_id for link in reference_links(_req("Systemet ska skicka sms, vilket bidrar till mål 2."), goals)] \
-        == ["M2"]
+    assert [
+        link.goal_id for link in reference_links(_req("Systemet ska skicka sms, vilket bidrar till mål 2."), goals)
+    ] == ["M2"]
     # A generated id is no text of the document: "(M1)" in a requirement cites nothing.
     assert reference_links(_req("Systemet ska ha en karta (M1)."), [_goal("M1", generated=True)]) == []
 
@@ -187,8 +253,10 @@ def test_swedish_compounds_and_lemmas() -> None:
 
 
 def test_meaning_links_in_swedish() -> None:
-    goals = [_goal("Effektmål 1", "Handläggningstiden för bygglov ska minska från tio till fyra veckor."),
-             _goal("Effektmål 2", "Antalet samtal till kontaktcenter om ärendestatus ska halveras.")]
+    goals = [
+        _goal("Effektmål 1", "Handläggningstiden för bygglov ska minska från tio till fyra veckor."),
+        _goal("Effektmål 2", "Antalet samtal till kontaktcenter om ärendestatus ska halveras."),
+    ]
     requirements = [
         _req("Sökande ska kunna följa sitt ärende på Mina sidor, så att färre ringer till kontaktcenter.", rid="K1"),
         _req("Kommunen har behov av att följa upp handläggningstider per ärendetyp.", rid="K2"),
@@ -196,41 +264,56 @@ def test_meaning_links_in_swedish() -> None:
     ]
     links = link_requirements(requirements, goals, "sv")
     assert [(link.requirement_id, link.goal_id, link.method) for link in links] == [
-        ("K1", "Effektmål 2", "meaning"), ("K2", "Effektmål 1", "meaning")]
+        ("K1", "Effektmål 2", "meaning"),
+        ("K2", "Effektmål 1", "meaning"),
+    ]
     k1 = links[0]
     assert 0 < k1.score < 1 and "kontaktcenter" in k1.terms and k1.evidence.startswith(k1.terms[0])
 
 
 def test_meaning_links_in_english_and_a_reference_wins() -> None:
-    goals = [_goal("O1", "Calls from clients asking about the status of their case need to fall by half."),
-             _goal("O2", "The County needs to meet its federal reporting obligations without manual compilation.")]
+    goals = [
+        _goal("O1", "Calls from clients asking about the status of their case need to fall by half."),
+        _goal("O2", "The County needs to meet its federal reporting obligations without manual compilation."),
+    ]
     requirements = [
-        _req("The system should support SMS notifications to clients about the status of their case.", "en", rid="FR-1"),
+        _req(
+            "The system should support SMS notifications to clients about the status of their case.", "en", rid="FR-1"
+        ),
         _req("The system shall generate the quarterly federal reports automatically.", "en", rid="FR-2"),
         _req("The system shall show case status to clients, which supports objective O2.", "en", rid="FR-3"),
         _req("All data shall be encrypted at rest using AES-256.", "en", rid="NFR-1"),
     ]
     links = link_requirements(requirements, goals, "en")
     assert [(link.requirement_id, link.goal_id, link.method) for link in links] == [
-        ("FR-1", "O1", "meaning"), ("FR-2", "O2", "meaning"), ("FR-3", "O2", "reference")]
+        ("FR-1", "O1", "meaning"),
+        ("FR-2", "O2", "meaning"),
+        ("FR-3", "O2", "reference"),
+    ]
 
 
 def test_requirements_off_the_solution_are_not_linked() -> None:
     goals = [_goal("Effektmål 1", "Antalet samtal till kontaktcenter ska halveras.")]
     supplier = _req("Leverantören ska bemanna kontaktcenter vid samtalstoppar.").model_copy(
-        update={"label": "out_of_scope"})
+        update={"label": "out_of_scope"}
+    )
     assert link_requirements([supplier], goals, "sv") == ()
 
 
 def test_ug001_names_the_goal_a_flagged_requirement_resembles(tmp_path: Path) -> None:
     path = tmp_path / "krav.md"
-    path.write_text("# Krav\n## 2 Effektmål\nEffektmål 1: Handläggningstiden för bygglov ska minska från tio till fyra "
-                    "veckor.\n\nEffektmål 2: Antalet samtal till kontaktcenter om ärendestatus ska halveras.\n"
-                    "## 3 Krav på lösningen\nK1 Systemet ska visa ärendestatus för sökande och handläggare i "
-                    "kontaktcenter.\n\nK2 Systemet ska ha stöd för inloggning med BankID.\n", encoding="utf-8")
+    path.write_text(
+        "# Krav\n## 2 Effektmål\nEffektmål 1: Handläggningstiden för bygglov ska minska från tio till fyra "
+        "veckor.\n\nEffektmål 2: Antalet samtal till kontaktcenter om ärendestatus ska halveras.\n"
+        "## 3 Krav på lösningen\nK1 Systemet ska visa ärendestatus för sökande och handläggare i "
+        "kontaktcenter.\n\nK2 Systemet ska ha stöd för inloggning med BankID.\n",
+        encoding="utf-8",
+    )
     review = review_document(path)
     ug001 = {f.requirement_id: f for f in review.findings if f.code == "UG001"}
-    assert "Kravet liknar effektmål 2 (”" in ug001["K1"].message and "men säger inte att det bidrar" in ug001["K1"].message
+    assert (
+        "Kravet liknar effektmål 2 (”" in ug001["K1"].message and "men säger inte att det bidrar" in ug001["K1"].message
+    )
     # The matched goal first, with the words it shares with the requirement; the other goals after it.
     assert "så att [hur kravet bidrar till Effektmål 2 (”kontaktcenter" in ug001["K1"].suggestion
     assert ug001["K1"].suggestion.endswith("(eller [Effektmål 1]).")
@@ -265,16 +348,20 @@ def test_text_and_markdown_give_per_goal_coverage(arende) -> None:
     coverage = {c["goal_id"]: c for c in data["goal_coverage"]}
     assert coverage["Effektmål 3"]["requirements"][:2] == ["K5", "K19"] and coverage["Effektmål 3"]["by_reference"] == 1
     assert {"requirement_id": "K19", "goal_id": "Effektmål 3", "method": "reference"}.items() <= next(
-        link for link in data["links"] if link["requirement_id"] == "K19").items()
+        link for link in data["links"] if link["requirement_id"] == "K19"
+    ).items()
 
 
 def test_html_report_has_an_escaped_goal_matrix(arende) -> None:
     from tests.test_report_html import assert_self_contained, parse
 
-    evil = arende.model_copy(update={
-        "path": "evil.docx",
-        "goals": (arende.goals[0].model_copy(update={"id": EVIL, "text": EVIL}), *arende.goals[1:]),
-        "links": (arende.links[0].model_copy(update={"goal_id": EVIL, "evidence": EVIL}), *arende.links[1:])})
+    evil = arende.model_copy(
+        update={
+            "path": "evil.docx",
+            "goals": (arende.goals[0].model_copy(update={"id": EVIL, "text": EVIL}), *arende.goals[1:]),
+            "links": (arende.links[0].model_copy(update={"goal_id": EVIL, "evidence": EVIL}), *arende.links[1:]),
+        }
+    )
     html = render_html([arende, evil])
     assert_self_contained(html)
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -311,21 +398,37 @@ def test_findings_workbook_has_a_goals_and_requirements_sheet(arende, tmp_path: 
 
 def test_eval_links_mode_scores_links_by_method(tmp_path: Path) -> None:
     doc = tmp_path / "krav.md"
-    doc.write_text("# Krav\n## 2 Effektmål\nEffektmål 1: Handläggningstiden för bygglov ska minska.\n\n"
-                   "Effektmål 2: Antalet samtal till kontaktcenter om ärendestatus ska halveras.\n"
-                   "## 3 Krav på lösningen\nK1 Systemet ska skicka sms till sökande, vilket bidrar till effektmål 2.\n\n"
-                   "K2 Sökande ska kunna följa sitt ärende på Mina sidor, så att färre ringer till kontaktcenter.\n\n"
-                   "K3 Systemet ska påminna handläggaren när en tidsfrist närmar sig.\n\n"
-                   "K4 Systemet ska ha stöd för inloggning med BankID.\n", encoding="utf-8")
-    records = [("K1", "Systemet ska skicka sms till sökande, vilket bidrar till effektmål 2.", ["Effektmål 2"]),
-               ("K2", "Sökande ska kunna följa sitt ärende på Mina sidor, så att färre ringer till kontaktcenter.",
-                ["Effektmål 2"]),
-               ("K3", "Systemet ska påminna handläggaren när en tidsfrist närmar sig.", ["Effektmål 1"]),
-               ("K4", "Systemet ska ha stöd för inloggning med BankID.", [])]
+    doc.write_text(
+        "# Krav\n## 2 Effektmål\nEffektmål 1: Handläggningstiden för bygglov ska minska.\n\n"
+        "Effektmål 2: Antalet samtal till kontaktcenter om ärendestatus ska halveras.\n"
+        "## 3 Krav på lösningen\nK1 Systemet ska skicka sms till sökande, vilket bidrar till effektmål 2.\n\n"
+        "K2 Sökande ska kunna följa sitt ärende på Mina sidor, så att färre ringer till kontaktcenter.\n\n"
+        "K3 Systemet ska påminna handläggaren när en tidsfrist närmar sig.\n\n"
+        "K4 Systemet ska ha stöd för inloggning med BankID.\n",
+        encoding="utf-8",
+    )
+    records = [
+        ("K1", "Systemet ska skicka sms till sökande, vilket bidrar till effektmål 2.", ["Effektmål 2"]),
+        (
+            "K2",
+            "Sökande ska kunna följa sitt ärende på Mina sidor, så att färre ringer till kontaktcenter.",
+            ["Effektmål 2"],
+        ),
+        ("K3", "Systemet ska påminna handläggaren när en tidsfrist närmar sig.", ["Effektmål 1"]),
+        ("K4", "Systemet ska ha stöd för inloggning med BankID.", []),
+    ]
     gold = tmp_path / "krav.links.jsonl"
-    gold.write_text("".join(json.dumps({"document": doc.name, "requirement_id": rid, "requirement_text": text,
-                                        "goal_ids": goals}, ensure_ascii=False) + "\n" for rid, text, goals in records),
-                    encoding="utf-8")
+    gold.write_text(
+        "".join(
+            json.dumps(
+                {"document": doc.name, "requirement_id": rid, "requirement_text": text, "goal_ids": goals},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for rid, text, goals in records
+        ),
+        encoding="utf-8",
+    )
     assert gold_mode(gold) == "links"
     out = io.StringIO()
     assert run_eval([gold], EvalParams(fmt="json"), out=out, err=io.StringIO()) == 0
@@ -341,8 +444,10 @@ def test_eval_links_mode_scores_links_by_method(tmp_path: Path) -> None:
     assert "by method: meaning" in text.getvalue() and "Avvikelser / mismatches" in text.getvalue()
     # Links and spans in one run are refused: each mode scores something else.
     spans = tmp_path / "krav.spans.jsonl"
-    spans.write_text(json.dumps({"document": doc.name, "text": "Systemet ska ha stöd för inloggning med BankID."})
-                     + "\n", encoding="utf-8")
+    spans.write_text(
+        json.dumps({"document": doc.name, "text": "Systemet ska ha stöd för inloggning med BankID."}) + "\n",
+        encoding="utf-8",
+    )
     err = io.StringIO()
     assert run_eval([gold, spans], out=io.StringIO(), err=err) == 2 and "mållänkar" in err.getvalue()
 
@@ -363,10 +468,20 @@ def test_links_are_the_same_in_every_run() -> None:
     import sys
 
     sample = Path(__file__).resolve().parents[1] / "corpora" / "samples" / "sv-kravspecifikation-arendehantering.docx"
-    code = ("import json,sys; from upphandlingsgranskare.review import review_document; "
-            "r = review_document(sys.argv[1]); print(json.dumps([l.model_dump() for l in r.links], ensure_ascii=False))")
-    runs = [subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    code = (
+        "import json,sys; from upphandlingsgranskare.review import review_document; "
+        "r = review_document(sys.argv[1]); print(json.dumps([l.model_dump() for l in r.links], ensure_ascii=False))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(sample)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
     assert runs[0] == runs[1] and json.loads(runs[0])
 
 
@@ -392,16 +507,25 @@ def _plain_meaning_scores(requirements, goals, language):
             gnorm = math.sqrt(sum(v * v for v in gvec.values()))
             shared = {t: vec[t] * gvec[t] for t in sorted(vec.keys() & gvec.keys())}
             score = sum(shared.values()) / (norm * gnorm) if norm and gnorm else 0.0
-            readable = tuple(dict.fromkeys(bag.shown.get(t) or terms_.shown.get(t, t)
-                                           for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))))
+            readable = tuple(
+                dict.fromkeys(
+                    bag.shown.get(t) or terms_.shown.get(t, t)
+                    for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+                )
+            )
             scored.append((goal.id, score, readable))
         out.append(sorted(scored, key=lambda s: -s[1]))
     return out
 
 
-@pytest.mark.parametrize("name", ["samples/sv-kravspecifikation-arendehantering.docx",
-                                  "samples/en-rfp-case-management.docx",
-                                  "traceability/en-rfq-contact-centre.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "samples/sv-kravspecifikation-arendehantering.docx",
+        "samples/en-rfp-case-management.docx",
+        "traceability/en-rfq-contact-centre.md",
+    ],
+)
 def test_meaning_scores_equal_the_plain_cosine_of_every_pair(name: str) -> None:
     # The index compares a requirement only with the goals sharing a term; every score, its shared terms
     # and the order must still be exactly those of comparing every pair.
@@ -410,8 +534,9 @@ def test_meaning_scores_equal_the_plain_cosine_of_every_pair(name: str) -> None:
     seg = segment(extract(ROOT / "corpora" / name))
     goals = [g for g in seg.goals if g.id]
     assert len(goals) >= 3 and len(seg.requirements) >= 10
-    indexed = [[(s.goal.id, s.score, s.shared) for s in row]
-               for row in meaning_scores(seg.requirements, goals, seg.language)]
+    indexed = [
+        [(s.goal.id, s.score, s.shared) for s in row] for row in meaning_scores(seg.requirements, goals, seg.language)
+    ]
     assert indexed == _plain_meaning_scores(seg.requirements, goals, seg.language)
     assert any(score > 0 for row in indexed for _, score, _ in row)
     assert any(score == 0 for row in indexed for _, score, _ in row)

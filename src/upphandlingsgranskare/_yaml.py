@@ -43,6 +43,7 @@ def check_data(data: Any, relative: str) -> None:
     try:
         schema.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"key {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
-                             for e in error.errors(include_url=False))
+        problems = "; ".join(
+            f"key {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in error.errors(include_url=False)
+        )
         raise DataFileError(f"{_ROOT}/{relative}: {problems}") from None

@@ -83,8 +83,10 @@ def _folder_inputs(path: Path, extensions: frozenset[str]) -> list[InputFile]:
         if child.suffix.lower() in extensions or child.is_dir():
             candidates.append(InputFile(child))
         else:
-            reason = (f"hoppades över: filtypen {child.suffix or '(ingen)'} stöds inte / skipped: unsupported "
-                      f"file type; supported: {', '.join(sorted(extensions))}")
+            reason = (
+                f"hoppades över: filtypen {child.suffix or '(ingen)'} stöds inte / skipped: unsupported "
+                f"file type; supported: {', '.join(sorted(extensions))}"
+            )
             candidates.append(InputFile(child, skipped_reason=reason))
     return candidates
 
@@ -123,8 +125,12 @@ class _SharedQueue:
     """The documents still to review, largest first, and the finished ones, shared by this process's
     review loop and the threads that feed the workers."""
 
-    def __init__(self, items: list[InputFile], on_done: Callable[[InputFile, DocumentReview], None] | None,
-                 options: ReviewOptions | None) -> None:
+    def __init__(
+        self,
+        items: list[InputFile],
+        on_done: Callable[[InputFile, DocumentReview], None] | None,
+        options: ReviewOptions | None,
+    ) -> None:
         self.items, self.on_done, self.options = items, on_done, options
         # Largest files first, so nobody is left with one big document at the end while the others idle.
         self.waiting = deque(sorted(range(len(items)), key=lambda n: -_size(items[n].path)))
@@ -160,8 +166,16 @@ class _SharedQueue:
             try:
                 self.finished.put((n, future.result()))
             except BrokenProcessPool as error:
-                self.finished.put((n, _failed(self.items[n].path, "oväntat fel / unexpected error: "
-                                              f"granskningsprocessen dog / the review process died ({error})")))
+                self.finished.put(
+                    (
+                        n,
+                        _failed(
+                            self.items[n].path,
+                            "oväntat fel / unexpected error: "
+                            f"granskningsprocessen dog / the review process died ({error})",
+                        ),
+                    )
+                )
                 with self.lock:  # queued behind the one it was reading: never started
                     self.waiting.extendleft(m for m, _ in reversed(in_flight))
                 return
@@ -180,8 +194,12 @@ class _SharedQueue:
                 self.on_done(self.items[n], review)
 
 
-def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, DocumentReview], None] | None,
-                        options: ReviewOptions | None, jobs: int) -> list[DocumentReview]:
+def _review_in_parallel(
+    items: list[InputFile],
+    on_done: Callable[[InputFile, DocumentReview], None] | None,
+    options: ReviewOptions | None,
+    jobs: int,
+) -> list[DocumentReview]:
     """This process and ``jobs - 1`` forked workers take documents from one queue, largest first.
 
     This process reviews too (on 2 cores a third, mostly idle, coordinating process only adds
@@ -198,8 +216,10 @@ def _review_in_parallel(items: list[InputFile], on_done: Callable[[InputFile, Do
 
     shared = _SharedQueue(items, on_done, options)
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    pools = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=worker_init,
-                                 initargs=(os.getpid(),)) for _ in range(jobs - 1)]
+    pools = [
+        ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=worker_init, initargs=(os.getpid(),))
+        for _ in range(jobs - 1)
+    ]
     # The pools' threads here read the workers' results from a pipe a few kilobytes at a time, and
     # each read waits for this busy thread to let go of the GIL (every 5 ms by default) while the
     # worker, its pipe full, waits too: hand over every half millisecond instead.

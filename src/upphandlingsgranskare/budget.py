@@ -18,7 +18,8 @@ from contextvars import ContextVar
 from .extract.limits import Deadline, ExtractionLimits, limit_exceeded
 
 _CURRENT: ContextVar[tuple[Deadline, ExtractionLimits] | None] = ContextVar(
-    "upphandlingsgranskare_document_budget", default=None)
+    "upphandlingsgranskare_document_budget", default=None
+)
 
 
 @contextmanager
@@ -41,11 +42,13 @@ class _WritingDeadline(Deadline):
     def check(self) -> None:
         if time.monotonic() > self._end:
             raise limit_exceeded(
-                self.shown, "seconds_per_document",
+                self.shown,
+                "seconds_per_document",
                 f"att skriva dokumentets rapporter och kommenterade kopior tog längre än gränsen {self.seconds:g} s "
                 "och avbröts",
                 f"writing the document's reports and annotated copies took longer than the limit of "
-                f"{self.seconds:g} s and was stopped")
+                f"{self.seconds:g} s and was stopped",
+            )
 
 
 def writing_budget(shown: str, limits: ExtractionLimits) -> AbstractContextManager[Deadline]:
@@ -87,6 +90,9 @@ def check_requirement_count(count: int) -> None:
     budget = _CURRENT.get()
     if budget is not None and count > budget[1].max_requirements:
         deadline, limits = budget
-        raise limit_exceeded(deadline.shown, "max_requirements",
-                             f"dokumentet har fler än {limits.max_requirements} krav",
-                             f"the document has more than {limits.max_requirements} requirements")
+        raise limit_exceeded(
+            deadline.shown,
+            "max_requirements",
+            f"dokumentet har fler än {limits.max_requirements} krav",
+            f"the document has more than {limits.max_requirements} requirements",
+        )

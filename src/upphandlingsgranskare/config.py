@@ -87,8 +87,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, f"ogiltig TOML / invalid TOML: {error}") from None
     except UnicodeDecodeError as error:  # TOML is UTF-8; a comment saved as Windows-1252 is not
-        raise ConfigError(path, f"filen är inte UTF-8 (byte {error.start}); spara den som UTF-8 / the file is not "
-                                f"UTF-8 (byte {error.start}); save it as UTF-8") from None
+        raise ConfigError(
+            path,
+            f"filen är inte UTF-8 (byte {error.start}); spara den som UTF-8 / the file is not "
+            f"UTF-8 (byte {error.start}); save it as UTF-8",
+        ) from None
     except OSError as error:
         raise ConfigError(path, f"kan inte läsas / cannot be read: {error.strerror or error}") from None
 
@@ -99,7 +102,9 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
     known_keys = file_keys()
     for key, value in data.items():
         if key not in known_keys:
-            raise ConfigError(path, f"okänd nyckel / unknown key '{key}'; kända / known: {', '.join(sorted(known_keys))}")
+            raise ConfigError(
+                path, f"okänd nyckel / unknown key '{key}'; kända / known: {', '.join(sorted(known_keys))}"
+            )
         allowed = known_keys[key]
         if allowed is None:
             continue
@@ -107,4 +112,6 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
             raise ConfigError(path, f"'{key}' ska vara en tabell / must be a table ([{key}])")
         for sub in value:
             if sub not in allowed:
-                raise ConfigError(path, f"okänd nyckel / unknown key '{key}.{sub}'; kända / known: {', '.join(sorted(allowed))}")
+                raise ConfigError(
+                    path, f"okänd nyckel / unknown key '{key}.{sub}'; kända / known: {', '.join(sorted(allowed))}"
+                )

@@ -51,9 +51,14 @@ def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
         # no need, in the requirement, its lead-in or its "Motivering" cell.
         rationale = None if instruction_like(view.rationale) else view.rationale
         view = replace(view, text=without_instructions(view.text) or view.text, rationale=rationale)
-    assessment = classify(view.text, view.language, rationale=view.rationale,
-                          heading_path=requirement.heading_path, table_row=view.table_row,
-                          goal_ids=context.goal_ids)
+    assessment = classify(
+        view.text,
+        view.language,
+        rationale=view.rationale,
+        heading_path=requirement.heading_path,
+        table_row=view.table_row,
+        goal_ids=context.goal_ids,
+    )
     if context.label_model is not False:
         model = packaged_model() if context.label_model is True else context.label_model
         assessment = _second_opinion(requirement, view, assessment, model)
@@ -63,8 +68,9 @@ def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
     return assessment
 
 
-def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assessment,
-                    model: LabelModel | None) -> Assessment:
+def _second_opinion(
+    requirement: Requirement, view: ItemView, assessment: Assessment, model: LabelModel | None
+) -> Assessment:
     """The label model's label when it overrides the rules, with its probability as confidence
     (``LabelModel.combine`` says when it may)."""
     if model is None or assessment.reason in RULES_FINAL:
@@ -75,8 +81,9 @@ def _second_opinion(requirement: Requirement, view: ItemView, assessment: Assess
     feature = assessment.feature
     if label == FLAGGED and feature is None:
         feature = requirement.text.strip().rstrip(".")
-    return Assessment(Label(label), Reason.MODEL, f"{assessment.label} ({assessment.reason})", feature,
-                      confidence=probability)
+    return Assessment(
+        Label(label), Reason.MODEL, f"{assessment.label} ({assessment.reason})", feature, confidence=probability
+    )
 
 
 def labelled(requirement: Requirement, assessment: Assessment, decision: Decision | None = None) -> Requirement:
@@ -86,8 +93,15 @@ def labelled(requirement: Requirement, assessment: Assessment, decision: Decisio
         label, origin = Label(decision.label), decision.origin
         if decision.origin == "llm" and decision.judgement is not None and label != assessment.label:
             reason, quote = Reason.LLM, decision.judgement.quote
-    return requirement.model_copy(update={"label": label, "label_reason": reason, "label_origin": origin,
-                                          "label_quote": quote, "labelling": Labelling(assessment, decision)})
+    return requirement.model_copy(
+        update={
+            "label": label,
+            "label_reason": reason,
+            "label_origin": origin,
+            "label_quote": quote,
+            "labelling": Labelling(assessment, decision),
+        }
+    )
 
 
 def labelling_of(requirement: Requirement, context: DocumentContext) -> Labelling:
@@ -97,8 +111,9 @@ def labelling_of(requirement: Requirement, context: DocumentContext) -> Labellin
     return Labelling(assess(requirement, context))
 
 
-def label_requirements(found: Sequence[Requirement], context: DocumentContext, llm: LLMReviewer | None = None,
-                       goals: Sequence[str] = ()) -> tuple[list[Requirement], LLMUsage | None]:
+def label_requirements(
+    found: Sequence[Requirement], context: DocumentContext, llm: LLMReviewer | None = None, goals: Sequence[str] = ()
+) -> tuple[list[Requirement], LLMUsage | None]:
     """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
     the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
     assessments = []

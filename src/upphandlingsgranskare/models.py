@@ -256,9 +256,7 @@ class Finding(_Frozen):
 
     def model_post_init(self, __context: object) -> None:
         if not self.fingerprint:
-            object.__setattr__(
-                self, "fingerprint", fingerprint(self.code, self.location.file, self.requirement_text)
-            )
+            object.__setattr__(self, "fingerprint", fingerprint(self.code, self.location.file, self.requirement_text))
 
 
 class LLMUsage(_Frozen):

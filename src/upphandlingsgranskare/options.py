@@ -79,20 +79,35 @@ class ReviewSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    select: frozenset[str] | None = Field(default=None, description="Bara dessa kontroller (koder eller namn) / only these "
-                                                            "checks (codes or names); default: all.")
+    select: frozenset[str] | None = Field(
+        default=None,
+        description="Bara dessa kontroller (koder eller namn) / only these checks (codes or names); default: all.",
+    )
     ignore: frozenset[str] = Field(default=frozenset(), description="Aldrig dessa kontroller / never these checks.")
-    severity: dict[str, str] = Field(default_factory=dict, description="Allvarlighetsgrad per kontroll / severity "
-                                     "per check: a table of code = error | warning | info.")
-    language: str = Field(default="auto", description="sv, en eller auto (upptäcks per dokument) / or auto (detected per "
-                                              "document).")
-    rationale_policy: str = Field(default="both", description="Var motivet får stå / where a motive may stand: inline "
-                                                      "(SKR), separate (INCOSE) or both.")
-    label_model: bool = Field(default=True, description="Statistisk andra bedömning av UG001 / statistical second opinion "
-                                                "on UG001's label; false: the rules alone.")
-    password: str | None = Field(default=None, repr=False, exclude=True, json_schema_extra={"command_line_only": True},
-                                 description="Lösenord för krypterade PDF-filer / password for encrypted PDFs "
-                                             "(--password only, never in a file).")
+    severity: dict[str, str] = Field(
+        default_factory=dict,
+        description="Allvarlighetsgrad per kontroll / severity per check: a table of code = error | warning | info.",
+    )
+    language: str = Field(
+        default="auto", description="sv, en eller auto (upptäcks per dokument) / or auto (detected per document)."
+    )
+    rationale_policy: str = Field(
+        default="both",
+        description="Var motivet får stå / where a motive may stand: inline (SKR), separate (INCOSE) or both.",
+    )
+    label_model: bool = Field(
+        default=True,
+        description="Statistisk andra bedömning av UG001 / statistical second opinion "
+        "on UG001's label; false: the rules alone.",
+    )
+    password: str | None = Field(
+        default=None,
+        repr=False,
+        exclude=True,
+        json_schema_extra={"command_line_only": True},
+        description="Lösenord för krypterade PDF-filer / password for encrypted PDFs "
+        "(--password only, never in a file).",
+    )
 
     # The values are checked here, in Swedish and English; the settings model names the file or the
     # command line and the key.
@@ -110,7 +125,9 @@ class ReviewSettings(BaseModel):
         for code, level in value.items():
             (known,) = _codes([code])
             if level not in SEVERITIES:
-                raise KeyedValueError(f"severity.{code}", f"allvarlighetsgrad / severity '{level}'; välj / choose {', '.join(SEVERITIES)}")
+                raise KeyedValueError(
+                    f"severity.{code}", f"allvarlighetsgrad / severity '{level}'; välj / choose {', '.join(SEVERITIES)}"
+                )
             levels[known] = str(level)
         return levels
 
@@ -138,8 +155,10 @@ class ReviewSettings(BaseModel):
     @model_validator(mode="after")
     def _something_selected(self) -> ReviewSettings:
         if not ((self.select if self.select is not None else frozenset(known_codes())) - self.ignore):
-            raise ValueError("ingen kontroll är vald (select/ignore), så inget skulle granskas / no check is "
-                             "selected (select/ignore), so nothing would be reviewed")
+            raise ValueError(
+                "ingen kontroll är vald (select/ignore), så inget skulle granskas / no check is "
+                "selected (select/ignore), so nothing would be reviewed"
+            )
         return self
 
     @staticmethod
@@ -160,10 +179,16 @@ class ReviewSettings(BaseModel):
         return merged
 
     def options(self, limits: ExtractionLimits) -> ReviewOptions:
-        return ReviewOptions(select=self.select, ignore=self.ignore, severity=self.severity,
-                             language=None if self.language == "auto" else self.language,  # type: ignore[arg-type]
-                             rationale_policy=self.rationale_policy, limits=limits,  # type: ignore[arg-type]
-                             password=self.password, label_model=self.label_model)
+        return ReviewOptions(
+            select=self.select,
+            ignore=self.ignore,
+            severity=self.severity,
+            language=None if self.language == "auto" else self.language,  # type: ignore[arg-type]
+            rationale_policy=self.rationale_policy,  # type: ignore[arg-type]
+            limits=limits,
+            password=self.password,
+            label_model=self.label_model,
+        )
 
 
 def build_options(config: Config | None = None, **overrides: Any) -> ReviewOptions:

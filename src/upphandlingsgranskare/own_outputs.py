@@ -46,8 +46,9 @@ def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
     return None
 
 
-def drop_own_outputs(inputs: list[InputFile], roots: Sequence[Path],
-                     output: Path | None) -> tuple[list[InputFile], str | None]:
+def drop_own_outputs(
+    inputs: list[InputFile], roots: Sequence[Path], output: Path | None
+) -> tuple[list[InputFile], str | None]:
     """``inputs`` without output folders and the tool's annotated copies met inside a folder; and the
     line that says what was left out (None when nothing was)."""
     output_dir = _resolved(output) if output is not None else None
@@ -55,8 +56,9 @@ def drop_own_outputs(inputs: list[InputFile], roots: Sequence[Path],
 
     def output_folder(folder: Path) -> bool:
         if folder not in verdicts:
-            verdicts[folder] = (output_dir is not None and _resolved(folder) == output_dir) \
-                or (folder / STATE_DIR).is_dir()
+            verdicts[folder] = (output_dir is not None and _resolved(folder) == output_dir) or (
+                folder / STATE_DIR
+            ).is_dir()
         return verdicts[folder]
 
     kept: list[InputFile] = []
@@ -82,8 +84,10 @@ def drop_own_outputs(inputs: list[InputFile], roots: Sequence[Path],
         return kept, None
     named = [str(p) for p in folders] + [str(p) for p in copies]
     shown = ", ".join(named[:3]) + (f" (+{len(named) - 3})" if len(named) > 3 else "")
-    line = (f"hoppar över {len(folders)} utdatamappar och {len(copies)} egna kopior och rapporter / skipped "
-            f"{len(folders)} output folders and {len(copies)} copies and reports this tool wrote: {shown}")
+    line = (
+        f"hoppar över {len(folders)} utdatamappar och {len(copies)} egna kopior och rapporter / skipped "
+        f"{len(folders)} output folders and {len(copies)} copies and reports this tool wrote: {shown}"
+    )
     return kept, line
 
 
@@ -93,12 +97,16 @@ def refused_output(output: Path, paths: Sequence[Path], inputs: Sequence[InputFi
     for path in paths:
         if _resolved(Path(path)) == target:
             kind = "indatamappen / the input folder" if Path(path).is_dir() else "indatafilen / the input file"
-            return (f"{output}: --output är {kind} {path}; välj en annan plats / choose another place "
-                    "(indata skrivs aldrig över / inputs are never overwritten)")
+            return (
+                f"{output}: --output är {kind} {path}; välj en annan plats / choose another place "
+                "(indata skrivs aldrig över / inputs are never overwritten)"
+            )
     for item in inputs:
         if _resolved(item.path) == target:
-            return (f"{output}: --output är indatafilen / is the input file {item.path}; välj en annan plats / "
-                    "choose another place (indata skrivs aldrig över / inputs are never overwritten)")
+            return (
+                f"{output}: --output är indatafilen / is the input file {item.path}; välj en annan plats / "
+                "choose another place (indata skrivs aldrig över / inputs are never overwritten)"
+            )
     return None
 
 
@@ -107,8 +115,9 @@ def protected_paths(inputs: Sequence[InputFile]) -> frozenset[Path]:
     return frozenset(_resolved(item.path) for item in inputs)
 
 
-def screen_inputs(inputs: list[InputFile], paths: Sequence[Path], output: Path | None,
-                  folder_mode: bool) -> tuple[list[InputFile], list[str], bool]:
+def screen_inputs(
+    inputs: list[InputFile], paths: Sequence[Path], output: Path | None, folder_mode: bool
+) -> tuple[list[InputFile], list[str], bool]:
     """The inputs less earlier outputs, the lines to print, and whether ``output`` is refused."""
     kept, skipped = drop_own_outputs(inputs, paths, output if folder_mode else None)
     refusal = refused_output(output, paths, kept) if output is not None else None

@@ -110,8 +110,10 @@ def interrupted_line(interrupt: KeyboardInterrupt, folder_mode: bool) -> tuple[s
     code = EXIT_TERMINATED if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
     if not folder_mode:
         return f"upphandlingsgranskare: {what}", code
-    return (f"upphandlingsgranskare: {what}; färdiga dokument är sparade, kör samma kommando med --resume för att "
-            "fortsätta / finished documents are kept: run the same command with --resume to continue"), code
+    return (
+        f"upphandlingsgranskare: {what}; färdiga dokument är sparade, kör samma kommando med --resume för att "
+        "fortsätta / finished documents are kept: run the same command with --resume to continue"
+    ), code
 
 
 def run_interruptibly(run: Callable[[], int], folder_mode: Callable[[], bool]) -> int:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from .suppression import CommentAnchor
 
 
-def review_document(path: str | os.PathLike, llm: LLMReviewer | None = None,
-                    options: ReviewOptions | None = None) -> DocumentReview:
+def review_document(
+    path: str | os.PathLike, llm: LLMReviewer | None = None, options: ReviewOptions | None = None
+) -> DocumentReview:
     """Review one file. Raises ``ExtractionError`` when the file cannot be read.
 
     With ``llm`` (an LLM backend), the model judges the requirements that backend sends it,
@@ -69,8 +70,13 @@ def _review_document(path: str | os.PathLike, llm: LLMReviewer | None, options: 
     return _review_segmented(document, segmentation, options, llm, read_comment_markers(Path(path)))
 
 
-def _review_segmented(document: ExtractedDocument, segmentation: Segmentation, options: ReviewOptions,
-                      llm: LLMReviewer | None = None, markers: Sequence[CommentAnchor] = ()) -> DocumentReview:
+def _review_segmented(
+    document: ExtractedDocument,
+    segmentation: Segmentation,
+    options: ReviewOptions,
+    llm: LLMReviewer | None = None,
+    markers: Sequence[CommentAnchor] = (),
+) -> DocumentReview:
     """The review of a segmented document: labelling, checks, markers. ``review_document`` and ``lint_text``
     both end here, so a text typed in is judged as the same text read from a file."""
     from .checks import DocumentContext
@@ -78,15 +84,22 @@ def _review_segmented(document: ExtractedDocument, segmentation: Segmentation, o
     from .suppression import apply_markers
 
     language = segmentation.language
-    context = DocumentContext(path=document.path, language=language, goals=tuple(segmentation.goals),
-                              rationale_policy=options.rationale_policy, label_model=options.label_model,
-                              text=document.text, rationale_columns=rationale_columns(document.blocks))
+    context = DocumentContext(
+        path=document.path,
+        language=language,
+        goals=tuple(segmentation.goals),
+        rationale_policy=options.rationale_policy,
+        label_model=options.label_model,
+        text=document.text,
+        rationale_columns=rationale_columns(document.blocks),
+    )
     # The extracted blocks are not read after this: let them go before the checks' peak (a 1,000-page
     # PDF's blocks hold about 70 MB).
     shown, doc_format, pages, extractor = document.path, document.format, document.pages, document.extractor
     del document
-    requirements, ordered, in_scope, usage, links = review_requirements(segmentation.requirements, context, options,
-                                                                        llm)
+    requirements, ordered, in_scope, usage, links = review_requirements(
+        segmentation.requirements, context, options, llm
+    )
     accepted = apply_markers(requirements, ordered, markers)
     return DocumentReview(
         path=shown,
@@ -121,10 +134,19 @@ def _warm_up(language: Language, options: ReviewOptions) -> None:
         _load_once(language, options.label_model)
 
 
-def requirement_from_text(text: str, *, language: Language, heading: str | None = None,
-                          rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
-                          goals: Sequence[str] = (), source: str = "text", requirement_id: str = "R1",
-                          options: ReviewOptions | None = None) -> tuple[Requirement, DocumentContext]:
+def requirement_from_text(
+    text: str,
+    *,
+    language: Language,
+    heading: str | None = None,
+    rationale: str | None = None,
+    table_row: bool = False,
+    lead_in: str | None = None,
+    goals: Sequence[str] = (),
+    source: str = "text",
+    requirement_id: str = "R1",
+    options: ReviewOptions | None = None,
+) -> tuple[Requirement, DocumentContext]:
     """One item read alone, with its document's context, as the annotation guide labels a gold item (one at a
     time, whatever sentences it holds): the heading over it, its rationale cell, whether it is a matrix row,
     the lead-in of its list, and the document's stated goals ("Effektmål 2: …" keeps its id). Its kind
@@ -142,11 +164,24 @@ def requirement_from_text(text: str, *, language: Language, heading: str | None 
     for goal in goals:
         match = GOAL_ID.match(goal)
         parsed.append(Goal(id=match.group("id").strip() if match else None, text=goal, heading="", location=location))
-    requirement = Requirement(id=requirement_id, text=text, kind=modal_kind(text, language), location=location,
-                              language=language, heading_path=(heading,) if heading else (), rationale=rationale,
-                              context=as_lead_in(lead_in), matrix_row=table_row)
-    context = DocumentContext(path=source, language=language, goals=tuple(parsed),
-                              rationale_policy=options.rationale_policy, label_model=options.label_model)
+    requirement = Requirement(
+        id=requirement_id,
+        text=text,
+        kind=modal_kind(text, language),
+        location=location,
+        language=language,
+        heading_path=(heading,) if heading else (),
+        rationale=rationale,
+        context=as_lead_in(lead_in),
+        matrix_row=table_row,
+    )
+    context = DocumentContext(
+        path=source,
+        language=language,
+        goals=tuple(parsed),
+        rationale_policy=options.rationale_policy,
+        label_model=options.label_model,
+    )
     return requirement, context
 
 
@@ -157,10 +192,19 @@ class Linted(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-def lint_text(text: str, *, language: Language, heading: str | None = None, rationale: str | None = None,
-              table_row: bool = False, lead_in: str | None = None, goals: Sequence[str] = (),
-              select: Iterable[str] | None = None, source: str = "text", options: ReviewOptions | None = None
-              ) -> Linted:
+def lint_text(
+    text: str,
+    *,
+    language: Language,
+    heading: str | None = None,
+    rationale: str | None = None,
+    table_row: bool = False,
+    lead_in: str | None = None,
+    goals: Sequence[str] = (),
+    select: Iterable[str] | None = None,
+    source: str = "text",
+    options: ReviewOptions | None = None,
+) -> Linted:
     """Review a text typed in, in the spirit of sqlfluff's ``lint_string``: the text in the document a file
     would give (``segment.typed``: a heading over it, a table row with a rationale cell, a list lead-in, a
     goal section), through the same segmentation, labelling and checks as ``review_document``.
@@ -172,15 +216,23 @@ def lint_text(text: str, *, language: Language, heading: str | None = None, rati
     options = options or ReviewOptions()
     if select is not None:
         options = replace(options, select=frozenset(code.upper() for code in select))
-    document = typed_document(text, language=language, source=source, heading=heading, rationale=rationale,
-                              table_row=table_row, lead_in=lead_in, goals=goals)
+    document = typed_document(
+        text,
+        language=language,
+        source=source,
+        heading=heading,
+        rationale=rationale,
+        table_row=table_row,
+        lead_in=lead_in,
+        goals=goals,
+    )
     review = _review_segmented(document, segment(document, language), options)
     return Linted(review.requirements, review.findings)
 
 
-def review_requirements(found: Sequence[Requirement], context: DocumentContext, options: ReviewOptions,
-                        llm: LLMReviewer | None = None
-                        ) -> tuple[list[Requirement], list[Finding], int, LLMUsage | None, tuple[GoalLink, ...]]:
+def review_requirements(
+    found: Sequence[Requirement], context: DocumentContext, options: ReviewOptions, llm: LLMReviewer | None = None
+) -> tuple[list[Requirement], list[Finding], int, LLMUsage | None, tuple[GoalLink, ...]]:
     """Label the requirements (``labelling``) and run every enabled check on them: returns the labelled
     requirements, the findings in document order (configured severities applied), how many are on the
     solution, what the LLM backend did, and the goal links."""
@@ -208,17 +260,22 @@ def review_requirements(found: Sequence[Requirement], context: DocumentContext, 
     position = {(r.id, r.text): i for i, r in reversed(list(enumerate(requirements)))}
     for check in checks:
         check_budget()
-        findings.extend((-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
-                        for f in run_isolated(check, context, None, requirements))
+        findings.extend(
+            (-1 if f.subject == "goal" else position.get((f.requirement_id, f.requirement_text), -1), f)
+            for f in run_isolated(check, context, None, requirements)
+        )
     ordered = merge_goal_findings([f for _, f in sorted(findings, key=lambda pair: pair[0])], context.goals)
     if options.severity:
-        ordered = [f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
-                   for f in ordered]
+        ordered = [
+            f.model_copy(update={"severity": options.severity[f.code]}) if f.code in options.severity else f
+            for f in ordered
+        ]
     return requirements, ordered, in_scope, usage, links
 
 
-def run_isolated(check: Check, context: DocumentContext, requirement: Requirement | None,
-                 requirements: Sequence[Requirement] = ()) -> list[Finding]:
+def run_isolated(
+    check: Check, context: DocumentContext, requirement: Requirement | None, requirements: Sequence[Requirement] = ()
+) -> list[Finding]:
     """The check's findings on one requirement (or, without one, on the document), or, when it raises, one
     finding that names the check and the exception: the other checks go on, as sqlfluff's rules do. A time or
     size limit reached (``ExtractionError``) and memory running out are no fault of the check: they end the review."""
@@ -234,8 +291,13 @@ def run_isolated(check: Check, context: DocumentContext, requirement: Requiremen
         return [check_failure(check, context, requirements[0] if requirements else None, error, subject="document")]
 
 
-def check_failure(check: Check, context: DocumentContext, requirement: Requirement | None, error: Exception,
-                  subject: Literal["requirement", "document"] = "requirement") -> Finding:
+def check_failure(
+    check: Check,
+    context: DocumentContext,
+    requirement: Requirement | None,
+    error: Exception,
+    subject: Literal["requirement", "document"] = "requirement",
+) -> Finding:
     """The finding that reports a check which raised, named by its code with the exception as it was: on the
     requirement it read, or, for the document, anchored on its first requirement."""
     from .models import Location
@@ -243,14 +305,25 @@ def check_failure(check: Check, context: DocumentContext, requirement: Requireme
     what = f"{type(error).__name__}: {error}"
     sv = f"Kontrollen {check.code} ({check.name}) kunde inte köras: {what}. Övriga kontroller har körts."
     en = f"The check {check.code} ({check.name}) failed: {what}. The other checks ran."
-    return Finding(code=check.code, name=check.name, severity="error", message=sv if context.language == "sv" else en,
-                   question=("Rapportera felet till verktygets förvaltare." if context.language == "sv"
-                             else "Report the error to the tool's maintainers."),
-                   suggestion=f"{sv} / {en}",
-                   location=requirement.location if requirement else Location(file=context.path),
-                   requirement_id=requirement.id if requirement else "", language=context.language,
-                   requirement_text=requirement.text if requirement else "", origin="rules",
-                   origin_detail=f"check error: {what}", subject=subject)
+    return Finding(
+        code=check.code,
+        name=check.name,
+        severity="error",
+        message=sv if context.language == "sv" else en,
+        question=(
+            "Rapportera felet till verktygets förvaltare."
+            if context.language == "sv"
+            else "Report the error to the tool's maintainers."
+        ),
+        suggestion=f"{sv} / {en}",
+        location=requirement.location if requirement else Location(file=context.path),
+        requirement_id=requirement.id if requirement else "",
+        language=context.language,
+        requirement_text=requirement.text if requirement else "",
+        origin="rules",
+        origin_detail=f"check error: {what}",
+        subject=subject,
+    )
 
 
 # The batch (collecting inputs, reviewing many files) lives in batch.py; these names stay importable from here.

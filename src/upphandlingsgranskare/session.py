@@ -45,8 +45,9 @@ def run_review(paths: Sequence[Path], output: Path | None, settings: Settings) -
         return EXIT_ERROR
 
 
-def review_command(paths: Sequence[Path], output: Path | None, config: Path | None = None,
-                   overrides: dict[str, Any] | None = None) -> int:
+def review_command(
+    paths: Sequence[Path], output: Path | None, config: Path | None = None, overrides: dict[str, Any] | None = None
+) -> int:
     """``review`` as a plain function: the settings from ``config`` (or the config file nearest the first path)
     and the command line's ``overrides`` (``settings.load_settings``), then the session."""
     from .config import ConfigError
@@ -83,14 +84,17 @@ class BaselineFilter:
                 self.used.add(key)
             else:
                 kept.append(finding)
-        return review.model_copy(update={"findings": tuple(kept),
-                                         "baselined": review.baselined + len(review.findings) - len(kept)})
+        return review.model_copy(
+            update={"findings": tuple(kept), "baselined": review.baselined + len(review.findings) - len(kept)}
+        )
 
     def warn_stale(self) -> None:
         stale = len(set(self.accepted) - self.used)
         if stale:
-            say(f"{self.path}: {stale} godtagna anmärkningar matchar inget längre / accepted findings no longer match "
-                "anything (run with --update-baseline to drop them)")
+            say(
+                f"{self.path}: {stale} godtagna anmärkningar matchar inget längre / accepted findings no longer match "
+                "anything (run with --update-baseline to drop them)"
+            )
 
 
 def write_baseline(path: Path, reviews: list[DocumentReview]) -> BaselineFilter:
@@ -99,7 +103,9 @@ def write_baseline(path: Path, reviews: list[DocumentReview]) -> BaselineFilter:
     from .suppression import baseline_document
 
     write_atomic(path, baseline_document(f for r in reviews for f in r.findings))
-    say(f"baslinjen skriven / baseline written: {path} ({sum(len(r.findings) for r in reviews)} anmärkningar / findings)")
+    say(
+        f"baslinjen skriven / baseline written: {path} ({sum(len(r.findings) for r in reviews)} anmärkningar / findings)"
+    )
     return BaselineFilter.load(path)
 
 
@@ -115,11 +121,15 @@ class Session:
         several = len(self.formats) > 1 or any(f in ANNOTATED_FORMATS for f in self.formats)
         self.folder_mode = output is not None and (several or output.is_dir() or str(output).endswith(("/", os.sep)))
         if output is None and several:
-            raise SessionError("flera format och kommenterade dokument kräver --output MAPP / several formats and "
-                               f"annotated documents need --output DIR ({', '.join(self.formats)})")
+            raise SessionError(
+                "flera format och kommenterade dokument kräver --output MAPP / several formats and "
+                f"annotated documents need --output DIR ({', '.join(self.formats)})"
+            )
         if self.run_settings.summary and (self.formats != ["text"] or self.folder_mode):
-            raise SessionError("--summary ger bara terminalrapporten / gives the terminal report only (-f text), inte "
-                               f"/ not {', '.join(self.formats)}")
+            raise SessionError(
+                "--summary ger bara terminalrapporten / gives the terminal report only (-f text), inte "
+                f"/ not {', '.join(self.formats)}"
+            )
         self.reviewer: Any = None
         self.writer: Any = None  # FolderWriter in folder mode
         self.baseline: BaselineFilter | None = None  # not while the baseline is being updated
@@ -139,8 +149,9 @@ class Session:
         if self.folder_mode:
             self._open_folder(inputs)
         todo = [item for item in inputs if item.path not in self.finished]
-        reviews = review_interruptibly(todo, self._document_done, self.reviewer, self.settings.review_options(),
-                                       run.jobs, run.progress)
+        reviews = review_interruptibly(
+            todo, self._document_done, self.reviewer, self.settings.review_options(), run.jobs, run.progress
+        )
         if run.dry_run:
             from .llm.dryrun import render_dry_run
 
@@ -164,7 +175,9 @@ class Session:
             inputs = collect_inputs(self.paths)
         except FileNotFoundError as error:
             raise SessionError(str(error)) from None
-        inputs, lines, refused = screen_inputs(inputs, self.paths, self.output, self.folder_mode)  # outputs are never inputs
+        inputs, lines, refused = screen_inputs(
+            inputs, self.paths, self.output, self.folder_mode
+        )  # outputs are never inputs
         for line in lines:
             say(line)
         if refused:
@@ -192,7 +205,9 @@ class Session:
             reviewer.planner = Planner(reviewer)
         else:
             llm = reviewer.judge.settings
-            privacy = "personuppgifter maskeras / personal data redacted" if llm.redact else "utan maskering / not redacted"
+            privacy = (
+                "personuppgifter maskeras / personal data redacted" if llm.redact else "utan maskering / not redacted"
+            )
             say(f"skickar krav till / sending requirements to {llm.endpoint} (modell / model {llm.model}, {privacy})")
         return reviewer
 
@@ -203,9 +218,15 @@ class Session:
         assert self.output is not None
         fingerprint = settings_fingerprint(self.settings, self.reviewer)
         try:
-            self.writer = FolderWriter(self.output, self.paths, self.formats, fingerprint,
-                                       protected=protected_paths(inputs),
-                                       annotate_clean=self.settings.output.annotate_clean, limits=self.settings.limits)
+            self.writer = FolderWriter(
+                self.output,
+                self.paths,
+                self.formats,
+                fingerprint,
+                protected=protected_paths(inputs),
+                annotate_clean=self.settings.output.annotate_clean,
+                limits=self.settings.limits,
+            )
         except OutputError as error:
             raise SessionError(str(error)) from None
         except OSError as error:
@@ -256,9 +277,11 @@ class Session:
         from .report.outputs import WrittenDocument, folder_notes, relative_name, write_index
 
         assert self.output is not None
-        written = [self.finished.get(item.path) or WrittenDocument(self.reviewed[item.path],
-                                                                   relative_name(item.path, self.paths))
-                   for item in inputs]  # a document whose outputs failed to write keeps its place, without links
+        written = [
+            self.finished.get(item.path)
+            or WrittenDocument(self.reviewed[item.path], relative_name(item.path, self.paths))
+            for item in inputs
+        ]  # a document whose outputs failed to write keeps its place, without links
         reviews = self._settle_baseline([w.review for w in written])
         try:  # also after a document's outputs failed: the index lists the others
             write_index(written, self.output)
@@ -270,7 +293,9 @@ class Session:
             raise SessionError("")
         for line in folder_notes(written):
             say(line)
-        say(f"{sum(len(i.outputs) for i in written)} filer / files in {self.output}, index: {self.output / 'index.html'}")
+        say(
+            f"{sum(len(i.outputs) for i in written)} filer / files in {self.output}, index: {self.output / 'index.html'}"
+        )
         return reviews
 
     def _write_report(self, reviews: list[DocumentReview]) -> None:
@@ -346,8 +371,14 @@ def _review_with_progress(todo, document_done, reviewer, options, jobs: int, pro
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
             task = bar.add_task("Granskar / reviewing", total=len(todo))
 
             def advance(item, review) -> None:
@@ -365,11 +396,17 @@ def report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
         if review.llm is not None and review.llm.fallbacks:
             total += review.llm.fallbacks
             problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
-            typer.echo(f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                       f"/ requirements fell back to the rules result: {problems}", err=True)
+            typer.echo(
+                f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
+                f"/ requirements fell back to the rules result: {problems}",
+                err=True,
+            )
     if total > max_fallbacks:
-        typer.echo(f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
-                   f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
-                   f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.", err=True)
+        typer.echo(
+            f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
+            f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
+            f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.",
+            err=True,
+        )
         return True
     return False

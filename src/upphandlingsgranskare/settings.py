@@ -42,10 +42,15 @@ class OutputSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    formats: tuple[str, ...] = Field(default=("text",), description="Format / formats: text, json, markdown, html, sarif, "
-                                     "csv; docx, pdf, xlsx = the document handed back with comments (need --output DIR).")
-    annotate_clean: bool = Field(default=False, description="Kommenterad kopia även utan anmärkningar / an annotated copy "
-                                                    "also of a document without findings.")
+    formats: tuple[str, ...] = Field(
+        default=("text",),
+        description="Format / formats: text, json, markdown, html, sarif, "
+        "csv; docx, pdf, xlsx = the document handed back with comments (need --output DIR).",
+    )
+    annotate_clean: bool = Field(
+        default=False,
+        description="Kommenterad kopia även utan anmärkningar / an annotated copy also of a document without findings.",
+    )
 
     @field_validator("formats", mode="before")
     @classmethod
@@ -55,8 +60,9 @@ class OutputSettings(BaseModel):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple)) or not all(isinstance(f, str) for f in value):
-            raise ValueError(f'ska vara en lista med format / must be a list of formats, e.g. ["html", "docx"], '
-                             f"not {value!r}")
+            raise ValueError(
+                f'ska vara en lista med format / must be a list of formats, e.g. ["html", "docx"], not {value!r}'
+            )
         try:
             return tuple(parse_formats(value))
         except OutputError as error:
@@ -70,22 +76,42 @@ class RunSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    jobs: int = Field(default=1, ge=1, description="Dokument parallellt / documents in parallel (processes; 1 with an LLM).")
-    progress: bool = Field(default=True, description="Förloppsindikator för flera filer / progress bar for several files.")
-    resume: bool = Field(default=False, description="Mappläge: hoppa över dokument som redan är klara / folder mode: skip "
-                                            "documents already done with the same settings.")
-    baseline: Path | None = Field(default=None, description="Godtagna anmärkningar / accepted findings: show only new ones.")
-    update_baseline: bool = Field(default=False, description="Godta alla nuvarande anmärkningar / accept every current "
-                                                     "finding into the baseline file.")
-    show_info: bool = Field(default=False, description="Visa info-anmärkningar i terminalrapporten / show info findings in "
-                                               "the terminal report.")
-    fail_on: Literal["error", "warning", "info"] = Field(default="info", description="Lägsta allvarlighetsgrad som ger exit "
-                                                         "1 / lowest severity that exits with 1.")
+    jobs: int = Field(
+        default=1, ge=1, description="Dokument parallellt / documents in parallel (processes; 1 with an LLM)."
+    )
+    progress: bool = Field(
+        default=True, description="Förloppsindikator för flera filer / progress bar for several files."
+    )
+    resume: bool = Field(
+        default=False,
+        description="Mappläge: hoppa över dokument som redan är klara / folder mode: skip "
+        "documents already done with the same settings.",
+    )
+    baseline: Path | None = Field(
+        default=None, description="Godtagna anmärkningar / accepted findings: show only new ones."
+    )
+    update_baseline: bool = Field(
+        default=False,
+        description="Godta alla nuvarande anmärkningar / accept every current finding into the baseline file.",
+    )
+    show_info: bool = Field(
+        default=False,
+        description="Visa info-anmärkningar i terminalrapporten / show info findings in the terminal report.",
+    )
+    fail_on: Literal["error", "warning", "info"] = Field(
+        default="info", description="Lägsta allvarlighetsgrad som ger exit 1 / lowest severity that exits with 1."
+    )
     exit_zero: bool = Field(default=False, description="Exit 0 även med anmärkningar / even with findings.")
     summary: bool = Field(default=False, description="Bara siffror / figures only: per document and per check.")
-    max_fallbacks: int = Field(default=0, ge=0, description="Högst så många krav får falla tillbaka på reglerna, annars exit "
-                                                    "3 / at most this many requirements may fall back to the rules.")
-    dry_run: bool = Field(default=False, description="Visa anrop och token, skicka inget / show calls and tokens, send nothing.")
+    max_fallbacks: int = Field(
+        default=0,
+        ge=0,
+        description="Högst så många krav får falla tillbaka på reglerna, annars exit "
+        "3 / at most this many requirements may fall back to the rules.",
+    )
+    dry_run: bool = Field(
+        default=False, description="Visa anrop och token, skicka inget / show calls and tokens, send nothing."
+    )
 
 
 class Settings(BaseModel):
@@ -94,12 +120,17 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: Path | None = Field(default=None, exclude=True, description="The config file read; None: none was found.")
-    backend: str = Field(default="rules", description="rules: offline. llm: every requirement to the model. hybrid: "
-                                              "uncertain and flagged requirements to the model.")
+    backend: str = Field(
+        default="rules",
+        description="rules: offline. llm: every requirement to the model. hybrid: "
+        "uncertain and flagged requirements to the model.",
+    )
     review: ReviewSettings = Field(default=ReviewSettings())
     output: OutputSettings = Field(default=OutputSettings())
-    limits: ExtractionLimits = Field(default_factory=ExtractionLimits, description="Gränser per fil / limits on what "
-                                     "one input file may cost to read.")
+    limits: ExtractionLimits = Field(
+        default_factory=ExtractionLimits,
+        description="Gränser per fil / limits on what one input file may cost to read.",
+    )
     llm: LLMSettings = Field(default=LLMSettings())
     run: RunSettings = Field(default=RunSettings())
 
@@ -134,8 +165,11 @@ _TABLES = ("limits", "llm")
 
 
 def _file_fields(model: type[BaseModel]) -> list[str]:
-    return [name for name, info in model.model_fields.items()
-            if not (isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("command_line_only"))]
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if not (isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("command_line_only"))
+    ]
 
 
 def file_keys() -> dict[str, frozenset[str] | None]:
@@ -150,10 +184,17 @@ def file_keys() -> dict[str, frozenset[str] | None]:
 
 def _sections(values: Mapping[str, Any]) -> dict[str, Any]:
     """The file's flat top-level keys sorted into the sections that declare them."""
-    owner = {key: section for section in _TOP_LEVEL_SECTIONS
-             for key in Settings.model_fields[section].annotation.model_fields}  # type: ignore[union-attr]
-    sections: dict[str, Any] = {"review": {}, "output": {}, "limits": dict(values.get("limits") or {}),
-                                "llm": dict(values.get("llm") or {})}
+    owner = {
+        key: section
+        for section in _TOP_LEVEL_SECTIONS
+        for key in Settings.model_fields[section].annotation.model_fields  # type: ignore[union-attr]
+    }
+    sections: dict[str, Any] = {
+        "review": {},
+        "output": {},
+        "limits": dict(values.get("limits") or {}),
+        "llm": dict(values.get("llm") or {}),
+    }
     for key, value in values.items():
         if key in owner:
             sections[owner[key]][key] = value
@@ -162,8 +203,13 @@ def _sections(values: Mapping[str, Any]) -> dict[str, Any]:
     return sections
 
 
-def load_settings(config: str | os.PathLike | None = None, *, start: str | os.PathLike | None = None,
-                  overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    config: str | os.PathLike | None = None,
+    *,
+    start: str | os.PathLike | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
     """The settings: the config file ``config``, or the nearest one from ``start``, read once; then the
     environment (LLM endpoint and key) and ``overrides``, the command line's values by section
     (``{"review": {"select": [...]}, "llm": {"model": ...}, "backend": "llm"}``; None keeps the file's).
@@ -171,19 +217,28 @@ def load_settings(config: str | os.PathLike | None = None, *, start: str | os.Pa
     return settings_from(load_config(config, start=start), overrides, environ)
 
 
-def settings_from(config: Config, overrides: Mapping[str, Any] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+def settings_from(
+    config: Config, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """The settings from a config file already read (see ``load_settings``)."""
     source = config.path or CONFIG_NAME
     table = _sections(config.values)
-    from_file = _validated({**table, "source": config.path,
-                            "llm": llm_values(table["llm"], None, {}, source=source, strict=False)}, source)
+    from_file = _validated(
+        {**table, "source": config.path, "llm": llm_values(table["llm"], None, {}, source=source, strict=False)}, source
+    )
     given = overrides or {}
     backend = given.get("backend") or from_file.backend
-    llm = llm_values(table["llm"], given.get("llm"), os.environ if environ is None else environ, source=source,
-                     strict=backend != "rules")  # the rules send nothing: a key that is not set is no error
+    llm = llm_values(
+        table["llm"],
+        given.get("llm"),
+        os.environ if environ is None else environ,
+        source=source,
+        strict=backend != "rules",
+    )  # the rules send nothing: a key that is not set is no error
     merged = {
-        "source": config.path, "backend": backend, "llm": llm,
+        "source": config.path,
+        "backend": backend,
+        "llm": llm,
         "review": ReviewSettings.merge(dict(from_file.review), given.get("review") or {}),
         "output": {**dict(from_file.output), **_given(given.get("output"))},
         "limits": {**asdict(from_file.limits), **_given(given.get("limits"))},
@@ -243,13 +298,23 @@ def describe(settings: Settings) -> str:
     from pydantic import TypeAdapter
 
     limits_schema = TypeAdapter(ExtractionLimits).json_schema()["properties"]
-    lines += [_described(f.name, getattr(settings.limits, f.name), limits_schema[f.name].get("description"))
-              for f in fields(ExtractionLimits)]
+    lines += [
+        _described(f.name, getattr(settings.limits, f.name), limits_schema[f.name].get("description"))
+        for f in fields(ExtractionLimits)
+    ]
     lines += ["", "[llm]"]
-    lines += [_described(key, getattr(settings.llm, key), LLMSettings.model_fields[key].description)
-              for key in _file_fields(LLMSettings)]
-    lines.append(_described("api_key_env", None, "Miljövariabeln som håller nyckeln / the environment variable "
-                                                 "that holds the key (default: OPENAI_API_KEY or AZURE_OPENAI_API_KEY)."))
+    lines += [
+        _described(key, getattr(settings.llm, key), LLMSettings.model_fields[key].description)
+        for key in _file_fields(LLMSettings)
+    ]
+    lines.append(
+        _described(
+            "api_key_env",
+            None,
+            "Miljövariabeln som håller nyckeln / the environment variable "
+            "that holds the key (default: OPENAI_API_KEY or AZURE_OPENAI_API_KEY).",
+        )
+    )
     return "\n".join(lines) + "\n"
 
 

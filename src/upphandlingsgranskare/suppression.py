@@ -142,7 +142,7 @@ def _docx_comment_markers(path: Path) -> list[CommentAnchor]:
             continue
         start = starts[comment_id]
         end = max(ends.get(comment_id, start), start)
-        anchored = " ".join(texts[start:end + 1])
+        anchored = " ".join(texts[start : end + 1])
         # A comment on a table row's cell stands for the whole row: widen to the row's paragraphs.
         row = next((a for a in paragraphs[start].iterancestors(f"{W}tr")), None)
         if row is not None:
@@ -220,8 +220,9 @@ class SuppressionResult:
     unused: list[str] = field(default_factory=list)  # "K12: ugr: ignorera UG101 (comment)"
 
 
-def apply_markers(requirements: Sequence[Requirement], findings: Iterable[Finding],
-                  anchors: Sequence[CommentAnchor]) -> SuppressionResult:
+def apply_markers(
+    requirements: Sequence[Requirement], findings: Iterable[Finding], anchors: Sequence[CommentAnchor]
+) -> SuppressionResult:
     """Split findings into kept and suppressed by the markers on their requirement."""
     result = SuppressionResult()
     markers = {(r.id, r.text): requirement_markers(r, anchors) for r in requirements}
@@ -274,8 +275,16 @@ def baseline_document(findings: Iterable[Finding]) -> str:
     entries = {}
     for finding in findings:
         key = baseline_key(finding.code, finding.requirement_text)
-        entries[key] = {"key": key, "code": finding.code, "file": finding.location.file,
-                        "requirement_id": finding.requirement_id, "requirement_text": finding.requirement_text}
-    data = {"version": BASELINE_VERSION, "tool": "upphandlingsgranskare",
-            "accepted": sorted(entries.values(), key=lambda e: (e["file"], e["code"], e["requirement_id"]))}
+        entries[key] = {
+            "key": key,
+            "code": finding.code,
+            "file": finding.location.file,
+            "requirement_id": finding.requirement_id,
+            "requirement_text": finding.requirement_text,
+        }
+    data = {
+        "version": BASELINE_VERSION,
+        "tool": "upphandlingsgranskare",
+        "accepted": sorted(entries.values(), key=lambda e: (e["file"], e["code"], e["requirement_id"])),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

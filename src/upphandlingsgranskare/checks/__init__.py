@@ -11,8 +11,15 @@ from .ug201_no_stated_goals import NoStatedGoals
 from .ug202_goal_without_requirement import GoalWithoutRequirement
 from .ug203_requirement_without_goal import RequirementWithoutGoal
 
-ALL_CHECKS: tuple[Check, ...] = (FeatureWithoutNeed(), BrandWithoutEquivalent(), VagueWording(), MultipleDemands(),
-                                 NoStatedGoals(), GoalWithoutRequirement(), RequirementWithoutGoal())
+ALL_CHECKS: tuple[Check, ...] = (
+    FeatureWithoutNeed(),
+    BrandWithoutEquivalent(),
+    VagueWording(),
+    MultipleDemands(),
+    NoStatedGoals(),
+    GoalWithoutRequirement(),
+    RequirementWithoutGoal(),
+)
 
 
 def get_check(code_or_name: str) -> Check | None:
@@ -23,6 +30,17 @@ def get_check(code_or_name: str) -> Check | None:
     return None
 
 
-__all__ = ["ALL_CHECKS", "BrandWithoutEquivalent", "Check", "DocumentCheck", "DocumentContext", "FeatureWithoutNeed",
-           "GoalWithoutRequirement", "MultipleDemands", "NoStatedGoals", "RequirementWithoutGoal", "VagueWording",
-           "get_check"]
+__all__ = [
+    "ALL_CHECKS",
+    "BrandWithoutEquivalent",
+    "Check",
+    "DocumentCheck",
+    "DocumentContext",
+    "FeatureWithoutNeed",
+    "GoalWithoutRequirement",
+    "MultipleDemands",
+    "NoStatedGoals",
+    "RequirementWithoutGoal",
+    "VagueWording",
+    "get_check",
+]

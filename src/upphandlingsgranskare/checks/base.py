@@ -94,24 +94,61 @@ class Check(ABC):
         links between them; the review calls it after the per-requirement checks. None by default."""
         return ()
 
-    def make_finding(self, requirement: Requirement, *, message: str, question: str, suggestion: str,
-                     evidence: str | None = None, severity: Severity | None = None,
-                     subject: Literal["requirement", "document"] = "requirement") -> Finding:
+    def make_finding(
+        self,
+        requirement: Requirement,
+        *,
+        message: str,
+        question: str,
+        suggestion: str,
+        evidence: str | None = None,
+        severity: Severity | None = None,
+        subject: Literal["requirement", "document"] = "requirement",
+    ) -> Finding:
         """A finding of this check on ``requirement``: code, name, location and text filled in.
 
         ``subject`` "document": a finding about the whole document, anchored on this requirement."""
-        return Finding(code=self.code, name=self.name, severity=severity or self.default_severity, message=message,
-                       question=question, suggestion=suggestion, location=requirement.location,
-                       requirement_id=requirement.id, requirement_text=requirement.text,
-                       language=requirement.language, origin="rules", evidence=evidence, subject=subject)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.default_severity,
+            message=message,
+            question=question,
+            suggestion=suggestion,
+            location=requirement.location,
+            requirement_id=requirement.id,
+            requirement_text=requirement.text,
+            language=requirement.language,
+            origin="rules",
+            evidence=evidence,
+            subject=subject,
+        )
 
-    def goal_finding(self, goal: Goal, language: Language, *, message: str, question: str, suggestion: str,
-                     severity: Severity | None = None) -> Finding:
+    def goal_finding(
+        self,
+        goal: Goal,
+        language: Language,
+        *,
+        message: str,
+        question: str,
+        suggestion: str,
+        severity: Severity | None = None,
+    ) -> Finding:
         """A finding about a stated goal: its id, text and location stand where a requirement's would."""
-        return Finding(code=self.code, name=self.name, severity=severity or self.default_severity, message=message,
-                       question=question, suggestion=suggestion, location=goal.location,
-                       requirement_id=goal.id or "", requirement_text=goal.text, language=language,
-                       origin="rules", subject="goal")
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.default_severity,
+            message=message,
+            question=question,
+            suggestion=suggestion,
+            location=goal.location,
+            requirement_id=goal.id or "",
+            requirement_text=goal.text,
+            language=language,
+            origin="rules",
+            subject="goal",
+        )
 
     @classmethod
     def documentation(cls) -> str:

@@ -17,17 +17,24 @@ from ._goals import goal_list
 def unserved_sentence(language: Language, goals: Sequence[Goal]) -> str:
     """What UG203 adds to UG001's message: the requirement serves none of the stated goals either."""
     if language == "sv":
-        return (f"Kravet kan inte heller knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar "
-                "inte till något av dem och delar inga centrala ord med dem (UG203).")
-    return (f"Nor can it be tied to any of the document's goals ({goal_list(goals)}): it refers to none and "
-            "shares no key words with them (UG203).")
+        return (
+            f"Kravet kan inte heller knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar "
+            "inte till något av dem och delar inga centrala ord med dem (UG203)."
+        )
+    return (
+        f"Nor can it be tied to any of the document's goals ({goal_list(goals)}): it refers to none and "
+        "shares no key words with them (UG203)."
+    )
 
 
 def merge_goal_findings(findings: Sequence[Finding], goals: Sequence[Goal]) -> list[Finding]:
     """``findings`` with each UG203 that has a UG001 on the same requirement folded into that UG001."""
     with_ug001 = {(f.requirement_id, f.requirement_text) for f in findings if f.code == "UG001"}
-    merged_into = {(f.requirement_id, f.requirement_text) for f in findings
-                   if f.code == "UG203" and (f.requirement_id, f.requirement_text) in with_ug001}
+    merged_into = {
+        (f.requirement_id, f.requirement_text)
+        for f in findings
+        if f.code == "UG203" and (f.requirement_id, f.requirement_text) in with_ug001
+    }
     named = [g for g in goals if g.id]
     out = []
     for finding in findings:
@@ -36,6 +43,7 @@ def merge_goal_findings(findings: Sequence[Finding], goals: Sequence[Goal]) -> l
             continue
         if finding.code == "UG001" and key in merged_into:
             finding = finding.model_copy(
-                update={"message": f"{finding.message} {unserved_sentence(finding.language, named)}"})
+                update={"message": f"{finding.message} {unserved_sentence(finding.language, named)}"}
+            )
         out.append(finding)
     return out

@@ -104,13 +104,15 @@ class FeatureWithoutNeed(Check):
 
     def finding(self, requirement: Requirement, context: DocumentContext, assessment: Assessment) -> Finding:
         language = requirement.language
-        matched = sorted((link for link in context.links_of(requirement) if link.method == "meaning"),
-                         key=lambda link: -link.score)
+        matched = sorted(
+            (link for link in context.links_of(requirement) if link.method == "meaning"), key=lambda link: -link.score
+        )
         # The goals the requirement resembles come first among the choices the officer is offered.
         first = [link.goal_id for link in matched if link.goal_id in context.goal_ids]
         goal_ids = list(dict.fromkeys(first + list(context.goal_ids)))
-        text = message(language, assessment.feature,
-                       inline_purpose=assessment.reason == Reason.PURPOSE_NOT_IN_RATIONALE_FIELD)
+        text = message(
+            language, assessment.feature, inline_purpose=assessment.reason == Reason.PURPOSE_NOT_IN_RATIONALE_FIELD
+        )
         goal = context.goal(matched[0].goal_id) if matched else None
         if goal is not None:
             text += " " + resembles(language, goal, matched[0])
@@ -121,17 +123,25 @@ class FeatureWithoutNeed(Check):
             severity="info" if requirement.kind == "bör" else "warning",
             message=text,
             question=words.question(requirement, assessment.feature, goal, goal_ids),
-            suggestion=words.rewrite(requirement, goal, matched[0] if matched else None, goal_ids,
-                                     matrix_row=requirement.matrix_row or context.rationale_policy == "separate",
-                                     rationale_column=context.rationale_columns.get(key) if key else None),
+            suggestion=words.rewrite(
+                requirement,
+                goal,
+                matched[0] if matched else None,
+                goal_ids,
+                matrix_row=requirement.matrix_row or context.rationale_policy == "separate",
+                rationale_column=context.rationale_columns.get(key) if key else None,
+            ),
             location=requirement.location,
             requirement_id=requirement.id,
             requirement_text=requirement.text,
             language=language,
             origin="rules",
             # The statistical label model, not the rules, decided: say so, and what the rules had said.
-            origin_detail=(f"label model {assessment.confidence:.2f}; rules: {assessment.evidence}"
-                           if assessment.reason == Reason.MODEL and assessment.confidence is not None else None),
+            origin_detail=(
+                f"label model {assessment.confidence:.2f}; rules: {assessment.evidence}"
+                if assessment.reason == Reason.MODEL and assessment.confidence is not None
+                else None
+            ),
         )
 
 
@@ -139,20 +149,28 @@ def message(language: Language, feature: str | None, *, inline_purpose: bool = F
     feature = _short(feature)
     if inline_purpose:
         if language == "sv":
-            return ("Kravet anger sitt syfte i kravtexten, men underlaget ska ange motivet i ett eget fält "
-                    "(Motivering). Flytta syftet dit så att kravet och motivet kan granskas och följas upp var för sig.")
-        return ("The requirement gives its purpose in the requirement text, but this document keeps motives in a "
-                "separate rationale field. Move the purpose there so requirement and motive can be verified "
-                "and traced on their own.")
+            return (
+                "Kravet anger sitt syfte i kravtexten, men underlaget ska ange motivet i ett eget fält "
+                "(Motivering). Flytta syftet dit så att kravet och motivet kan granskas och följas upp var för sig."
+            )
+        return (
+            "The requirement gives its purpose in the requirement text, but this document keeps motives in a "
+            "separate rationale field. Move the purpose there so requirement and motive can be verified "
+            "and traced on their own."
+        )
     if language == "sv":
         what = f" (”{feature}”)" if feature else ""
-        return (f"Kravet beskriver en funktion i lösningen{what} men anger inte vilket verksamhetsbehov eller mål "
-                "den ska tillgodose. Utan motiv styr kravet mot en viss lösning, och ingen kan senare pröva om "
-                "funktionen gav den förbättring som köptes.")
+        return (
+            f"Kravet beskriver en funktion i lösningen{what} men anger inte vilket verksamhetsbehov eller mål "
+            "den ska tillgodose. Utan motiv styr kravet mot en viss lösning, och ingen kan senare pröva om "
+            "funktionen gav den förbättring som köptes."
+        )
     what = f' ("{feature}")' if feature else ""
-    return (f"The requirement prescribes a solution feature{what} but does not say which business need or goal "
-            "it serves. Without a motive it steers towards one solution, and nobody can later check whether "
-            "the feature delivered the improvement it was bought for.")
+    return (
+        f"The requirement prescribes a solution feature{what} but does not say which business need or goal "
+        "it serves. Without a motive it steers towards one solution, and nobody can later check whether "
+        "the feature delivered the improvement it was bought for."
+    )
 
 
 def resembles(language: Language, goal: Goal, link: GoalLink) -> str:

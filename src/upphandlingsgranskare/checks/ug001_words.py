@@ -24,7 +24,6 @@ NOUN_PHRASE_MAX_WORDS = 12  # a short item without a modal verb is a noun phrase
 GOAL_WORDS_QUOTED = 6  # a goal quoted in a rewrite by its first words
 
 
-
 def _any_language(key: str) -> list[str]:
     """A ug001_words list of every language together, in the file's order."""
     return [word for spec in load_data("ug001_words").values() for word in spec[key]]
@@ -39,7 +38,9 @@ def _negated() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _dropped_from_goals() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){literal_alternatives(_any_language('dropped_from_goals'))}(?![\w-])\s*", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w-]){literal_alternatives(_any_language('dropped_from_goals'))}(?![\w-])\s*", re.IGNORECASE
+    )
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +51,10 @@ def _any_modal() -> re.Pattern[str]:
 @cache
 def _words(language: Language) -> tuple[re.Pattern[str], tuple[str, ...], str]:
     data = load_data("ug001_words")[language]
-    users = re.compile(r"(?<![\w-])(" + "|".join(re.escape(u) for u in sorted(data["users"], key=len, reverse=True))
-                       + r")(?![\w-])", re.IGNORECASE)
+    users = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(u) for u in sorted(data["users"], key=len, reverse=True)) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
     openers = tuple(sorted(data["openers"], key=len, reverse=True))
     return users, openers, data["default_user"]
 
@@ -72,7 +75,7 @@ def _short(text: str, words: int = 10) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Påminnelse till …" -> "påminnelse till …"; "BankID", "SAML 2.0" keep their capitals."""
+    """ "Påminnelse till …" -> "påminnelse till …"; "BankID", "SAML 2.0" keep their capitals."""
     words = text.split(" ", 2)
     first = words[0]
     if len(first) > 1 and (first[1:].lower() != first[1:] or any(ch.isdigit() for ch in first)):
@@ -94,14 +97,14 @@ def feature_phrase(requirement: Requirement, feature: str | None) -> str:
     _, openers, _ = _words(language)
     phrase, verb_phrase = feature.strip().rstrip(".,;"), True
     at = text.find(phrase)
-    if at >= 0 and "," in text[at + len(phrase):at + len(phrase) + 2]:
+    if at >= 0 and "," in text[at + len(phrase) : at + len(phrase) + 2]:
         phrase = text[at:]  # the rules' feature stops at a list's first comma: "i formaten PDF, DWG och JPEG"
     stripped = True
     while stripped:
         stripped = False
         for opener in openers:
             if phrase.lower().startswith(opener + " "):
-                phrase = phrase[len(opener) + 1:]
+                phrase = phrase[len(opener) + 1 :]
                 # "ha stöd för inloggning": a noun follows; "kunna exportera", "stöd för att ladda": a verb.
                 verb_phrase = opener.endswith(("att", "to", "kunna")) or opener in ("automatiskt", "automatically")
                 stripped = True
@@ -137,8 +140,15 @@ def rationale_key(location: Location) -> str | None:
     return None
 
 
-def rewrite(requirement: Requirement, goal: Goal | None, link: GoalLink | None,
-            goal_ids: Sequence[str], *, matrix_row: bool, rationale_column: str | None) -> str:
+def rewrite(
+    requirement: Requirement,
+    goal: Goal | None,
+    link: GoalLink | None,
+    goal_ids: Sequence[str],
+    *,
+    matrix_row: bool,
+    rationale_column: str | None,
+) -> str:
     """The requirement word for word with the reason to fill in: the goal it most resembles first, in that
     goal's own words; for a matrix row with a rationale column, what to write in that column instead."""
     language = requirement.language
@@ -149,11 +159,16 @@ def rewrite(requirement: Requirement, goal: Goal | None, link: GoalLink | None,
     if goal is not None:
         # The goal's own words, those the requirement shares with it first; no modal verb of the goal's
         # enters the rewrite, which must keep the requirement's ska/bör as they are.
-        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(_dropped_from_goals().sub("", goal.text), GOAL_WORDS_QUOTED)
+        words = ", ".join((link.terms if link is not None else ())[:3]) or _short(
+            _dropped_from_goals().sub("", goal.text), GOAL_WORDS_QUOTED
+        )
         name = goal.id if goal.id and not goal.generated else None
         others = " / ".join(g for g in goal_ids if g != name)  # the document's other goals, after it
-        target = (messages.text("UG001", "target_named", language, name=name, words=words) if name
-                  else messages.text("UG001", "target_unnamed", language, words=words))
+        target = (
+            messages.text("UG001", "target_named", language, name=name, words=words)
+            if name
+            else messages.text("UG001", "target_unnamed", language, words=words)
+        )
         joiner = messages.text("UG001", "joiner_goal", language)
         reason = messages.text("UG001", "reason_goal", language, target=target)
         if others:

@@ -164,11 +164,14 @@ class BrandWithoutEquivalent(Check):
 
     def applies_to(self, requirement: Requirement) -> bool:
         if not super().applies_to(requirement) or (
-                requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.goods):
+            requirement.label == Label.OUT_OF_SCOPE and requirement.label_reason not in self.goods
+        ):
             return False
         return not _EXPERIENCE.search(requirement.text)
 
-    def _unexcused(self, requirement: Requirement, context: DocumentContext) -> tuple[list[BrandMention], list[BrandMention]]:
+    def _unexcused(
+        self, requirement: Requirement, context: DocumentContext
+    ) -> tuple[list[BrandMention], list[BrandMention]]:
         """(flagged mentions, mentions of products the document names as chosen, owned or integrated with)."""
         mentions = [m for m in self.mentions(requirement) if not m.covered]
         if not mentions:
@@ -189,10 +192,15 @@ class BrandWithoutEquivalent(Check):
             return []
         language = requirement.language
         basis = jurisdiction(context.text, language)
-        return [self.make_finding(requirement, message=message(language, flagged, basis),
-                                  question=question(language, flagged),
-                                  suggestion=rewrite(requirement.text, language, flagged),
-                                  evidence="; ".join(m.text for m in flagged))]
+        return [
+            self.make_finding(
+                requirement,
+                message=message(language, flagged, basis),
+                question=question(language, flagged),
+                suggestion=rewrite(requirement.text, language, flagged),
+                evidence="; ".join(m.text for m in flagged),
+            )
+        ]
 
     def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
         """One note for the document on the products it names as chosen, owned or integrated with (they
@@ -209,8 +217,17 @@ class BrandWithoutEquivalent(Check):
         if anchor is None:
             return []
         text, ask, suggestion = document_note(anchor.language, brands)
-        return [self.make_finding(anchor, message=text, question=ask, suggestion=suggestion, severity="info",
-                                  subject="document", evidence="; ".join(dict.fromkeys(brands)))]
+        return [
+            self.make_finding(
+                anchor,
+                message=text,
+                question=ask,
+                suggestion=suggestion,
+                severity="info",
+                subject="document",
+                evidence="; ".join(dict.fromkeys(brands)),
+            )
+        ]
 
 
 # --------------------------------------------------------------------------- matching
@@ -245,9 +262,11 @@ class _FirstWords:
     @classmethod
     def of(cls, as_written: set[str], any_case: set[str]) -> _FirstWords:
         runs = [(_ALNUM_RUN.search(word), word) for word in as_written | any_case]
-        return cls(frozenset(run.group() for run, word in runs if run and word in as_written),
-                   frozenset(run.group().lower() for run, word in runs if run and word in any_case),
-                   always=any(run is None for run, _ in runs))
+        return cls(
+            frozenset(run.group() for run, word in runs if run and word in as_written),
+            frozenset(run.group().lower() for run, word in runs if run and word in any_case),
+            always=any(run is None for run, _ in runs),
+        )
 
     def search(self, text: str) -> bool:
         if self.always:
@@ -283,11 +302,18 @@ def _matchers(language: Language) -> _Matchers:
     base = get_pipeline(language).nlp
     infixes = list(base.Defaults.infixes or ()) + [r"(?<=[\w°])-(?=\w)", r"(?<=[A-Za-z0-9])[:’'](?=[a-zåäö]{1,4}\b)"]
     tokenizer = cast("Tokenizer", base.tokenizer)  # spacy.blank's is a Tokenizer; the stubs say any callable
-    nlp = _Tokenize(Tokenizer(base.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
-                              suffix_search=tokenizer.suffix_search,
-                              infix_finditer=compile_infix_regex(infixes).finditer,
-                              token_match=tokenizer.token_match, url_match=tokenizer.url_match,
-                              faster_heuristics=tokenizer.faster_heuristics))
+    nlp = _Tokenize(
+        Tokenizer(
+            base.vocab,
+            rules=tokenizer.rules,
+            prefix_search=tokenizer.prefix_search,
+            suffix_search=tokenizer.suffix_search,
+            infix_finditer=compile_infix_regex(infixes).finditer,
+            token_match=tokenizer.token_match,
+            url_match=tokenizer.url_match,
+            faster_heuristics=tokenizer.faster_heuristics,
+        )
+    )
     orth = PhraseMatcher(base.vocab, attr="ORTH")
     lower = PhraseMatcher(base.vocab, attr="LOWER")
     entries: dict[str, dict[str, Any]] = {}
@@ -314,8 +340,9 @@ def _matchers(language: Language) -> _Matchers:
     for group, names in data["not_brands"].items():
         label = f"not\x1f{group}"
         orth.add(label, [nlp.make_doc(str(n)) for n in names])
-    return _Matchers(nlp=nlp, orth=orth, lower=lower, entries=entries,
-                     first_words=_FirstWords.of(first_words, first_words_any_case))
+    return _Matchers(
+        nlp=nlp, orth=orth, lower=lower, entries=entries, first_words=_FirstWords.of(first_words, first_words_any_case)
+    )
 
 
 _SENTENCE_END = {".", "!", "?"}
@@ -409,15 +436,26 @@ def find_mentions(text: str, language: Language, *, rationale: str | None = None
         entry = m.entries[label]
         sentence = next(b for b in sentences if b[0] <= start < b[1])
         # "likvärdig med X", "equivalent to X": the comparison admits equivalents itself.
-        before = any(e + 2 <= start <= e + 4 and doc[e + 1].lower_ in any_language("equivalent_to") for e in equivalents)
+        before = any(
+            e + 2 <= start <= e + 4 and doc[e + 1].lower_ in any_language("equivalent_to") for e in equivalents
+        )
         covered = general or rationale_accepts or index in covered_by_after or before
         span = doc[start:end]
-        mentions.append(BrandMention(
-            text=span.text, start=span.start_char, end=span.end_char, brand=entry["name"],
-            category=entry["category"], covered=covered,
-            existing=is_existing(doc, start, end, sentence, language) or (
-                sum(1 for a, _, _ in spans if sentence[0] <= a < sentence[1]) == 1 and in_use(doc, sentence, language)),
-        ))
+        mentions.append(
+            BrandMention(
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                brand=entry["name"],
+                category=entry["category"],
+                covered=covered,
+                existing=is_existing(doc, start, end, sentence, language)
+                or (
+                    sum(1 for a, _, _ in spans if sentence[0] <= a < sentence[1]) == 1
+                    and in_use(doc, sentence, language)
+                ),
+            )
+        )
     return tuple(mentions)
 
 

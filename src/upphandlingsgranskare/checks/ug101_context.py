@@ -25,8 +25,10 @@ from . import messages
 Jurisdiction = Literal["se", "eu", "us-federal", "other"]
 
 _US_FEDERAL = re.compile(r"\bFAR\s+(?:part\s+)?\d|\bFederal Acquisition Regulation\b|\b48\s+C\.?F\.?R\b|\bDFARS\b")
-_EU = re.compile(r"\b2014/2[45]/EU\b|\bOfficial Journal of the European Union\b|\bOJEU\b|\bPublic Contracts "
-                 r"Regulations\b|\bEuropean Economic Area\b|\bEEA\b|\bTenders Electronic Daily\b")
+_EU = re.compile(
+    r"\b2014/2[45]/EU\b|\bOfficial Journal of the European Union\b|\bOJEU\b|\bPublic Contracts "
+    r"Regulations\b|\bEuropean Economic Area\b|\bEEA\b|\bTenders Electronic Daily\b"
+)
 
 
 @lru_cache(maxsize=16)
@@ -45,8 +47,10 @@ def jurisdiction(text: str, language: Language) -> Jurisdiction:
 # "is looking for a supplier to implement X"): a gap or a choice of roles no word list states.
 _CHOSEN_GRAMMAR = {
     "sv": "",
-    "en": (r"|\bseeks?\s+to\s+replace\b[^.]*\bwith\b|\bis\s+looking\s+for\s+an?\s+(?:supplier|vendor|contractor)\s+to\s+"
-           r"(?:implement|configure|support|maintain)\b"),
+    "en": (
+        r"|\bseeks?\s+to\s+replace\b[^.]*\bwith\b|\bis\s+looking\s+for\s+an?\s+(?:supplier|vendor|contractor)\s+to\s+"
+        r"(?:implement|configure|support|maintain)\b"
+    ),
 }
 _FORMAT_CATEGORIES = {"office_collaboration", "operating_systems_devices", "payments_goods"}
 # Right after a brand, where the installation word stands: Swedish glues it on ("X-miljön") or puts one word
@@ -72,17 +76,24 @@ def _patterns(language: Language) -> dict[str, re.Pattern[str]]:
         "chosen": re.compile(
             rf"\b{literal_alternatives(w['chosen_auxiliaries'])}\s+(?:{literal_alternatives(w['chosen_adverbs'])}\s+)?"
             rf"{phrase_alternatives(w['chosen_verbs'])}\b|\b{phrase_alternatives(w['owned_licences'])}\b"
-            + phrases + _CHOSEN_GRAMMAR[language], re.IGNORECASE),
+            + phrases
+            + _CHOSEN_GRAMMAR[language],
+            re.IGNORECASE,
+        ),
         # Right before a brand: the solution is to work with it, so it is there already ("integreras med X").
         "integrate": re.compile(
             rf"\b{word_alternatives(w['integrate_verbs'])}\s+{literal_alternatives(w['integrate_prepositions'])}\s+"
-            r"(?:\S+\s+){0,3}$", re.IGNORECASE),
+            r"(?:\S+\s+){0,3}$",
+            re.IGNORECASE,
+        ),
         # Right before a brand: data comes from it, or the buyer leaves it ("hämta brukaruppgifter från Treserva",
         # "flytt av PKI från Telia"): a system in place today. Not for office software and devices, where "from
         # Excel" names a file format rather than a system.
         "from": re.compile(
             rf"\b{phrase_alternatives(w['from_verbs'])}\b[^.]{{0,50}}?\b{literal_alternatives(w['from_words'])}\s+"
-            r"(?:\S+\s+){0,5}$", re.IGNORECASE),
+            r"(?:\S+\s+){0,5}$",
+            re.IGNORECASE,
+        ),
         # Right after a brand: an installation of it the buyer runs ("the Salesforce environment", "X-miljön").
         "installation": re.compile(_INSTALLATION_GRAMMAR[language].format(nouns=nouns), re.IGNORECASE),
         # "VDOT's", "the Authorized User's": a party's possession, not a preference.
@@ -115,12 +126,15 @@ def chosen_products(text: str, language: Language) -> frozenset[str]:
 def names_installed(text: str, start: int, end: int, language: Language, category: str = "") -> bool:
     """The brand at ``text[start:end]`` is one the solution integrates with or takes data from, or that a
     party owns or runs."""
-    before, after = text[max(0, start - 80):start], text[end:end + 40]
+    before, after = text[max(0, start - 80) : start], text[end : end + 40]
     patterns = _patterns(language)
     if category not in _FORMAT_CATEGORIES and patterns["from"].search(before):
         return True
-    return bool(patterns["integrate"].search(before) or patterns["possessive"].search(before)
-                or patterns["installation"].match(after))
+    return bool(
+        patterns["integrate"].search(before)
+        or patterns["possessive"].search(before)
+        or patterns["installation"].match(after)
+    )
 
 
 def is_chosen(brand: str, chosen: frozenset[str]) -> bool:
@@ -137,5 +151,7 @@ def legal_basis(basis: Jurisdiction, language: Language) -> str:
 def document_note(language: Language, brands: list[str]) -> tuple[str, str, str]:
     """Message, question and suggestion of the one note on products the document names as chosen."""
     names = ", ".join(messages.quote(language, b) for b in dict.fromkeys(brands))
-    return tuple(messages.text("UG101", key, language, names=names)  # type: ignore[return-value]
-                 for key in ("note_message", "note_question", "note_suggestion"))
+    return tuple(
+        messages.text("UG101", key, language, names=names)  # type: ignore[return-value]
+        for key in ("note_message", "note_question", "note_suggestion")
+    )

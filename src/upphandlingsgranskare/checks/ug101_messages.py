@@ -32,8 +32,8 @@ def insertion_point(text: str, mention: BrandMention) -> int:
     """Where "eller likvärdigt" goes: after the compound, version/model and genitive noun of the mention."""
     end = mention.end
     # The rest of the written word ("Excel-format", "HP:s", "Teams-möten").
-    while end < len(text) and not text[end].isspace() and text[end] not in ",.;!?)\"”»":
-        if text[end] == ":" and not text[end + 1:end + 2].isalpha():
+    while end < len(text) and not text[end].isspace() and text[end] not in ',.;!?)"”»':
+        if text[end] == ":" and not text[end + 1 : end + 2].isalpha():
             break  # "HP:s" goes on, "Teams: ..." ends
         end += 1
     while True:
@@ -45,7 +45,7 @@ def insertion_point(text: str, mention: BrandMention) -> int:
             end += m.end()  # "Windows 11 Pro", "Dell PowerEdge R750", "Intel Core i7"
             continue
         break
-    if re.search(r"(:s|['’]s)$", text[mention.start:end]):
+    if re.search(r"(:s|['’]s)$", text[mention.start : end]):
         m = re.match(r"\s+[^\s,.;:!?)]+", text[end:])
         if m:
             end += m.end()  # "HP:s utskriftsplattform eller likvärdigt"
@@ -58,7 +58,7 @@ def rewrite(text: str, language: Language, flagged: list[BrandMention]) -> str:
     inserts = []
     for i, point in enumerate(points):
         # "Chrome, Edge och Firefox": one "eller likvärdigt" after the last of a list of brands.
-        if i + 1 < len(flagged) and _joiners().match(text[point:flagged[i + 1].start]):
+        if i + 1 < len(flagged) and _joiners().match(text[point : flagged[i + 1].start]):
             continue
         inserts.append(point)
     out = text

@@ -38,8 +38,11 @@ def experience_pattern() -> re.Pattern[str]:
     parts = []
     for spec in load_data("ug101_words").values():
         if spec["experience_nouns"]:
-            parts.append(literal_alternatives(spec["experience_nouns"]) + r"\s+"
-                         + literal_alternatives(spec["experience_prepositions"]))
+            parts.append(
+                literal_alternatives(spec["experience_nouns"])
+                + r"\s+"
+                + literal_alternatives(spec["experience_prepositions"])
+            )
         if spec["experience_words"]:
             parts.append(word_alternatives(spec["experience_words"]))
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
@@ -62,7 +65,9 @@ def equivalence_tokens(doc: Doc, language: Language) -> list[int]:
         low = t.lower_
         if any(w.matches(low, low) for w in alone):
             found.append(t.i)
-        elif any(w.matches(low, low) for w in after_or) and any(x.lower_ in or_words for x in doc[max(0, t.i - window):t.i]):
+        elif any(w.matches(low, low) for w in after_or) and any(
+            x.lower_ in or_words for x in doc[max(0, t.i - window) : t.i]
+        ):
             found.append(t.i)  # "eller motsvarande", "or equal", "or an approved equal"
     return found
 
@@ -82,8 +87,11 @@ def is_existing(doc: Doc, start: int, end: int, sentence: tuple[int, int], langu
         if marker.match(low):
             return True
         # "the council's X": a buyer's genitive
-        if low in any_language("possessive_endings") and i > sentence[0] and doc[i - 1].lower_ in any_language(
-                "buyers_possessive"):
+        if (
+            low in any_language("possessive_endings")
+            and i > sentence[0]
+            and doc[i - 1].lower_ in any_language("buyers_possessive")
+        ):
             return True
         if low in any_language("noun_phrase_stops"):
             # "migreras från Procapita", "migrate from X": the verb before the preposition says it.
@@ -104,6 +112,6 @@ def is_existing(doc: Doc, start: int, end: int, sentence: tuple[int, int], langu
 
 def in_use(doc: Doc, sentence: tuple[int, int], language: Language) -> bool:
     pattern = token_words(language, "in_use")
-    lowered = [t.lower_ for t in doc[sentence[0]:sentence[1]]]
+    lowered = [t.lower_ for t in doc[sentence[0] : sentence[1]]]
     joined = " ".join(lowered)
     return any(pattern.match(w) for w in lowered) or any(p in joined for p in any_language("in_use_phrases"))

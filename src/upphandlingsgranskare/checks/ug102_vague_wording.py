@@ -116,13 +116,21 @@ class VagueWording(Check):
 
     def run(self, requirement: Requirement, context: DocumentContext) -> Iterable[Finding]:
         text, language = requirement.text, requirement.language
-        flagged = [t for t in self.terms(requirement) if not t.measured and not asks_nothing(text, t.start, t.end, language)]
+        flagged = [
+            t for t in self.terms(requirement) if not t.measured and not asks_nothing(text, t.start, t.end, language)
+        ]
         if not flagged:
             return []
         language = requirement.language
-        return [self.make_finding(requirement, message=message(language, flagged), question=question(language, flagged),
-                                  suggestion=rewrite(requirement.text, language, flagged),
-                                  evidence="; ".join(t.text for t in flagged))]
+        return [
+            self.make_finding(
+                requirement,
+                message=message(language, flagged),
+                question=question(language, flagged),
+                suggestion=rewrite(requirement.text, language, flagged),
+                evidence="; ".join(t.text for t in flagged),
+            )
+        ]
 
 
 # --------------------------------------------------------------------------- matching
@@ -160,8 +168,10 @@ def _entry_index(language: Language) -> tuple[dict[str, tuple[int, ...]], dict[s
             by_word.setdefault(variant[0], []).append(index)
             if len(variant) == 1 or entry.spec.get("inflect"):
                 by_lemma.setdefault(lemmas[0], []).append(index)
-    return ({w: tuple(sorted(set(i))) for w, i in by_word.items()},
-            {w: tuple(sorted(set(i))) for w, i in by_lemma.items()})
+    return (
+        {w: tuple(sorted(set(i))) for w, i in by_word.items()},
+        {w: tuple(sorted(set(i))) for w, i in by_lemma.items()},
+    )
 
 
 @cache
@@ -204,7 +214,8 @@ _NUMBER = re.compile(r"^\d[\d\s.,]*%?$|^\d+(?:[.,]\d+)?(?:%|ms|s|h|gb|tb|mb)?$",
 _STANDARD = re.compile(
     r"\bWCAG\s*\d(?:\.\d)?|\b(?:nivå|level)\s+A{1,3}\b|\bISO(?:/IEC)?\s*\d{3,5}|\bSS[- ]EN\b|\bEN\s*301\s*549\b|"
     r"\btillitsnivå\s*\d|\b(?:LoA|assurance level)\s*\d|\bOWASP\s+ASVS|\bSUS\b|\bNIST\b|\bCIS\s+Controls\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def criteria(sentence: Span, language: Language) -> set[str]:
@@ -223,10 +234,15 @@ def criteria(sentence: Span, language: Language) -> set[str]:
         if t.text.endswith("%"):
             kinds.add("percent")
         # The unit may follow a thousands group or one adjective ("2 000 samtidiga", "4 working hours").
-        following = [x.lower_ for x in tokens[k + 1:k + 4]]
+        following = [x.lower_ for x in tokens[k + 1 : k + 4]]
         if following and following[0] in _any_language("percent_words") or following[:2] == ["per", "cent"]:
             kinds.add("percent")
-        if any(w in _any_language("time_units") for w in following[:2]) or t.lower_.endswith(("ms", "s", "h")) and t.text[0].isdigit() and t.text[-1].isalpha():
+        if (
+            any(w in _any_language("time_units") for w in following[:2])
+            or t.lower_.endswith(("ms", "s", "h"))
+            and t.text[0].isdigit()
+            and t.text[-1].isalpha()
+        ):
             kinds.add("time")
     if in_standard:
         kinds.add("standard")
@@ -273,8 +289,9 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
                 # Fixed phrases match as written: by lemma "med mer" would pass for "med mera".
                 inflect = len(variant) == 1 or bool(spec.get("inflect"))
                 if i + len(variant) > n or not all(
-                        w == word or (inflect and lemma_of[w] == lem)
-                        for w, word, lem in zip(low[i:i + len(variant)], variant, lemmas)):
+                    w == word or (inflect and lemma_of[w] == lem)
+                    for w, word, lem in zip(low[i : i + len(variant)], variant, lemmas)
+                ):
                     continue
                 end = i + len(variant)
                 if any(j in taken for j in range(i, end)) or _in_compound(doc, i, end):
@@ -283,8 +300,13 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
                 unless = {lemma(language, w) for w in spec.get("unless_next") or []}
                 if nxt and (nxt in unless or lemma(language, nxt) in unless):
                     break
-                if spec.get("predicative") and nxt and nxt[0].isalpha() and nxt not in _words(language)["predicative_next"] \
-                        and not low[end - 1].endswith("ly"):
+                if (
+                    spec.get("predicative")
+                    and nxt
+                    and nxt[0].isalpha()
+                    and nxt not in _words(language)["predicative_next"]
+                    and not low[end - 1].endswith("ly")
+                ):
                     break  # "säker e-post", "secure file transfer": names a thing
                 taken.update(range(i, end))
                 if not sentences:  # the measurable criteria are read only where a vague word is found
@@ -295,8 +317,15 @@ def find_terms(text: str, language: Language) -> tuple[VagueTerm, ...]:
     return tuple(sorted(found, key=lambda t: t.start))
 
 
-def _term(doc: Doc, start: int, end: int, spec: dict[str, Any], sentences: list[Span],
-          sentence_kinds: list[set[str]], language: Language) -> VagueTerm:
+def _term(
+    doc: Doc,
+    start: int,
+    end: int,
+    spec: dict[str, Any],
+    sentences: list[Span],
+    sentence_kinds: list[set[str]],
+    language: Language,
+) -> VagueTerm:
     index = next(k for k, s in enumerate(sentences) if s.start <= start < s.end)
     kinds = set(sentence_kinds[index])
     if index + 1 < len(sentences) and "definition" in sentence_kinds[index + 1]:
@@ -306,16 +335,24 @@ def _term(doc: Doc, start: int, end: int, spec: dict[str, Any], sentences: list[
     if spec.get("definable", True):
         accepted.add("definition")
     span = doc[start:end]
-    return VagueTerm(text=span.text, start=span.start_char, end=span.end_char, pattern=str(spec["pattern"]),
-                     why=spec["why"], instead=spec["instead"], measured=bool(kinds & accepted))
+    return VagueTerm(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        pattern=str(spec["pattern"]),
+        why=spec["why"],
+        instead=spec["instead"],
+        measured=bool(kinds & accepted),
+    )
 
 
 # --------------------------------------------------------------------------- messages and rewrite
 
 
 def message(language: Language, flagged: list[VagueTerm]) -> str:
-    listed = "; ".join(messages.text("UG102", "listed", language, word=messages.quote(language, t.text), why=t.why)
-                       for t in flagged)
+    listed = "; ".join(
+        messages.text("UG102", "listed", language, word=messages.quote(language, t.text), why=t.why) for t in flagged
+    )
     return messages.text("UG102", "message", language, listed=listed)
 
 
@@ -329,7 +366,12 @@ def rewrite(text: str, language: Language, flagged: list[VagueTerm]) -> str:
     out = text
     for term in sorted(flagged, key=lambda t: t.start, reverse=True):
         end = term.end
-        if out[end:end + 1] == "." and term.text.isalpha() and len(term.text) <= 4 and term.pattern.rstrip(".") == term.text.lower():
+        if (
+            out[end : end + 1] == "."
+            and term.text.isalpha()
+            and len(term.text) <= 4
+            and term.pattern.rstrip(".") == term.text.lower()
+        ):
             end += 1  # "etc." and "osv.": the full stop belongs to the abbreviation
         out = messages.text("UG102", "instead", language, text=out[:end], instead=term.instead) + out[end:]
     return out

@@ -134,7 +134,9 @@ def _subject_like(doc: Doc, j: int, language: Language) -> bool:
     return bool(re.search(r"(en|et|na|n|t)$", t.lower_)) or t.text[:1].isupper()
 
 
-def _clauses(doc: Doc, sent_start: int, sent_end: int, modals: list[tuple[int, int]], language: Language) -> list[_Clause]:
+def _clauses(
+    doc: Doc, sent_start: int, sent_end: int, modals: list[tuple[int, int]], language: Language
+) -> list[_Clause]:
     w = word_lists(language)
     mains: list[tuple[int, int]] = []
     floor = sent_start
@@ -160,7 +162,9 @@ def _clauses(doc: Doc, sent_start: int, sent_end: int, modals: list[tuple[int, i
         start = sep + 1 if sep is not None else m[0]
         # The previous clause ends where the run of separators (", och", "; in addition,") begins.
         cut = sep if sep is not None else m[0]
-        while cut > prev_end and (doc[cut - 1].text in _PUNCT_SEPARATORS or phrase_ending_at(doc, cut - 1, w.coordinators, prev_end)):
+        while cut > prev_end and (
+            doc[cut - 1].text in _PUNCT_SEPARATORS or phrase_ending_at(doc, cut - 1, w.coordinators, prev_end)
+        ):
             cut -= 1
         # "; in addition, it shall": linking words between separators belong to neither demand.
         k = cut
@@ -251,12 +255,22 @@ def _items(doc: Doc, verb: int, scope_end: int, language: Language) -> list[_Ite
             joint = {t.lower_ for t in doc[i:j]}
             comma_to = joint == {","} and j < scope_end and lowers(doc)[j] == "to"  # ", to be incorporated": purpose
             j = _next_content(doc, j, scope_end, language)
-            passive_list = is_participle(doc, items[-1].start, language) and j < scope_end and is_participle(doc, j, language)
-            if j < scope_end and not (joint & w.alternatives) and not comma_to \
-                    and (is_infinitive(doc, j, language) or passive_list):
+            passive_list = (
+                is_participle(doc, items[-1].start, language) and j < scope_end and is_participle(doc, j, language)
+            )
+            if (
+                j < scope_end
+                and not (joint & w.alternatives)
+                and not comma_to
+                and (is_infinitive(doc, j, language) or passive_list)
+            ):
                 v_end = _verb_end(doc, j, scope_end, language)
-                own_object = v_end < scope_end and not phrase_at(doc, v_end, w.coordinators, scope_end) \
-                    and not doc[v_end].is_punct and lowers(doc)[v_end] != "of"
+                own_object = (
+                    v_end < scope_end
+                    and not phrase_at(doc, v_end, w.coordinators, scope_end)
+                    and not doc[v_end].is_punct
+                    and lowers(doc)[v_end] != "of"
+                )
                 if own_object or not items[-1].has_object:
                     items.append(_Item(start=j, verb_end=v_end, end=v_end))
                     i = v_end
@@ -363,8 +377,9 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
             start = _row_verb(doc, sent.start, sent.end, language)
             if start is None and len(sentences) > 1:
                 continue
-            clauses = [_Clause(start=sent.start, modal=None, end=sent.end,
-                               verb_start=start if start is not None else -1)]
+            clauses = [
+                _Clause(start=sent.start, modal=None, end=sent.end, verb_start=start if start is not None else -1)
+            ]
         subject = ""
         for clause in clauses:
             if clause.modal is None:
@@ -374,12 +389,12 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
             if verb >= clause.end:
                 continue
             if clause.modal and clause is clauses[0]:
-                subject = text[doc[clause.start].idx:doc[clause.modal[0]].idx]
+                subject = text[doc[clause.start].idx : doc[clause.modal[0]].idx]
             if clause.own_subject or clause.modal is None:
-                prefix = text[doc[clause.start].idx:doc[verb].idx]
+                prefix = text[doc[clause.start].idx : doc[verb].idx]
             else:
                 # "... och ska skicka larm": the second demand borrows the first clause's subject.
-                prefix = subject + text[doc[clause.modal[0]].idx:doc[verb].idx]
+                prefix = subject + text[doc[clause.modal[0]].idx : doc[verb].idx]
             scope = _scope_end(doc, verb + 1, clause.end, language)
             if clause.modal is None and clause.verb_start < 0:
                 if clause.end - clause.start > _MAX_ROW_TOKENS:
@@ -400,7 +415,7 @@ def split_demands(text: str, language: Language) -> tuple[Demand, ...]:
 
 def _chars(doc: Doc, text: str, s: int, e: int) -> str:
     """The text of tokens [s, e), as written."""
-    return text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1].text)] if e > s else ""
+    return text[doc[s].idx : doc[e - 1].idx + len(doc[e - 1].text)] if e > s else ""
 
 
 def _parts(doc: Doc, text: str, items: list[_Item], verb: int, language: Language) -> list[tuple[str, int, int]]:
@@ -410,8 +425,11 @@ def _parts(doc: Doc, text: str, items: list[_Item], verb: int, language: Languag
     if len(items) >= 3 or (len(items) == 2 and items[0].has_object):
         shared = _chars(doc, text, items[-1].verb_end, items[-1].end)
         for it in items:
-            body = (_chars(doc, text, it.start, it.end) if it.has_object
-                    else f"{_chars(doc, text, it.start, it.verb_end)} {shared}".strip())
+            body = (
+                _chars(doc, text, it.start, it.end)
+                if it.has_object
+                else f"{_chars(doc, text, it.start, it.verb_end)} {shared}".strip()
+            )
             parts.append((body, it.start, it.end))
         return parts
     whole_end = items[-1].end

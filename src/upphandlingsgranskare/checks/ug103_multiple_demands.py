@@ -104,11 +104,16 @@ class MultipleDemands(Check):
         if len(demands) < 2:
             return []
         language = requirement.language
-        return [self.make_finding(
-            requirement, message=message(language, len(demands)), question=question(language),
-            suggestion="\n".join(f"{i}. {d.text}" for i, d in enumerate(demands, 1)),
-            evidence="; ".join(requirement.text[d.start:d.end] for d in demands),
-            severity="warning" if len(demands) >= 3 else "info")]
+        return [
+            self.make_finding(
+                requirement,
+                message=message(language, len(demands)),
+                question=question(language),
+                suggestion="\n".join(f"{i}. {d.text}" for i, d in enumerate(demands, 1)),
+                evidence="; ".join(requirement.text[d.start : d.end] for d in demands),
+                severity="warning" if len(demands) >= 3 else "info",
+            )
+        ]
 
 
 # --------------------------------------------------------------------------- messages
@@ -116,12 +121,16 @@ class MultipleDemands(Check):
 
 def message(language: Language, count: int) -> str:
     if language == "sv":
-        return (f"Kravet innehåller {count} separata krav i ett. Ett sammansatt krav är svårt att utvärdera och "
-                "verifiera: uppfylls bara en del går det inte att avgöra om kravet är uppfyllt, och delarna kan inte "
-                "viktas, prioriteras eller följas upp var för sig.")
-    return (f"The requirement packs {count} separate demands into one. A compound requirement is hard to evaluate "
-            "and verify: when only part is met nobody can say whether the requirement is met, and the parts cannot "
-            "be weighted, prioritised or followed up on their own.")
+        return (
+            f"Kravet innehåller {count} separata krav i ett. Ett sammansatt krav är svårt att utvärdera och "
+            "verifiera: uppfylls bara en del går det inte att avgöra om kravet är uppfyllt, och delarna kan inte "
+            "viktas, prioriteras eller följas upp var för sig."
+        )
+    return (
+        f"The requirement packs {count} separate demands into one. A compound requirement is hard to evaluate "
+        "and verify: when only part is met nobody can say whether the requirement is met, and the parts cannot "
+        "be weighted, prioritised or followed up on their own."
+    )
 
 
 def question(language: Language) -> str:

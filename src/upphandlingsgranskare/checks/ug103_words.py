@@ -43,11 +43,15 @@ def word_lists(language: Language) -> Words:
         return Phrases(sorted(out, key=len, reverse=True))  # longest first: "så att" before "att"
 
     return Words(
-        verbs=frozenset(data["verbs"]), passives=frozenset(data.get("passives") or []),
-        auxiliaries=frozenset(data["auxiliaries"]), particles=frozenset(data.get("particles") or []),
+        verbs=frozenset(data["verbs"]),
+        passives=frozenset(data.get("passives") or []),
+        auxiliaries=frozenset(data["auxiliaries"]),
+        particles=frozenset(data.get("particles") or []),
         skip=frozenset(data["skip"]),
-        subordinators=phrases("subordinators"), coordinators=phrases("coordinators"),
-        alternatives=frozenset(data.get("alternatives") or []), row_openers=phrases("row_openers"),
+        subordinators=phrases("subordinators"),
+        coordinators=phrases("coordinators"),
+        alternatives=frozenset(data.get("alternatives") or []),
+        row_openers=phrases("row_openers"),
         subject_pronouns=frozenset(data["subject_pronouns"]),
         connectives=frozenset(data.get("connectives") or []),
         capability_suffixes=tuple(data["capability_suffixes"]),
@@ -78,8 +82,12 @@ def is_infinitive(doc: Doc, i: int, language: Language) -> bool:
 
 def is_participle(doc: Doc, i: int, language: Language) -> bool:
     low = lowers(doc)[i]
-    return language == "en" and is_verb(doc, i, language) and not is_infinitive(doc, i, language) \
+    return (
+        language == "en"
+        and is_verb(doc, i, language)
+        and not is_infinitive(doc, i, language)
         and low.endswith(("ed", "en", "t"))
+    )
 
 
 class Phrases(tuple[tuple[str, ...], ...]):
@@ -107,7 +115,7 @@ def phrase_at(doc: Doc, i: int, phrases: Phrases, limit: int) -> int:
     if i >= len(low) or i < -len(low):
         return 0  # no phrase fits (phrases are never empty)
     for p in phrases.by_first.get(low[i], ()):
-        if i + len(p) <= limit and low[i:i + len(p)] == list(p):
+        if i + len(p) <= limit and low[i : i + len(p)] == list(p):
             return len(p)
     return 0
 
@@ -116,6 +124,6 @@ def phrase_ending_at(doc: Doc, i: int, phrases: Phrases, floor: int) -> bool:
     low = lowers(doc)
     for p in phrases.by_last.get(low[i], ()):
         s = i - len(p) + 1
-        if s >= floor and low[s:s + len(p)] == list(p):
+        if s >= floor and low[s : s + len(p)] == list(p):
             return True
     return False

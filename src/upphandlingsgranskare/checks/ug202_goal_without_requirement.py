@@ -57,20 +57,32 @@ class GoalWithoutRequirement(DocumentCheck):
             return []
         served = {link.goal_id for link in context.links}
         language = context.language
-        return [self.goal_finding(goal, language, message=message(language, goal), question=question(language),
-                                  suggestion=suggestion(language, goal))
-                for goal in context.goals if goal.id and goal.id not in served]
+        return [
+            self.goal_finding(
+                goal,
+                language,
+                message=message(language, goal),
+                question=question(language),
+                suggestion=suggestion(language, goal),
+            )
+            for goal in context.goals
+            if goal.id and goal.id not in served
+        ]
 
 
 def message(language: Language, goal: Goal) -> str:
     name = goal_name(goal, language)
     if language == "sv":
-        return (f"Inget krav på lösningen bidrar till {name}: inget krav hänvisar till målet, och inget har innehåll "
-                "som kan knytas till det. Antingen saknas krav som leder mot målet, eller så säger kraven inte att de "
-                "bidrar till det, och då går det inte att följa upp vad upphandlingen gör för målet.")
-    return (f"No requirement on the solution serves {name}: none refers to it, and none has content that ties it to "
-            "the goal. Either requirements that lead towards the goal are missing, or they do not say that they "
-            "serve it, and then nobody can follow up what the procurement does for it.")
+        return (
+            f"Inget krav på lösningen bidrar till {name}: inget krav hänvisar till målet, och inget har innehåll "
+            "som kan knytas till det. Antingen saknas krav som leder mot målet, eller så säger kraven inte att de "
+            "bidrar till det, och då går det inte att följa upp vad upphandlingen gör för målet."
+        )
+    return (
+        f"No requirement on the solution serves {name}: none refers to it, and none has content that ties it to "
+        "the goal. Either requirements that lead towards the goal are missing, or they do not say that they "
+        "serve it, and then nobody can follow up what the procurement does for it."
+    )
 
 
 def question(language: Language) -> str:
@@ -82,16 +94,24 @@ def question(language: Language) -> str:
 def suggestion(language: Language, goal: Goal) -> str:
     if goal.generated:
         if language == "sv":
-            return ("Numrera underlagets mål (till exempel Effektmål 1–3) och hänvisa till målet från de krav som ska "
-                    "bidra till det (”…, vilket bidrar till effektmål 1”), eller ställ ett krav på vad lösningen ska "
-                    "göra för att målet ska nås.")
-        return ("Number the document's goals (for example Objectives O1–O3) and refer to this one from the "
-                "requirements that should serve it (\"…, which supports objective O1\"), or add a requirement on what "
-                "the solution must do for the goal to be reached.")
+            return (
+                "Numrera underlagets mål (till exempel Effektmål 1–3) och hänvisa till målet från de krav som ska "
+                "bidra till det (”…, vilket bidrar till effektmål 1”), eller ställ ett krav på vad lösningen ska "
+                "göra för att målet ska nås."
+            )
+        return (
+            "Number the document's goals (for example Objectives O1–O3) and refer to this one from the "
+            'requirements that should serve it ("…, which supports objective O1"), or add a requirement on what '
+            "the solution must do for the goal to be reached."
+        )
     if language == "sv":
         name = goal_name(goal, language)
-        return (f"Hänvisa till {name} från de krav som ska bidra till det (”…, vilket bidrar till {name}”), eller "
-                "ställ ett krav på vad lösningen ska göra för att målet ska nås.")
+        return (
+            f"Hänvisa till {name} från de krav som ska bidra till det (”…, vilket bidrar till {name}”), eller "
+            "ställ ett krav på vad lösningen ska göra för att målet ska nås."
+        )
     name = goal_name(goal, language)
-    return (f"Refer to {name} from the requirements that should serve it (\"…, which supports {name}\"), or add a "
-            "requirement on what the solution must do for the goal to be reached.")
+    return (
+        f'Refer to {name} from the requirements that should serve it ("…, which supports {name}"), or add a '
+        "requirement on what the solution must do for the goal to be reached."
+    )

@@ -55,19 +55,30 @@ class RequirementWithoutGoal(DocumentCheck):
         if not goals:
             return []
         linked = {link.requirement_id for link in context.links}
-        return [self.make_finding(r, message=message(r.language, goals), question=question(r.language),
-                                  suggestion=suggestion(r.text, r.language, goals))
-                for r in on_solution(requirements) if r.id not in linked]
+        return [
+            self.make_finding(
+                r,
+                message=message(r.language, goals),
+                question=question(r.language),
+                suggestion=suggestion(r.text, r.language, goals),
+            )
+            for r in on_solution(requirements)
+            if r.id not in linked
+        ]
 
 
 def message(language: Language, goals: Sequence[Goal]) -> str:
     if language == "sv":
-        return (f"Kravet kan inte knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar inte till "
-                "något mål och delar inga centrala ord eller begrepp med dem. Ett krav som inte bidrar till något "
-                "uttalat mål kan vara onödigt, eller så saknar underlaget ett mål som kravet ska bidra till.")
-    return (f"The requirement cannot be tied to any of the document's goals ({goal_list(goals)}): it refers to none "
-            "and shares no key words or concepts with them. A requirement that serves no stated goal may be "
-            "unnecessary, or the document lacks the goal it is meant to serve.")
+        return (
+            f"Kravet kan inte knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar inte till "
+            "något mål och delar inga centrala ord eller begrepp med dem. Ett krav som inte bidrar till något "
+            "uttalat mål kan vara onödigt, eller så saknar underlaget ett mål som kravet ska bidra till."
+        )
+    return (
+        f"The requirement cannot be tied to any of the document's goals ({goal_list(goals)}): it refers to none "
+        "and shares no key words or concepts with them. A requirement that serves no stated goal may be "
+        "unnecessary, or the document lacks the goal it is meant to serve."
+    )
 
 
 def question(language: Language) -> str:

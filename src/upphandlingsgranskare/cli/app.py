@@ -85,9 +85,6 @@ app = typer.Typer(
 app.add_typer(cache_app)
 
 
-
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"upphandlingsgranskare {__version__}")
@@ -96,16 +93,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Visa version / show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Visa version / show the version.")
+    ] = False,
 ) -> None:
     pass
 
 
 @app.command()
 def review(
-    paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar (.pdf .docx .xlsx .txt .md) / files or folders.",
-                                                show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Filer eller mappar (.pdf .docx .xlsx .txt .md) / files or folders.", show_default=False),
+    ],
     format: FormatOption = None,
     output: OutputOption = None,
     progress: ProgressOption = True,
@@ -151,27 +151,62 @@ def review(
 
     _check_baseline_options(baseline, update_baseline, "upphandlingsgranskare")
     if baseline is not None and not update_baseline and not baseline.is_file():  # else every finding looks new
-        typer.echo(f"upphandlingsgranskare: {baseline}: baslinjefilen finns inte; skapa den med --update-baseline / "
-                   "the baseline file does not exist; create it with --update-baseline", err=True)
+        typer.echo(
+            f"upphandlingsgranskare: {baseline}: baslinjefilen finns inte; skapa den med --update-baseline / "
+            "the baseline file does not exist; create it with --update-baseline",
+            err=True,
+        )
         raise typer.Exit(EXIT_ERROR)
     overrides = {  # into the settings model at once, by the section that declares each
         "backend": backend.value if backend else None,
-        "review": {"select": split_values(select), "ignore": split_values(ignore), "severity": severity,
-                   "language": language, "rationale_policy": rationale_policy, "label_model": label_model,
-                   "password": password},
+        "review": {
+            "select": split_values(select),
+            "ignore": split_values(ignore),
+            "severity": severity,
+            "language": language,
+            "rationale_policy": rationale_policy,
+            "label_model": label_model,
+            "password": password,
+        },
         "output": {"formats": format, "annotate_clean": annotate_clean},
-        "limits": {"max_file_mb": max_file_mb, "max_decompressed_mb": max_decompressed_mb, "max_pages": max_pages,
-                   "max_rows": max_rows, "seconds_per_document": seconds_per_document,
-                   "max_requirements": max_requirements},
-        "llm": {"model": model, "base_url": base_url, "redact": redact, "concurrency": concurrency, "timeout": timeout,
-                "batch_size": batch_size, "cache": None if cache else False,
-                **llm_choices(provider, structured_output)},
-        "run": {"jobs": jobs, "progress": progress, "resume": resume, "baseline": baseline,
-                "update_baseline": update_baseline, "show_info": show_info, "fail_on": fail_on.value,
-                "exit_zero": exit_zero, "summary": summary, "max_fallbacks": max_fallbacks, "dry_run": dry_run},
+        "limits": {
+            "max_file_mb": max_file_mb,
+            "max_decompressed_mb": max_decompressed_mb,
+            "max_pages": max_pages,
+            "max_rows": max_rows,
+            "seconds_per_document": seconds_per_document,
+            "max_requirements": max_requirements,
+        },
+        "llm": {
+            "model": model,
+            "base_url": base_url,
+            "redact": redact,
+            "concurrency": concurrency,
+            "timeout": timeout,
+            "batch_size": batch_size,
+            "cache": None if cache else False,
+            **llm_choices(provider, structured_output),
+        },
+        "run": {
+            "jobs": jobs,
+            "progress": progress,
+            "resume": resume,
+            "baseline": baseline,
+            "update_baseline": update_baseline,
+            "show_info": show_info,
+            "fail_on": fail_on.value,
+            "exit_zero": exit_zero,
+            "summary": summary,
+            "max_fallbacks": max_fallbacks,
+            "dry_run": dry_run,
+        },
     }
-    raise typer.Exit(run_interruptibly(lambda: review_command(paths, output, config, overrides),
-                                       folder_mode=lambda: output is not None and output.is_dir()))
+    raise typer.Exit(
+        run_interruptibly(
+            lambda: review_command(paths, output, config, overrides),
+            folder_mode=lambda: output is not None and output.is_dir(),
+        )
+    )
 
 
 def _check_baseline_options(baseline: Path | None, update_baseline: bool, prefix: str) -> None:
@@ -181,7 +216,9 @@ def _check_baseline_options(baseline: Path | None, update_baseline: bool, prefix
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="Kontrollens kod eller namn / check code or name, e.g. UG001.")]) -> None:
+def explain(
+    code: Annotated[str, typer.Argument(help="Kontrollens kod eller namn / check code or name, e.g. UG001.")],
+) -> None:
     """Visa en kontrolls dokumentation / show a check's documentation."""
     from ..checks import ALL_CHECKS, get_check
 
@@ -213,35 +250,74 @@ class CrossValidation(StrEnum):
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.",
-                                             show_default=False)],
-    backend: Annotated[BackendChoice, typer.Option(help="Vem som bedömer / who labels the items.")] = BackendChoice.rules,
-    predictions: Annotated[Path | None, typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.",
-                                                        dir_okay=False)] = None,
+    gold: Annotated[
+        list[Path],
+        typer.Option("--gold", "-g", help="Guldfil (JSON Lines) / gold file; repeat for several.", show_default=False),
+    ],
+    backend: Annotated[
+        BackendChoice, typer.Option(help="Vem som bedömer / who labels the items.")
+    ] = BackendChoice.rules,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Skriv en JSON-rad per post / write one JSON line per item.", dir_okay=False)
+    ] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f")] = EvalFormat.text,
-    baseline: Annotated[Path | None, typer.Option(help="Jämför med baslinjen / compare with a baseline file "
-                                                          "(exit 1 on a drop beyond its tolerance).", dir_okay=False)] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Skriv resultatet till baslinjen / "
-                                                                            "write the figures to the baseline file.")] = False,
-    max_errors: Annotated[int | None, typer.Option(help="Visa högst så många felklassade / list at most this many "
-                                                           "misclassified items in text output.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Jämför med baslinjen / compare with a baseline file (exit 1 on a drop beyond its tolerance).",
+            dir_okay=False,
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline", help="Skriv resultatet till baslinjen / write the figures to the baseline file."
+        ),
+    ] = False,
+    max_errors: Annotated[
+        int | None,
+        typer.Option(
+            help="Visa högst så många felklassade / list at most this many misclassified items in text output."
+        ),
+    ] = None,
     model: Annotated[str | None, typer.Option(help="LLM-modell / model name for llm/hybrid.")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-kompatibel adress / OpenAI-compatible base URL.")] = None,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")] = True,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Återanvänd tidigare svar / reuse earlier answers.")
+    ] = True,
     provider: ProviderOption = None,
     timeout: TimeoutOption = None,
     batch_size: BatchSizeOption = None,
     max_fallbacks: MaxFallbacksOption = 0,
     config: Annotated[Path | None, typer.Option(help="Konfigurationsfil / config file.", dir_okay=False)] = None,
-    label_model: Annotated[bool, typer.Option("--label-model/--no-label-model", help="rules: med den statistiska "
-                                              "modellen (standard) eller reglerna ensamma / with the statistical "
-                                              "model (default) or the rules alone.")] = True,
-    cross_validate: Annotated[CrossValidation | None, typer.Option(
-        "--cross-validate", help="Lämna en organisation utanför i taget / leave one organisation out: each item is "
-        "labelled by a label model trained without its organisation's items.", show_default=False)] = None,
-    train: Annotated[list[Path] | None, typer.Option(
-        "--train", help="Med --cross-validate: filer som alltid tränas på / files always trained on (default: the "
-        "packaged model's training files, less the gold files).", dir_okay=False, show_default=False)] = None,
+    label_model: Annotated[
+        bool,
+        typer.Option(
+            "--label-model/--no-label-model",
+            help="rules: med den statistiska "
+            "modellen (standard) eller reglerna ensamma / with the statistical "
+            "model (default) or the rules alone.",
+        ),
+    ] = True,
+    cross_validate: Annotated[
+        CrossValidation | None,
+        typer.Option(
+            "--cross-validate",
+            help="Lämna en organisation utanför i taget / leave one organisation out: each item is "
+            "labelled by a label model trained without its organisation's items.",
+            show_default=False,
+        ),
+    ] = None,
+    train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--train",
+            help="Med --cross-validate: filer som alltid tränas på / files always trained on (default: the "
+            "packaged model's training files, less the gold files).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Med --cross-validate: processer / processes.")] = 1,
 ) -> None:
     """Utvärdera mot guldposter / score the reviewer on gold data. Exit 0 ok, 1 under baslinjen, 2 fel,
@@ -254,18 +330,33 @@ def eval_command(
         from ..config import ConfigError
         from ..settings import load_settings
 
-        overrides = {"model": model, "base_url": base_url, "timeout": timeout, "batch_size": batch_size,
-                     "cache": None if cache else False, **llm_choices(provider, None)}
+        overrides = {
+            "model": model,
+            "base_url": base_url,
+            "timeout": timeout,
+            "batch_size": batch_size,
+            "cache": None if cache else False,
+            **llm_choices(provider, None),
+        }
         try:
             llm = load_settings(config, overrides={"backend": backend.value, "llm": overrides}).llm
         except ConfigError as error:
             typer.echo(f"upphandlingsgranskare eval: {error}", err=True)
             raise typer.Exit(EXIT_ERROR) from None
-    params = EvalParams(backend=backend.value, predictions=predictions, fmt=format.value, baseline=baseline,
-                        update_baseline=update_baseline, max_errors=max_errors, llm=llm, label_model=label_model,
-                        cross_validate=cross_validate.value if cross_validate else None,
-                        train_files=tuple(train) if train is not None else None, jobs=jobs,
-                        max_fallbacks=max_fallbacks)
+    params = EvalParams(
+        backend=backend.value,
+        predictions=predictions,
+        fmt=format.value,
+        baseline=baseline,
+        update_baseline=update_baseline,
+        max_errors=max_errors,
+        llm=llm,
+        label_model=label_model,
+        cross_validate=cross_validate.value if cross_validate else None,
+        train_files=tuple(train) if train is not None else None,
+        jobs=jobs,
+        max_fallbacks=max_fallbacks,
+    )
     raise typer.Exit(run_eval(gold, params))
 
 
@@ -292,8 +383,9 @@ def schema(
 @app.command("settings")
 def settings_command(
     config: ConfigOption = None,
-    json_schema: Annotated[bool, typer.Option("--schema", help="Inställningsmodellens JSON Schema / the settings "
-                                                               "model's JSON Schema.")] = False,
+    json_schema: Annotated[
+        bool, typer.Option("--schema", help="Inställningsmodellens JSON Schema / the settings model's JSON Schema.")
+    ] = False,
 ) -> None:
     """Visa inställningarna med standardvärden och beskrivningar / show the settings, with their defaults and
     descriptions (from the config file, the environment and the defaults)."""

@@ -8,11 +8,17 @@ from typing import Annotated
 
 import typer
 
-cache_app = typer.Typer(name="cache", help="LLM-svarscachen / the LLM answer cache: info, clear.",
-                        no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+cache_app = typer.Typer(
+    name="cache",
+    help="LLM-svarscachen / the LLM answer cache: info, clear.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
 
-ConfigOption = Annotated[Path | None, typer.Option(help="Konfigurationsfil / config file (its [llm] cache_path).",
-                                                      dir_okay=False)]
+ConfigOption = Annotated[
+    Path | None, typer.Option(help="Konfigurationsfil / config file (its [llm] cache_path).", dir_okay=False)
+]
 
 
 def _cache_path(config: Path | None) -> Path:

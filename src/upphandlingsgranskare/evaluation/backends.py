@@ -66,10 +66,17 @@ def gold_requirement(item: GoldItem) -> tuple[Requirement, DocumentContext]:
     (``review.requirement_from_text``: an item read alone, as the annotation guide labels one)."""
     from ..review import requirement_from_text
 
-    return requirement_from_text(item.text, language=item.reader_language, heading=item.context.heading,
-                                 rationale=item.context.rationale, table_row=infer_table_row(item),
-                                 lead_in=item.context.lead_in, goals=item.context.goals,
-                                 source=item.source or "gold", requirement_id=item.id)
+    return requirement_from_text(
+        item.text,
+        language=item.reader_language,
+        heading=item.context.heading,
+        rationale=item.context.rationale,
+        table_row=infer_table_row(item),
+        lead_in=item.context.lead_in,
+        goals=item.context.goals,
+        source=item.source or "gold",
+        requirement_id=item.id,
+    )
 
 
 def predict_rules(items: Sequence[GoldItem], *, label_model: bool | LabelModel = True) -> list[Prediction]:
@@ -82,8 +89,16 @@ def predict_rules(items: Sequence[GoldItem], *, label_model: bool | LabelModel =
     for item in items:
         requirement, context = gold_requirement(item)
         assessment = assess(requirement, replace(context, label_model=label_model))
-        predictions.append(Prediction(item.id, assessment.label, assessment.flagged,
-                                      confidence(assessment, item.reader_language), "rules", assessment.reason))
+        predictions.append(
+            Prediction(
+                item.id,
+                assessment.label,
+                assessment.flagged,
+                confidence(assessment, item.reader_language),
+                "rules",
+                assessment.reason,
+            )
+        )
     return predictions
 
 

@@ -31,8 +31,10 @@ class Regression:
     def describe(self) -> str:
         if self.current is None:
             return f"{self.figure}: saknas / missing (baseline {self.baseline:.3f})"
-        return (f"{self.figure}: {self.current:.3f} mot / versus baseline {self.baseline:.3f} "
-                f"(tolerans / tolerance {self.tolerance:.3f})")
+        return (
+            f"{self.figure}: {self.current:.3f} mot / versus baseline {self.baseline:.3f} "
+            f"(tolerans / tolerance {self.tolerance:.3f})"
+        )
 
 
 def run_key(baseline_path: str | os.PathLike, mode: str, backend: str, gold_files: Sequence[str | os.PathLike]) -> str:
@@ -65,8 +67,9 @@ def tolerance_for(data: dict, figure: str) -> float:
 def compare(data: dict, key: str, current: dict[str, float]) -> list[Regression]:
     run = data["runs"].get(key)
     if run is None:
-        raise BaselineError(f"ingen baslinje för körningen / no baseline for this run: '{key}'; "
-                            "write one with --update-baseline")
+        raise BaselineError(
+            f"ingen baslinje för körningen / no baseline for this run: '{key}'; write one with --update-baseline"
+        )
     regressions = []
     for figure, base in sorted(run["figures"].items()):
         allowed = tolerance_for(data, figure)

@@ -41,13 +41,24 @@ class TrainingSettings:
     def of(cls, model: LabelModel) -> TrainingSettings:
         """The settings a saved model was trained with (its metadata)."""
         meta = model.meta
-        return cls(l2=float(meta.get("l2", cls.l2)), epochs=int(meta.get("epochs", cls.epochs)),
-                   override_above=model.override_above, flag_above=model.flag_above,
-                   rescope_above=model.rescope_above, real_weight=float(meta.get("real_weight", cls.real_weight)))
+        return cls(
+            l2=float(meta.get("l2", cls.l2)),
+            epochs=int(meta.get("epochs", cls.epochs)),
+            override_above=model.override_above,
+            flag_above=model.flag_above,
+            rescope_above=model.rescope_above,
+            real_weight=float(meta.get("real_weight", cls.real_weight)),
+        )
 
     def as_meta(self) -> dict:
-        return {"l2": self.l2, "epochs": self.epochs, "override_above": self.override_above,
-                "flag_above": self.flag_above, "rescope_above": self.rescope_above, "real_weight": self.real_weight}
+        return {
+            "l2": self.l2,
+            "epochs": self.epochs,
+            "override_above": self.override_above,
+            "flag_above": self.flag_above,
+            "rescope_above": self.rescope_above,
+            "real_weight": self.real_weight,
+        }
 
 
 def featurize(items: Sequence[GoldItem]) -> tuple[list[list[str]], list[Label], list[Reason]]:
@@ -67,11 +78,16 @@ def featurize(items: Sequence[GoldItem]) -> tuple[list[list[str]], list[Label], 
     return feature_lists, rules_labels, rules_reasons
 
 
-def fit(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], settings: TrainingSettings,
-        sample_weights: Sequence[float] | None = None) -> LabelModel:
+def fit(
+    feature_lists: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    settings: TrainingSettings,
+    sample_weights: Sequence[float] | None = None,
+) -> LabelModel:
     keys, weights = train(feature_lists, labels, l2=settings.l2, epochs=settings.epochs, sample_weights=sample_weights)
-    return LabelModel(keys, weights, settings.override_above, {}, flag_above=settings.flag_above,
-                      rescope_above=settings.rescope_above)
+    return LabelModel(
+        keys, weights, settings.override_above, {}, flag_above=settings.flag_above, rescope_above=settings.rescope_above
+    )
 
 
 def by_organisation(item: GoldItem) -> str | None:
@@ -88,22 +104,38 @@ def _held_out_probabilities(group: str) -> tuple[str, np.ndarray]:
     test_idx = [i for i, g in enumerate(state["groups"]) if g == group]
     if not train_idx:  # nothing else to learn from: no opinion
         return group, np.full((len(test_idx), len(LABELS)), 1.0 / len(LABELS))
-    model = fit([state["features"][i] for i in train_idx], [state["labels"][i] for i in train_idx], state["settings"],
-                [state["weights"][i] for i in train_idx])
+    model = fit(
+        [state["features"][i] for i in train_idx],
+        [state["labels"][i] for i in train_idx],
+        state["settings"],
+        [state["weights"][i] for i in train_idx],
+    )
     return group, np.array([model.probabilities(state["features"][i]) for i in test_idx])
 
 
-def held_out_probabilities(feature_lists: Sequence[Sequence[str]], labels: Sequence[str],
-                           groups: Sequence[str | None], settings: TrainingSettings, *,
-                           trainable: Sequence[bool] | None = None, weights: Sequence[float] | None = None,
-                           jobs: int = 1) -> np.ndarray:
+def held_out_probabilities(
+    feature_lists: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    groups: Sequence[str | None],
+    settings: TrainingSettings,
+    *,
+    trainable: Sequence[bool] | None = None,
+    weights: Sequence[float] | None = None,
+    jobs: int = 1,
+) -> np.ndarray:
     """The label model's probabilities for every item whose group is not None, each from a model trained
     without its group; items of group None are always trained on and get zeros. Items not ``trainable``
     (ambiguous ones) are labelled but never trained on."""
     trainable = [True] * len(labels) if trainable is None else list(trainable)
     weights = [1.0] * len(labels) if weights is None else list(weights)
-    _STATE.update(features=feature_lists, labels=labels, groups=list(groups), settings=settings, trainable=trainable,
-                  weights=weights)
+    _STATE.update(
+        features=feature_lists,
+        labels=labels,
+        groups=list(groups),
+        settings=settings,
+        trainable=trainable,
+        weights=weights,
+    )
     held_out = sorted({g for g in groups if g is not None})
     probs = np.zeros((len(labels), len(LABELS)))
     try:
@@ -120,9 +152,13 @@ def held_out_probabilities(feature_lists: Sequence[Sequence[str]], labels: Seque
     return probs
 
 
-def cross_validated_backend(training_items: Sequence[GoldItem], settings: TrainingSettings, *,
-                            group_of: Callable[[GoldItem], str | None] = by_organisation,
-                            jobs: int = 1) -> Callable[[Sequence[GoldItem]], list[Prediction]]:
+def cross_validated_backend(
+    training_items: Sequence[GoldItem],
+    settings: TrainingSettings,
+    *,
+    group_of: Callable[[GoldItem], str | None] = by_organisation,
+    jobs: int = 1,
+) -> Callable[[Sequence[GoldItem]], list[Prediction]]:
     """A backend that labels each gold item with a model trained without the item's group.
 
     ``training_items`` are always trained on (items written for the project, the dev split); a gold
@@ -133,19 +169,30 @@ def cross_validated_backend(training_items: Sequence[GoldItem], settings: Traini
     def predict_held_out(items: Sequence[GoldItem]) -> list[Prediction]:
         missing = [i.id for i in items if group_of(i) is None]
         if missing:
-            raise ValueError(f"{len(missing)} items have no organisation to hold out (first: {missing[0]}); "
-                             "cross-validation by organisation needs one on every gold item")
+            raise ValueError(
+                f"{len(missing)} items have no organisation to hold out (first: {missing[0]}); "
+                "cross-validation by organisation needs one on every gold item"
+            )
         gold_ids = {i.id for i in items}
         gold_texts = {" ".join(i.text.lower().split()) for i in items}
-        extra = [i for i in training_items if not i.ambiguous and i.id not in gold_ids
-                 and " ".join(i.text.lower().split()) not in gold_texts]
+        extra = [
+            i
+            for i in training_items
+            if not i.ambiguous and i.id not in gold_ids and " ".join(i.text.lower().split()) not in gold_texts
+        ]
         all_items = [*extra, *items]
         features, _, _ = featurize(all_items)
         groups: list[str | None] = [None for _ in extra]
         groups += [group_of(i) for i in items]
-        probs = held_out_probabilities(features, [i.label for i in all_items], groups, settings,
-                                       trainable=[not i.ambiguous for i in all_items],
-                                       weights=[settings.real_weight if i.real else 1.0 for i in all_items], jobs=jobs)
+        probs = held_out_probabilities(
+            features,
+            [i.label for i in all_items],
+            groups,
+            settings,
+            trainable=[not i.ambiguous for i in all_items],
+            weights=[settings.real_weight if i.real else 1.0 for i in all_items],
+            jobs=jobs,
+        )
         # Each item is labelled through UG001, as the review labels it, by a model that answers with the
         # probabilities its fold's model gave.
         replay = _Replay(settings)
@@ -162,8 +209,14 @@ class _Replay(LabelModel):
     """A label model that answers the probabilities its fold's model gave for the item at hand."""
 
     def __init__(self, settings: TrainingSettings) -> None:
-        super().__init__(np.zeros(0, np.uint32), np.zeros((0, len(LABELS))), settings.override_above, {},
-                         flag_above=settings.flag_above, rescope_above=settings.rescope_above)
+        super().__init__(
+            np.zeros(0, np.uint32),
+            np.zeros((0, len(LABELS))),
+            settings.override_above,
+            {},
+            flag_above=settings.flag_above,
+            rescope_above=settings.rescope_above,
+        )
         self.answer = np.zeros(len(LABELS))
 
     def probabilities(self, feature_strings: Sequence[str]) -> np.ndarray:

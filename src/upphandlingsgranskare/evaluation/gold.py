@@ -168,7 +168,9 @@ def _records(path: Path) -> list[tuple[int, dict]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise GoldFileError(path, number, f"ogiltig JSON / invalid JSON: {error.msg} (column {error.colno})") from None
+            raise GoldFileError(
+                path, number, f"ogiltig JSON / invalid JSON: {error.msg} (column {error.colno})"
+            ) from None
         if not isinstance(record, dict):
             raise GoldFileError(path, number, "raden är inget JSON-objekt / the line is not a JSON object")
         records.append((number, record))
@@ -226,8 +228,11 @@ def load_items(path: str | os.PathLike) -> list[GoldItem]:
         except ValidationError as error:
             raise GoldFileError(path, number, _validation_message(error)) from None
         if item.id in seen:
-            raise GoldFileError(path, number, f"id '{item.id}' finns redan på rad {seen[item.id]} / duplicate id "
-                                              f"(first on line {seen[item.id]})")
+            raise GoldFileError(
+                path,
+                number,
+                f"id '{item.id}' finns redan på rad {seen[item.id]} / duplicate id (first on line {seen[item.id]})",
+            )
         seen[item.id] = number
         items.append(item)
     return items

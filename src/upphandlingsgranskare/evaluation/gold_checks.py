@@ -35,8 +35,11 @@ def missing_documents(documents: Iterable[Path]) -> list[str]:
 def duplicated(document: Path, keys: Sequence[tuple[str, ...]], what: str) -> list[str]:
     """One warning per record key that occurs more than once in ``document``'s gold records."""
     counts = Counter(keys)
-    return [f"{document.name}: {what} '{' / '.join(k for k in key if k)[:80]}' finns {n} gånger / occurs {n} times"
-            for key, n in counts.items() if n > 1]
+    return [
+        f"{document.name}: {what} '{' / '.join(k for k in key if k)[:80]}' finns {n} gånger / occurs {n} times"
+        for key, n in counts.items()
+        if n > 1
+    ]
 
 
 def unknown_goal_ids(document: Path, wanted: Iterable[str], known: Iterable[str]) -> list[str]:
@@ -44,5 +47,7 @@ def unknown_goal_ids(document: Path, wanted: Iterable[str], known: Iterable[str]
     missing = sorted({g for g in wanted if g.casefold() not in known_folded})
     if not missing:
         return []
-    return [f"{document.name}: mål-id som granskningen inte ger något mål / goal ids the review gives no goal: "
-            f"{', '.join(missing)} (kända / known: {', '.join(sorted(set(known))) or '-'})"]
+    return [
+        f"{document.name}: mål-id som granskningen inte ger något mål / goal ids the review gives no goal: "
+        f"{', '.join(missing)} (kända / known: {', '.join(sorted(set(known))) or '-'})"
+    ]

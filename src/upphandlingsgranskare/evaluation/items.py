@@ -36,10 +36,14 @@ class GroupScores:
     confusion: dict[Label, dict[Label, int]]  # gold label -> predicted label -> count
 
     def as_dict(self) -> dict:
-        return {"items": self.items, "flagged": self.flagged.as_dict(),
-                "per_label": {k: v.as_dict() for k, v in self.per_label.items()},
-                "accuracy": self.accuracy.as_dict(), "out_of_scope_flagged": self.out_of_scope_flagged.as_dict(),
-                "confusion": self.confusion}
+        return {
+            "items": self.items,
+            "flagged": self.flagged.as_dict(),
+            "per_label": {k: v.as_dict() for k, v in self.per_label.items()},
+            "accuracy": self.accuracy.as_dict(),
+            "out_of_scope_flagged": self.out_of_scope_flagged.as_dict(),
+            "confusion": self.confusion,
+        }
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,9 @@ def score_group(items: Sequence[GoldItem], predictions: Sequence[Prediction]) ->
     return GroupScores(
         items=len(items),
         flagged=binary_scores([i.flagged for i in items], [p.flagged for p in predictions]),
-        per_label={label: binary_scores([g == label for g in gold_labels], [p == label for p in predicted])
-                   for label in LABELS},
+        per_label={
+            label: binary_scores([g == label for g in gold_labels], [p == label for p in predicted]) for label in LABELS
+        },
         accuracy=proportion(sum(g == p for g, p in zip(gold_labels, predicted)), len(items)),
         out_of_scope_flagged=proportion(sum(out_of_scope), len(out_of_scope)),
         confusion=confusion,
@@ -111,12 +116,16 @@ def evaluate_items(gold_files: Sequence[str | os.PathLike], backend: Backend, ba
     for i, p in clear:
         if i.organisation:
             by_organisation.setdefault(i.organisation, []).append((i, p))
-    organisations = {name: score_group([i for i, _ in chosen], [p for _, p in chosen])
-                     for name, chosen in sorted(by_organisation.items())}
+    organisations = {
+        name: score_group([i for i, _ in chosen], [p for _, p in chosen])
+        for name, chosen in sorted(by_organisation.items())
+    }
     languages = {name: "+".join(sorted({i.lang for i, _ in chosen})) for name, chosen in by_organisation.items()}
     misclassified = tuple(
         Misclassified(i.id, i.lang, i.label, p.predicted_label, p.reason, i.text, i.source)
-        for i, p in clear if i.label != p.predicted_label)
+        for i, p in clear
+        if i.label != p.predicted_label
+    )
     return ItemEvaluation(
         gold_files=tuple(str(Path(p)) for p in gold_files),
         backend=backend_name,

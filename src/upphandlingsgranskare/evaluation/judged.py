@@ -136,9 +136,16 @@ def evaluate_findings(gold_files: Sequence[str | os.PathLike]) -> FindingsEvalua
                     flagged.add((document.name, finding.requirement_id, finding.requirement_text))
     codes = sorted(set(total) | set(missing))
     return FindingsEvaluation(
-        gold_files=tuple(map(str, gold_files)), documents=tuple(str(d) for d in documents),
-        per_check={c: proportion(right[c], total[c]) for c in codes}, not_judged={c: missing[c] for c in codes},
-        wrong=wrong, unjudged=unjudged, shown_findings=shown, shown_flagged=len(flagged), errors=errors)
+        gold_files=tuple(map(str, gold_files)),
+        documents=tuple(str(d) for d in documents),
+        per_check={c: proportion(right[c], total[c]) for c in codes},
+        not_judged={c: missing[c] for c in codes},
+        wrong=wrong,
+        unjudged=unjudged,
+        shown_findings=shown,
+        shown_flagged=len(flagged),
+        errors=errors,
+    )
 
 
 @dataclass
@@ -183,9 +190,15 @@ def evaluate_goals(gold_files: Sequence[str | os.PathLike]) -> GoalsEvaluation:
         fired = any(f.code == "UG201" for f in review.findings)
         should = not gold and review.in_scope > 0
         (ug201_right if fired == should else ug201_wrong).append(document.name)
-    return GoalsEvaluation(gold_files=tuple(map(str, gold_files)), documents=tuple(str(d) for d in by_document),
-                           goals=detection(*counts), ug201_right=ug201_right, ug201_wrong=ug201_wrong,
-                           misses=misses, errors=errors)
+    return GoalsEvaluation(
+        gold_files=tuple(map(str, gold_files)),
+        documents=tuple(str(d) for d in by_document),
+        goals=detection(*counts),
+        ug201_right=ug201_right,
+        ug201_wrong=ug201_wrong,
+        misses=misses,
+        errors=errors,
+    )
 
 
 def _prop(p: Proportion) -> str:
@@ -193,14 +206,21 @@ def _prop(p: Proportion) -> str:
 
 
 def render_findings_text(result: FindingsEvaluation) -> str:
-    lines = [f"Bedömda anmärkningar / judged findings — {len(result.documents)} documents — "
-             f"{', '.join(result.gold_files)}", "",
-             "  check    precision   right/judged   not judged   95% CI"]
+    lines = [
+        f"Bedömda anmärkningar / judged findings — {len(result.documents)} documents — {', '.join(result.gold_files)}",
+        "",
+        "  check    precision   right/judged   not judged   95% CI",
+    ]
     for code, p in result.per_check.items():
         ci = f"[{p.ci.low:.2f}, {p.ci.high:.2f}]" if p.ci else ""
-        lines.append(f"  {code:<8} {_prop(p)}      {p.successes:>4}/{p.total:<4}     {result.not_judged[code]:>6}     {ci}")
-    lines += ["", f"Terminalrapporten / default text report: {result.shown_findings} findings on {result.shown_flagged} "
-                  f"flagged requirements = {result.per_flagged} per flagged requirement (info hidden)"]
+        lines.append(
+            f"  {code:<8} {_prop(p)}      {p.successes:>4}/{p.total:<4}     {result.not_judged[code]:>6}     {ci}"
+        )
+    lines += [
+        "",
+        f"Terminalrapporten / default text report: {result.shown_findings} findings on {result.shown_flagged} "
+        f"flagged requirements = {result.per_flagged} per flagged requirement (info hidden)",
+    ]
     if result.errors:
         lines += ["", "Kunde inte granskas / could not be reviewed:", *[f"  {e}" for e in result.errors]]
     lines += ["", f"Fel / wrong: {len(result.wrong)}"]
@@ -212,11 +232,13 @@ def render_findings_text(result: FindingsEvaluation) -> str:
 
 def render_goals_text(result: GoalsEvaluation) -> str:
     g = result.goals
-    lines = [f"Mål / goal detection — {len(result.documents)} documents — {', '.join(result.gold_files)}",
-             f"  goals  gold {g.gold:>4}  found {g.found:>4}  matched {g.matched:>4}   precision {_prop(g.precision)}"
-             f"   recall {_prop(g.recall)}",
-             f"  UG201 right on {len(result.ug201_right)} of {len(result.ug201_right) + len(result.ug201_wrong)} "
-             f"documents" + (f"; wrong on: {', '.join(result.ug201_wrong)}" if result.ug201_wrong else "")]
+    lines = [
+        f"Mål / goal detection — {len(result.documents)} documents — {', '.join(result.gold_files)}",
+        f"  goals  gold {g.gold:>4}  found {g.found:>4}  matched {g.matched:>4}   precision {_prop(g.precision)}"
+        f"   recall {_prop(g.recall)}",
+        f"  UG201 right on {len(result.ug201_right)} of {len(result.ug201_right) + len(result.ug201_wrong)} "
+        f"documents" + (f"; wrong on: {', '.join(result.ug201_wrong)}" if result.ug201_wrong else ""),
+    ]
     if result.errors:
         lines += ["", "Kunde inte granskas / could not be reviewed:", *[f"  {e}" for e in result.errors]]
     lines += ["", f"Avvikelser / mismatches: {len(result.misses)}"]

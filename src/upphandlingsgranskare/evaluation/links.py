@@ -69,8 +69,10 @@ def _pair(gold: Sequence[GoldLink], requirements: Sequence) -> dict[int, int]:
             used.add(hits[0])
     rest_gold = [gi for gi in range(len(gold)) if gi not in pairs]
     rest_found = [ri for ri in range(len(requirements)) if ri not in used]
-    matched = _match([normalise(gold[gi].requirement_text) for gi in rest_gold],
-                     [normalise(requirements[ri].text) for ri in rest_found])
+    matched = _match(
+        [normalise(gold[gi].requirement_text) for gi in rest_gold],
+        [normalise(requirements[ri].text) for ri in rest_found],
+    )
     for g, f in matched.items():
         pairs[rest_gold[g]] = rest_found[f]
     return pairs
@@ -79,8 +81,9 @@ def _pair(gold: Sequence[GoldLink], requirements: Sequence) -> dict[int, int]:
 Linker = Callable[[object], Sequence]  # a review -> its links (the tuning script relinks with other thresholds)
 
 
-def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | None = None,
-                   linker: Linker | None = None) -> LinkEvaluation:
+def evaluate_links(
+    gold_files: Sequence[str | os.PathLike], *, reviews: dict | None = None, linker: Linker | None = None
+) -> LinkEvaluation:
     """Score the goal links of each document in ``gold_files`` (documents relative to each file).
 
     ``reviews`` (document path -> review) saves reviewing again; ``linker`` replaces the review's
@@ -104,23 +107,26 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
     warnings = missing_documents(by_document)
     gold_links = predicted_links = correct_links = 0
     for document, records in by_document.items():
-        warnings += duplicated(document, [(r.requirement_id or "", r.requirement_text) for r in records], "krav / requirement")
-        warnings += duplicated(document, [(r.requirement_text, g.casefold()) for r in records for g in r.goal_ids],
-                               "länk / link")
+        warnings += duplicated(
+            document, [(r.requirement_id or "", r.requirement_text) for r in records], "krav / requirement"
+        )
+        warnings += duplicated(
+            document, [(r.requirement_text, g.casefold()) for r in records for g in r.goal_ids], "länk / link"
+        )
         try:
             review = (reviews or {}).get(document) or review_document(document)
         except (ExtractionError, FileNotFoundError) as error:
             errors.append(f"{document}: {error}")
             continue
-        warnings += unknown_goal_ids(document, [g for r in records for g in r.goal_ids],
-                                     [g.id for g in review.goals if g.id])
+        warnings += unknown_goal_ids(
+            document, [g for r in records for g in r.goal_ids], [g.id for g in review.goals if g.id]
+        )
         links = list(linker(review) if linker else review.links)
         requirements = list(review.requirements)
         pairs = _pair(records, requirements)
         totals["gold"] += len(records)
         totals["paired"] += len(pairs)
-        wanted, doc_predicted, doc_correct = _score_links(document, records, requirements, pairs, links, counts,
-                                                          misses)
+        wanted, doc_predicted, doc_correct = _score_links(document, records, requirements, pairs, links, counts, misses)
         per_document[document.name] = detection(wanted, doc_predicted, doc_correct)
         gold_links += wanted
         predicted_links += doc_predicted
@@ -138,8 +144,15 @@ def evaluate_links(gold_files: Sequence[str | os.PathLike], *, reviews: dict | N
     )
 
 
-def _score_links(document: Path, records: list[GoldLink], requirements: list, pairs: dict[int, int],
-                 links: list, counts: dict[str, list[int]], misses: list[LinkMiss]) -> tuple[int, int, int]:
+def _score_links(
+    document: Path,
+    records: list[GoldLink],
+    requirements: list,
+    pairs: dict[int, int],
+    links: list,
+    counts: dict[str, list[int]],
+    misses: list[LinkMiss],
+) -> tuple[int, int, int]:
     """One document's links against its gold: adds to ``counts`` (per method: predicted, correct) and
     ``misses``; returns how many links the gold wants, how many were made and how many of those are right."""
     gold_index = {ri: gi for gi, ri in pairs.items()}
@@ -162,11 +175,11 @@ def _score_links(document: Path, records: list[GoldLink], requirements: list, pa
         doc_correct += right
         if not right:
             text = requirements[ri].text if ri is not None else link.requirement_id
-            misses.append(LinkMiss(document.name, "false", link.requirement_id, link.goal_id, text,
-                                   link.method, link.evidence))
+            misses.append(
+                LinkMiss(document.name, "false", link.requirement_id, link.goal_id, text, link.method, link.evidence)
+            )
     for gi, goal in sorted(wanted - made):
         record = records[gi]
         goal_id = next(g for g in record.goal_ids if g.casefold() == goal)
-        misses.append(LinkMiss(document.name, "missed", record.requirement_id or "", goal_id,
-                               record.requirement_text))
+        misses.append(LinkMiss(document.name, "missed", record.requirement_id or "", goal_id, record.requirement_text))
     return len(wanted), doc_predicted, doc_correct

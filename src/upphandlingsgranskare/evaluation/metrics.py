@@ -65,13 +65,25 @@ class Detection:
 
     def as_dict(self, found: str = "found", matched: str = "matched") -> dict:
         """``found``/``matched``: the JSON keys of the two counts (goal links call them predicted/correct)."""
-        return {"gold": self.gold, found: self.found, matched: self.matched,
-                "precision": self.precision.as_dict(), "recall": self.recall.as_dict(), "f1": self.f1}
+        return {
+            "gold": self.gold,
+            found: self.found,
+            matched: self.matched,
+            "precision": self.precision.as_dict(),
+            "recall": self.recall.as_dict(),
+            "f1": self.f1,
+        }
 
 
 def detection(gold: int, found: int, matched: int) -> Detection:
-    return Detection(gold, found, matched, proportion(matched, found), proportion(matched, gold),
-                     f1_score(matched, found - matched, gold - matched))
+    return Detection(
+        gold,
+        found,
+        matched,
+        proportion(matched, found),
+        proportion(matched, gold),
+        f1_score(matched, found - matched, gold - matched),
+    )
 
 
 @dataclass(frozen=True)
@@ -88,9 +100,16 @@ class BinaryScores:
     f1_ci: Interval | None
 
     def as_dict(self) -> dict:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
-                "precision": self.precision.as_dict(), "recall": self.recall.as_dict(),
-                "f1": self.f1, "f1_ci": asdict(self.f1_ci) if self.f1_ci else None}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": self.precision.as_dict(),
+            "recall": self.recall.as_dict(),
+            "f1": self.f1,
+            "f1_ci": asdict(self.f1_ci) if self.f1_ci else None,
+        }
 
 
 def binary_scores(gold: Sequence[bool], predicted: Sequence[bool], *, seed: int = 0) -> BinaryScores:
@@ -99,12 +118,21 @@ def binary_scores(gold: Sequence[bool], predicted: Sequence[bool], *, seed: int 
     fp = sum(p and not g for g, p in pairs)
     fn = sum(g and not p for g, p in pairs)
     tn = len(pairs) - tp - fp - fn
-    return BinaryScores(tp, fp, fn, tn, proportion(tp, tp + fp), proportion(tp, tp + fn),
-                        f1_score(tp, fp, fn), bootstrap_f1(pairs, seed=seed))
+    return BinaryScores(
+        tp,
+        fp,
+        fn,
+        tn,
+        proportion(tp, tp + fp),
+        proportion(tp, tp + fn),
+        f1_score(tp, fp, fn),
+        bootstrap_f1(pairs, seed=seed),
+    )
 
 
-def bootstrap_f1(pairs: Sequence[tuple[bool, bool]], *, seed: int = 0,
-                 samples: int = BOOTSTRAP_SAMPLES) -> Interval | None:
+def bootstrap_f1(
+    pairs: Sequence[tuple[bool, bool]], *, seed: int = 0, samples: int = BOOTSTRAP_SAMPLES
+) -> Interval | None:
     """95% percentile interval of F1 over resamples of the items."""
     import numpy as np
 

@@ -28,23 +28,41 @@ class EvalParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     backend: BackendName = Field(default="rules", description="Vem som bedömer / who labels the items.")
-    predictions: Path | None = Field(default=None, description="Skriv en JSON-rad per post / write one JSON line per item.")
+    predictions: Path | None = Field(
+        default=None, description="Skriv en JSON-rad per post / write one JSON line per item."
+    )
     fmt: Literal["text", "json"] = "text"
     baseline: Path | None = Field(default=None, description="Jämför med baslinjen / compare with a baseline file.")
-    update_baseline: bool = Field(default=False, description="Skriv resultatet till baslinjen / write the figures to it.")
-    max_errors: int | None = Field(default=None, description="Visa högst så många felklassade / list at most this many "
-                                                     "misclassified items in text output.")
-    llm: LLMSettings | None = Field(default=None, description="llm/hybrid: the LLM settings; None: the config file found "
-                                                      "from the working folder, the environment, the defaults.")
+    update_baseline: bool = Field(
+        default=False, description="Skriv resultatet till baslinjen / write the figures to it."
+    )
+    max_errors: int | None = Field(
+        default=None,
+        description="Visa högst så många felklassade / list at most this many misclassified items in text output.",
+    )
+    llm: LLMSettings | None = Field(
+        default=None,
+        description="llm/hybrid: the LLM settings; None: the config file found "
+        "from the working folder, the environment, the defaults.",
+    )
     label_model: bool = Field(default=True, description="rules: with the statistical model, or the rules alone.")
     cross_validate: Literal["organisation"] | None = Field(default=None, description="Leave one organisation out.")
-    train_files: tuple[Path, ...] | None = Field(default=None, description="With cross_validate: files always trained on.")
+    train_files: tuple[Path, ...] | None = Field(
+        default=None, description="With cross_validate: files always trained on."
+    )
     jobs: int = Field(default=1, ge=1, description="With cross_validate: processes.")
-    max_fallbacks: int = Field(default=0, ge=0, description="llm/hybrid: at most this many items may fall back to the rules.")
+    max_fallbacks: int = Field(
+        default=0, ge=0, description="llm/hybrid: at most this many items may fall back to the rules."
+    )
 
 
-def run_eval(gold_files: Sequence[str | os.PathLike], params: EvalParams | None = None, *,
-             out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_eval(
+    gold_files: Sequence[str | os.PathLike],
+    params: EvalParams | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Evaluate, write the report to ``out``; returns 0, 1 (below the baseline), 2 (error) or 3 (llm/hybrid:
     more than ``max_fallbacks`` items fell back to the rules).
 
@@ -56,14 +74,19 @@ def run_eval(gold_files: Sequence[str | os.PathLike], params: EvalParams | None 
     try:
         modes = {gold_mode(p) for p in gold_files}
         if len(modes) > 1:
-            err.write("upphandlingsgranskare eval: blanda inte postfiler, dokumentspann och mållänkar / do not mix "
-                      "item gold files, document span files and goal link files in one run\n")
+            err.write(
+                "upphandlingsgranskare eval: blanda inte postfiler, dokumentspann och mållänkar / do not mix "
+                "item gold files, document span files and goal link files in one run\n"
+            )
             return EXIT_ERROR
         mode = modes.pop()
-        if params.cross_validate is not None and (mode != "items" or params.backend != "rules"
-                                                  or not params.label_model):
-            err.write("upphandlingsgranskare eval: --cross-validate gäller postfiler med backend rules och "
-                      "etikettmodellen / applies to item gold files, backend rules, with the label model\n")
+        if params.cross_validate is not None and (
+            mode != "items" or params.backend != "rules" or not params.label_model
+        ):
+            err.write(
+                "upphandlingsgranskare eval: --cross-validate gäller postfiler med backend rules och "
+                "etikettmodellen / applies to item gold files, backend rules, with the label model\n"
+            )
             return EXIT_ERROR
         if mode in ("findings", "goals"):
             return _judged(gold_files, mode, params, out, err)
@@ -170,15 +193,18 @@ def _llm_failed(record: dict | None, max_fallbacks: int, err: TextIO) -> bool:
     if record is None or record["fallbacks"] <= max_fallbacks:
         return False
     reasons = "; ".join(record["errors"][:3]) or "okänd orsak / unknown reason"
-    err.write(f"upphandlingsgranskare eval: {record['fallbacks']} av {record['requirements_judged']} poster fick "
-              f"regelresultatet (högst {max_fallbacks} tillåts, --max-fallbacks): siffrorna är inte modellens / "
-              f"items fell back to the rules (at most {max_fallbacks} allowed): the figures are not the model's. "
-              f"{reasons}\n")
+    err.write(
+        f"upphandlingsgranskare eval: {record['fallbacks']} av {record['requirements_judged']} poster fick "
+        f"regelresultatet (högst {max_fallbacks} tillåts, --max-fallbacks): siffrorna är inte modellens / "
+        f"items fell back to the rules (at most {max_fallbacks} allowed): the figures are not the model's. "
+        f"{reasons}\n"
+    )
     return True
 
 
-def _cross_validated(gold_files: Sequence[str | os.PathLike], train_files: Sequence[str | os.PathLike] | None,
-                     jobs: int):
+def _cross_validated(
+    gold_files: Sequence[str | os.PathLike], train_files: Sequence[str | os.PathLike] | None, jobs: int
+):
     """The leave-one-organisation-out backend with the packaged model's settings. Without ``train_files`` it
     trains on the packaged model's own training files (paths relative to the current folder, the
     repository root), less the gold files."""
@@ -194,7 +220,9 @@ def _cross_validated(gold_files: Sequence[str | os.PathLike], train_files: Seque
         train_files = [p for p in recorded if Path(p).resolve() not in gold]
         missing = [p for p in train_files if not Path(p).is_file()]
         if missing:
-            raise ValueError(f"{missing[0]}: modellens träningsfil saknas; kör från repots rot eller ange --train / "
-                             "the model's training file is missing; run from the repository root or give --train")
+            raise ValueError(
+                f"{missing[0]}: modellens träningsfil saknas; kör från repots rot eller ange --train / "
+                "the model's training file is missing; run from the repository root or give --train"
+            )
     training = [item for path in train_files for item in load_items(path)]
     return cross_validated_backend(training, settings, jobs=jobs)

@@ -23,7 +23,12 @@ from .offsets import build_document, with_offsets
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".txt", ".md"}
 
 __all__ = [
-    "SUPPORTED_EXTENSIONS", "ExtractionError", "ExtractionLimits", "build_document", "extract", "with_offsets",
+    "SUPPORTED_EXTENSIONS",
+    "ExtractionError",
+    "ExtractionLimits",
+    "build_document",
+    "extract",
+    "with_offsets",
 ]
 
 _LABELS = {"pdf": "PDF", "docx": "DOCX", "xlsx": "XLSX", "txt": "text", "md": "text"}
@@ -57,13 +62,18 @@ def extract(
         info = _stat(p, shown)
         if stat.S_ISDIR(info.st_mode):
             if not os.access(p, os.R_OK | os.X_OK):
-                raise ExtractionError(shown, "mappen kunde inte läsas (saknar behörighet) / "
-                                             "the folder could not be read (permission denied)")
+                raise ExtractionError(
+                    shown,
+                    "mappen kunde inte läsas (saknar behörighet) / the folder could not be read (permission denied)",
+                )
             raise ExtractionError(shown, "sökvägen är en mapp, inte en fil / the path is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             # Opening a FIFO or a device could block forever or never end.
-            raise ExtractionError(shown, "inte en vanlig fil (t.ex. en namngiven pipe eller en enhet) / "
-                                         "not a regular file (e.g. a named pipe or a device)")
+            raise ExtractionError(
+                shown,
+                "inte en vanlig fil (t.ex. en namngiven pipe eller en enhet) / "
+                "not a regular file (e.g. a named pipe or a device)",
+            )
         if ext not in SUPPORTED_EXTENSIONS:
             supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
             raise ExtractionError(
@@ -113,8 +123,9 @@ def _stat(p: Path, shown: str) -> os.stat_result:
         if isinstance(exc, PermissionError):
             raise ExtractionError(shown, "saknar behörighet att läsa filen / permission denied") from exc
         if os.path.lexists(p):
-            raise ExtractionError(shown, "symbolisk länk till en fil som inte finns / "
-                                         "a symbolic link to a file that does not exist") from exc
+            raise ExtractionError(
+                shown, "symbolisk länk till en fil som inte finns / a symbolic link to a file that does not exist"
+            ) from exc
         raise ExtractionError(shown, "filen finns inte / file not found") from exc
 
 
@@ -135,8 +146,9 @@ def _real_kind(p: Path, shown: str, named: str) -> tuple[str, str | None]:
         if found == named:
             return named, None
         real = _LABELS[found]
-        return found, (f"innehållet är {real} fast filen heter .{named} / "
-                       f"the content is {real} though the file is named .{named}")
+        return found, (
+            f"innehållet är {real} fast filen heter .{named} / the content is {real} though the file is named .{named}"
+        )
     if named in ("txt", "md"):
         if found == "text":
             return named, None
@@ -176,8 +188,9 @@ def _article(label: str) -> str:
     return "an" if label == "XLSX" else "a"
 
 
-def _read(kind: str, p: Path, shown: str, password: str | None, limits: ExtractionLimits,
-          deadline: Deadline) -> ExtractedDocument:
+def _read(
+    kind: str, p: Path, shown: str, password: str | None, limits: ExtractionLimits, deadline: Deadline
+) -> ExtractedDocument:
     # Imported lazily so that reading a .txt does not load PDFium, lxml or openpyxl.
     if kind == "pdf":
         from .pdf import read_pdf

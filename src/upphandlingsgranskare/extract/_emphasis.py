@@ -106,7 +106,12 @@ def pdf_line_styles(textpage, text: str, body_sizes: Counter[float], raw) -> lis
             body_sizes[round(raw.FPDFText_GetFontSize(textpage.raw, start + (end - start) // 2), 1)] += 1
         elif heading_shaped(line):
             visible = [i for i in range(start, end) if not text[i].isspace()]
-            out.append((line, [round(raw.FPDFText_GetFontSize(textpage.raw, i), 1) for i in visible],
-                        [raw.FPDFText_GetFontWeight(textpage.raw, i) for i in visible]))
+            out.append(
+                (
+                    line,
+                    [round(raw.FPDFText_GetFontSize(textpage.raw, i), 1) for i in visible],
+                    [raw.FPDFText_GetFontWeight(textpage.raw, i) for i in visible],
+                )
+            )
         start = brk.end() if brk else end
     return out

@@ -117,8 +117,12 @@ def _too_big(shown: str, label: str, size: int, limits: ExtractionLimits) -> Ext
 
 
 def _scan_members(
-    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, kind: str,
-    limits: ExtractionLimits, deadline: Deadline,
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    shown: str,
+    kind: str,
+    limits: ExtractionLimits,
+    deadline: Deadline,
 ) -> None:
     label = kind.upper()
     total = 0
@@ -144,8 +148,15 @@ def _scan_members(
                             raise _too_many_rows(shown, rows + scan.rows, limits)
         except ExtractionError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                RuntimeError) as exc:  # CRC mismatch, bad deflate data, encrypted or exotic member
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:  # CRC mismatch, bad deflate data, encrypted or exotic member
             raise ExtractionError(
                 shown,
                 f"filen är inte en giltig {label}: delen {name} är trasig / "
@@ -168,8 +179,9 @@ def _too_many_rows(shown: str, found: int, limits: ExtractionLimits) -> Extracti
 class _XmlScan:
     """Streaming search of one member for DTD markup (and, in worksheets, for row elements)."""
 
-    def __init__(self, name: str, shown: str, count_rows: bool, decoder: codecs.IncrementalDecoder | None,
-                 active: bool):
+    def __init__(
+        self, name: str, shown: str, count_rows: bool, decoder: codecs.IncrementalDecoder | None, active: bool
+    ):
         self.name = name
         self.shown = shown
         self.count_rows = count_rows
@@ -225,12 +237,21 @@ def _xml_family(first: bytes) -> str | None:
     "utf-16"/"utf-32" (with BOM) or their -le/-be forms (without) need decoding before a
     search; "8bit" parts are searched as bytes.
     """
-    for bom, family in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                        (codecs.BOM_UTF8, "8bit"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, family in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "8bit"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if first.startswith(bom):
             return family
-    for prefix, family in ((b"<\0\0\0", "utf-32-le"), (b"\0\0\0<", "utf-32-be"), (b"<\0", "utf-16-le"),
-                           (b"\0<", "utf-16-be")):
+    for prefix, family in (
+        (b"<\0\0\0", "utf-32-le"),
+        (b"\0\0\0<", "utf-32-be"),
+        (b"<\0", "utf-16-le"),
+        (b"\0<", "utf-16-be"),
+    ):
         if first.startswith(prefix):
             return family
     return "8bit" if first.lstrip(b" \t\r\n").startswith(b"<") else None

@@ -10,8 +10,23 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f"), 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Bidi marks and embeddings, and control characters other than whitespace: never part of the words,
 # and an item holding only them would become an invisible requirement.
-_INVISIBLE.update(dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-                                 *range(0x09), 0x0E, 0x0F, *range(0x10, 0x20), *range(0x7F, 0xA0)], None))
+_INVISIBLE.update(
+    dict.fromkeys(
+        [
+            0x061C,
+            0x200E,
+            0x200F,
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+            *range(0x09),
+            0x0E,
+            0x0F,
+            *range(0x10, 0x20),
+            *range(0x7F, 0xA0),
+        ],
+        None,
+    )
+)
 for _keep in (0x0A, 0x0D, 0x85):  # line breaks: whitespace, collapsed like any other
     _INVISIBLE.pop(_keep, None)
 # PDFium marks a hyphen it found at a line end with U+FFFE; in the real exports it is a

@@ -299,8 +299,9 @@ class _Walker:
         ppr = p.find(_w("pPr"))
         st = ppr.find(_w("pStyle")) if ppr is not None else None
         runs = [r for r in p.iter(_w("r")) if next(r.iterancestors(W_P), None) is p]
-        if not runs_emphasised(runs, self.styles.emphasised(st.get(W_VAL) if st is not None else None),
-                               self.styles.emphasised):
+        if not runs_emphasised(
+            runs, self.styles.emphasised(st.get(W_VAL) if st is not None else None), self.styles.emphasised
+        ):
             return para
         text = f"{para.label} {para.text}" if para.label else para.text
         level = self.styled_level + (1 + (para.ilvl or 0) if para.label else 2)

@@ -26,8 +26,9 @@ CONFIG_NAME = "upphandlingsgranskare.toml"
 class ExtractionLimits:
     # The descriptions are the [limits] section's documentation in the settings model (settings.py).
     max_file_mb: Annotated[float, Field(description="Filens storlek på disk, MB / size of the file on disk, MB.")] = 200
-    max_decompressed_mb: Annotated[float, Field(description="DOCX/XLSX: alla ZIP-delar uppackade, MB / all ZIP "
-                                                            "members unpacked, together, MB.")] = 500
+    max_decompressed_mb: Annotated[
+        float, Field(description="DOCX/XLSX: alla ZIP-delar uppackade, MB / all ZIP members unpacked, together, MB.")
+    ] = 500
     max_pages: Annotated[int, Field(description="PDF-sidor / PDF pages.")] = 5000
     max_rows: Annotated[int, Field(description="XLSX-rader, alla blad / XLSX rows, all sheets together.")] = 200_000
     # checked in every stage, between pages/rows/blocks/chunks/requirements
@@ -38,10 +39,12 @@ class ExtractionLimits:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
-                    or value == float("inf")):  # inf made every file "corrupt" (int(inf) bytes)
-                raise ValueError(f"{f.name} måste vara ett ändligt positivt tal / must be a finite positive number: "
-                                 f"{value!r}")
+            if (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value == float("inf")
+            ):  # inf made every file "corrupt" (int(inf) bytes)
+                raise ValueError(
+                    f"{f.name} måste vara ett ändligt positivt tal / must be a finite positive number: {value!r}"
+                )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ExtractionLimits:

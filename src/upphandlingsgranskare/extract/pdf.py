@@ -138,8 +138,9 @@ def _page_texts(
     finally:
         doc.close()
     body = body_sizes.most_common(1)[0][0] if body_sizes else 0.0
-    emphasised = [{line for line, sizes, weights in page if pdf_line_emphasised(sizes, weights, body)}
-                  for page in candidates]
+    emphasised = [
+        {line for line, sizes, weights in page if pdf_line_emphasised(sizes, weights, body)} for page in candidates
+    ]
     return texts, f"pypdfium2 {_pdfium.version.PYPDFIUM_INFO}", has_objects, emphasised
 
 
@@ -161,9 +162,7 @@ def _open(path: Path, shown: str, password: str | None):  # noqa: ANN202 - a Pdf
         raise ExtractionError(shown, _open_error(str(exc))) from exc
 
 
-ENCRYPTED = (
-    "krypterad PDF: ange lösenord med --password / encrypted PDF: give the password with --password"
-)
+ENCRYPTED = "krypterad PDF: ange lösenord med --password / encrypted PDF: give the password with --password"
 WRONG_PASSWORD = (
     "krypterad PDF: lösenordet stämmer inte, ange rätt lösenord med --password / "
     "encrypted PDF: the password is wrong, give the right one with --password"
@@ -221,7 +220,7 @@ def _key(line: str) -> str:
 
 
 def _edge(lines: list[str], width: int) -> list[str]:
-    return lines[:width] + lines[max(width, len(lines) - width):]
+    return lines[:width] + lines[max(width, len(lines) - width) :]
 
 
 def strip_headers_footers(pages: list[list[str]]) -> list[list[str]]:
@@ -234,8 +233,11 @@ def strip_headers_footers(pages: list[list[str]]) -> list[list[str]]:
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update(
-            {_key(line) for line in _edge(lines, _MAX_EDGE_LINES)
-             if not LONE_BULLET.match(line) and not _FIELD_MARKER.match(line)}
+            {
+                _key(line)
+                for line in _edge(lines, _MAX_EDGE_LINES)
+                if not LONE_BULLET.match(line) and not _FIELD_MARKER.match(line)
+            }
         )
     threshold = max(2, math.ceil(len(pages) / 2))
     repeated = {k for k, c in counts.items() if c >= threshold}
@@ -299,7 +301,9 @@ def _hyphen_glue(left: str, right: str) -> str:
         return f"{left}- {right}"
     bare = left_word.lstrip("(\"'“”‘’[")
     if (
-        len(bare) >= 2 and bare[-1].islower() and right_word[:1].islower()
+        len(bare) >= 2
+        and bare[-1].islower()
+        and right_word[:1].islower()
         and not _URLISH.search(left_word + right_word)
     ):
         return left + right
@@ -375,8 +379,7 @@ def _full_width(pages: list[list[str]]) -> float:
 
 def _hard_boundary(line: str) -> bool:
     return bool(
-        LIST_ITEM.match(line) or NUMBERED_HEADING.match(line) or _FIELD_MARKER.match(line)
-        or REQUIREMENT_ID.match(line)
+        LIST_ITEM.match(line) or NUMBERED_HEADING.match(line) or _FIELD_MARKER.match(line) or REQUIREMENT_ID.match(line)
     )
 
 

@@ -93,9 +93,12 @@ def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
     for i in id_cols[1:]:
         roles[i] = CellRole.OTHER
 
-    if (len(text_cols) == 1 and matches[text_cols[0]][2] in _headers()["weak_text"]  # type: ignore[index]
-            and all(r in (CellRole.TEXT, CellRole.OTHER) for r in roles)
-            and any(_names_row_key(c or "") for c in header_cells)):
+    if (
+        len(text_cols) == 1
+        and matches[text_cols[0]][2] in _headers()["weak_text"]  # type: ignore[index]
+        and all(r in (CellRole.TEXT, CellRole.OTHER) for r in roles)
+        and any(_names_row_key(c or "") for c in header_cells)
+    ):
         roles[text_cols[0]] = CellRole.OTHER
     return roles
 
@@ -103,8 +106,10 @@ def detect_roles(header_cells: Sequence[str]) -> list[CellRole]:
 def _names_row_key(header: str) -> bool:
     """A header that names what a row is about when it is no requirement: a role, a date, a term."""
     text = _norm(header)
-    return any(text == key or (text.startswith(key) and not text[len(key)].isalnum())
-               for key in _headers()["not_requirement_keys"])
+    return any(
+        text == key or (text.startswith(key) and not text[len(key)].isalnum())
+        for key in _headers()["not_requirement_keys"]
+    )
 
 
 def looks_like_header(cells: Sequence[str]) -> int:

@@ -25,8 +25,11 @@ _MD_BULLETS = {"-", "*", "+", "•"}
 
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # The 8-bit code pages a Swedish or English text file is in: Windows and old Mac.
 _CODE_PAGES = ("cp1252", "mac_roman")
@@ -42,7 +45,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace"), f"{encoding} BOM"
+            return data[len(bom) :].decode(encoding, errors="replace"), f"{encoding} BOM"
     utf16 = _utf16_without_bom(data)
     if utf16:
         return data.decode(utf16, errors="replace"), f"{utf16} utan BOM / without BOM"
@@ -59,8 +62,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data, cp_isolation=list(_CODE_PAGES)).best()
     encoding = "cp1252"  # by far the commoner; Mac Roman only when the detector and the letters agree on it
-    if best is not None and best.encoding == "mac_roman" and _letters_in_words(data, "mac_roman") > \
-            _letters_in_words(data, "cp1252"):
+    if (
+        best is not None
+        and best.encoding == "mac_roman"
+        and _letters_in_words(data, "mac_roman") > _letters_in_words(data, "cp1252")
+    ):
         encoding = "mac_roman"
     return data.decode(encoding, errors="replace"), f"{encoding}, gissad / guessed"
 
@@ -74,7 +80,7 @@ def _letters_in_words(data: bytes, encoding: str) -> int:
     for it, anything else against. Windows-1252's €, … and “” are Mac Roman's Ä, Ö, ì and î, but they
     stand between words or around them ("“avtalet”" is "ìavtaletî"), not inside one."""
     score = 0
-    for match in _IN_WORD.finditer(data[:1 << 20].decode(encoding, errors="replace")):
+    for match in _IN_WORD.finditer(data[: 1 << 20].decode(encoding, errors="replace")):
         score += 1 if match.group() in _WORD_LETTERS else -1
     return score
 
@@ -83,7 +89,7 @@ def encoding_note(extractor: str) -> str | None:
     """What to tell the user about a text file read as anything but plain UTF-8, from its extractor line."""
     if not extractor.startswith("text (") or extractor in ("text (utf-8)", "text (utf-8 BOM)"):
         return None
-    return f"läst som / read as {extractor[len('text ('):-1]}"
+    return f"läst som / read as {extractor[len('text (') : -1]}"
 
 
 def decode(data: bytes) -> str:

@@ -67,6 +67,7 @@ def read_xlsx(
     """Read an XLSX; ``extract()`` has checked the package first (size, zip bomb, DTDs, row count)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions, print areas ...
@@ -89,8 +90,14 @@ def read_xlsx(
                 sheet = _sheet_blocks(shown, ws, budget)
             if titled and (shaped or sheet):
                 first = (shaped or sheet)[0].location  # the sheet's title stands at its first row
-                blocks.append(Block(text=ws.title, kind="heading", level=1,
-                                    location=Location(file=shown, sheet=ws.title, row=first.row or 1, cell=first.cell)))
+                blocks.append(
+                    Block(
+                        text=ws.title,
+                        kind="heading",
+                        level=1,
+                        location=Location(file=shown, sheet=ws.title, row=first.row or 1, cell=first.cell),
+                    )
+                )
             titled = titled or any(b.kind == "heading" for b in sheet)
             blocks.extend(shaped)
             blocks.extend(sheet)
@@ -153,8 +160,16 @@ def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Bloc
             loc = Location(file=shown, sheet=title, row=row_no, cell=first_ref)
             blocks.append(Block(text=text, kind="paragraph", location=loc))
             continue
-        blocks.append(_row_block(shown, title, row_no, cells, columns if header_at is not None else None,
-                                 is_header=header_at is not None and i == header_at))
+        blocks.append(
+            _row_block(
+                shown,
+                title,
+                row_no,
+                cells,
+                columns if header_at is not None else None,
+                is_header=header_at is not None and i == header_at,
+            )
+        )
     if skipped:
         last_row = rows[-1][0]
         blocks.append(
@@ -171,8 +186,10 @@ def _sheet_blocks(shown: str, ws, budget: _RowBudget | None = None) -> list[Bloc
     return blocks
 
 
-def _read_rows(ws, budget: _RowBudget | None  # noqa: ANN001 - openpyxl worksheet
-               ) -> tuple[list[tuple[int, list[tuple[int, str, str]]]], set[int], int]:
+def _read_rows(
+    ws,
+    budget: _RowBudget | None,  # noqa: ANN001 - openpyxl worksheet
+) -> tuple[list[tuple[int, list[tuple[int, str, str]]]], set[int], int]:
     """The sheet's non-empty rows as (row, [(col, ref, text)]), up to the cap; the indices of the one-cell
     rows set in bold that look like titles; and how many non-empty rows past the cap were not read."""
     rows: list[tuple[int, list[tuple[int, str, str]]]] = []
@@ -217,8 +234,14 @@ def _header_row(rows: list[tuple[int, list[tuple[int, str, str]]]]) -> int | Non
     return header_at
 
 
-def _row_block(shown: str, title: str, row_no: int, cells: list[tuple[int, str, str]],
-               columns: dict[int, tuple[CellRole, str]] | None, is_header: bool) -> Block:
+def _row_block(
+    shown: str,
+    title: str,
+    row_no: int,
+    cells: list[tuple[int, str, str]],
+    columns: dict[int, tuple[CellRole, str]] | None,
+    is_header: bool,
+) -> Block:
     """One matrix row (``columns`` None: the sheet has no header), its cells with their column's role."""
     out_cells = []
     text_ref = None
@@ -234,8 +257,13 @@ def _row_block(shown: str, title: str, row_no: int, cells: list[tuple[int, str, 
         if role is CellRole.TEXT and text_ref is None:
             text_ref = ref
     loc = Location(file=shown, sheet=title, row=row_no, cell=text_ref or cells[0][1])
-    return Block(text=" | ".join(c.text for c in out_cells), kind="sheet_row", location=loc,
-                 cells=tuple(out_cells), is_header=is_header)
+    return Block(
+        text=" | ".join(c.text for c in out_cells),
+        kind="sheet_row",
+        location=loc,
+        cells=tuple(out_cells),
+        is_header=is_header,
+    )
 
 
 # --- text in shapes (instruction boxes) ------------------------------------------------

@@ -15,8 +15,10 @@ from pathlib import Path
 from ..models import ExtractionError
 
 # A cell's formula followed by no value, or an empty one, before the cell ends.
-_UNCACHED = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
-                       rb"\s*</(?:\w+:)?c>")
+_UNCACHED = re.compile(
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?"
+    rb"\s*</(?:\w+:)?c>"
+)
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]|<(?:\w+:)?is>")  # a saved value or an inline string
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _CHUNK = 1 << 20

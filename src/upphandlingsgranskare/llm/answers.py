@@ -30,8 +30,9 @@ class Judgement(BaseModel):
 
     id: str
     label: Annotated[Label, _LABEL_SCHEMA]
-    quote: str = Field(description="Verbatim words from the requirement's text, rationale, lead-in or heading "
-                                   "that decided the label.")
+    quote: str = Field(
+        description="Verbatim words from the requirement's text, rationale, lead-in or heading that decided the label."
+    )
     explanation: str
     question: str | None
     rewrite: str | None

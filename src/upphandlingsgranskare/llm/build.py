@@ -13,8 +13,12 @@ class BackendUnavailable(RuntimeError):
     """The backend cannot run here (for example no LLM endpoint is configured)."""
 
 
-LLM_PACKAGES = {"openai": "openai", "langchain_openai": "langchain-openai", "langchain_core": "langchain-core",
-                "tiktoken": "tiktoken"}
+LLM_PACKAGES = {
+    "openai": "openai",
+    "langchain_openai": "langchain-openai",
+    "langchain_core": "langchain-core",
+    "tiktoken": "tiktoken",
+}
 
 
 def missing_llm_packages() -> list[str]:
@@ -30,9 +34,15 @@ def missing_llm_packages() -> list[str]:
     return missing
 
 
-def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: dict[str, Any] | None = None,
-                   use_cache: bool | None = None, require_endpoint: bool = True,
-                   settings: Any = None) -> LLMReviewer:
+def build_reviewer(
+    backend: LLMBackend,
+    *,
+    config_path: Any = None,
+    overrides: dict[str, Any] | None = None,
+    use_cache: bool | None = None,
+    require_endpoint: bool = True,
+    settings: Any = None,
+) -> LLMReviewer:
     """The reviewer for ``backend`` from the config file, the environment and ``overrides``, or from
     ``settings`` (LLMSettings) already resolved: the settings model's, so the file is not read again.
 
@@ -43,7 +53,8 @@ def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: d
     if missing:
         raise BackendUnavailable(
             f"backend '{backend}': LLM-paketen saknas / the LLM packages are missing ({', '.join(missing)}): "
-            "pip install 'upphandlingsgranskare[llm]'")
+            "pip install 'upphandlingsgranskare[llm]'"
+        )
     # Here, not at the top: the eval's rules backend imports BackendUnavailable and needs none of these.
     from ..config import ConfigError, load_config
     from .judge import LLMJudge
@@ -58,5 +69,6 @@ def build_reviewer(backend: LLMBackend, *, config_path: Any = None, overrides: d
         raise BackendUnavailable(
             f"backend '{backend}': ingen LLM-tjänst är konfigurerad / no LLM endpoint is configured. Set "
             "OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (Ollama, vLLM, llama.cpp), or [llm] in "
-            "upphandlingsgranskare.toml; see README, 'LLM-assisted review'.")
+            "upphandlingsgranskare.toml; see README, 'LLM-assisted review'."
+        )
     return LLMReviewer(backend, LLMJudge(settings, use_cache=use_cache))

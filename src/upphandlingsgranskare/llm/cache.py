@@ -33,10 +33,17 @@ CREATE TABLE IF NOT EXISTS judgements (
 
 def cache_key(settings: Any, prompt_id: str, language: str, goals: Sequence[str], item_payload: dict[str, Any]) -> str:
     """``settings``: the LLMSettings whose provider, endpoint, model, temperature and output mode decide an answer."""
-    payload = {"provider": settings.provider, "endpoint": settings.endpoint, "model": settings.model,
-               "temperature": settings.temperature, "output": settings.structured_output,
-               "prompt": prompt_id, "language": language, "goals": list(goals),
-               "item": {k: v for k, v in item_payload.items() if k != "id"}}  # batch ids are positional, not content
+    payload = {
+        "provider": settings.provider,
+        "endpoint": settings.endpoint,
+        "model": settings.model,
+        "temperature": settings.temperature,
+        "output": settings.structured_output,
+        "prompt": prompt_id,
+        "language": language,
+        "goals": list(goals),
+        "item": {k: v for k, v in item_payload.items() if k != "id"},
+    }  # batch ids are positional, not content
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -66,7 +73,8 @@ class AnswerCache:
         with self._lock:
             self._connection.execute(
                 "INSERT OR REPLACE INTO judgements (key, model, prompt, value, created) VALUES (?, ?, ?, ?, ?)",
-                (key, model, prompt_id, json.dumps(value, ensure_ascii=False), time.time()))
+                (key, model, prompt_id, json.dumps(value, ensure_ascii=False), time.time()),
+            )
             self._connection.commit()
 
     def info(self) -> dict[str, Any]:
@@ -74,9 +82,13 @@ class AnswerCache:
         with self._lock:
             rows = self._connection.execute(
                 "SELECT model, prompt, COUNT(*), MIN(created), MAX(created) FROM judgements GROUP BY model, prompt "
-                "ORDER BY model, prompt").fetchall()
-        return {"path": str(self.path), "bytes": self.path.stat().st_size,
-                "entries": [{"model": m, "prompt": p, "count": n, "oldest": lo, "newest": hi} for m, p, n, lo, hi in rows]}
+                "ORDER BY model, prompt"
+            ).fetchall()
+        return {
+            "path": str(self.path),
+            "bytes": self.path.stat().st_size,
+            "entries": [{"model": m, "prompt": p, "count": n, "oldest": lo, "newest": hi} for m, p, n, lo, hi in rows],
+        }
 
     def clear(self) -> int:
         """Delete every answer; returns how many there were."""

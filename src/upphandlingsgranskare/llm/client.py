@@ -69,8 +69,9 @@ class ChatClient:
         self._sleep = sleep
         self._model = _build_model(settings)
 
-    def complete(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None,
-                 guard: RequestGuard | None = None) -> ChatResult:
+    def complete(
+        self, messages: list[dict[str, str]], response_format: dict[str, Any] | None, guard: RequestGuard | None = None
+    ) -> ChatResult:
         """One answer, retried on time-outs, refusals, 429 and 5xx. ``guard`` is asked before every attempt
         (circuit breaker, time budget: it may forbid it and bound its time-out) and told how each went."""
         attempt = 0
@@ -114,11 +115,14 @@ class ChatClient:
                 guard.answered()
             usage = getattr(message, "usage_metadata", None) or {}
             content = message.content if isinstance(message.content, str) else _join_parts(message.content)
-            return ChatResult(content=content, prompt_tokens=int(usage.get("input_tokens") or 0),
-                              completion_tokens=int(usage.get("output_tokens") or 0))
+            return ChatResult(
+                content=content,
+                prompt_tokens=int(usage.get("input_tokens") or 0),
+                completion_tokens=int(usage.get("output_tokens") or 0),
+            )
 
     def _wait(self, error: Exception, attempt: int) -> float:
-        wait = min(self.settings.backoff * (2 ** attempt), self.settings.max_backoff)
+        wait = min(self.settings.backoff * (2**attempt), self.settings.max_backoff)
         response = getattr(error, "response", None)
         headers = getattr(response, "headers", None) or {}
         try:
@@ -151,10 +155,17 @@ def _build_model(settings: LLMSettings):
     if settings.provider == "azure":
         from langchain_openai import AzureChatOpenAI
 
-        return AzureChatOpenAI(azure_endpoint=settings.azure_endpoint,
-                               azure_deployment=settings.azure_deployment or settings.model,
-                               api_version=settings.api_version, api_key=key, model=settings.model, **common)
+        return AzureChatOpenAI(
+            azure_endpoint=settings.azure_endpoint,
+            azure_deployment=settings.azure_deployment or settings.model,
+            api_version=settings.api_version,
+            api_key=key,
+            model=settings.model,
+            **common,
+        )
     from langchain_openai import ChatOpenAI
 
     # Local servers (Ollama, vLLM, llama.cpp) accept any key; the client insists on having one.
-    return ChatOpenAI(model=settings.model, base_url=settings.base_url, api_key=key or SecretStr("not-needed"), **common)
+    return ChatOpenAI(
+        model=settings.model, base_url=settings.base_url, api_key=key or SecretStr("not-needed"), **common
+    )

@@ -80,8 +80,11 @@ class Planner:
 
 
 def _answer_tokens_per_item(prompt) -> int:
-    counts = [count_tokens(json.dumps(j, ensure_ascii=False)) for example in prompt.examples.values()
-              for j in example.get("judgements", [])]
+    counts = [
+        count_tokens(json.dumps(j, ensure_ascii=False))
+        for example in prompt.examples.values()
+        for j in example.get("judgements", [])
+    ]
     return round(sum(counts) / len(counts)) if counts else 100
 
 
@@ -96,8 +99,11 @@ def estimated_cost(settings, prompt_tokens: int, completion_tokens: int) -> floa
 def render_dry_run(planner: Planner, reviewer: LLMReviewer) -> str:
     plans = planner.documents
     settings = reviewer.judge.settings
-    lines = [f"Torrkörning / dry run: backend {reviewer.backend}, modell / model {settings.model}, "
-             f"{settings.endpoint}, prompt {reviewer.judge.prompt.id}. Inget skickas / nothing is sent.", ""]
+    lines = [
+        f"Torrkörning / dry run: backend {reviewer.backend}, modell / model {settings.model}, "
+        f"{settings.endpoint}, prompt {reviewer.judge.prompt.id}. Inget skickas / nothing is sent.",
+        "",
+    ]
     header = ("document", "requirements", "to model", "cached", "calls", "prompt tokens", "completion tokens (est.)")
     numbers = [(p.requirements, p.to_model, p.cached, p.calls, p.prompt_tokens, p.completion_tokens) for p in plans]
     rows: list[tuple[object, ...]] = [(p.path, *n) for p, n in zip(plans, numbers)]
@@ -105,20 +111,31 @@ def render_dry_run(planner: Planner, reviewer: LLMReviewer) -> str:
         rows.append(("total", *(sum(column) for column in zip(*numbers))))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        lines.append("  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
+        )
     sent = sum(p.to_model - p.cached for p in plans)
     prompt_tokens = sum(p.prompt_tokens for p in plans)
     completion_tokens = sum(p.completion_tokens for p in plans)
     if sent:
-        lines += ["", f"≈ {(prompt_tokens + completion_tokens) / sent:.0f} tokens per krav / per requirement sent "
-                      "(cl100k_base estimate)"]
+        lines += [
+            "",
+            f"≈ {(prompt_tokens + completion_tokens) / sent:.0f} tokens per krav / per requirement sent "
+            "(cl100k_base estimate)",
+        ]
     cost = estimated_cost(settings, prompt_tokens, completion_tokens)
     if cost is not None:
         lines.append(f"≈ {cost:.4f} USD (prislistan i konfigurationen / the config's price table, [llm.prices])")
     else:
-        lines.append(f"Inget pris för / no price for {settings.model} in [llm.prices]: ingen kostnadsuppskattning / "
-                     "no cost estimate")
+        lines.append(
+            f"Inget pris för / no price for {settings.model} in [llm.prices]: ingen kostnadsuppskattning / "
+            "no cost estimate"
+        )
     if planner.sample is not None:
-        lines += ["", "Första anropets data, maskerad som den skulle skickas / the first request's data, redacted as "
-                      "it would be sent:", planner.sample]
+        lines += [
+            "",
+            "Första anropets data, maskerad som den skulle skickas / the first request's data, redacted as "
+            "it would be sent:",
+            planner.sample,
+        ]
     return "\n".join(lines) + "\n"

@@ -28,11 +28,26 @@ class LLMPredictor:
     def record(self) -> dict[str, Any]:
         """Model, endpoint host, prompt version, and the counts summed over the run (errors: the first ten)."""
         settings = self.reviewer.judge.settings
-        counts = ("requirements_judged", "cached", "calls", "requests", "fallbacks", "rejected_quotes",
-                  "rewrites_dropped", "repairs", "disagreements", "instruction_like", "prompt_tokens",
-                  "completion_tokens")
-        record: dict[str, Any] = {"backend": self.reviewer.backend, "model": settings.model,
-                                  "endpoint_host": settings.endpoint_host, "prompt": self.reviewer.judge.prompt.id}
+        counts = (
+            "requirements_judged",
+            "cached",
+            "calls",
+            "requests",
+            "fallbacks",
+            "rejected_quotes",
+            "rewrites_dropped",
+            "repairs",
+            "disagreements",
+            "instruction_like",
+            "prompt_tokens",
+            "completion_tokens",
+        )
+        record: dict[str, Any] = {
+            "backend": self.reviewer.backend,
+            "model": settings.model,
+            "endpoint_host": settings.endpoint_host,
+            "prompt": self.reviewer.judge.prompt.id,
+        }
         record.update({name: sum(getattr(u, name) for u in self.usages) for name in counts})
         errors: list[str] = []
         for usage in self.usages:
@@ -43,7 +58,9 @@ class LLMPredictor:
     def baseline_name(self) -> str:
         """The baseline key's backend part: another model, server or prompt is another run."""
         record = self.record()
-        return f"{record['backend']} model={record['model']} endpoint={record['endpoint_host']} prompt={record['prompt']}"
+        return (
+            f"{record['backend']} model={record['model']} endpoint={record['endpoint_host']} prompt={record['prompt']}"
+        )
 
 
 def llm_backend(name: LLMBackend, **options: Any) -> LLMPredictor:
@@ -76,6 +93,7 @@ def _predict(reviewer: LLMReviewer, items: Sequence[GoldItem], usages: list) -> 
                 reason = assessment.reason if decision.failure is None else f"{assessment.reason} ({decision.failure})"
                 if decision.disagreement:
                     reason = f"{assessment.reason} ({decision.disagreement})"
-            by_id[item.id] = Prediction(item.id, decision.label, decision.label == FLAGGED_LABEL, certainty,
-                                        decision.origin, reason)
+            by_id[item.id] = Prediction(
+                item.id, decision.label, decision.label == FLAGGED_LABEL, certainty, decision.origin, reason
+            )
     return [by_id[item.id] for item in items]

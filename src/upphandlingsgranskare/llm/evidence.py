@@ -19,22 +19,53 @@ from .prompts import PromptItem
 MIN_QUOTE_WORDS = 3
 
 _PURPOSE = {
-    "sv": ["för att", "så att", "i syfte att", "med syfte att", "syftet är", "eftersom", "därför att",
-           "vilket gör att", "vilket ger", "enligt lag", "krävs enligt", "verksamheten behöver", "behovet är"],
-    "en": ["in order to", "so that", "so as to", "to ensure", "to make sure", "to enable", "because",
-           "in order that", "which allows", "which enables", "as required by", "the purpose is", "the need is"],
+    "sv": [
+        "för att",
+        "så att",
+        "i syfte att",
+        "med syfte att",
+        "syftet är",
+        "eftersom",
+        "därför att",
+        "vilket gör att",
+        "vilket ger",
+        "enligt lag",
+        "krävs enligt",
+        "verksamheten behöver",
+        "behovet är",
+    ],
+    "en": [
+        "in order to",
+        "so that",
+        "so as to",
+        "to ensure",
+        "to make sure",
+        "to enable",
+        "because",
+        "in order that",
+        "which allows",
+        "which enables",
+        "as required by",
+        "the purpose is",
+        "the need is",
+    ],
 }
 _GOAL_REFERENCE = re.compile(
     r"\b(?:(?:effekt|verksamhets|projekt|delmål|över|huvud|strategiska?\s+)?mål(?:et)?|goal|objective|outcome)"
     r"\s*(?:nr\.?\s*)?[A-ZÅÄÖ]?\d+(?:\.\d+)*\b",
-    re.IGNORECASE)
-_LAW = re.compile(r"\b(?:GDPR|dataskyddsförordningen|arkivlagen|offentlighets- och sekretesslagen|OSL|"
-                  r"förvaltningslagen|tillgänglighetsdirektivet|DOS-lagen|HIPAA|Section 508|ADA)\b")
+    re.IGNORECASE,
+)
+_LAW = re.compile(
+    r"\b(?:GDPR|dataskyddsförordningen|arkivlagen|offentlighets- och sekretesslagen|OSL|"
+    r"förvaltningslagen|tillgänglighetsdirektivet|DOS-lagen|HIPAA|Section 508|ADA)\b"
+)
 
 
 def _has_marker(quote: str, language: str) -> bool:
     lowered = quote.casefold()
-    return any(re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", lowered) for marker in _PURPOSE.get(language, _PURPOSE["en"]))
+    return any(
+        re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", lowered) for marker in _PURPOSE.get(language, _PURPOSE["en"])
+    )
 
 
 def reason_in_quote(quote: str, item: PromptItem, goals: Sequence[str], language: str) -> str | None:

@@ -65,20 +65,32 @@ class Usage:
         tokens = self.prompt_tokens + self.completion_tokens
         # Per requirement that got an answer: a run where nothing answered has no figure, not 0.0.
         per_requirement = round(tokens / answered, 1) if answered > 0 and tokens > 0 else None
-        return LLMUsage(tokens_per_requirement=per_requirement, backend=backend, model=model, prompt=prompt_id,
-                        requirements_judged=self.judged, requests=self.requests, disagreements=self.disagreements,
-                        instruction_like=self.instruction_like,
-                        cached=self.cached, calls=self.calls, fallbacks=self.fallbacks,
-                        rejected_quotes=self.rejected_quotes, rewrites_dropped=self.rewrites_dropped,
-                        repairs=self.repairs, prompt_tokens=self.prompt_tokens,
-                        completion_tokens=self.completion_tokens, errors=tuple(self.errors[:10]))
+        return LLMUsage(
+            tokens_per_requirement=per_requirement,
+            backend=backend,
+            model=model,
+            prompt=prompt_id,
+            requirements_judged=self.judged,
+            requests=self.requests,
+            disagreements=self.disagreements,
+            instruction_like=self.instruction_like,
+            cached=self.cached,
+            calls=self.calls,
+            fallbacks=self.fallbacks,
+            rejected_quotes=self.rejected_quotes,
+            rewrites_dropped=self.rewrites_dropped,
+            repairs=self.repairs,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            errors=tuple(self.errors[:10]),
+        )
 
 
 REPAIR = {
     "sv": "Ditt svar gick inte att använda: {problem}. Svara igen med enbart JSON enligt instruktionerna, "
-          "med ett objekt per krav.",
+    "med ett objekt per krav.",
     "en": "Your answer could not be used: {problem}. Answer again with JSON only, as instructed, "
-          "with one object per requirement.",
+    "with one object per requirement.",
 }
 
 
@@ -94,15 +106,24 @@ class Batch:
 class LLMJudge:
     """One per review run: holds the client, the cache and whether the endpoint is still usable."""
 
-    def __init__(self, settings: LLMSettings, *, prompt: Prompt | None = None, client: ChatClient | None = None,
-                 use_cache: bool | None = None) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        prompt: Prompt | None = None,
+        client: ChatClient | None = None,
+        use_cache: bool | None = None,
+    ) -> None:
         self.settings = settings
         self.prompt = prompt or load_prompt()
         self._client = client
         use_cache = settings.cache if use_cache is None else use_cache
         self.cache = AnswerCache(settings.cache_path) if use_cache else None
-        self.limits = Limits(breaker_after=settings.breaker_after, run_seconds=settings.run_budget,
-                             document_seconds=settings.document_budget)
+        self.limits = Limits(
+            breaker_after=settings.breaker_after,
+            run_seconds=settings.run_budget,
+            document_seconds=settings.document_budget,
+        )
 
     @property
     def client(self) -> ChatClient:
@@ -116,8 +137,9 @@ class LLMJudge:
 
     # -- planning ----------------------------------------------------------------------------------
 
-    def plan(self, language: Language, goals: Sequence[str], items: dict[str, PromptItem],
-             redactor: Redactor | None = None) -> tuple[dict[str, Judgement], list[Batch]]:
+    def plan(
+        self, language: Language, goals: Sequence[str], items: dict[str, PromptItem], redactor: Redactor | None = None
+    ) -> tuple[dict[str, Judgement], list[Batch]]:
         """Cached judgements, and the batches still to send (texts redacted when configured)."""
         redactor = redactor or Redactor()
         goals_sent = tuple(self._redact(redactor, g) for g in goals)
@@ -125,10 +147,13 @@ class LLMJudge:
         pending: list[tuple[str, PromptItem, str]] = []
         alone: list[tuple[str, PromptItem, str]] = []  # instruction-like: judged in a request of its own
         for key, item in items.items():
-            sent = PromptItem(id="", text=self._redact(redactor, item.text),
-                              heading=self._redact(redactor, item.heading),
-                              rationale=self._redact(redactor, item.rationale),
-                              lead_in=self._redact(redactor, item.lead_in))
+            sent = PromptItem(
+                id="",
+                text=self._redact(redactor, item.text),
+                heading=self._redact(redactor, item.heading),
+                rationale=self._redact(redactor, item.rationale),
+                lead_in=self._redact(redactor, item.lead_in),
+            )
             ckey = cache_key(self.settings, self.prompt.id, language, goals_sent, sent.payload())
             hit = self.cache.get(ckey) if self.cache is not None else None
             if hit is not None:
@@ -138,13 +163,16 @@ class LLMJudge:
             else:
                 pending.append((key, sent, ckey))
         size = self.settings.batch_size
-        chunks = [pending[start:start + size] for start in range(0, len(pending), size)] + [[one] for one in alone]
+        chunks = [pending[start : start + size] for start in range(0, len(pending), size)] + [[one] for one in alone]
         batches = []
         for chunk in chunks:
-            batch_items = tuple(PromptItem(id=str(n), text=i.text, heading=i.heading, rationale=i.rationale,
-                                           lead_in=i.lead_in) for n, (_, i, _) in enumerate(chunk, start=1))
-            batches.append(Batch(language, goals_sent, batch_items, tuple(k for k, _, _ in chunk),
-                                 tuple(c for _, _, c in chunk)))
+            batch_items = tuple(
+                PromptItem(id=str(n), text=i.text, heading=i.heading, rationale=i.rationale, lead_in=i.lead_in)
+                for n, (_, i, _) in enumerate(chunk, start=1)
+            )
+            batches.append(
+                Batch(language, goals_sent, batch_items, tuple(k for k, _, _ in chunk), tuple(c for _, _, c in chunk))
+            )
         return cached, batches
 
     @overload
@@ -162,24 +190,33 @@ class LLMJudge:
     def response_format(self, ids: Sequence[str] | None = None) -> dict[str, Any] | None:
         mode = self.settings.structured_output
         if mode == "json_schema":
-            return {"type": "json_schema",
-                    "json_schema": {"name": "requirement_judgements", "strict": True, "schema": response_schema(ids)}}
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": "requirement_judgements", "strict": True, "schema": response_schema(ids)},
+            }
         if mode == "json_object":
             return {"type": "json_object"}
         return None
 
     # -- judging -----------------------------------------------------------------------------------
 
-    def judge(self, language: Language, goals: Sequence[str], items: dict[str, PromptItem],
-              usage: Usage, deadline: Deadline | None = None) -> dict[str, Outcome]:
+    def judge(
+        self,
+        language: Language,
+        goals: Sequence[str],
+        items: dict[str, PromptItem],
+        usage: Usage,
+        deadline: Deadline | None = None,
+    ) -> dict[str, Outcome]:
         """Judge ``items`` (key -> item); every key gets an Outcome. ``deadline`` bounds the time of the calls."""
         redactor = Redactor()
         cached, batches = self.plan(language, goals, items, redactor)
         outcomes = {key: Outcome(self._restore(redactor, j), cached=True) for key, j in cached.items()}
         usage.add(judged=len(items), cached=len(cached))
         if batches:
-            pool = ThreadPoolExecutor(max_workers=min(self.settings.concurrency, len(batches)),
-                                      thread_name_prefix="ugr-llm")
+            pool = ThreadPoolExecutor(
+                max_workers=min(self.settings.concurrency, len(batches)), thread_name_prefix="ugr-llm"
+            )
             try:
                 for result in pool.map(lambda b: self._send(b, usage, deadline), batches):
                     for key, outcome in result.items():
@@ -199,10 +236,14 @@ class LLMJudge:
         """Put redacted personal data back in what the officer reads (it never left the machine)."""
         if not self.settings.redact or not redactor.replacements:
             return judgement
-        return judgement.model_copy(update={
-            "quote": redactor.restore(judgement.quote), "explanation": redactor.restore(judgement.explanation),
-            "question": None if judgement.question is None else redactor.restore(judgement.question),
-            "rewrite": None if judgement.rewrite is None else redactor.restore(judgement.rewrite)})
+        return judgement.model_copy(
+            update={
+                "quote": redactor.restore(judgement.quote),
+                "explanation": redactor.restore(judgement.explanation),
+                "question": None if judgement.question is None else redactor.restore(judgement.question),
+                "rewrite": None if judgement.rewrite is None else redactor.restore(judgement.rewrite),
+            }
+        )
 
     def _send(self, batch: Batch, usage: Usage, deadline: Deadline | None = None) -> dict[str, Outcome]:
         def fail(reason: str) -> dict[str, Outcome]:
@@ -222,8 +263,10 @@ class LLMJudge:
                 answer = parse_answer(result.content)
             except MalformedAnswer as problem:
                 usage.add(repairs=1)
-                repair = messages + [{"role": "assistant", "content": result.content},
-                                     {"role": "user", "content": REPAIR[batch.language].format(problem=problem)}]
+                repair = messages + [
+                    {"role": "assistant", "content": result.content},
+                    {"role": "user", "content": REPAIR[batch.language].format(problem=problem)},
+                ]
                 result = self.client.complete(repair, response_format, guard)
                 usage.add(calls=1, prompt_tokens=result.prompt_tokens, completion_tokens=result.completion_tokens)
                 answer = parse_answer(result.content)
@@ -236,8 +279,10 @@ class LLMJudge:
             return fail(f"malformed answer after one repair attempt: {error}")
 
         grounded = ground(answer, batch.items, batch.language)
-        usage.add(rejected_quotes=sum(1 for r in grounded.rejected if r.reason.startswith("quote")),
-                  rewrites_dropped=len(grounded.rewrites_dropped))
+        usage.add(
+            rejected_quotes=sum(1 for r in grounded.rejected if r.reason.startswith("quote")),
+            rewrites_dropped=len(grounded.rewrites_dropped),
+        )
         rejected = {r.id: r.reason for r in grounded.rejected}
         outcomes: dict[str, Outcome] = {}
         for item, key, ckey in zip(batch.items, batch.keys, batch.cache_keys):

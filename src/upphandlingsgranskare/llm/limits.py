@@ -26,8 +26,14 @@ class Deadline:
 
 
 class Limits:
-    def __init__(self, *, breaker_after: int, run_seconds: float | None, document_seconds: float | None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        breaker_after: int,
+        run_seconds: float | None,
+        document_seconds: float | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.breaker_after = breaker_after
         self.run_seconds = run_seconds
         self.document_seconds = document_seconds
@@ -44,8 +50,10 @@ class Limits:
         with self._lock:
             self._failures_in_a_row += 1
             if self._open is None and self._failures_in_a_row >= self.breaker_after:
-                self._open = (f"kretsbrytaren öppen efter {self._failures_in_a_row} misslyckade anrop i rad / circuit "
-                              f"breaker open after {self._failures_in_a_row} failed requests in a row; last: {reason}")
+                self._open = (
+                    f"kretsbrytaren öppen efter {self._failures_in_a_row} misslyckade anrop i rad / circuit "
+                    f"breaker open after {self._failures_in_a_row} failed requests in a row; last: {reason}"
+                )
 
     def succeeded(self) -> None:
         with self._lock:

@@ -63,10 +63,13 @@ class Prompt:
         messages = [{"role": "system", "content": self.system[language].strip()}]
         example = self.examples.get(language)
         if example:
-            messages.append({"role": "user", "content": self._user_content(language, example["requirements"],
-                                                                           example.get("goals") or [])})
-            messages.append({"role": "assistant",
-                             "content": _dumps({"judgements": example["judgements"]})})
+            messages.append(
+                {
+                    "role": "user",
+                    "content": self._user_content(language, example["requirements"], example.get("goals") or []),
+                }
+            )
+            messages.append({"role": "assistant", "content": _dumps({"judgements": example["judgements"]})})
         messages.append({"role": "user", "content": self._user_content(language, [i.payload() for i in items], goals)})
         return messages
 
@@ -105,8 +108,9 @@ def load_prompt(name: str = DEFAULT_PROMPT, version: int | None = None) -> Promp
     data = load_data_file("upphandlingsgranskare", "prompts", f"{name}.v{version}.yaml")
     if data.get("name") != name or data.get("version") != version:
         raise ValueError(f"prompts/{name}.v{version}.yaml: name/version inside the file do not match its name")
-    return Prompt(name=name, version=version, system=data["system"], user=data["user"],
-                  examples=data.get("examples") or {})
+    return Prompt(
+        name=name, version=version, system=data["system"], user=data["user"], examples=data.get("examples") or {}
+    )
 
 
 def _prompt_dir():

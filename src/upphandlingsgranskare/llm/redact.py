@@ -30,14 +30,18 @@ Mary Patricia Jennifer Elizabeth Linda Barbara Susan Jessica Sarah Karen Nancy L
 Ashley Dorothy Kimberly Emily Donna Michelle Carol Melissa Deborah Stephanie Rebecca Laura Sharon Cynthia
 """.split()
 _SURNAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
-_NAME = re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(set(_FIRST_NAMES), key=len, reverse=True))})"
-                   rf"(?:\s+[A-ZÅÄÖ]\.)?(?:\s+{_SURNAME}){{1,2}}(?![\w-])")
+_NAME = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(sorted(set(_FIRST_NAMES), key=len, reverse=True))})"
+    rf"(?:\s+[A-ZÅÄÖ]\.)?(?:\s+{_SURNAME}){{1,2}}(?![\w-])"
+)
 # Capitalised words after a first name that make the pair a place, an organisation or a product, not a person.
-_NOT_A_SURNAME = frozenset("""
+_NOT_A_SURNAME = frozenset(
+    """
 Kommun Kommuns Region Regionen Län Stad Skola Skolan Sjukhus Sjukhuset Kyrka Kyrkan Gata Gatan Väg Vägen Park
 Parken Center Centrum Universitet Institutet Stiftelse Stiftelsen AB Ab Group Inc Ltd University School Hospital
 County City Street Road Church Foundation Systemet Ska Skall Bör Och The And Shall Should Must
-""".split())
+""".split()
+)
 
 _EMAIL = re.compile(
     r"(?<![\w.%+\-])"
@@ -141,8 +145,11 @@ def _phone_end(m: re.Match[str], text: str) -> int | None:
     return end
 
 
-_PLACE_AFTER = re.compile(r"\s+(?:gata|gatan|väg|vägen|torg|torget|plan|skola|skolan|park|parken|gård|gården|"
-                          r"street|road|avenue|square|school|hall)(?!\w)", re.IGNORECASE)
+_PLACE_AFTER = re.compile(
+    r"\s+(?:gata|gatan|väg|vägen|torg|torget|plan|skola|skolan|park|parken|gård|gården|"
+    r"street|road|avenue|square|school|hall)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:

@@ -49,8 +49,9 @@ class Decision:
 def prompt_item(requirement: Requirement) -> PromptItem:
     lead_in = as_lead_in(requirement.context)
     heading = requirement.heading_path[-1] if requirement.heading_path else None
-    return PromptItem(id=requirement.id, text=requirement.text, heading=heading, rationale=requirement.rationale,
-                      lead_in=lead_in)
+    return PromptItem(
+        id=requirement.id, text=requirement.text, heading=heading, rationale=requirement.rationale, lead_in=lead_in
+    )
 
 
 def is_uncertain(assessment: Assessment, language: str, threshold: float) -> bool:
@@ -64,8 +65,13 @@ def wants_model(backend: LLMBackend, assessment: Assessment, language: str, thre
     return assessment.flagged or is_uncertain(assessment, language, threshold)
 
 
-def decide(assessment: Assessment, outcome: Outcome | None, item: PromptItem | None = None,
-           goals: Sequence[str] = (), language: str = "sv") -> Decision:
+def decide(
+    assessment: Assessment,
+    outcome: Outcome | None,
+    item: PromptItem | None = None,
+    goals: Sequence[str] = (),
+    language: str = "sv",
+) -> Decision:
     """Not sent: the rules label. Sent and grounded: the model's, except that a rules flag is cleared only
     with a quote that carries a reason, in an item without instruction-like text. Sent and failed: the
     rules', marked so."""
@@ -77,9 +83,11 @@ def decide(assessment: Assessment, outcome: Outcome | None, item: PromptItem | N
     if assessment.flagged and judgement.label != FLAGGED and item is not None:
         refusal = _why_not_cleared(judgement, item, goals, language)
         if refusal:
-            note = (f"modellen håller inte med / model disagrees: modellen / model: {judgement.label} "
-                    f"(\"{judgement.quote}\"); reglerna / rules: {assessment.label} ({assessment.reason}); "
-                    f"flaggan står kvar / the flag stays: {refusal}")
+            note = (
+                f"modellen håller inte med / model disagrees: modellen / model: {judgement.label} "
+                f'("{judgement.quote}"); reglerna / rules: {assessment.label} ({assessment.reason}); '
+                f"flaggan står kvar / the flag stays: {refusal}"
+            )
             return Decision(assessment.label, "rules", disagreement=note)
     return Decision(judgement.label, "llm", judgement)
 
@@ -87,11 +95,13 @@ def decide(assessment: Assessment, outcome: Outcome | None, item: PromptItem | N
 def _why_not_cleared(judgement: Judgement, item: PromptItem, goals: Sequence[str], language: str) -> str | None:
     instruction = first_instruction(item.sources())
     if instruction:
-        return f"instruktionslik text / instruction-like text: \"{instruction}\""
+        return f'instruktionslik text / instruction-like text: "{instruction}"'
     if reason_in_quote(judgement.quote, item, goals, language) is None:
-        return (f"citatet anger inget skäl (minst {MIN_QUOTE_WORDS} ord med ändamålsbisats, motivering eller "
-                f"målhänvisning) / the quote states no reason (at least {MIN_QUOTE_WORDS} words with a purpose "
-                "marker, a rationale or a goal reference)")
+        return (
+            f"citatet anger inget skäl (minst {MIN_QUOTE_WORDS} ord med ändamålsbisats, motivering eller "
+            f"målhänvisning) / the quote states no reason (at least {MIN_QUOTE_WORDS} words with a purpose "
+            "marker, a rationale or a goal reference)"
+        )
     return None
 
 
@@ -103,16 +113,20 @@ class LLMReviewer:
         self.judge = judge
         self.planner = planner  # a dry run's ``dryrun.Planner``: the items are counted, nothing is sent
 
-    def decide_all(self, requirements: Sequence[Requirement], assessments: Sequence[Assessment],
-                   goals: Sequence[str]) -> tuple[list[Decision], LLMUsage]:
+    def decide_all(
+        self, requirements: Sequence[Requirement], assessments: Sequence[Assessment], goals: Sequence[str]
+    ) -> tuple[list[Decision], LLMUsage]:
         threshold = self.judge.settings.uncertain_below
         usage = Usage()
         outcomes: dict[int, Outcome] = {}
         items_by_index: dict[int, PromptItem] = {}
         deadline = None
         for language in ("sv", "en"):
-            items = {str(n): prompt_item(r) for n, (r, a) in enumerate(zip(requirements, assessments))
-                     if r.language == language and wants_model(self.backend, a, language, threshold)}
+            items = {
+                str(n): prompt_item(r)
+                for n, (r, a) in enumerate(zip(requirements, assessments))
+                if r.language == language and wants_model(self.backend, a, language, threshold)
+            }
             items_by_index.update((int(k), v) for k, v in items.items())
             if not items:
                 continue
@@ -122,10 +136,14 @@ class LLMReviewer:
             deadline = deadline or self.judge.limits.document_deadline()
             for key, outcome in self.judge.judge(language, goals, items, usage, deadline).items():
                 outcomes[int(key)] = outcome
-        decisions = [decide(a, outcomes.get(n), items_by_index.get(n), goals, requirements[n].language)
-                     for n, a in enumerate(assessments)]
-        usage.add(disagreements=sum(1 for d in decisions if d.disagreement),
-                  instruction_like=sum(1 for item in items_by_index.values() if first_instruction(item.sources())))
+        decisions = [
+            decide(a, outcomes.get(n), items_by_index.get(n), goals, requirements[n].language)
+            for n, a in enumerate(assessments)
+        ]
+        usage.add(
+            disagreements=sum(1 for d in decisions if d.disagreement),
+            instruction_like=sum(1 for item in items_by_index.values() if first_instruction(item.sources())),
+        )
         return decisions, usage.report(self.backend, self.judge.settings.model, self.judge.prompt.id)
 
 
@@ -141,6 +159,12 @@ def apply_decision(finding: Finding | None, decision: Decision) -> Finding | Non
     if decision.origin != "llm" or judgement is None:
         return finding
     # The rules' question and template rewrite stay when the model gives none (or its rewrite failed the guard).
-    return finding.model_copy(update={
-        "origin": "llm", "message": judgement.explanation, "evidence": judgement.quote,
-        "question": judgement.question or finding.question, "suggestion": judgement.rewrite or finding.suggestion})
+    return finding.model_copy(
+        update={
+            "origin": "llm",
+            "message": judgement.explanation,
+            "evidence": judgement.quote,
+            "question": judgement.question or finding.question,
+            "suggestion": judgement.rewrite or finding.suggestion,
+        }
+    )

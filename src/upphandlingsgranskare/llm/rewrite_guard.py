@@ -233,8 +233,9 @@ def check_rewrite(original: str, rewrite: str, language: Language) -> GuardResul
             f" / the rewrite is {shortening} characters shorter than the original, something was dropped"
         )
     # Of the ways to cut out added clauses, judge the one that fits best.
-    cuts: list[list[str]] = [_force_problems(original, remainder, language)
-                             for remainder in _remainders(original, rewrite, language)]
+    cuts: list[list[str]] = [
+        _force_problems(original, remainder, language) for remainder in _remainders(original, rewrite, language)
+    ]
     fewest: list[str] = min(cuts, key=len)
     problems += fewest
     rewritten = _numbers(rewrite, language)

@@ -40,8 +40,8 @@ def chunks(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for run in _LONG_RUN.finditer(text):
-        pieces.extend(_by_length(text[start:run.start()]))
-        pieces.extend(text[i:min(i + MAX_RUN, run.end())] for i in range(run.start(), run.end(), MAX_RUN))
+        pieces.extend(_by_length(text[start : run.start()]))
+        pieces.extend(text[i : min(i + MAX_RUN, run.end())] for i in range(run.start(), run.end(), MAX_RUN))
         start = run.end()
     pieces.extend(_by_length(text[start:]))
     return [p for p in pieces if p]
@@ -51,9 +51,9 @@ def _by_length(text: str) -> list[str]:
     pieces = []
     start = 0
     while len(text) - start > MAX_CHUNK:
-        window = text[start:start + MAX_CHUNK]
+        window = text[start : start + MAX_CHUNK]
         cut = _last_end(_SENTENCE_END, window) or _last_end(_SPACE, window) or MAX_CHUNK
-        pieces.append(text[start:start + cut])
+        pieces.append(text[start : start + cut])
         start += cut
     pieces.append(text[start:])
     return pieces

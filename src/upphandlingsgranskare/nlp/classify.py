@@ -189,20 +189,26 @@ def _classify(
         return Assessment(Label.OUT_OF_SCOPE, Reason.BID_INSTRUCTION, instruction)
     clause = _read_clause(parsed)
     if clause.modal is not None:
-        feature = doc[clause.predicate_lo: min(clause.predicate_lo + FEATURE_TOKENS, len(doc))].text.rstrip(" .,;:")
+        feature = doc[clause.predicate_lo : min(clause.predicate_lo + FEATURE_TOKENS, len(doc))].text.rstrip(" .,;:")
     else:
         feature = body.rstrip(". ")
-    return (_need_phrase(parsed, clause)
-            or _scope(parsed, clause, body, heading_path, table_row)
-            or _reason(parsed, clause, body, rationale, goal_ids, feature))
+    return (
+        _need_phrase(parsed, clause)
+        or _scope(parsed, clause, body, heading_path, table_row)
+        or _reason(parsed, clause, body, rationale, goal_ids, feature)
+    )
 
 
 def _main_modal(parsed: _Parsed) -> tuple[tuple[int, int] | None, int, int | None, bool]:
     """The main clause's modal verb, where the main clause starts, the leading purpose clause's end and
     whether a causal subordinator opens the item."""
     doc, matches = parsed.doc, parsed.matches
-    modal_spans = sorted(matches.get("modal_ska", []) + matches.get("modal_bör", []) + matches.get("need_modals", [])
-                         + matches.get("story_modals", []))
+    modal_spans = sorted(
+        matches.get("modal_ska", [])
+        + matches.get("modal_bör", [])
+        + matches.get("need_modals", [])
+        + matches.get("story_modals", [])
+    )
     # Purpose clauses first in the sentence ("För att ... ska ...") hold their own modal verb:
     # the main clause's modal is the first one after the clause's comma.
     opens_with_reason = _opens_with_reason(doc, parsed.pipeline)
@@ -230,7 +236,7 @@ def _read_clause(parsed: _Parsed) -> _Clause:
         subject_lo, subject_hi, predicate_lo, clause_subject = 0, 0, 0, None
     else:
         clause_start = max(main_from, doc[modal[0]].sent.start)
-        semicolons = [t.i for t in doc[clause_start:modal[0]] if t.text == ";"]
+        semicolons = [t.i for t in doc[clause_start : modal[0]] if t.text == ";"]
         if semicolons:
             clause_start = semicolons[-1] + 1
         subject_lo, subject_hi, predicate_lo, clause_subject = _subject_region(parsed, clause_start, modal)
@@ -249,9 +255,15 @@ def _read_clause(parsed: _Parsed) -> _Clause:
         modal=modal,
         is_need_modal=modal is not None and modal in matches.get("need_modals", []),
         is_story=modal is not None and modal in matches.get("story_modals", []),
-        leading_purpose=leading_purpose, opens_with_reason=opens_with_reason, clause_start=clause_start,
-        subject=subject, subject_lo=subject_lo, subject_hi=subject_hi, predicate_lo=predicate_lo,
-        clause_subject=clause_subject, inverted=inverted,
+        leading_purpose=leading_purpose,
+        opens_with_reason=opens_with_reason,
+        clause_start=clause_start,
+        subject=subject,
+        subject_lo=subject_lo,
+        subject_hi=subject_hi,
+        predicate_lo=predicate_lo,
+        clause_subject=clause_subject,
+        inverted=inverted,
     )
 
 
@@ -265,9 +277,11 @@ def _subject_region(parsed: _Parsed, clause_start: int, modal: tuple[int, int]) 
         subject_lo = commas[-1] + 1
     # "The bidder confirms that the proposed solution will …": a party binds the solution, whose clause it is.
     clause_subject = complement_subject_start(parsed.doc, subject_lo, subject_hi, parsed.pipeline)
-    if (clause_subject is not None
-            and (_subject_kind(matches, subject_lo, clause_subject) or ("",))[0] == "actor"
-            and (_subject_kind(matches, clause_subject, subject_hi) or ("",))[0] == "solution"):
+    if (
+        clause_subject is not None
+        and (_subject_kind(matches, subject_lo, clause_subject) or ("",))[0] == "actor"
+        and (_subject_kind(matches, clause_subject, subject_hi) or ("",))[0] == "solution"
+    ):
         subject_lo = clause_subject
     else:
         clause_subject = None
@@ -280,14 +294,19 @@ def _need_phrase(parsed: _Parsed, clause: _Clause) -> Assessment | None:
     if modal is None or not clause.is_need_modal or clause.kind == "solution":
         return None
     staffing = parsed.first("actor_nouns", modal[1], modal[1] + STAFFING_TOKENS)
-    if staffing and parsed.first("solution_nouns", modal[1]) is None and parsed.first("feature_terms", modal[1]) is None:
+    if (
+        staffing
+        and parsed.first("solution_nouns", modal[1]) is None
+        and parsed.first("feature_terms", modal[1]) is None
+    ):
         # "Vi behöver därför stärka upp vårt team med en person som ...": a need for staff, not for the solution
-        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, parsed.doc[staffing[0]: staffing[1]].text)
-    return Assessment(Label.NEED, Reason.NEED, parsed.doc[modal[0]: modal[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, parsed.doc[staffing[0] : staffing[1]].text)
+    return Assessment(Label.NEED, Reason.NEED, parsed.doc[modal[0] : modal[1]].text)
 
 
-def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
-           table_row: bool) -> Assessment | None:
+def _scope(
+    parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...], table_row: bool
+) -> Assessment | None:
     """Step 2: out of scope (definitions, contract terms, deliverables, duties of a party or a user) or a
     stated effect; None when the item is a requirement on the solution."""
     doc, matches, modal, language = parsed.doc, parsed.matches, clause.modal, parsed.pipeline.language
@@ -302,14 +321,19 @@ def _scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str,
         if document:
             return Assessment(Label.OUT_OF_SCOPE, Reason.DELIVERABLE, document)
     has_feature_terms = parsed.first("feature_terms", clause.predicate_lo) is not None
-    if modal is not None and not has_feature_terms and states_effect(
-            doc, matches, clause.subject, clause.subject_lo, clause.subject_hi, modal):
-        return Assessment(Label.NEED, Reason.EFFECT, doc[modal[1]: min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text)
+    if (
+        modal is not None
+        and not has_feature_terms
+        and states_effect(doc, matches, clause.subject, clause.subject_lo, clause.subject_hi, modal)
+    ):
+        return Assessment(
+            Label.NEED, Reason.EFFECT, doc[modal[1] : min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text
+        )
     if clause.kind == "actor":
         return _actor_scope(parsed, clause)
     if clause.kind == "user":
         if not clause.is_story and parsed.first("ability", clause.predicate_lo) is None and not has_feature_terms:
-            return Assessment(Label.OUT_OF_SCOPE, Reason.USER_DUTY, doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+            return Assessment(Label.OUT_OF_SCOPE, Reason.USER_DUTY, doc[clause.subject[1] : clause.subject[2]].text)  # type: ignore[index]
         return None
     if clause.kind is not None or clause.is_story:
         # On the solution; or "Som rektor vill jag ...": a user story is a requirement on the solution, whoever the role
@@ -326,14 +350,15 @@ def _actor_scope(parsed: _Parsed, clause: _Clause) -> Assessment | None:
     if deliver:
         prepositions = words_in_any_language("prepositions")
         object_end = deliver[1] + DELIVERED_OBJECT_TOKENS
-        object_end = next((t.i for t in doc[deliver[1]: object_end] if t.lower_ in prepositions), object_end)
+        object_end = next((t.i for t in doc[deliver[1] : object_end] if t.lower_ in prepositions), object_end)
         if parsed.first("solution_nouns", deliver[1], object_end) is not None:
             return None
-    return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[clause.subject[1]: clause.subject[2]].text)  # type: ignore[index]
+    return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[clause.subject[1] : clause.subject[2]].text)  # type: ignore[index]
 
 
-def _subjectless_scope(parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...],
-                       table_row: bool, has_feature_terms: bool) -> Assessment | None:
+def _subjectless_scope(
+    parsed: _Parsed, clause: _Clause, body: str, heading_path: tuple[str, ...], table_row: bool, has_feature_terms: bool
+) -> Assessment | None:
     """No subject word: a table row, list item or fragment is judged by its words and its section."""
     doc, modal, predicate_lo = parsed.doc, clause.modal, clause.predicate_lo
     section = _section_scope(heading_path, parsed.pipeline.language)
@@ -348,25 +373,26 @@ def _subjectless_scope(parsed: _Parsed, clause: _Clause, body: str, heading_path
     actor_any, solution_any = parsed.first("actor_nouns"), parsed.first("solution_nouns")
     if modal is None and not fragment and actor_any and (solution_any is None or actor_any[0] < solution_any[0]):
         # A matrix row about the supplier: "Tier 2 support provided by the Contractor".
-        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_any[0]: actor_any[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_any[0] : actor_any[1]].text)
     ability_window = ABILITY_TOKENS_INVERTED if clause.inverted else ABILITY_TOKENS
     has_ability = modal is not None and parsed.first("ability", predicate_lo, predicate_lo + ability_window) is not None
     effect = parsed.first("effect_verbs", predicate_lo)
     has_solution_in_predicate = parsed.first("solution_nouns", predicate_lo) is not None
     if (clause.is_need_modal or effect) and not has_feature_terms and not has_solution_in_predicate:
-        return Assessment(Label.NEED, Reason.NEED, doc[effect[0]: effect[1]].text if effect else None)
+        return Assessment(Label.NEED, Reason.NEED, doc[effect[0] : effect[1]].text if effect else None)
     if section == "out_of_scope" and not table_row:
         return Assessment(Label.OUT_OF_SCOPE, Reason.SECTION, heading_path[-1] if heading_path else None)
     actor_in_predicate = parsed.first("actor_nouns", predicate_lo)
     if not (table_row or has_feature_terms or has_solution_in_predicate or section == "solution" or has_ability):
         return Assessment(Label.OUT_OF_SCOPE, Reason.NO_SOLUTION_TERM)
     if actor_in_predicate and not (has_feature_terms or has_solution_in_predicate) and section != "solution":
-        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_in_predicate[0]: actor_in_predicate[1]].text)
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[actor_in_predicate[0] : actor_in_predicate[1]].text)
     return None
 
 
-def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, goal_ids: tuple[str, ...],
-            feature: str) -> Assessment:
+def _reason(
+    parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, goal_ids: tuple[str, ...], feature: str
+) -> Assessment:
     """Step 3: is a reason stated (rationale, purpose clause, stated situation, goal reference, law)?"""
     doc, matches, pipeline, modal = parsed.doc, parsed.matches, parsed.pipeline, clause.modal
     if rationale and gives_reason(rationale, pipeline):
@@ -375,7 +401,7 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
     if purpose:
         return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, purpose, feature)
     if clause.leading_purpose is not None and clause.opens_with_reason:
-        evidence = doc[0: min(clause.leading_purpose, LEADING_REASON_TOKENS)].text
+        evidence = doc[0 : min(clause.leading_purpose, LEADING_REASON_TOKENS)].text
         return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, evidence, feature)
     phrase = leading_purpose_phrase(doc, matches, modal, pipeline.language)
     if phrase:
@@ -386,7 +412,7 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
             return Assessment(Label.FEATURE_WITH_NEED, Reason.PURPOSE, causal, feature)
     goal_ref = parsed.first("goal_references")
     if goal_ref:
-        return Assessment(Label.FEATURE_WITH_NEED, Reason.GOAL_REFERENCE, doc[goal_ref[0]: goal_ref[1]].text, feature)
+        return Assessment(Label.FEATURE_WITH_NEED, Reason.GOAL_REFERENCE, doc[goal_ref[0] : goal_ref[1]].text, feature)
     any_goal = standalone_ids(goal_ids, ignore_case=True)
     if any_goal is not None and any_goal.search(body):
         for goal_id in goal_ids:
@@ -404,7 +430,9 @@ def _reason(parsed: _Parsed, clause: _Clause, body: str, rationale: str | None, 
 def _subject_kind(matches: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> tuple[str, int, int] | None:
     """The first actor, solution or user word in tokens [lo, hi); actor wins a tie (``rapportering``)."""
     best: tuple[int, int, str, int] | None = None
-    for order, (label, kind) in enumerate((("actor_nouns", "actor"), ("solution_nouns", "solution"), ("user_nouns", "user"))):
+    for order, (label, kind) in enumerate(
+        (("actor_nouns", "actor"), ("solution_nouns", "solution"), ("user_nouns", "user"))
+    ):
         for start, end in matches.get(label, []):
             if lo <= start < hi:
                 key = (start, order, kind, end)
@@ -431,7 +459,7 @@ def _leading_purpose(doc, matches, pipeline: Pipeline, opens_with_reason: bool) 
         starts.append(0)
     if not starts:
         return None
-    for token in doc[min(starts):]:
+    for token in doc[min(starts) :]:
         if token.text == ",":
             return token.i + 1
         if token.is_sent_start and token.i > 0:
@@ -460,7 +488,7 @@ def _opens_with_reason(doc, pipeline: Pipeline) -> bool:
 def _declarative(doc) -> bool:
     """Several sentences, or a copula early on ("Imputations are the final step ..."): text, not a list item."""
     copulas = words_in_any_language("copulas")
-    return any(t.lower_ in copulas for t in doc[1:1 + COPULA_TOKENS]) or len(list(doc.sents)) > 1
+    return any(t.lower_ in copulas for t in doc[1 : 1 + COPULA_TOKENS]) or len(list(doc.sents)) > 1
 
 
 def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
@@ -471,4 +499,3 @@ def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
     first_word = doc[lo].lower_
     two_words = f"{first_word} {doc[lo + 1].lower_}" if lo + 1 < len(doc) else first_word
     return first_word in starters or two_words in starters
-

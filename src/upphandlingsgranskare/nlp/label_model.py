@@ -65,8 +65,9 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def features(view: ItemView, assessment: Assessment, match_labels: Iterable[tuple[str, str]],
-             structure: Iterable[str] = ()) -> list[str]:
+def features(
+    view: ItemView, assessment: Assessment, match_labels: Iterable[tuple[str, str]], structure: Iterable[str] = ()
+) -> list[str]:
     """Feature strings of one item. ``match_labels``: (lexicon list, "pre"|"post") for each lexicon hit,
     "pre" when it stands before the requirement's modal verb; ``structure``: what kind of statement it is
     and whose obligation (``statement_structure``)."""
@@ -84,7 +85,9 @@ def features(view: ItemView, assessment: Assessment, match_labels: Iterable[tupl
         found.append(f"m={label}")
         found.append(f"m={label}|{where}")
         found.append(f"m={label}|{where}|rl={assessment.label}")
-        found.append(f"m={label}|{where}|rr={assessment.reason}")  # e.g. an actor noun before the modal when the rules saw a purpose
+        found.append(
+            f"m={label}|{where}|rr={assessment.reason}"
+        )  # e.g. an actor noun before the modal when the rules saw a purpose
     words = _words(view.text)[:_MAX_TEXT_WORDS]
     for part in structure:
         found.append(f"s={part}")
@@ -149,8 +152,15 @@ class LabelModel:
     into scope costs more findings than one label.
     """
 
-    def __init__(self, keys: np.ndarray, weights: np.ndarray, override_above: float, meta: dict,
-                 flag_above: float = 0.5, rescope_above: float = 0.0) -> None:
+    def __init__(
+        self,
+        keys: np.ndarray,
+        weights: np.ndarray,
+        override_above: float,
+        meta: dict,
+        flag_above: float = 0.5,
+        rescope_above: float = 0.0,
+    ) -> None:
         order = np.argsort(keys)
         self.keys = keys[order].astype(np.uint32)
         self.weights = weights[order].astype(np.float32)
@@ -190,8 +200,9 @@ class LabelModel:
             return 0
         return 1 + int(probs[1:].argmax())
 
-    def decide(self, feature_strings: Sequence[str], rules_label: str,
-               rules_reason: str | None = None) -> tuple[str, float]:
+    def decide(
+        self, feature_strings: Sequence[str], rules_label: str, rules_reason: str | None = None
+    ) -> tuple[str, float]:
         """The label to report and the model's probability for it: the model's label where its
         probability reaches ``override_above``, else the rules' label."""
         probs = self.probabilities(feature_strings)
@@ -211,16 +222,27 @@ class LabelModel:
         return best
 
     def save(self, path) -> None:
-        np.savez_compressed(path, keys=self.keys, weights=self.weights,
-                            override_above=np.array(self.override_above), flag_above=np.array(self.flag_above),
-                            rescope_above=np.array(self.rescope_above),
-                            meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)))
+        np.savez_compressed(
+            path,
+            keys=self.keys,
+            weights=self.weights,
+            override_above=np.array(self.override_above),
+            flag_above=np.array(self.flag_above),
+            rescope_above=np.array(self.rescope_above),
+            meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+        )
 
     @classmethod
     def load(cls, path) -> LabelModel:
         with np.load(path, allow_pickle=False) as data:
-            return cls(data["keys"], data["weights"], float(data["override_above"]), json.loads(str(data["meta"])),
-                       flag_above=float(data["flag_above"]), rescope_above=float(data["rescope_above"]))
+            return cls(
+                data["keys"],
+                data["weights"],
+                float(data["override_above"]),
+                json.loads(str(data["meta"])),
+                flag_above=float(data["flag_above"]),
+                rescope_above=float(data["rescope_above"]),
+            )
 
 
 @lru_cache(maxsize=1)
@@ -238,9 +260,16 @@ def packaged_model() -> LabelModel | None:
 # -- training ------------------------------------------------------------------------------
 
 
-def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: float = 1.0,
-          epochs: int = 300, learning_rate: float = 0.1, min_count: int = 2,
-          sample_weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def train(
+    feature_lists: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    *,
+    l2: float = 1.0,
+    epochs: int = 300,
+    learning_rate: float = 0.1,
+    min_count: int = 2,
+    sample_weights: Sequence[float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit softmax regression with L2 by full-batch Adam; deterministic (zero start, no sampling).
 
     Features seen fewer than ``min_count`` times are dropped (bias and rules features always stay).
@@ -286,16 +315,19 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], *, l2: 
         p /= p.sum(axis=1, keepdims=True)
         residual = (p - y) * weights_of_items[:, None]
         per_entry = residual[rows_a]
-        grad = np.asarray(np.stack([np.bincount(cols_a, weights=per_entry[:, j], minlength=d) for j in range(k)], axis=1),
-                          dtype=np.float64)  # bincount with weights gives floats; no copy
+        grad = np.asarray(
+            np.stack([np.bincount(cols_a, weights=per_entry[:, j], minlength=d) for j in range(k)], axis=1),
+            dtype=np.float64,
+        )  # bincount with weights gives floats; no copy
         grad += l2 / n * w
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
-        w -= learning_rate * (m / (1 - beta1 ** step)) / (np.sqrt(v / (1 - beta2 ** step)) + eps)
+        w -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
     return np.array(keep, np.uint32), w.astype(np.float32)
 
 
 # -- reading a requirement -----------------------------------------------------------------
+
 
 def item_features(view: ItemView, assessment: Assessment) -> list[str]:
     """``features`` with the lexicon hits of the item's text, read by the language's pipeline."""
@@ -310,19 +342,72 @@ def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
     pipeline = get_pipeline(view.language)
     doc = pipeline(strip_leading_id(view.text))  # the Doc classify() parsed: pipelines share one per text
     matches = pipeline.matches(doc)
-    modal_at = min((spans[0][0] for label, spans in matches.items() if label in MODAL_LABELS and spans),
-                   default=len(doc))
+    modal_at = min(
+        (spans[0][0] for label, spans in matches.items() if label in MODAL_LABELS and spans), default=len(doc)
+    )
     hits = [(label, "pre" if start < modal_at else "post") for label, spans in matches.items() for start, _ in spans]
     return tuple(features(view, assessment, hits, statement_structure(doc, modal_at, view.language)))
 
 
 # Words that say little about whose obligation a statement is, skipped when reading the verb after the modal.
-_AFTER_MODAL_SKIP = frozenset({"not", "also", "only", "always", "then", "able", "to", "be", "kunna", "inte", "också",
-                               "även", "alltid", "endast", "därför", "ikke", "kunne", "være", "bli", "vara", "have",
-                               "ha", "further", "automatically", "automatiskt"})
+_AFTER_MODAL_SKIP = frozenset(
+    {
+        "not",
+        "also",
+        "only",
+        "always",
+        "then",
+        "able",
+        "to",
+        "be",
+        "kunna",
+        "inte",
+        "också",
+        "även",
+        "alltid",
+        "endast",
+        "därför",
+        "ikke",
+        "kunne",
+        "være",
+        "bli",
+        "vara",
+        "have",
+        "ha",
+        "further",
+        "automatically",
+        "automatiskt",
+    }
+)
 _PASSIVE_AUXILIARIES = frozenset({"be", "been", "bli", "vara", "være", "bliva"})
-_PRONOUNS = frozenset({"we", "i", "it", "they", "this", "these", "you", "he", "she", "our", "vi", "jag", "det", "den",
-                       "de", "man", "detta", "dessa", "du", "vår", "vårt", "våra", "hon", "han"})
+_PRONOUNS = frozenset(
+    {
+        "we",
+        "i",
+        "it",
+        "they",
+        "this",
+        "these",
+        "you",
+        "he",
+        "she",
+        "our",
+        "vi",
+        "jag",
+        "det",
+        "den",
+        "de",
+        "man",
+        "detta",
+        "dessa",
+        "du",
+        "vår",
+        "vårt",
+        "våra",
+        "hon",
+        "han",
+    }
+)
 
 
 def statement_structure(doc, modal_at: int, language: str) -> list[str]:
@@ -335,7 +420,7 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         out.append("modal=none")
         return out
     out.append(f"{language}:modal={doc[modal_at].lower_}")
-    head = next((t for t in reversed(doc[max(0, modal_at - 3):modal_at]) if t.is_alpha), None)
+    head = next((t for t in reversed(doc[max(0, modal_at - 3) : modal_at]) if t.is_alpha), None)
     if head is None:
         out.append("subj=none")
     elif head.lower_ in _PRONOUNS:
@@ -346,7 +431,7 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         out.append("subj=name")
     else:
         out.append(f"{language}:subj={head.lower_}")
-    after = [t for t in doc[modal_at + 1: modal_at + 6] if t.is_alpha]
+    after = [t for t in doc[modal_at + 1 : modal_at + 6] if t.is_alpha]
     if after and after[0].lower_ in _PASSIVE_AUXILIARIES:
         out.append("voice=passive")
     verb = next((t for t in after if t.lower_ not in _AFTER_MODAL_SKIP), None)
@@ -374,8 +459,10 @@ def requirement_view(requirement: Requirement, context: DocumentContext) -> Item
     lead = as_lead_in(requirement.context)
     if lead:
         text = f"{lead} {requirement.text}"
-    return ItemView(text=text, language=requirement.language,
-                    rationale=None if context.rationale_policy == "inline" else requirement.rationale,
-                    heading=requirement.heading_path[-1] if requirement.heading_path else None,
-                    table_row=requirement.matrix_row)
-
+    return ItemView(
+        text=text,
+        language=requirement.language,
+        rationale=None if context.rationale_policy == "inline" else requirement.rationale,
+        heading=requirement.heading_path[-1] if requirement.heading_path else None,
+        table_row=requirement.matrix_row,
+    )

@@ -59,11 +59,11 @@ class LemmaTable:
         lo, hi = 0, count
         while lo < hi:
             mid = (lo + hi) // 2
-            if blob[offsets[mid]:offsets[mid + 1]] < key:
+            if blob[offsets[mid] : offsets[mid + 1]] < key:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < count and blob[offsets[lo]:offsets[lo + 1]] == key:
+        if lo < count and blob[offsets[lo] : offsets[lo + 1]] == key:
             return lo
         return -1
 
@@ -75,7 +75,9 @@ class LemmaTable:
                 found = None
             else:
                 k = self._key_lemma[index]
-                found = self._lemmas[self._lemma_offsets[k]:self._lemma_offsets[k + 1]].decode("utf-8", "surrogatepass")
+                found = self._lemmas[self._lemma_offsets[k] : self._lemma_offsets[k + 1]].decode(
+                    "utf-8", "surrogatepass"
+                )
             self._memo[word] = found
         return found  # type: ignore[return-value]
 
@@ -97,8 +99,10 @@ class LemmaTable:
         """Every (word, lemma), in the file's order (for tests and checks of the cache)."""
         for index in range(self._n):
             k = self._key_lemma[index]
-            yield (self._keys[self._key_offsets[index]:self._key_offsets[index + 1]].decode("utf-8", "surrogatepass"),
-                   self._lemmas[self._lemma_offsets[k]:self._lemma_offsets[k + 1]].decode("utf-8", "surrogatepass"))
+            yield (
+                self._keys[self._key_offsets[index] : self._key_offsets[index + 1]].decode("utf-8", "surrogatepass"),
+                self._lemmas[self._lemma_offsets[k] : self._lemma_offsets[k + 1]].decode("utf-8", "surrogatepass"),
+            )
 
 
 def encode(table: dict[str, str], source: dict) -> bytes:
@@ -122,11 +126,27 @@ def encode(table: dict[str, str], source: dict) -> bytes:
     key_lemma = array("I", (lemma_index[v.encode("utf-8", "surrogatepass")] for _, v in keys))
     if len(key_blob) >= 2**32 or len(lemma_blob) >= 2**32:
         raise ValueError("lemma table too large for the cache layout")
-    header = {**source, "byteorder": sys.byteorder, "keys": len(keys), "lemmas": len(lemmas),
-              "key_blob": len(key_blob), "lemma_blob": len(lemma_blob)}
+    header = {
+        **source,
+        "byteorder": sys.byteorder,
+        "keys": len(keys),
+        "lemmas": len(lemmas),
+        "key_blob": len(key_blob),
+        "lemma_blob": len(lemma_blob),
+    }
     header_bytes = json.dumps(header, sort_keys=True).encode("utf-8")
-    return b"".join([MAGIC, _HEADER_LEN.pack(len(header_bytes)), header_bytes, key_offsets.tobytes(), key_blob,
-                     key_lemma.tobytes(), lemma_offsets.tobytes(), lemma_blob])
+    return b"".join(
+        [
+            MAGIC,
+            _HEADER_LEN.pack(len(header_bytes)),
+            header_bytes,
+            key_offsets.tobytes(),
+            key_blob,
+            key_lemma.tobytes(),
+            lemma_offsets.tobytes(),
+            lemma_blob,
+        ]
+    )
 
 
 def decode(data: bytes) -> LemmaTable:
@@ -134,7 +154,7 @@ def decode(data: bytes) -> LemmaTable:
         raise ValueError("not a lemma cache file")
     (length,) = _HEADER_LEN.unpack_from(data, len(MAGIC))
     start = len(MAGIC) + _HEADER_LEN.size
-    header = json.loads(data[start:start + length].decode("utf-8"))
+    header = json.loads(data[start : start + length].decode("utf-8"))
     header["header_bytes"] = length
     if header.get("byteorder") != sys.byteorder:
         raise ValueError("lemma cache file written on another byte order")

@@ -13,8 +13,14 @@ from ..models import Language
 from .patterns import compile_phrase_regex, matcher_pattern, standalone_ids
 
 # The regex and id compilers are imported from here by segmentation and goal finding.
-__all__ = ["Lexicon", "compile_phrase_regex", "lexicon_patterns", "load_lexicon", "standalone_ids",
-           "words_in_any_language"]
+__all__ = [
+    "Lexicon",
+    "compile_phrase_regex",
+    "lexicon_patterns",
+    "load_lexicon",
+    "standalone_ids",
+    "words_in_any_language",
+]
 
 # Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
 PATTERN_LISTS = (

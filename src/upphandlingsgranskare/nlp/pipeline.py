@@ -26,9 +26,8 @@ if TYPE_CHECKING:  # spaCy is imported lazily: `--help` must not pay for it
 MODAL_LABELS = ("modal_ska", "modal_bör", "need_modals", "story_modals", "weak_modals")
 
 
-
 def _noun_after_modal(word: str) -> bool:
-    """"ska krav", "bör-krav", "shall requirements": the modal word is part of a noun (any language)."""
+    """ "ska krav", "bör-krav", "shall requirements": the modal word is part of a noun (any language)."""
     return word.removeprefix("-") in words_in_any_language("requirement_nouns")
 
 
@@ -80,7 +79,7 @@ class LexiconMatcher:
         self._suffix_lengths = sorted({len(s) for s in self._suffixes})
 
     def _add_spec(self, spec: dict[str, Any], spec_id: int) -> None:
-        (attr, value), = spec.items()
+        ((attr, value),) = spec.items()
         if attr == "IS_ALPHA" and value is True:
             self._alpha.append(spec_id)
         elif attr == "LOWER" and isinstance(value, str):
@@ -163,7 +162,13 @@ _LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]|()]|\\[^A-Za-z0-9])+")
 
 def _anchored_literal(regex: str, anchor: str) -> str | None:
     """The plain text of ``^text`` (anchor "^") or ``text$`` (anchor "$"), or None for any other regex."""
-    body = regex[1:] if anchor == "^" and regex.startswith("^") else regex[:-1] if anchor == "$" and regex.endswith("$") else None
+    body = (
+        regex[1:]
+        if anchor == "^" and regex.startswith("^")
+        else regex[:-1]
+        if anchor == "$" and regex.endswith("$")
+        else None
+    )
     if not body or not _LITERAL.fullmatch(body) or body.endswith("\\"):
         return None
     return re.sub(r"\\(.)", r"\1", body)
@@ -214,7 +219,7 @@ class Pipeline:
 
     def keep_newest(self, count: int) -> None:
         """Drop all but the ``count`` most recently used Docs."""
-        for text in list(self._docs)[:max(len(self._docs) - count, 0)]:
+        for text in list(self._docs)[: max(len(self._docs) - count, 0)]:
             del self._docs[text]
 
     def matches(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
@@ -227,8 +232,9 @@ class Pipeline:
 
     def _matches(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         found: dict[str, list[tuple[int, int]]] = {}
-        for label, start, end in sorted((label, start, end) for label, spans in self.matcher(doc).items()
-                                        for start, end in spans):
+        for label, start, end in sorted(
+            (label, start, end) for label, spans in self.matcher(doc).items() for start, end in spans
+        ):
             if label.startswith("modal_") or label == "weak_modals":
                 if end < len(doc) and _noun_after_modal(doc[end].lower_):
                     continue  # "ska krav", "bör-krav": the noun, not the verb
@@ -256,7 +262,7 @@ def lowers(doc: Doc) -> list[str]:
 
 def _in_relative_clause(doc: Doc, start: int) -> bool:
     """A relative pronoun up to four words before ``start``, with no comma between."""
-    for token in reversed(doc[max(0, start - 4): start]):
+    for token in reversed(doc[max(0, start - 4) : start]):
         if token.text in {",", ";", ":"}:
             return False
         if token.lower_ in words_in_any_language("clause_openers"):

@@ -25,7 +25,7 @@ def _starts_with(text: str, phrases: list[str]) -> str | None:
     words = text.lower().split()
     for phrase in phrases:
         parts = phrase.split()
-        if words[:len(parts)] == parts:
+        if words[: len(parts)] == parts:
             return phrase
     return None
 
@@ -39,7 +39,7 @@ def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
     if found is None:
         label = _ROW_LABEL.match(text)
         if label and len(label.group(0).split()) <= 4:
-            found = _starts_with(text[label.end():], phrases)
+            found = _starts_with(text[label.end() :], phrases)
     return found
 
 
@@ -66,27 +66,39 @@ def deliverable(doc, matches: Spans, subject_lo: int, modal: tuple[int, int] | N
     if modal is None:
         return None
     head_ends = words_in_any_language("subject_head_ends")
-    head_hi = next((t.i for t in doc[subject_lo:modal[0]] if t.lower_ in head_ends), modal[0])
+    head_hi = next((t.i for t in doc[subject_lo : modal[0]] if t.lower_ in head_ends), modal[0])
     nouns = _within(matches.get("deliverable_nouns", []), subject_lo, head_hi)
     if nouns:
         solution_after = _within(matches.get("solution_nouns", []), nouns[-1][1], head_hi)
         if not solution_after:  # "the documentation system" is a system
-            return doc[nouns[-1][0]: nouns[-1][1]].text
+            return doc[nouns[-1][0] : nouns[-1][1]].text
     documented = _within(matches.get("documenting_verbs", []), modal[1], modal[1] + DOCUMENTED_TOKENS)
     if documented:
-        return doc[documented[0][0]: documented[0][1]].text
+        return doc[documented[0][0] : documented[0][1]].text
     # "… shall be updated in the User Guides", "… ska beskrivas i driftdokumentet": said to stand in a document.
     auxiliaries = words_in_any_language("passive_auxiliaries")
-    passive = next((t for t in doc[modal[1]: modal[1] + PASSIVE_TOKENS]  # "be updated", or a Swedish s-passive
-                    if t.lower_ in auxiliaries or (len(t) >= MIN_S_PASSIVE_CHARS and t.lower_.endswith("as"))), None)
+    passive = next(
+        (
+            t
+            for t in doc[modal[1] : modal[1] + PASSIVE_TOKENS]  # "be updated", or a Swedish s-passive
+            if t.lower_ in auxiliaries or (len(t) >= MIN_S_PASSIVE_CHARS and t.lower_.endswith("as"))
+        ),
+        None,
+    )
     places = words_in_any_language("place_prepositions")
-    place = None if passive is None else next(
-        (t.i for t in doc[passive.i: passive.i + PLACE_TOKENS] if t.lower_ in places), None)
+    place = (
+        None
+        if passive is None
+        else next((t.i for t in doc[passive.i : passive.i + PLACE_TOKENS] if t.lower_ in places), None)
+    )
     if place is not None:
-        named = _within(matches.get("deliverable_nouns", []) + matches.get("document_nouns", []), place + 1,
-                        place + 1 + DOCUMENT_NAME_TOKENS)
+        named = _within(
+            matches.get("deliverable_nouns", []) + matches.get("document_nouns", []),
+            place + 1,
+            place + 1 + DOCUMENT_NAME_TOKENS,
+        )
         if named:
-            return doc[named[0][0]: named[0][1]].text
+            return doc[named[0][0] : named[0][1]].text
     return None
 
 
@@ -96,16 +108,16 @@ def contract_term(doc, matches: Spans, has_modal: bool) -> str | None:
     for label in ("penalty_terms", "contract_terms"):
         spans = matches.get(label, [])
         if spans:
-            return doc[spans[0][0]: spans[0][1]].text
+            return doc[spans[0][0] : spans[0][1]].text
     for start, end in matches.get("penalty_terms_before_number", []):
-        if any(t.like_num or t.text == "%" for t in doc[end: end + PENALTY_NUMBER_TOKENS]):
+        if any(t.like_num or t.text == "%" for t in doc[end : end + PENALTY_NUMBER_TOKENS]):
             return doc[start:end].text
     support = matches.get("support_terms", [])
     if support:
         timed = matches.get("service_time_terms", [])
         ranked = matches.get("priority_terms", []) if not has_modal else []
         if timed or ranked:
-            return doc[support[0][0]: support[0][1]].text
+            return doc[support[0][0] : support[0][1]].text
     return None
 
 
@@ -119,7 +131,7 @@ def leading_purpose_phrase(doc, matches: Spans, modal: tuple[int, int] | None, l
         return None
     if doc[1].lower_ in words_in_any_language("not_purpose_after_for"):
         return None
-    end = next((t.i for t in doc[1: min(modal[0], PURPOSE_PHRASE_MAX_COMMA)] if t.text == ","), None)
+    end = next((t.i for t in doc[1 : min(modal[0], PURPOSE_PHRASE_MAX_COMMA)] if t.text == ","), None)
     if end is None:
         if language != "sv" or modal[0] > PURPOSE_PHRASE_MAX_MODAL:
             return None
@@ -151,8 +163,12 @@ _BLANK_MARKS = ("–", "—", ".")  # a cell holding only a dash or a dot (or on
 
 def _blank(text: str) -> bool:
     """An empty rationale cell: nothing, a dash, or a word for "none" in any language ("saknas", "TBD")."""
-    return (not text or set(text) == {"-"} or text in _BLANK_MARKS
-            or text.lower() in words_in_any_language("rationale_blank"))
+    return (
+        not text
+        or set(text) == {"-"}
+        or text in _BLANK_MARKS
+        or text.lower() in words_in_any_language("rationale_blank")
+    )
 
 
 def is_date(token) -> bool:
@@ -169,27 +185,30 @@ def causal_reason(doc, matches, pipeline: Pipeline, clause_start: int, modal: tu
     """
     connectives = matches.get("causal_connectives", [])
     before = [t for t in doc[:clause_start] if not t.is_punct]
-    if len(before) >= MIN_SITUATION_TOKENS and not any(s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])):
+    if len(before) >= MIN_SITUATION_TOKENS and not any(
+        s < clause_start for s, _ in matches.get("modal_ska", []) + matches.get("modal_bör", [])
+    ):
         tied = next((doc[s:e].text for s, e in connectives if s >= clause_start), None)
         if tied:
             return tied
         if clause_start > 0 and doc[clause_start - 1].text == ";":
-            return doc[:clause_start - 1].text[:EVIDENCE_CHARS]
+            return doc[: clause_start - 1].text[:EVIDENCE_CHARS]
     subordinators = set(pipeline.lexicon.words("causal_subordinators"))
     stops = words_in_any_language("causal_stop_after_comma")
-    for token in doc[modal[1]:]:
+    for token in doc[modal[1] :]:
         if token.text == "," and token.i + 2 < len(doc):
             word, following = doc[token.i + 1], doc[token.i + 2]
             if word.lower_ in subordinators and following.lower_ not in stops and not is_date(following):
-                return doc[token.i + 1: min(token.i + 1 + CAUSAL_CLAUSE_TOKENS, len(doc))].text
+                return doc[token.i + 1 : min(token.i + 1 + CAUSAL_CLAUSE_TOKENS, len(doc))].text
     return None
 
 
 def states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal: tuple[int, int]) -> bool:
     """The requirement names an effect, not a feature: "Andelen ... ska öka från 20 till 80 %", "The solution
     shall reduce onboarding from ten days to two", "Månadsbokslutet måste stängas inom fem dagar i stället för tio"."""
-    effect = next(((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + EFFECT_VERB_DISTANCE),
-                  None)
+    effect = next(
+        ((s, e) for s, e in matches.get("effect_verbs", []) if modal[1] <= s <= modal[1] + EFFECT_VERB_DISTANCE), None
+    )
     measure = next(((s, e) for s, e in matches.get("measure_nouns", []) if subject_lo <= s < subject_hi), None)
     comparison = next(((s, e) for s, e in matches.get("comparison_markers", []) if s >= modal[1]), None)
     if _brings_means(doc, modal):
@@ -197,7 +216,9 @@ def states_effect(doc, matches, subject, subject_lo: int, subject_hi: int, modal
     kind = subject[0] if subject else None
     if effect and kind is None:
         return True
-    property_verb = doc[effect[0]].lower_.startswith(tuple(words_in_any_language("property_verb_prefixes"))) if effect else False
+    property_verb = (
+        doc[effect[0]].lower_.startswith(tuple(words_in_any_language("property_verb_prefixes"))) if effect else False
+    )
     if effect and kind == "solution" and effect[0] == modal[1] and not property_verb:
         return True  # "The solution shall reduce onboarding ...", but "Svarstiden ska understiga 2 s" is a property
     if effect and measure and kind in ("actor", "user"):
@@ -211,8 +232,15 @@ def _brings_means(doc, modal: tuple[int, int]) -> bool:
     prepositions = words_in_any_language("means_prepositions")
     objects = words_in_any_language("means_prepositions_objects")
     # "-ing" is English grammar (a gerund), not a word list.
-    return any(t.lower_ in markers or (t.lower_ in prepositions and t.i + 1 < len(doc) and (
-        doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in objects)) for t in doc[modal[1]:])
+    return any(
+        t.lower_ in markers
+        or (
+            t.lower_ in prepositions
+            and t.i + 1 < len(doc)
+            and (doc[t.i + 1].lower_.endswith("ing") or doc[t.i + 1].lower_ in objects)
+        )
+        for t in doc[modal[1] :]
+    )
 
 
 def purpose_clause(doc, matches, pipeline: Pipeline) -> str | None:
@@ -263,6 +291,8 @@ def gives_reason(rationale: str, pipeline: Pipeline) -> bool:
     if lowered in set(pipeline.lexicon.words("rationale_empty")):
         return False
     words = lowered.split()
-    if len(words) <= RESTATING_MAX_WORDS and any(lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")):
+    if len(words) <= RESTATING_MAX_WORDS and any(
+        lowered.startswith(p) for p in pipeline.lexicon.words("rationale_restating")
+    ):
         return False
     return True

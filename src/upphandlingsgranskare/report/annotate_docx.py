@@ -43,8 +43,10 @@ W_RPR = _w("rPr")
 _BREAKS = {_w("tab"): " ", _w("br"): " ", _w("cr"): " ", _w("noBreakHyphen"): "-"}
 # The extractor's normalisation, applied one character at a time so each output character
 # remembers where it came from.
-_TRANSLATE = {**dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f", " "),
-              **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", "")}
+_TRANSLATE = {
+    **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u3000\t\v\f", " "),
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),
+}
 
 
 def annotate_docx(source: Path, review: DocumentReview, target: Path) -> AnnotationResult:
@@ -355,13 +357,13 @@ def _find(unit: _Mapped, wanted: str, expected: int | None) -> tuple[int, int] |
     at = unit.text.find(wanted)
     if at >= 0:
         # Text made up only of a rendered list label has no runs to comment on.
-        return (at, at + len(wanted)) if any(unit.atoms[at:at + len(wanted)]) else None
+        return (at, at + len(wanted)) if any(unit.atoms[at : at + len(wanted)]) else None
     loose, key = _loose(unit), _loose_text(wanted)
     at = loose.text.find(key) if key else -1
     if at < 0:
         return None
     # Back to the unit's positions through the source characters the loose text kept.
-    real = [a for a in loose.atoms[at:at + len(key)] if a is not None]
+    real = [a for a in loose.atoms[at : at + len(key)] if a is not None]
     if not real:
         return None
     positions = {id(a): i for i, a in enumerate(unit.atoms) if a is not None}
@@ -404,7 +406,7 @@ def _split(run: etree._Element, child: etree._Element, index: int) -> tuple[etre
     right_content = [c for c in right if c.tag != W_RPR]
     for c in right_content[:i]:
         right.remove(c)
-    for c in content[i + 1:] if index else content[i:]:
+    for c in content[i + 1 :] if index else content[i:]:
         run.remove(c)
     if index:
         text = child.text or ""

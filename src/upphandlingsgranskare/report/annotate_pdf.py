@@ -81,8 +81,10 @@ def note_text(finding: Finding, unanchored: bool = False) -> str:
     text = labels(finding.language)
     parts = [heading(finding)]
     if unanchored:
-        parts.append(f"{_UNANCHORED.get(finding.language, _UNANCHORED['sv'])} {finding.requirement_id}: "
-                     f"\u201c{finding.requirement_text}\u201d")
+        parts.append(
+            f"{_UNANCHORED.get(finding.language, _UNANCHORED['sv'])} {finding.requirement_id}: "
+            f"\u201c{finding.requirement_text}\u201d"
+        )
     parts += [
         finding.message,
         f"{text['question']} {finding.question}",
@@ -113,8 +115,9 @@ def _display_to_user(page: PageObject, dx: float, dy: float) -> tuple[float, flo
     return x0 + dx, y1 - dy
 
 
-def _display_rect(page: PageObject, dx0: float, dy0: float, dx1: float,
-                  dy1: float) -> tuple[float, float, float, float]:
+def _display_rect(
+    page: PageObject, dx0: float, dy0: float, dx1: float, dy1: float
+) -> tuple[float, float, float, float]:
     corners = [_display_to_user(page, dx, dy) for dx in (dx0, dx1) for dy in (dy0, dy1)]
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
     return min(xs), min(ys), max(xs), max(ys)
@@ -126,8 +129,12 @@ def _bounds(quads: Sequence[Quad]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _appearance(writer: PdfWriter, quads: Sequence[Quad], rect: tuple[float, float, float, float],
-                colour: tuple[float, float, float]) -> DictionaryObject:
+def _appearance(
+    writer: PdfWriter,
+    quads: Sequence[Quad],
+    rect: tuple[float, float, float, float],
+    colour: tuple[float, float, float],
+) -> DictionaryObject:
     """A normal appearance for the highlight, so every viewer draws the same thing.
 
     BBox equals /Rect and the matrix is the identity, so the stream draws in user space.
@@ -138,35 +145,46 @@ def _appearance(writer: PdfWriter, quads: Sequence[Quad], rect: tuple[float, flo
         ops.append("{:.3f} {:.3f} m {:.3f} {:.3f} l {:.3f} {:.3f} l {:.3f} {:.3f} l h f".format(*ul, *ur, *lr, *ll))
     stream = DecodedStreamObject()
     stream.set_data("\n".join(ops).encode("ascii"))
-    stream.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in rect),
-        NameObject("/Resources"): DictionaryObject({
-            NameObject("/ExtGState"): DictionaryObject({
-                NameObject("/GS0"): DictionaryObject({
-                    NameObject("/Type"): NameObject("/ExtGState"),
-                    NameObject("/BM"): NameObject("/Multiply"),
-                }),
-            }),
-        }),
-    })
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in rect),
+            NameObject("/Resources"): DictionaryObject(
+                {
+                    NameObject("/ExtGState"): DictionaryObject(
+                        {
+                            NameObject("/GS0"): DictionaryObject(
+                                {
+                                    NameObject("/Type"): NameObject("/ExtGState"),
+                                    NameObject("/BM"): NameObject("/Multiply"),
+                                }
+                            ),
+                        }
+                    ),
+                }
+            ),
+        }
+    )
     # Streams must be indirect objects; pypdf has no public call for adding one.
     return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
 
 
 def _common(annotation: DictionaryObject, finding: Finding, name: str, content: str, now: str) -> None:
-    annotation.update({
-        NameObject("/Contents"): TextStringObject(content),
-        NameObject("/NM"): TextStringObject(name),
-        NameObject("/Subj"): TextStringObject(f"{finding.code} {finding.name}"),
-        NameObject("/M"): TextStringObject(now),
-        NameObject("/CreationDate"): TextStringObject(now),
-    })
+    annotation.update(
+        {
+            NameObject("/Contents"): TextStringObject(content),
+            NameObject("/NM"): TextStringObject(name),
+            NameObject("/Subj"): TextStringObject(f"{finding.code} {finding.name}"),
+            NameObject("/M"): TextStringObject(now),
+            NameObject("/CreationDate"): TextStringObject(now),
+        }
+    )
 
 
-def _add_highlight(writer: PdfWriter, page_index: int, quads: Sequence[Quad], finding: Finding,
-                   name: str, content: str, now: str) -> None:
+def _add_highlight(
+    writer: PdfWriter, page_index: int, quads: Sequence[Quad], finding: Finding, name: str, content: str, now: str
+) -> None:
     page = writer.pages[page_index]
     pad = 0.5
     left, bottom, right, top = _bounds(quads)
@@ -190,8 +208,9 @@ def _add_highlight(writer: PdfWriter, page_index: int, quads: Sequence[Quad], fi
     writer.add_annotation(page_index, Popup(rect=(px, py, px + width, py + height), parent=added, open=False))
 
 
-def _add_note(writer: PdfWriter, page_index: int, slot: int, finding: Finding, name: str, content: str,
-              now: str) -> None:
+def _add_note(
+    writer: PdfWriter, page_index: int, slot: int, finding: Finding, name: str, content: str, now: str
+) -> None:
     page = writer.pages[page_index]
     offset = 24.0 * (slot % 20)  # several notes on one page sit side by side along the top edge
     rect = _display_rect(page, 6 + offset, 6, 26 + offset, 26)
@@ -249,8 +268,9 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
         if anchor.anchored:
             content = _SEPARATOR.join(note_text(a.finding) for a in group)
             for part, (page, quads) in enumerate(anchor.parts):
-                _add_highlight(writer, page - 1, quads, finding, name if part == 0 else f"{name}-{part + 1}",
-                               content, now)
+                _add_highlight(
+                    writer, page - 1, quads, finding, name if part == 0 else f"{name}-{part + 1}", content, now
+                )
         else:
             content = _SEPARATOR.join(note_text(a.finding, unanchored=n == 0) for n, a in enumerate(group))
             _add_note(writer, anchor.page - 1, notes[anchor.page], finding, name, content, now)
@@ -262,5 +282,6 @@ def annotate_pdf(source: Path, review: DocumentReview, target: Path) -> Annotati
     writer.write(out)
     write_atomic(target, out.getvalue())
     # Every finding not highlighted got a note at the top of its page: all are fallbacks.
-    return AnnotationResult(target=target, anchored=len(anchors) - len(unanchored), unanchored=tuple(unanchored),
-                            fallback=len(unanchored))
+    return AnnotationResult(
+        target=target, anchored=len(anchors) - len(unanchored), unanchored=tuple(unanchored), fallback=len(unanchored)
+    )

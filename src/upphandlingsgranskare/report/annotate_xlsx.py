@@ -29,26 +29,72 @@ from .xlsx_sheet import Sheet, Styles, shared_strings
 # Widths in Excel character units: a code fits in the first, prose wraps in the others.
 _WIDTHS = (16, 60, 60)
 _FINDINGS_COLUMNS: dict[Language, tuple[str, ...]] = {
-    "sv": ("Dokument", "Krav-id", "Plats", "Kravtext", "Kod", "Allvarlighetsgrad", "Anmärkning",
-           "Fråga till verksamheten", "Förslag", "Ursprung"),
-    "en": ("Document", "Requirement id", "Location", "Requirement text", "Code", "Severity", "Message",
-           "Question for the business owner", "Suggestion", "Origin"),
+    "sv": (
+        "Dokument",
+        "Krav-id",
+        "Plats",
+        "Kravtext",
+        "Kod",
+        "Allvarlighetsgrad",
+        "Anmärkning",
+        "Fråga till verksamheten",
+        "Förslag",
+        "Ursprung",
+    ),
+    "en": (
+        "Document",
+        "Requirement id",
+        "Location",
+        "Requirement text",
+        "Code",
+        "Severity",
+        "Message",
+        "Question for the business owner",
+        "Suggestion",
+        "Origin",
+    ),
 }
 _FINDINGS_WIDTHS = (30, 12, 30, 60, 8, 12, 60, 50, 60, 12)
 _SHEET_TITLE: dict[Language, str] = {"sv": "Anmärkningar", "en": "Findings"}
 _MATRIX_TEXT: dict[Language, dict[str, str]] = {
-    "sv": {"sheet": "Mål och krav", "title": "Mål och krav", "id": "Krav-id", "requirement": "Krav",
-           "served_by": "Krav som bidrar", "goals": "Mål", "goal": "Mål", "text": "Mållydelse", "links": "Kopplingar",
-           "method": "Sätt", "score": "Poäng", "why": "Varför", "reference": "hänvisning", "meaning": "innehåll",
-           "no_goals": "Dokumentet anger inga mål.",
-           "legend": "● kravet hänvisar till målet, ○ kravet knyts till målet genom sitt innehåll "
-                     "(delade ord och begrepp)."},
-    "en": {"sheet": "Goals and requirements", "title": "Goals and requirements", "id": "Requirement id",
-           "requirement": "Requirement", "served_by": "Requirements serving it", "goals": "Goals", "goal": "Goal",
-           "text": "Goal text", "links": "Links", "method": "Method", "score": "Score", "why": "Why",
-           "reference": "reference", "meaning": "meaning", "no_goals": "The document states no goals.",
-           "legend": "● the requirement refers to the goal, ○ its content ties it to the goal "
-                     "(shared words and concepts)."},
+    "sv": {
+        "sheet": "Mål och krav",
+        "title": "Mål och krav",
+        "id": "Krav-id",
+        "requirement": "Krav",
+        "served_by": "Krav som bidrar",
+        "goals": "Mål",
+        "goal": "Mål",
+        "text": "Mållydelse",
+        "links": "Kopplingar",
+        "method": "Sätt",
+        "score": "Poäng",
+        "why": "Varför",
+        "reference": "hänvisning",
+        "meaning": "innehåll",
+        "no_goals": "Dokumentet anger inga mål.",
+        "legend": "● kravet hänvisar till målet, ○ kravet knyts till målet genom sitt innehåll "
+        "(delade ord och begrepp).",
+    },
+    "en": {
+        "sheet": "Goals and requirements",
+        "title": "Goals and requirements",
+        "id": "Requirement id",
+        "requirement": "Requirement",
+        "served_by": "Requirements serving it",
+        "goals": "Goals",
+        "goal": "Goal",
+        "text": "Goal text",
+        "links": "Links",
+        "method": "Method",
+        "score": "Score",
+        "why": "Why",
+        "reference": "reference",
+        "meaning": "meaning",
+        "no_goals": "The document states no goals.",
+        "legend": "● the requirement refers to the goal, ○ its content ties it to the goal "
+        "(shared words and concepts).",
+    },
 }
 
 
@@ -66,8 +112,10 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
     if target.exists() and target.resolve() == source.resolve():
         raise ValueError(f"{target}: kopian får inte skriva över originalet / the copy must not overwrite the input")
     package = Package.read(source)
-    workbook_part = next((name for kind, name in package.relationships("").values()
-                          if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    workbook_part = next(
+        (name for kind, name in package.relationships("").values() if kind.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
     workbook = package.xml(workbook_part)
     ns = etree.QName(workbook).namespace
     rels = package.relationships(workbook_part)
@@ -115,8 +163,9 @@ def annotate_xlsx(source: Path, review: DocumentReview, target: Path) -> Annotat
     return AnnotationResult(target=target, anchored=written, unanchored=tuple(missing), fallback=0)
 
 
-def _add_columns(sheet: Sheet, rows: dict[int, list[Finding]], header_row: int | None, styles: Styles,
-                 text: dict[str, str]) -> tuple[int, str | None]:
+def _add_columns(
+    sheet: Sheet, rows: dict[int, list[Finding]], header_row: int | None, styles: Styles, text: dict[str, str]
+) -> tuple[int, str | None]:
     """The flag, comment and suggestion columns right of the sheet's used range; returns the findings
     written and the autofilter's new range when the header row's filter grew."""
     if header_row is None:
@@ -173,8 +222,12 @@ def _filter_names(workbook: etree._Element, filters: dict[int, tuple[str, str]])
     ns = etree.QName(workbook).namespace
     for name in workbook.iter(f"{{{ns}}}definedName"):
         local = name.get("localSheetId")
-        if name.get("name") == "_xlnm._FilterDatabase" and local is not None and local.isdigit() \
-                and int(local) in filters:
+        if (
+            name.get("name") == "_xlnm._FilterDatabase"
+            and local is not None
+            and local.isdigit()
+            and int(local) in filters
+        ):
             title, ref = filters[int(local)]
             low, _, high = ref.partition(":")
             absolute = "$" + re.sub(r"(\d+)", r"$\1", low) + ":$" + re.sub(r"(\d+)", r"$\1", high)
@@ -206,9 +259,18 @@ def findings_workbook(reviews: list[DocumentReview], target: Path, language: Lan
     for review in reviews:
         for finding in review.findings:
             row += 1
-            values = (review.path, finding.requirement_id, finding.location.describe(), finding.requirement_text,
-                      finding.code, finding.severity, finding.message, finding.question, finding.suggestion,
-                      finding.origin)
+            values = (
+                review.path,
+                finding.requirement_id,
+                finding.location.describe(),
+                finding.requirement_text,
+                finding.code,
+                finding.severity,
+                finding.message,
+                finding.question,
+                finding.suggestion,
+                finding.origin,
+            )
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=col)
                 _set_text(cell, value)
@@ -276,8 +338,12 @@ def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | Non
     row += 1
     put(row, 2, text["served_by"], font=bold)
     for offset, goal in enumerate(goals):
-        put(row, 3 + offset, len({link.requirement_id for link in review.links if link.goal_id == goal.id}),
-            align=center)
+        put(
+            row,
+            3 + offset,
+            len({link.requirement_id for link in review.links if link.goal_id == goal.id}),
+            align=center,
+        )
     ws.freeze_panes = "C5"
 
     _goal_and_link_lists(put, review, goals, text, row, bold)
@@ -288,8 +354,9 @@ def goal_matrix_sheet(workbook, review: DocumentReview, language: Language | Non
     return ws
 
 
-def _goal_and_link_lists(put: Callable[..., None], review: DocumentReview, goals: list, text: dict[str, str],
-                         row: int, bold: object) -> None:
+def _goal_and_link_lists(
+    put: Callable[..., None], review: DocumentReview, goals: list, text: dict[str, str], row: int, bold: object
+) -> None:
     """Below the matrix, from ``row``: each goal with the requirements that serve it, then each link
     with its method, score and why. ``put`` writes one cell."""
     row += 2
@@ -311,8 +378,9 @@ def _goal_and_link_lists(put: Callable[..., None], review: DocumentReview, goals
     row += 1
     for link in review.links:
         row += 1
-        for col, value in enumerate((link.requirement_id, link.goal_id, text[link.method], link.score, link.evidence),
-                                    start=1):
+        for col, value in enumerate(
+            (link.requirement_id, link.goal_id, text[link.method], link.score, link.evidence), start=1
+        ):
             put(row, col, value)
 
 

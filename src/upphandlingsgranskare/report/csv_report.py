@@ -26,8 +26,21 @@ Dialect = Literal["excel-sv", "rfc4180"]
 
 # Stable, English column names: tools and macros key on them whatever the document's language.
 COLUMNS: tuple[str, ...] = (
-    "document", "requirement_id", "location", "page", "sheet", "cell", "code", "name", "severity", "origin",
-    "requirement_text", "message", "question", "suggestion", "fingerprint",
+    "document",
+    "requirement_id",
+    "location",
+    "page",
+    "sheet",
+    "cell",
+    "code",
+    "name",
+    "severity",
+    "origin",
+    "requirement_text",
+    "message",
+    "question",
+    "suggestion",
+    "fingerprint",
 )
 
 BOM = "\ufeff"
@@ -47,9 +60,21 @@ def safe_cell(value: object) -> str:
 def _row(review: DocumentReview, finding: Finding) -> list[str]:
     loc = finding.location
     values: list[object] = [
-        review.path, finding.requirement_id, loc.describe(), loc.page, loc.sheet, loc.cell, finding.code,
-        finding.name, finding.severity, finding.origin, finding.requirement_text, finding.message,
-        finding.question, finding.suggestion, finding.fingerprint,
+        review.path,
+        finding.requirement_id,
+        loc.describe(),
+        loc.page,
+        loc.sheet,
+        loc.cell,
+        finding.code,
+        finding.name,
+        finding.severity,
+        finding.origin,
+        finding.requirement_text,
+        finding.message,
+        finding.question,
+        finding.suggestion,
+        finding.fingerprint,
     ]
     return [safe_cell(v) for v in values]
 
@@ -59,8 +84,14 @@ def to_csv(reviews: list[DocumentReview], dialect: Dialect = "excel-sv") -> str:
     if dialect not in ("excel-sv", "rfc4180"):
         raise ValueError(f"unknown CSV dialect {dialect!r}: use 'excel-sv' or 'rfc4180'")
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";" if dialect == "excel-sv" else ",", quotechar='"',
-                        quoting=csv.QUOTE_MINIMAL, doublequote=True, lineterminator="\r\n")
+    writer = csv.writer(
+        buffer,
+        delimiter=";" if dialect == "excel-sv" else ",",
+        quotechar='"',
+        quoting=csv.QUOTE_MINIMAL,
+        doublequote=True,
+        lineterminator="\r\n",
+    )
     writer.writerow(COLUMNS)
     for review in reviews:
         for finding in review.findings:

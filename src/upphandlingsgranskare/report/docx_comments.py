@@ -40,13 +40,15 @@ class Comments:
         for rel in document.part.rels.values():
             if rel.reltype == RT.COMMENTS and not rel.is_external:
                 self.part = rel.target_part
-        self.element = self.part.element if self.part is not None else \
-            CommentsPart.default(document.part.package).element
+        self.element = (
+            self.part.element if self.part is not None else CommentsPart.default(document.part.package).element
+        )
         self.used = {int(i) for i in self.element.xpath("./w:comment/@w:id") if str(i).lstrip("-").isdigit()}
         self.next_id = max(self.used, default=-1) + 1
         # What the tool wrote before, by text: reviewing its own annotated copy adds nothing twice.
         self.present: Counter[str] = Counter(
-            _comment_key(c) for c in self.element.findall(_w("comment")) if c.get(_w("author")) == AUTHOR)
+            _comment_key(c) for c in self.element.findall(_w("comment")) if c.get(_w("author")) == AUTHOR
+        )
         self.added = 0
 
     def _new_id(self) -> int:

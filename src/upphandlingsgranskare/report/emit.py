@@ -21,23 +21,50 @@ MARKDOWN_HEADING = "# Granskningsrapport / Review report"
 
 _LABELS: dict[Language, dict[str, str]] = {
     "sv": {
-        "requirements": "krav", "flagged": "flaggade", "share": "andel med angivet behov", "findings": "Anmärkningar",
-        "question": "Fråga till verksamheten", "suggestion": "Förslag", "none": "Inga anmärkningar.",
-        "error": "kunde inte granskas", "goals": "mål", "evidence": "Modellens belägg",
-        "origin_llm": "bedömd av språkmodell", "origin_fallback": "regelresultat, språkmodellen misslyckades",
-        "coverage": "Mål och kraven som bidrar till dem", "goal": "Mål", "goal_text": "Lydelse", "linked": "Krav som bidrar",
-        "no_requirement": "inget krav", "reference": "via hänvisning", "meaning": "via innehåll",
-        "goals_served": "mål med krav", "requirements_linked": "krav knutna till mål",
+        "requirements": "krav",
+        "flagged": "flaggade",
+        "share": "andel med angivet behov",
+        "findings": "Anmärkningar",
+        "question": "Fråga till verksamheten",
+        "suggestion": "Förslag",
+        "none": "Inga anmärkningar.",
+        "error": "kunde inte granskas",
+        "goals": "mål",
+        "evidence": "Modellens belägg",
+        "origin_llm": "bedömd av språkmodell",
+        "origin_fallback": "regelresultat, språkmodellen misslyckades",
+        "coverage": "Mål och kraven som bidrar till dem",
+        "goal": "Mål",
+        "goal_text": "Lydelse",
+        "linked": "Krav som bidrar",
+        "no_requirement": "inget krav",
+        "reference": "via hänvisning",
+        "meaning": "via innehåll",
+        "goals_served": "mål med krav",
+        "requirements_linked": "krav knutna till mål",
     },
     "en": {
-        "requirements": "requirements", "flagged": "flagged", "share": "share with a stated need", "findings": "Findings",
-        "question": "Question for the business owner", "suggestion": "Suggestion", "none": "No findings.",
-        "error": "could not be reviewed", "goals": "goals", "evidence": "Model's evidence",
-        "origin_llm": "judged by the language model", "origin_fallback": "rules result, the language model failed",
-        "coverage": "Goals and the requirements that serve them", "goal": "Goal", "goal_text": "Stated as",
+        "requirements": "requirements",
+        "flagged": "flagged",
+        "share": "share with a stated need",
+        "findings": "Findings",
+        "question": "Question for the business owner",
+        "suggestion": "Suggestion",
+        "none": "No findings.",
+        "error": "could not be reviewed",
+        "goals": "goals",
+        "evidence": "Model's evidence",
+        "origin_llm": "judged by the language model",
+        "origin_fallback": "rules result, the language model failed",
+        "coverage": "Goals and the requirements that serve them",
+        "goal": "Goal",
+        "goal_text": "Stated as",
         "linked": "Requirements serving it",
-        "no_requirement": "no requirement", "reference": "by reference", "meaning": "by meaning",
-        "goals_served": "goals served", "requirements_linked": "requirements tied to a goal",
+        "no_requirement": "no requirement",
+        "reference": "by reference",
+        "meaning": "by meaning",
+        "goals_served": "goals served",
+        "requirements_linked": "requirements tied to a goal",
     },
 }
 
@@ -48,15 +75,19 @@ def llm_line(review: DocumentReview) -> str | None:
     if usage is None:
         return None
     per = "–" if usage.tokens_per_requirement is None else f"{usage.tokens_per_requirement:g}"
-    line = (f"LLM ({usage.backend}, {usage.model}, {usage.prompt}): {usage.requirements_judged} krav / requirements, "
-            f"{usage.cached} från cache / cached, {usage.calls} besvarade anrop / answered calls "
-            f"({usage.requests} HTTP-förfrågningar / requests), "
-            f"{usage.prompt_tokens + usage.completion_tokens} token ({per} per krav / per requirement)")
+    line = (
+        f"LLM ({usage.backend}, {usage.model}, {usage.prompt}): {usage.requirements_judged} krav / requirements, "
+        f"{usage.cached} från cache / cached, {usage.calls} besvarade anrop / answered calls "
+        f"({usage.requests} HTTP-förfrågningar / requests), "
+        f"{usage.prompt_tokens + usage.completion_tokens} token ({per} per krav / per requirement)"
+    )
     if usage.fallbacks:
         line += f", {usage.fallbacks} reservfall till reglerna / fell back to the rules"
     if usage.rejected_quotes or usage.rewrites_dropped:
-        line += (f", {usage.rejected_quotes} ogrundade svar / ungrounded answers, "
-                 f"{usage.rewrites_dropped} förslag borttagna / rewrites dropped")
+        line += (
+            f", {usage.rejected_quotes} ogrundade svar / ungrounded answers, "
+            f"{usage.rewrites_dropped} förslag borttagna / rewrites dropped"
+        )
     if usage.disagreements:
         line += f", {usage.disagreements} där modellen inte håller med / where the model disagrees"
     if usage.instruction_like:
@@ -77,8 +108,10 @@ def coverage_line(row: GoalCoverage, labels: dict[str, str], *, most: int = 8) -
     if not row.requirements:
         return labels["no_requirement"]
     ids = ", ".join(row.requirements[:most]) + (", …" if len(row.requirements) > most else "")
-    return (f"{ids} ({len(row.requirements)}: {row.by_reference} {labels['reference']}, "
-            f"{row.by_meaning} {labels['meaning']})")
+    return (
+        f"{ids} ({len(row.requirements)}: {row.by_reference} {labels['reference']}, "
+        f"{row.by_meaning} {labels['meaning']})"
+    )
 
 
 def _short(text: str, words: int = 12) -> str:
@@ -112,9 +145,11 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             out.write(f"**{labels['error']}:** {review.error}\n\n")
             continue
         s = summarise(review)
-        out.write(f"- {labels['requirements']}: {s.requirements}\n- {labels['flagged']}: {s.flagged}\n"
-                  f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}"
-                  f" ({s.goals_served} {labels['goals_served']}, {s.linked} {labels['requirements_linked']})\n")
+        out.write(
+            f"- {labels['requirements']}: {s.requirements}\n- {labels['flagged']}: {s.flagged}\n"
+            f"- {labels['share']}: {_share(review)}\n- {labels['goals']}: {len(review.goals)}"
+            f" ({s.goals_served} {labels['goals_served']}, {s.linked} {labels['requirements_linked']})\n"
+        )
         if llm_line(review):
             out.write(f"- {llm_line(review)}\n")
         out.write("\n")
@@ -130,7 +165,9 @@ def to_markdown(reviews: list[DocumentReview]) -> str:
             continue
         out.write(f"### {labels['findings']}\n\n")
         for finding in review.findings:
-            out.write(f"#### {finding.code} {finding.name} — {finding.requirement_id} ({finding.location.describe()})\n\n")
+            out.write(
+                f"#### {finding.code} {finding.name} — {finding.requirement_id} ({finding.location.describe()})\n\n"
+            )
             out.write(f"> {strip_markers(finding.requirement_text)}\n\n{finding.message}\n\n")
             out.write(f"- **{labels['question']}:** {finding.question}\n")
             out.write(f"- **{labels['suggestion']}:** {finding.suggestion}\n")
@@ -155,8 +192,9 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
 
     buffer = io.StringIO()
     width = width or 110
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, soft_wrap=False)
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, soft_wrap=False
+    )
     for review in reviews:
         labels = _LABELS[review.language]
         console.rule(f"[bold]{review.path}[/bold]")
@@ -165,10 +203,12 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
             console.print(f"[{style}]{labels['error'] if not review.skipped else '–'}: {review.error}[/{style}]")
             continue
         s = summarise(review)
-        console.print(f"{labels['requirements']}: [bold]{s.requirements}[/bold]   {labels['flagged']}: "
-                      f"[bold]{s.flagged}[/bold]   {labels['share']}: [bold]{_share(review)}[/bold]   "
-                      f"{labels['goals']}: {len(review.goals)} ({s.goals_served} {labels['goals_served']}, "
-                      f"{s.linked} {labels['requirements_linked']})   ({review.language}, {review.format})")
+        console.print(
+            f"{labels['requirements']}: [bold]{s.requirements}[/bold]   {labels['flagged']}: "
+            f"[bold]{s.flagged}[/bold]   {labels['share']}: [bold]{_share(review)}[/bold]   "
+            f"{labels['goals']}: {len(review.goals)} ({s.goals_served} {labels['goals_served']}, "
+            f"{s.linked} {labels['requirements_linked']})   ({review.language}, {review.format})"
+        )
         coverage = goal_coverage(review)
         if coverage:
             from rich.markup import escape
@@ -190,17 +230,20 @@ def render_text(reviews: list[DocumentReview], *, color: bool, width: int | None
         _print_findings(console, buffer, review.findings, labels, width, color)
     total_flagged = sum(len(r.findings) for r in reviews)
     errors = [r for r in reviews if r.error and not r.skipped]
-    console.print(f"\n{len(reviews)} dokument / documents, {total_flagged} anmärkningar / findings"
-                  + (f", [bold red]{len(errors)} fel / errors[/bold red]" if errors else "")
-                  + (f"; {hidden} info-anmärkningar dolda / info findings hidden (--show-info)" if hidden else ""))
+    console.print(
+        f"\n{len(reviews)} dokument / documents, {total_flagged} anmärkningar / findings"
+        + (f", [bold red]{len(errors)} fel / errors[/bold red]" if errors else "")
+        + (f"; {hidden} info-anmärkningar dolda / info findings hidden (--show-info)" if hidden else "")
+    )
     return buffer.getvalue()
 
 
 Piece = tuple[str, "str | None"]  # a piece of a line of the terminal report, and its rich style
 
 
-def _print_findings(console: Console, buffer: io.StringIO, findings: Sequence[Finding], labels: dict[str, str],
-                    width: int, color: bool) -> None:
+def _print_findings(
+    console: Console, buffer: io.StringIO, findings: Sequence[Finding], labels: dict[str, str], width: int, color: bool
+) -> None:
     """Each requirement once (its id, place and text), then its findings indented; wrapped here.
 
     Written straight to the buffer, with the escape codes of each piece's style when coloured: a rich
@@ -270,8 +313,10 @@ def _wrap(text: str, indent: str, width: int) -> tuple[str, ...]:
 
     out: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        out.extend(textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent,
-                                 break_on_hyphens=False) or [indent.rstrip()])
+        out.extend(
+            textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+            or [indent.rstrip()]
+        )
     return tuple(out)
 
 
@@ -281,7 +326,7 @@ def _labelled(label: str, text: str, width: int, indent: str = "    ") -> list[l
     head = f"{indent}{label}:"
     out: list[list[Piece]] = [[(line, None)] for line in lines]
     if lines[0].startswith(head):
-        out[0] = [(indent, None), (f"{label}:", "bold"), (lines[0][len(head):], None)]
+        out[0] = [(indent, None), (f"{label}:", "bold"), (lines[0][len(head) :], None)]
     return out
 
 

@@ -33,62 +33,133 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 _LABELS: dict[Language, dict[str, str]] = {
     "sv": {
-        "title": "Granskningsrapport", "index_title": "Granskade dokument", "summary": "Sammanfattning",
-        "documents": "Dokument", "document": "Dokument", "language": "Språk", "requirements": "Krav",
-        "in_scope": "Krav på lösningen", "flagged": "Flaggade krav", "share": "Andel med angivet behov",
+        "title": "Granskningsrapport",
+        "index_title": "Granskade dokument",
+        "summary": "Sammanfattning",
+        "documents": "Dokument",
+        "document": "Dokument",
+        "language": "Språk",
+        "requirements": "Krav",
+        "in_scope": "Krav på lösningen",
+        "flagged": "Flaggade krav",
+        "share": "Andel med angivet behov",
         "share_hint": "Andel av kraven på lösningen som anger ett verksamhetsbehov eller mål.",
-        "goals": "Mål", "total": "Totalt", "per_check": "Anmärkningar per kontroll", "check": "Kontroll",
-        "description": "Beskrivning", "about": "Om kontrollen", "findings": "Anmärkningar",
-        "filter_check": "Kontroll", "filter_severity": "Allvarlighetsgrad", "show_all": "Visa alla",
-        "shown_of": "av", "shown_tail": "anmärkningar visas", "no_findings": "Inga anmärkningar.",
-        "no_match": "Inga anmärkningar matchar filtret.", "no_documents": "Inga dokument granskades.",
-        "requirement": "Krav", "location": "Plats", "reason": "Skäl", "question": "Fråga till verksamheten",
-        "suggestion": "Förslag till omskrivning", "origin": "Bedömd av", "severity": "Allvarlighetsgrad",
-        "evidence": "Modellens belägg", "no_heading": "(utan rubrik)",
-        "unreadable": "Dokument som inte kunde läsas", "skipped": "Filer som hoppades över",
-        "error": "kunde inte läsas", "skipped_short": "hoppades över", "status": "Status", "ok": "granskad",
-        "outputs": "Rapporter", "generated": "Skapad av upphandlingsgranskare",
-        "findings_count": "anmärkningar", "filters": "Filtrera anmärkningar",
-        "sev_error": "fel", "sev_warning": "varning", "sev_info": "info",
-        "origin_rules": "regler", "origin_llm": "språkmodell",
+        "goals": "Mål",
+        "total": "Totalt",
+        "per_check": "Anmärkningar per kontroll",
+        "check": "Kontroll",
+        "description": "Beskrivning",
+        "about": "Om kontrollen",
+        "findings": "Anmärkningar",
+        "filter_check": "Kontroll",
+        "filter_severity": "Allvarlighetsgrad",
+        "show_all": "Visa alla",
+        "shown_of": "av",
+        "shown_tail": "anmärkningar visas",
+        "no_findings": "Inga anmärkningar.",
+        "no_match": "Inga anmärkningar matchar filtret.",
+        "no_documents": "Inga dokument granskades.",
+        "requirement": "Krav",
+        "location": "Plats",
+        "reason": "Skäl",
+        "question": "Fråga till verksamheten",
+        "suggestion": "Förslag till omskrivning",
+        "origin": "Bedömd av",
+        "severity": "Allvarlighetsgrad",
+        "evidence": "Modellens belägg",
+        "no_heading": "(utan rubrik)",
+        "unreadable": "Dokument som inte kunde läsas",
+        "skipped": "Filer som hoppades över",
+        "error": "kunde inte läsas",
+        "skipped_short": "hoppades över",
+        "status": "Status",
+        "ok": "granskad",
+        "outputs": "Rapporter",
+        "generated": "Skapad av upphandlingsgranskare",
+        "findings_count": "anmärkningar",
+        "filters": "Filtrera anmärkningar",
+        "sev_error": "fel",
+        "sev_warning": "varning",
+        "sev_info": "info",
+        "origin_rules": "regler",
+        "origin_llm": "språkmodell",
         "origin_rules-fallback": "regler (språkmodellen misslyckades)",
         "accepted": "godtagna anmärkningar: {suppressed} genom markering i dokumentet, {baselined} genom baslinjen",
         "unused": "markering som inte godtar något",
-        "matrix": "Mål och krav", "goal": "Mål", "served_by": "Krav som bidrar",
+        "matrix": "Mål och krav",
+        "goal": "Mål",
+        "served_by": "Krav som bidrar",
         "no_goals": "Dokumentet anger inga mål.",
         "matrix_hint": "● kravet hänvisar till målet, ○ kravet knyts till målet genom sitt innehåll (delade ord och "
-                       "begrepp); muspekaren över en markering visar varför. Kraven på lösningen, i dokumentets ordning.",
-        "link_reference": "hänvisning", "link_meaning": "innehåll", "unlinked": "inget mål",
+        "begrepp); muspekaren över en markering visar varför. Kraven på lösningen, i dokumentets ordning.",
+        "link_reference": "hänvisning",
+        "link_meaning": "innehåll",
+        "unlinked": "inget mål",
         "about_document": "hela dokumentet, vid krav",
     },
     "en": {
-        "title": "Review report", "index_title": "Reviewed documents", "summary": "Summary",
-        "documents": "Documents", "document": "Document", "language": "Language", "requirements": "Requirements",
-        "in_scope": "Requirements on the solution", "flagged": "Flagged requirements",
+        "title": "Review report",
+        "index_title": "Reviewed documents",
+        "summary": "Summary",
+        "documents": "Documents",
+        "document": "Document",
+        "language": "Language",
+        "requirements": "Requirements",
+        "in_scope": "Requirements on the solution",
+        "flagged": "Flagged requirements",
         "share": "Share with a stated need",
         "share_hint": "Share of the requirements on the solution that state a business need or goal.",
-        "goals": "Goals", "total": "Total", "per_check": "Findings per check", "check": "Check",
-        "description": "Description", "about": "About the check", "findings": "Findings",
-        "filter_check": "Check", "filter_severity": "Severity", "show_all": "Show all",
-        "shown_of": "of", "shown_tail": "findings shown", "no_findings": "No findings.",
-        "no_match": "No findings match the filter.", "no_documents": "No documents were reviewed.",
-        "requirement": "Requirement", "location": "Location", "reason": "Reason",
-        "question": "Question for the business owner", "suggestion": "Suggested rewrite", "origin": "Judged by",
-        "severity": "Severity", "evidence": "Model's evidence", "no_heading": "(no heading)",
-        "unreadable": "Documents that could not be read", "skipped": "Files skipped",
-        "error": "could not be read", "skipped_short": "skipped", "status": "Status", "ok": "reviewed",
-        "outputs": "Reports", "generated": "Generated by upphandlingsgranskare",
-        "findings_count": "findings", "filters": "Filter findings",
-        "sev_error": "error", "sev_warning": "warning", "sev_info": "info",
-        "origin_rules": "rules", "origin_llm": "language model",
+        "goals": "Goals",
+        "total": "Total",
+        "per_check": "Findings per check",
+        "check": "Check",
+        "description": "Description",
+        "about": "About the check",
+        "findings": "Findings",
+        "filter_check": "Check",
+        "filter_severity": "Severity",
+        "show_all": "Show all",
+        "shown_of": "of",
+        "shown_tail": "findings shown",
+        "no_findings": "No findings.",
+        "no_match": "No findings match the filter.",
+        "no_documents": "No documents were reviewed.",
+        "requirement": "Requirement",
+        "location": "Location",
+        "reason": "Reason",
+        "question": "Question for the business owner",
+        "suggestion": "Suggested rewrite",
+        "origin": "Judged by",
+        "severity": "Severity",
+        "evidence": "Model's evidence",
+        "no_heading": "(no heading)",
+        "unreadable": "Documents that could not be read",
+        "skipped": "Files skipped",
+        "error": "could not be read",
+        "skipped_short": "skipped",
+        "status": "Status",
+        "ok": "reviewed",
+        "outputs": "Reports",
+        "generated": "Generated by upphandlingsgranskare",
+        "findings_count": "findings",
+        "filters": "Filter findings",
+        "sev_error": "error",
+        "sev_warning": "warning",
+        "sev_info": "info",
+        "origin_rules": "rules",
+        "origin_llm": "language model",
         "origin_rules-fallback": "rules (the language model failed)",
         "accepted": "accepted findings: {suppressed} by markers in the document, {baselined} by the baseline",
         "unused": "marker that accepts nothing",
-        "matrix": "Goals and requirements", "goal": "Goal", "served_by": "Requirements serving it",
+        "matrix": "Goals and requirements",
+        "goal": "Goal",
+        "served_by": "Requirements serving it",
         "no_goals": "The document states no goals.",
         "matrix_hint": "● the requirement refers to the goal, ○ its content ties it to the goal (shared words and "
-                       "concepts); hover over a mark to see why. The requirements on the solution, in document order.",
-        "link_reference": "reference", "link_meaning": "meaning", "unlinked": "no goal",
+        "concepts); hover over a mark to see why. The requirements on the solution, in document order.",
+        "link_reference": "reference",
+        "link_meaning": "meaning",
+        "unlinked": "no goal",
         "about_document": "the whole document, at requirement",
     },
 }
@@ -141,7 +212,8 @@ def _checks_in(reviews: Iterable[DocumentReview]) -> list[tuple[str, str, dict[s
     from ..checks import ALL_CHECKS
 
     checks: list[tuple[str, str, dict[str, str], str]] = [
-        (c.code, c.name, {str(lang): line for lang, line in c.summary.items()}, c.documentation()) for c in ALL_CHECKS]
+        (c.code, c.name, {str(lang): line for lang, line in c.summary.items()}, c.documentation()) for c in ALL_CHECKS
+    ]
     known = {c[0] for c in checks}
     for review in reviews:
         for finding in review.findings:
@@ -172,21 +244,26 @@ def _matrix_section(readable: list[DocumentReview], labels: dict[str, str]) -> s
     a mark where a requirement serves a goal; the method and why in the mark's title."""
     from ..trace import LINKED_LABELS
 
-    out = [f'<section id="goal-matrix"><h2>{_e(labels["matrix"])}</h2>\n'
-           f'<p class="muted">{_e(labels["matrix_hint"])}</p>\n']
+    out = [
+        f'<section id="goal-matrix"><h2>{_e(labels["matrix"])}</h2>\n<p class="muted">{_e(labels["matrix_hint"])}</p>\n'
+    ]
     for doc_index, review in enumerate(readable):
-        out.append(f'<section class="matrix-doc" lang="{_e(review.language)}" data-path="{_e(review.path)}"><h3>{_e(review.path)}</h3>')
+        out.append(
+            f'<section class="matrix-doc" lang="{_e(review.language)}" data-path="{_e(review.path)}"><h3>{_e(review.path)}</h3>'
+        )
         goals = [g for g in review.goals if g.id]
         if not goals:
             out.append(f'<p class="muted">{_e(labels["no_goals"])}</p></section>\n')
             continue
-        out.append('<dl class="goal-list">' + "".join(f"<dt>{_e(g.id)}</dt><dd>{_e(g.text)}</dd>" for g in goals)
-                   + "</dl>")
+        out.append(
+            '<dl class="goal-list">' + "".join(f"<dt>{_e(g.id)}</dt><dd>{_e(g.text)}</dd>" for g in goals) + "</dl>"
+        )
         links = {(link.requirement_id, link.goal_id): link for link in review.links}
         linked_ids = {link.requirement_id for link in review.links}
         rows = [r for r in review.requirements if r.label in LINKED_LABELS or r.id in linked_ids]
-        head = (f'<th>{_e(labels["requirement"])}</th>'
-                + "".join(f'<th class="goal" scope="col" title="{_e(g.text)}">{_e(g.id)}</th>' for g in goals))
+        head = f"<th>{_e(labels['requirement'])}</th>" + "".join(
+            f'<th class="goal" scope="col" title="{_e(g.text)}">{_e(g.id)}</th>' for g in goals
+        )
         body: list[str] = []
         seen: set[str] = set()
         for requirement in rows:
@@ -200,22 +277,31 @@ def _matrix_section(readable: list[DocumentReview], labels: dict[str, str]) -> s
                     cells.append('<td class="mark"></td>')
                     continue
                 how = labels["link_" + link.method]
-                title = (f"{how}: {link.evidence}" if link.method == "reference"
-                         else f"{how} {link.score:.2f}: {link.evidence}")
+                title = (
+                    f"{how}: {link.evidence}"
+                    if link.method == "reference"
+                    else f"{how} {link.score:.2f}: {link.evidence}"
+                )
                 mark = "●" if link.method == "reference" else "○"
-                cells.append(f'<td class="mark" data-method="{_e(link.method)}" title="{_e(title)}">'
-                             f'<span aria-label="{_e(title)}">{mark}</span></td>')
+                cells.append(
+                    f'<td class="mark" data-method="{_e(link.method)}" title="{_e(title)}">'
+                    f'<span aria-label="{_e(title)}">{mark}</span></td>'
+                )
             unlinked = requirement.id not in linked_ids
             text = requirement.text if len(requirement.text) <= 140 else requirement.text[:139] + "…"
-            body.append(f'<tr class="{"unlinked" if unlinked else "linked"}" data-requirement="{_e(requirement.id)}">'
-                        f'<td class="req"><span class="req-id">{_e(requirement.id)}</span> {_e(text)}'
-                        + (f' <span class="muted">({_e(labels["unlinked"])})</span>' if unlinked else "")
-                        + f'</td>{"".join(cells)}</tr>')
+            body.append(
+                f'<tr class="{"unlinked" if unlinked else "linked"}" data-requirement="{_e(requirement.id)}">'
+                f'<td class="req"><span class="req-id">{_e(requirement.id)}</span> {_e(text)}'
+                + (f' <span class="muted">({_e(labels["unlinked"])})</span>' if unlinked else "")
+                + f"</td>{''.join(cells)}</tr>"
+            )
         served = [len({link.requirement_id for link in review.links if link.goal_id == g.id}) for g in goals]
         counts = "".join(f'<td class="num mark">{n}</td>' for n in served)
-        out.append(f'<div class="matrix-wrap"><table class="matrix" id="matrix-{doc_index + 1}"><thead><tr>{head}</tr>'
-                   f'</thead><tbody>{"".join(body)}</tbody><tfoot><tr><td>{_e(labels["served_by"])}</td>{counts}'
-                   f"</tr></tfoot></table></div></section>\n")
+        out.append(
+            f'<div class="matrix-wrap"><table class="matrix" id="matrix-{doc_index + 1}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody><tfoot><tr><td>{_e(labels['served_by'])}</td>{counts}"
+            f"</tr></tfoot></table></div></section>\n"
+        )
     out.append("</section>\n")
     return "".join(out)
 
@@ -237,7 +323,9 @@ def render_html(reviews: list[DocumentReview]) -> str:
     title = labels["title"] + (f" – {reviews[0].path}" if len(reviews) == 1 else "")
     out: list[str] = [_head(title, language, script=True), "<body>\n"]
     out.append(f'<header class="page"><h1>{_e(labels["title"])}</h1>')
-    subtitle = ", ".join(r.path for r in reviews) if len(reviews) <= 3 else f"{len(reviews)} {labels['documents'].lower()}"
+    subtitle = (
+        ", ".join(r.path for r in reviews) if len(reviews) <= 3 else f"{len(reviews)} {labels['documents'].lower()}"
+    )
     out.append(f'<p class="meta">{_e(subtitle)}</p></header>\n<main>\n')
 
     # Summary: headline figures, then per document, then per check.
@@ -262,8 +350,10 @@ def render_html(reviews: list[DocumentReview]) -> str:
         for heading, items in ((labels["unreadable"], unreadable), (labels["skipped"], skipped)):
             if items:
                 out.append(f'<h2>{_e(heading)}</h2><ul class="error-list">')
-                out.extend(f'<li><strong>{_e(r.path)}</strong>: <span class="error-text">{_e(r.error)}</span></li>'
-                           for r in items)
+                out.extend(
+                    f'<li><strong>{_e(r.path)}</strong>: <span class="error-text">{_e(r.error)}</span></li>'
+                    for r in items
+                )
                 out.append("</ul>")
         out.append("</section>\n")
 
@@ -271,24 +361,34 @@ def render_html(reviews: list[DocumentReview]) -> str:
         out.append(_matrix_section(readable, labels))
         out.append(_findings_section(readable, all_findings, checks, labels))
 
-    out.append(f'</main>\n<footer>{_e(labels["generated"])} {_e(__version__)}</footer>\n')
+    out.append(f"</main>\n<footer>{_e(labels['generated'])} {_e(__version__)}</footer>\n")
     out.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return "".join(out)
 
 
-def _documents_table(reviews: list[DocumentReview], summaries: dict, labels: dict[str, str],
-                     language: Language) -> str:
-    head = "".join(f'<th class="{c}">{_e(labels[k])}</th>' for k, c in (
-        ("document", ""), ("language", ""), ("requirements", "num"), ("in_scope", "num"),
-        ("flagged", "num"), ("share", "num"), ("goals", "num")))
+def _documents_table(reviews: list[DocumentReview], summaries: dict, labels: dict[str, str], language: Language) -> str:
+    head = "".join(
+        f'<th class="{c}">{_e(labels[k])}</th>'
+        for k, c in (
+            ("document", ""),
+            ("language", ""),
+            ("requirements", "num"),
+            ("in_scope", "num"),
+            ("flagged", "num"),
+            ("share", "num"),
+            ("goals", "num"),
+        )
+    )
     rows: list[str] = []
     sums = [0, 0, 0, 0]
     shares: list[tuple[float | None, int]] = []
     for review in reviews:
         if review.error:
             status = labels["skipped_short"] if review.skipped else labels["error"]
-            rows.append(f'<tr><td class="path">{_e(review.path)}</td><td></td>'
-                        f'<td colspan="5" class="error-text">{_e(status)}</td></tr>')
+            rows.append(
+                f'<tr><td class="path">{_e(review.path)}</td><td></td>'
+                f'<td colspan="5" class="error-text">{_e(status)}</td></tr>'
+            )
             continue
         s = summaries[id(review)]
         sums = [sums[0] + s.requirements, sums[1] + s.in_scope, sums[2] + s.flagged, sums[3] + len(review.goals)]
@@ -305,11 +405,13 @@ def _documents_table(reviews: list[DocumentReview], summaries: dict, labels: dic
         )
     foot = ""
     if len(reviews) > 1:
-        foot = (f'<tfoot><tr><td>{_e(labels["total"])}</td><td></td><td class="num">{sums[0]}</td>'
-                f'<td class="num">{sums[1]}</td><td class="num">{sums[2]}</td>'
-                f'<td class="num">{_e(_share_text(_overall_share(shares), language))}</td>'
-                f'<td class="num">{sums[3]}</td></tr></tfoot>')
-    return (f'<table id="documents"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table>\n')
+        foot = (
+            f'<tfoot><tr><td>{_e(labels["total"])}</td><td></td><td class="num">{sums[0]}</td>'
+            f'<td class="num">{sums[1]}</td><td class="num">{sums[2]}</td>'
+            f'<td class="num">{_e(_share_text(_overall_share(shares), language))}</td>'
+            f'<td class="num">{sums[3]}</td></tr></tfoot>'
+        )
+    return f'<table id="documents"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table>\n'
 
 
 def _acceptance_notes(review: DocumentReview, labels: dict[str, str]) -> list[str]:
@@ -324,48 +426,68 @@ def _acceptance_notes(review: DocumentReview, labels: dict[str, str]) -> list[st
 
 
 def _checks_table(checks: list, findings: list[Finding], labels: dict[str, str], language: Language) -> str:
-    head = (f'<th>{_e(labels["check"])}</th><th>{_e(labels["description"])}</th>'
-            + "".join(f'<th class="num">{_e(labels["sev_" + s])}</th>' for s in SEVERITIES)
-            + f'<th class="num">{_e(labels["total"])}</th>')
+    head = (
+        f"<th>{_e(labels['check'])}</th><th>{_e(labels['description'])}</th>"
+        + "".join(f'<th class="num">{_e(labels["sev_" + s])}</th>' for s in SEVERITIES)
+        + f'<th class="num">{_e(labels["total"])}</th>'
+    )
     rows: list[str] = []
     for code, name, summary, documentation in checks:
         mine = [f for f in findings if f.code == code]
         per = "".join(f'<td class="num">{sum(1 for f in mine if f.severity == s)}</td>' for s in SEVERITIES)
         text = summary.get(language) or summary.get("en") or ""
-        about = (f'<details><summary>{_e(labels["about"])}</summary><pre>{_e(documentation)}</pre></details>'
-                 if documentation else "")
-        rows.append(f'<tr data-code="{_e(code)}"><td><span class="code">{_e(code)}</span><br>{_e(name)}</td>'
-                    f'<td>{_e(text)}{about}</td>{per}<td class="num">{len(mine)}</td></tr>')
-    return (f'<h3>{_e(labels["per_check"])}</h3>\n<table id="checks"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>\n')
+        about = (
+            f"<details><summary>{_e(labels['about'])}</summary><pre>{_e(documentation)}</pre></details>"
+            if documentation
+            else ""
+        )
+        rows.append(
+            f'<tr data-code="{_e(code)}"><td><span class="code">{_e(code)}</span><br>{_e(name)}</td>'
+            f'<td>{_e(text)}{about}</td>{per}<td class="num">{len(mine)}</td></tr>'
+        )
+    return (
+        f'<h3>{_e(labels["per_check"])}</h3>\n<table id="checks"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
+    )
 
 
-def _findings_section(readable: list[DocumentReview], all_findings: list[Finding], checks: list,
-                      labels: dict[str, str]) -> str:
+def _findings_section(
+    readable: list[DocumentReview], all_findings: list[Finding], checks: list, labels: dict[str, str]
+) -> str:
     total = len(all_findings)
     out = [f'<section id="findings"><h2>{_e(labels["findings"])}</h2>\n']
     if total:
         # Hidden until the script runs: without JS the checkboxes would do nothing.
-        out.append(f'<form id="filters" class="filters" hidden aria-label="{_e(labels["filters"])}">'
-                   f'<fieldset><legend>{_e(labels["filter_check"])}</legend>')
+        out.append(
+            f'<form id="filters" class="filters" hidden aria-label="{_e(labels["filters"])}">'
+            f"<fieldset><legend>{_e(labels['filter_check'])}</legend>"
+        )
         for code, name, _summary, _doc in checks:
             count = sum(1 for f in all_findings if f.code == code)
-            out.append(f'<label><input type="checkbox" name="code" value="{_e(code)}" data-name="{_e(name)}" checked> '
-                       f'{_e(code)} {_e(name)} ({count})</label>')
-        out.append(f'</fieldset><fieldset><legend>{_e(labels["filter_severity"])}</legend>')
+            out.append(
+                f'<label><input type="checkbox" name="code" value="{_e(code)}" data-name="{_e(name)}" checked> '
+                f"{_e(code)} {_e(name)} ({count})</label>"
+            )
+        out.append(f"</fieldset><fieldset><legend>{_e(labels['filter_severity'])}</legend>")
         for sev in SEVERITIES:
             count = sum(1 for f in all_findings if f.severity == sev)
-            out.append(f'<label><input type="checkbox" name="severity" value="{sev}" checked> '
-                       f'{_e(labels["sev_" + sev])} ({count})</label>')
+            out.append(
+                f'<label><input type="checkbox" name="severity" value="{sev}" checked> '
+                f"{_e(labels['sev_' + sev])} ({count})</label>"
+            )
         out.append(f'</fieldset><button type="button" id="show-all">{_e(labels["show_all"])}</button></form>\n')
-    out.append(f'<p class="count" id="filter-status" role="status" aria-live="polite">'
-               f'<span id="shown-count">{total}</span> {_e(labels["shown_of"])} '
-               f'<span id="total-count">{total}</span> {_e(labels["shown_tail"])}</p>\n'
-               f'<p id="no-match" class="muted" hidden>{_e(labels["no_match"])}</p>\n')
+    out.append(
+        f'<p class="count" id="filter-status" role="status" aria-live="polite">'
+        f'<span id="shown-count">{total}</span> {_e(labels["shown_of"])} '
+        f'<span id="total-count">{total}</span> {_e(labels["shown_tail"])}</p>\n'
+        f'<p id="no-match" class="muted" hidden>{_e(labels["no_match"])}</p>\n'
+    )
     for doc_index, review in enumerate(readable):
         group = " group" if review.findings else ""
-        out.append(f'<section class="document{group}" lang="{_e(review.language)}" data-path="{_e(review.path)}">'
-                   f'<h3>{_e(review.path)}</h3>')
+        out.append(
+            f'<section class="document{group}" lang="{_e(review.language)}" data-path="{_e(review.path)}">'
+            f"<h3>{_e(review.path)}</h3>"
+        )
         if not review.findings:
             out.append(f'<p class="muted">{_e(labels["no_findings"])}</p></section>\n')
             continue
@@ -417,42 +539,63 @@ def render_index(entries: list[IndexEntry], *, language: Language | None = None)
     out = [_head(labels["index_title"], lang, script=False), "<body>\n"]
     out.append(f'<header class="page"><h1>{_e(labels["index_title"])}</h1></header>\n<main>\n')
     out.append(f'<section id="summary"><h2>{_e(labels["summary"])}</h2><dl class="figures">')
-    figures = [("documents", str(len(entries))), ("requirements", str(total_requirements)),
-               ("flagged", str(total_flagged)),
-               ("share", _share_text(overall, lang))]
+    figures = [
+        ("documents", str(len(entries))),
+        ("requirements", str(total_requirements)),
+        ("flagged", str(total_flagged)),
+        ("share", _share_text(overall, lang)),
+    ]
     for key, value in figures:
         out.append(f'<div id="figure-{key}"><dt>{_e(labels[key])}</dt><dd>{_e(value)}</dd></div>')
     if errors:
         out.append(f'<div id="figure-errors"><dt>{_e(labels["unreadable"])}</dt><dd>{errors}</dd></div>')
     out.append(f'</dl><p class="muted">{_e(labels["share_hint"])}</p></section>\n')
 
-    head = "".join(f'<th class="{c}">{_e(labels[k])}</th>' for k, c in (
-        ("document", ""), ("requirements", "num"), ("in_scope", "num"), ("flagged", "num"), ("share", "num"),
-        ("outputs", ""), ("status", "")))
+    head = "".join(
+        f'<th class="{c}">{_e(labels[k])}</th>'
+        for k, c in (
+            ("document", ""),
+            ("requirements", "num"),
+            ("in_scope", "num"),
+            ("flagged", "num"),
+            ("share", "num"),
+            ("outputs", ""),
+            ("status", ""),
+        )
+    )
     rows: list[str] = []
     for entry in entries:
         # The document's name links to its HTML report when there is one.
         target = entry.outputs.get("html")
-        name = (f'<a href="{_href(target)}">{_e(entry.path)}</a>' if target else _e(entry.path))
-        links = " ".join(f'<a href="{_href(link)}" data-format="{_e(fmt)}">{_e(fmt)}</a>'
-                         for fmt, link in entry.outputs.items())
+        name = f'<a href="{_href(target)}">{_e(entry.path)}</a>' if target else _e(entry.path)
+        links = " ".join(
+            f'<a href="{_href(link)}" data-format="{_e(fmt)}">{_e(fmt)}</a>' for fmt, link in entry.outputs.items()
+        )
         if entry.error:
             figures_html = '<td class="num">–</td>' * 4
             status = f'<span class="error-text">{_e(labels["error"])}: {_e(entry.error)}</span>'
         else:
-            figures_html = (f'<td class="num">{entry.requirements}</td><td class="num">{entry.in_scope}</td>'
-                            f'<td class="num">{entry.flagged}</td>'
-                            f'<td class="num">{_e(_share_text(entry.need_stated_share, lang))}</td>')
+            figures_html = (
+                f'<td class="num">{entry.requirements}</td><td class="num">{entry.in_scope}</td>'
+                f'<td class="num">{entry.flagged}</td>'
+                f'<td class="num">{_e(_share_text(entry.need_stated_share, lang))}</td>'
+            )
             status = _e(labels["ok"])
-        rows.append(f'<tr class="entry{" failed" if entry.error else ""}" data-path="{_e(entry.path)}">'
-                    f'<td class="path">{name}</td>{figures_html}<td class="outputs">{links}</td>'
-                    f"<td>{status}</td></tr>")
+        rows.append(
+            f'<tr class="entry{" failed" if entry.error else ""}" data-path="{_e(entry.path)}">'
+            f'<td class="path">{name}</td>{figures_html}<td class="outputs">{links}</td>'
+            f"<td>{status}</td></tr>"
+        )
     failed_note = _e(f"{errors} {labels['error']}") if errors else ""
-    foot = (f'<tfoot><tr><td>{_e(labels["total"])} ({len(entries)})</td><td class="num">{total_requirements}</td>'
-            f'<td class="num">{total_in_scope}</td><td class="num">{total_flagged}</td>'
-            f'<td class="num">{_e(_share_text(overall, lang))}</td>'
-            f'<td></td><td>{failed_note}</td></tr></tfoot>')
-    out.append(f'<section id="index"><h2>{_e(labels["documents"])}</h2><table id="documents"><thead><tr>{head}'
-               f'</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table></section>\n')
-    out.append(f'</main>\n<footer>{_e(labels["generated"])} {_e(__version__)}</footer>\n</body>\n</html>\n')
+    foot = (
+        f'<tfoot><tr><td>{_e(labels["total"])} ({len(entries)})</td><td class="num">{total_requirements}</td>'
+        f'<td class="num">{total_in_scope}</td><td class="num">{total_flagged}</td>'
+        f'<td class="num">{_e(_share_text(overall, lang))}</td>'
+        f"<td></td><td>{failed_note}</td></tr></tfoot>"
+    )
+    out.append(
+        f'<section id="index"><h2>{_e(labels["documents"])}</h2><table id="documents"><thead><tr>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table></section>\n"
+    )
+    out.append(f"</main>\n<footer>{_e(labels['generated'])} {_e(__version__)}</footer>\n</body>\n</html>\n")
     return "".join(out)

@@ -21,7 +21,7 @@ def _subject_label(finding: Finding, labels: dict[str, str]) -> str:
     if subject == "goal":
         return labels["goal"]
     if subject == "document":
-        return f'{labels["document"]} ({labels["about_document"]})'
+        return f"{labels['document']} ({labels['about_document']})"
     return labels["requirement"]
 
 
@@ -44,7 +44,7 @@ def _finding_html(finding: Finding, element_id: str, labels: dict[str, str]) -> 
         f'<section class="finding sev-{_e(sev)}" id="{_e(element_id)}" data-code="{_e(finding.code)}" '
         f'data-severity="{_e(sev)}" data-origin="{_e(finding.origin)}" data-fingerprint="{_e(finding.fingerprint)}">'
         f'<div class="head"><span class="badge sev-{_e(sev)}" title="{_e(labels["severity"])}">'
-        f'{_e(labels.get("sev_" + sev, sev))}</span>'
+        f"{_e(labels.get('sev_' + sev, sev))}</span>"
         f'<span class="code">{_e(finding.code)} {_e(finding.name)}</span></div>'
         f"<dl>{details}</dl></section>"
     )

@@ -111,7 +111,9 @@ class WrittenDocument:
     relative: Path
     outputs: dict[str, Path] = field(default_factory=dict)  # format -> path relative to the output folder
     notes: list[str] = field(default_factory=list)  # anchoring fallbacks
-    not_applicable: list[str] = field(default_factory=list)  # annotated formats this input is not (a PDF asked for docx)
+    not_applicable: list[str] = field(
+        default_factory=list
+    )  # annotated formats this input is not (a PDF asked for docx)
     without_findings: list[str] = field(default_factory=list)  # annotated copies not written: nothing to annotate
 
 
@@ -139,9 +141,17 @@ class FolderWriter:
     input bytes, reviewed with the same settings, with every output still in place.
     """
 
-    def __init__(self, out_dir: Path, roots: Sequence[Path], formats: Sequence[str], settings: str = "", *,
-                 protected: frozenset[Path] = frozenset(), annotate_clean: bool = False,
-                 limits: ExtractionLimits | None = None) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        roots: Sequence[Path],
+        formats: Sequence[str],
+        settings: str = "",
+        *,
+        protected: frozenset[Path] = frozenset(),
+        annotate_clean: bool = False,
+        limits: ExtractionLimits | None = None,
+    ) -> None:
         self.out_dir = out_dir
         self.limits = limits  # --seconds-per-document holds for writing a document's outputs too
         self.roots = list(roots)
@@ -152,8 +162,10 @@ class FolderWriter:
         out_dir.mkdir(parents=True, exist_ok=True)
         state = out_dir / STATE_DIR
         if state.is_symlink() or (state.exists() and not state.is_dir()):
-            raise OutputError(f"{state}: är en symbolisk länk eller ingen mapp; tas inte i bruk / is a symbolic link "
-                              "or not a folder; not used (ta bort den / remove it)")
+            raise OutputError(
+                f"{state}: är en symbolisk länk eller ingen mapp; tas inte i bruk / is a symbolic link "
+                "or not a folder; not used (ta bort den / remove it)"
+            )
 
     def remove_half_written(self) -> str | None:
         """Delete the temporary files a killed run left in the folder; the line saying so, if any were."""
@@ -162,8 +174,10 @@ class FolderWriter:
         removed = remove_half_written(self.out_dir)
         if not removed:
             return None
-        return (f"{removed} halvskrivna filer borttagna / half-written files removed (.tmp, från en avbruten körning / "
-                "from an interrupted run)")
+        return (
+            f"{removed} halvskrivna filer borttagna / half-written files removed (.tmp, från en avbruten körning / "
+            "from an interrupted run)"
+        )
 
     def _state_path(self, document: Path) -> Path:
         import hashlib
@@ -178,8 +192,7 @@ class FolderWriter:
         from ..budget import writing_budget
 
         with writing_budget(review.path, self.limits) if self.limits is not None else nullcontext():
-            entry = _write_document(review, self.roots, self.formats, self.out_dir, self.protected,
-                                    self.annotate_clean)
+            entry = _write_document(review, self.roots, self.formats, self.out_dir, self.protected, self.annotate_clean)
         if not review.error:
             self._save_state(review, entry)
         return entry
@@ -190,10 +203,17 @@ class FolderWriter:
         from .. import __version__
         from ..fileio import write_atomic
 
-        record = {"tool": __version__, "settings": self.settings, "input_sha256": _sha256(Path(review.path)),
-                  "relative": entry.relative.as_posix(), "outputs": {k: v.as_posix() for k, v in entry.outputs.items()},
-                  "notes": entry.notes, "not_applicable": entry.not_applicable,
-                  "without_findings": entry.without_findings, "review": review.model_dump(mode="json")}
+        record = {
+            "tool": __version__,
+            "settings": self.settings,
+            "input_sha256": _sha256(Path(review.path)),
+            "relative": entry.relative.as_posix(),
+            "outputs": {k: v.as_posix() for k, v in entry.outputs.items()},
+            "notes": entry.notes,
+            "not_applicable": entry.not_applicable,
+            "without_findings": entry.without_findings,
+            "review": review.model_dump(mode="json"),
+        }
         # ASCII: a file name's undecodable bytes (lone surrogates) round-trip as \udcXX escapes.
         write_atomic(self._state_path(Path(review.path)), json.dumps(record, ensure_ascii=True))
 
@@ -206,8 +226,11 @@ class FolderWriter:
         path = self._state_path(document)
         try:
             record = json.loads(path.read_text("utf-8"))
-            if (record["tool"] != __version__ or record["settings"] != self.settings
-                    or record["input_sha256"] != _sha256(document)):
+            if (
+                record["tool"] != __version__
+                or record["settings"] != self.settings
+                or record["input_sha256"] != _sha256(document)
+            ):
                 return None
             outputs = {k: Path(v) for k, v in record["outputs"].items()}
             skipped = set(record["not_applicable"]) | set(record.get("without_findings", ()))
@@ -218,8 +241,14 @@ class FolderWriter:
             review = DocumentReview.model_validate(record["review"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return WrittenDocument(review, Path(record["relative"]), outputs, list(record["notes"]),
-                               list(record["not_applicable"]), list(record.get("without_findings", ())))
+        return WrittenDocument(
+            review,
+            Path(record["relative"]),
+            outputs,
+            list(record["notes"]),
+            list(record["not_applicable"]),
+            list(record.get("without_findings", ())),
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -232,16 +261,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequence[str], out_dir: Path,
-                    protected: frozenset[Path] = frozenset(), annotate_clean: bool = False) -> WrittenDocument:
+def _write_document(
+    review: DocumentReview,
+    roots: Sequence[Path],
+    formats: Sequence[str],
+    out_dir: Path,
+    protected: frozenset[Path] = frozenset(),
+    annotate_clean: bool = False,
+) -> WrittenDocument:
     from ..budget import check_budget
     from ..fileio import write_atomic
 
     def place(relative: Path) -> Path:
         target = inside(out_dir, relative)
         if target.resolve() in protected:
-            raise OutputError(f"{target}: är en indatafil och skrivs inte över / is an input file and is not "
-                              "overwritten; välj en annan --output / choose another --output")
+            raise OutputError(
+                f"{target}: är en indatafil och skrivs inte över / is an input file and is not "
+                "overwritten; välj en annan --output / choose another --output"
+            )
         return target
 
     relative = relative_name(Path(review.path), roots)
@@ -265,8 +302,10 @@ def _write_document(review: DocumentReview, roots: Sequence[Path], formats: Sequ
             result = _annotate(fmt, source, review, target)
             entry.outputs[fmt] = target.relative_to(out_dir)
             if result.unanchored:
-                entry.notes.append(f"{fmt}: {len(result.unanchored)} anmärkningar utan exakt plats / findings "
-                                   f"without an exact anchor ({', '.join(result.unanchored[:5])})")
+                entry.notes.append(
+                    f"{fmt}: {len(result.unanchored)} anmärkningar utan exakt plats / findings "
+                    f"without an exact anchor ({', '.join(result.unanchored[:5])})"
+                )
         elif fmt == "xlsx":
             from .annotate_xlsx import findings_workbook
 
@@ -301,14 +340,18 @@ def folder_notes(written: Sequence[WrittenDocument]) -> list[str]:
     for fmt in ANNOTATED_FORMATS:
         others = sum(fmt in item.not_applicable for item in written)
         if others:
-            lines.append(f"{fmt}: {others} dokument är inte {fmt.upper()} och fick ingen kommenterad kopia / "
-                         f"documents are not {fmt.upper()} and got no annotated copy")
+            lines.append(
+                f"{fmt}: {others} dokument är inte {fmt.upper()} och fick ingen kommenterad kopia / "
+                f"documents are not {fmt.upper()} and got no annotated copy"
+            )
         clean = [item.relative.as_posix() for item in written if fmt in item.without_findings]
         if clean:
             shown = ", ".join(clean[:3]) + (f" (+{len(clean) - 3})" if len(clean) > 3 else "")
-            lines.append(f"{fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad kopia / documents "
-                         f"without findings got no annotated copy ({shown}); --annotate-clean skriver den ändå / "
-                         "writes it anyway")
+            lines.append(
+                f"{fmt}: {len(clean)} dokument utan anmärkningar fick ingen kommenterad kopia / documents "
+                f"without findings got no annotated copy ({shown}); --annotate-clean skriver den ändå / "
+                "writes it anyway"
+            )
     return lines
 
 
@@ -322,11 +365,18 @@ def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
         if item.review.skipped:
             continue  # files of other types met in the folder (.jsonl, .png): not tender documents
         summary = summarise(item.review)
-        entries.append(IndexEntry(
-            path=readable(item.relative.as_posix()), outputs={k: v.as_posix() for k, v in item.outputs.items()},
-            requirements=summary.requirements, in_scope=summary.in_scope, flagged=summary.flagged,
-            need_stated_share=summary.need_stated_share, error=item.review.error,
-            language=None if item.review.error else item.review.language))
+        entries.append(
+            IndexEntry(
+                path=readable(item.relative.as_posix()),
+                outputs={k: v.as_posix() for k, v in item.outputs.items()},
+                requirements=summary.requirements,
+                in_scope=summary.in_scope,
+                flagged=summary.flagged,
+                need_stated_share=summary.need_stated_share,
+                error=item.review.error,
+                language=None if item.review.error else item.review.language,
+            )
+        )
     languages: list[Language] = []
     for entry in entries:
         if entry.language is not None:

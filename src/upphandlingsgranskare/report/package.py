@@ -89,8 +89,11 @@ class Package:
         """Add a relationship from ``source`` to part ``target_name``; returns its new id."""
         rels_name = rels_path(source)
         data = self.get(rels_name)
-        root = parse_xml(data) if data is not None else etree.Element(f"{{{_RELS_NS}}}Relationships",
-                                                                      nsmap={None: _RELS_NS})
+        root = (
+            parse_xml(data)
+            if data is not None
+            else etree.Element(f"{{{_RELS_NS}}}Relationships", nsmap={None: _RELS_NS})
+        )
         ids = {rel.get("Id") for rel in root}
         n = len(ids) + 1
         while f"rId{n}" in ids:
@@ -123,8 +126,13 @@ class Package:
             if prop.get("name") == MARKER_PROPERTY:
                 root.remove(prop)
         pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
-        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_USER_FMTID,
-                                pid=str(max(pids, default=1) + 1), name=MARKER_PROPERTY)
+        prop = etree.SubElement(
+            root,
+            f"{{{_CUSTOM_NS}}}property",
+            fmtid=_USER_FMTID,
+            pid=str(max(pids, default=1) + 1),
+            name=MARKER_PROPERTY,
+        )
         etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = __version__
         self.set(name, serialise(root))
 
@@ -140,8 +148,9 @@ class Package:
             known = {info.filename for info in self.entries}
             for name, data in self.changed.items():
                 if name not in known:
-                    out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                    out.writestr(
+                        zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED
+                    )
         write_atomic(target, buffer.getvalue())
 
 
@@ -179,8 +188,11 @@ def is_marked(path: Path) -> bool:
             from .emit import MARKDOWN_HEADING
 
             with path.open("rb") as handle:
-                return handle.read(len(MARKDOWN_HEADING.encode("utf-8")) + 3).lstrip(b"\xef\xbb\xbf").startswith(
-                    MARKDOWN_HEADING.encode("utf-8"))
+                return (
+                    handle.read(len(MARKDOWN_HEADING.encode("utf-8")) + 3)
+                    .lstrip(b"\xef\xbb\xbf")
+                    .startswith(MARKDOWN_HEADING.encode("utf-8"))
+                )
     except (OSError, RuntimeError, ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return False
     return False

@@ -144,8 +144,9 @@ class _Line:
         return cos, -sin, sin, cos
 
     @classmethod
-    def _project(cls, left: float, bottom: float, right: float, top: float,
-                 angle: float) -> tuple[float, float, float, float]:
+    def _project(
+        cls, left: float, bottom: float, right: float, top: float, angle: float
+    ) -> tuple[float, float, float, float]:
         dx, dy, ux, uy = cls._axes(angle)
         corners = ((left, bottom), (left, top), (right, bottom), (right, top))
         s = [x * dx + y * dy for x, y in corners]
@@ -243,10 +244,17 @@ class _Locator:
         # Spans on one page (an interrupted match) make one highlight; a page break makes two.
         pages = list(dict.fromkeys(number for number, _, _ in spans))
         lead, trail = _edge_punctuation(finding.requirement_text)
-        parts = tuple((number, self.pages(number).quads([(s, e) for n, s, e in spans if n == number],
-                                                        lead if number == pages[0] else "",
-                                                        trail if number == pages[-1] else ""))
-                      for number in pages)
+        parts = tuple(
+            (
+                number,
+                self.pages(number).quads(
+                    [(s, e) for n, s, e in spans if n == number],
+                    lead if number == pages[0] else "",
+                    trail if number == pages[-1] else "",
+                ),
+            )
+            for number in pages
+        )
         if not all(quads for _, quads in parts):
             return Anchor(finding, page, "unanchored")
         return Anchor(finding, spans[0][0], method, parts)
@@ -309,7 +317,7 @@ class _Locator:
                 pieces.append((begin, at))
                 if pos == len(needle):
                     return pieces  # the skipped characters stay out of the highlight
-                piece = needle[pos:pos + _PIECE]
+                piece = needle[pos : pos + _PIECE]
                 # A short remainder after a gap could be found anywhere; allow it only a tiny gap.
                 reach = _GAP if len(piece) == _PIECE else 4
                 found = key.find(piece, at, at + reach + len(piece))
@@ -326,8 +334,9 @@ def locate_findings(source: Path | bytes, findings: Sequence[Finding]) -> list[A
     try:
         locator = _Locator(_Pages(document))
         # Document order, so identical requirement texts take their occurrences in order.
-        order = sorted(range(len(findings)),
-                       key=lambda i: (findings[i].location.page or 0, findings[i].location.start or 0, i))
+        order = sorted(
+            range(len(findings)), key=lambda i: (findings[i].location.page or 0, findings[i].location.start or 0, i)
+        )
         anchors: dict[int, Anchor] = {i: locator.locate(findings[i]) for i in order}
         return [anchors[i] for i in range(len(findings))]
     finally:

@@ -44,12 +44,18 @@ _LABELS: dict[Language, dict[str, str]] = {
 _UNREADABLE = "unreadable-document"
 _SKIPPED = "skipped-file"
 _NOTIFICATIONS = [
-    {"id": _UNREADABLE, "name": "unreadable-document",
-     "shortDescription": {"text": "Dokumentet kunde inte läsas / the document could not be read."},
-     "defaultConfiguration": {"level": "error"}},
-    {"id": _SKIPPED, "name": "skipped-file",
-     "shortDescription": {"text": "Filtypen stöds inte, filen hoppades över / unsupported file type, skipped."},
-     "defaultConfiguration": {"level": "note"}},
+    {
+        "id": _UNREADABLE,
+        "name": "unreadable-document",
+        "shortDescription": {"text": "Dokumentet kunde inte läsas / the document could not be read."},
+        "defaultConfiguration": {"level": "error"},
+    },
+    {
+        "id": _SKIPPED,
+        "name": "skipped-file",
+        "shortDescription": {"text": "Filtypen stöds inte, filen hoppades över / unsupported file type, skipped."},
+        "defaultConfiguration": {"level": "note"},
+    },
 ]
 
 _UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
@@ -106,9 +112,14 @@ def _rules(language: Language, reviews: list[DocumentReview]) -> tuple[list[dict
         for finding in review.findings:
             if finding.code not in index:
                 index[finding.code] = len(rules)
-                rules.append({"id": finding.code, "name": finding.name,
-                              "shortDescription": {"text": finding.name},
-                              "defaultConfiguration": {"level": LEVELS[finding.severity]}})
+                rules.append(
+                    {
+                        "id": finding.code,
+                        "name": finding.name,
+                        "shortDescription": {"text": finding.name},
+                        "defaultConfiguration": {"level": LEVELS[finding.severity]},
+                    }
+                )
     return rules, index
 
 
@@ -134,24 +145,43 @@ def _logical_locations(location: Location, requirement_id: str, heading_path: tu
         found.append({"name": f"p. {location.page}", "kind": "page", "properties": {"page": location.page}})
     if location.sheet is not None:
         cell = f"{location.sheet}!{location.cell}" if location.cell else location.sheet
-        found.append({"name": location.cell or location.sheet, "fullyQualifiedName": cell, "kind": "cell",
-                      "properties": {"sheet": location.sheet, "cell": location.cell, "row": location.row}})
+        found.append(
+            {
+                "name": location.cell or location.sheet,
+                "fullyQualifiedName": cell,
+                "kind": "cell",
+                "properties": {"sheet": location.sheet, "cell": location.cell, "row": location.row},
+            }
+        )
     elif location.table is not None:
         row = 0 if location.row is None else location.row + 1
-        found.append({"name": f"row {row}", "fullyQualifiedName": f"table {location.table + 1} row {row}",
-                      "kind": "tableRow", "properties": {"table": location.table, "row": location.row}})
+        found.append(
+            {
+                "name": f"row {row}",
+                "fullyQualifiedName": f"table {location.table + 1} row {row}",
+                "kind": "tableRow",
+                "properties": {"table": location.table, "row": location.row},
+            }
+        )
     elif location.paragraph is not None:
-        found.append({"name": f"¶ {location.paragraph + 1}", "kind": "paragraph",
-                      "properties": {"paragraph": location.paragraph}})
+        found.append(
+            {
+                "name": f"¶ {location.paragraph + 1}",
+                "kind": "paragraph",
+                "properties": {"paragraph": location.paragraph},
+            }
+        )
     found.append({"name": requirement_id, "kind": "requirement"})
     return found
 
 
-def _result(finding: Finding, rule_index: int, artifact_index: int, artifact: dict,
-            requirement: Requirement | None) -> dict:
+def _result(
+    finding: Finding, rule_index: int, artifact_index: int, artifact: dict, requirement: Requirement | None
+) -> dict:
     labels = _LABELS[finding.language]
-    text = (f"{finding.message}\n\n{labels['question']}: {finding.question}\n"
-            f"{labels['suggestion']}: {finding.suggestion}")
+    text = (
+        f"{finding.message}\n\n{labels['question']}: {finding.question}\n{labels['suggestion']}: {finding.suggestion}"
+    )
     physical: dict = {"artifactLocation": {**artifact, "index": artifact_index}}
     loc = finding.location
     if loc.start is not None and loc.end is not None and loc.end >= loc.start:
@@ -162,7 +192,7 @@ def _result(finding: Finding, rule_index: int, artifact_index: int, artifact: di
             "properties": {
                 "offsetsInto": "extractedText",
                 "note": "charOffset/charLength count Unicode code points in the text upphandlingsgranskare "
-                        "extracted from the document (blocks joined by newlines), not in the file's bytes.",
+                "extracted from the document (blocks joined by newlines), not in the file's bytes.",
             },
         }
     heading_path = requirement.heading_path if requirement is not None else ()
@@ -216,8 +246,15 @@ def to_sarif_log(reviews: list[DocumentReview], *, base_dir: str | os.PathLike |
             properties["skipped"] = review.skipped
         else:
             s = summarise(review)
-            properties.update({"requirements": s.requirements, "inScope": s.in_scope, "flagged": s.flagged,
-                               "needStatedShare": s.need_stated_share, "goals": len(review.goals)})
+            properties.update(
+                {
+                    "requirements": s.requirements,
+                    "inScope": s.in_scope,
+                    "flagged": s.flagged,
+                    "needStatedShare": s.need_stated_share,
+                    "goals": len(review.goals),
+                }
+            )
             if review.pages is not None:
                 properties["pages"] = review.pages
             if review.extractor:
@@ -229,31 +266,42 @@ def to_sarif_log(reviews: list[DocumentReview], *, base_dir: str | os.PathLike |
 
         if review.error:
             descriptor = _SKIPPED if review.skipped else _UNREADABLE
-            notifications.append({
-                "level": "note" if review.skipped else "error",
-                "message": {"text": f"{review.path}: {review.error}"},
-                "descriptor": {"id": descriptor, "index": 1 if review.skipped else 0},
-                "locations": [{"physicalLocation": {"artifactLocation": {**location, "index": artifact_index}}}],
-            })
+            notifications.append(
+                {
+                    "level": "note" if review.skipped else "error",
+                    "message": {"text": f"{review.path}: {review.error}"},
+                    "descriptor": {"id": descriptor, "index": 1 if review.skipped else 0},
+                    "locations": [{"physicalLocation": {"artifactLocation": {**location, "index": artifact_index}}}],
+                }
+            )
             continue
         requirements = {(r.id, r.text): r for r in review.requirements}
         for finding in review.findings:
-            results.append(_result(finding, rule_index[finding.code], artifact_index, location,
-                                   requirements.get((finding.requirement_id, finding.requirement_text))))
+            results.append(
+                _result(
+                    finding,
+                    rule_index[finding.code],
+                    artifact_index,
+                    location,
+                    requirements.get((finding.requirement_id, finding.requirement_text)),
+                )
+            )
 
     failed = any(r.error and not r.skipped for r in reviews)
     invocation: dict = {"executionSuccessful": not failed}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run: dict = {
-        "tool": {"driver": {
-            "name": "upphandlingsgranskare",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "language": language,
-            "rules": rules,
-            "notifications": _NOTIFICATIONS,
-        }},
+        "tool": {
+            "driver": {
+                "name": "upphandlingsgranskare",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "language": language,
+                "rules": rules,
+                "notifications": _NOTIFICATIONS,
+            }
+        },
         "invocations": [invocation],
         "language": language,
         "columnKind": "unicodeCodePoints",  # Python str offsets

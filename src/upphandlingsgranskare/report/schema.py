@@ -96,37 +96,66 @@ def goal_coverage(review: DocumentReview) -> list[GoalCoverage]:
     out = []
     for goal in review.goals:
         mine = [link for link in review.links if link.goal_id == goal.id]
-        out.append(GoalCoverage(
-            goal_id=goal.id or "", text=goal.text, generated=goal.generated,
-            requirements=list(dict.fromkeys(link.requirement_id for link in mine)),
-            by_reference=sum(1 for link in mine if link.method == "reference"),
-            by_meaning=sum(1 for link in mine if link.method == "meaning")))
+        out.append(
+            GoalCoverage(
+                goal_id=goal.id or "",
+                text=goal.text,
+                generated=goal.generated,
+                requirements=list(dict.fromkeys(link.requirement_id for link in mine)),
+                by_reference=sum(1 for link in mine if link.method == "reference"),
+                by_meaning=sum(1 for link in mine if link.method == "meaning"),
+            )
+        )
     return out
 
 
 def summarise(review: DocumentReview) -> DocumentSummary:
     # A requirement is flagged by a finding about it; a goal's or the whole document's finding flags none.
-    flagged = len({f.requirement_id + "\x1f" + f.requirement_text for f in review.findings
-                   if getattr(f, "subject", "requirement") == "requirement"})
+    flagged = len(
+        {
+            f.requirement_id + "\x1f" + f.requirement_text
+            for f in review.findings
+            if getattr(f, "subject", "requirement") == "requirement"
+        }
+    )
     without_need = sum(1 for r in review.requirements if r.label == "feature_without_need")
     share = None if review.in_scope == 0 else round((review.in_scope - without_need) / review.in_scope, 4)
     per_check: dict[str, int] = {}
     for finding in review.findings:
         per_check[finding.code] = per_check.get(finding.code, 0) + 1
     links = getattr(review, "links", ())  # reviews made before goal links have none
-    return DocumentSummary(requirements=len(review.requirements), in_scope=review.in_scope, flagged=flagged,
-                           without_need=without_need, need_stated_share=share, per_check=per_check,
-                           suppressed=review.suppressed, baselined=review.baselined, goals=len(review.goals),
-                           goals_served=len({link.goal_id for link in links}),
-                           linked=len({link.requirement_id for link in links}))
+    return DocumentSummary(
+        requirements=len(review.requirements),
+        in_scope=review.in_scope,
+        flagged=flagged,
+        without_need=without_need,
+        need_stated_share=share,
+        per_check=per_check,
+        suppressed=review.suppressed,
+        baselined=review.baselined,
+        goals=len(review.goals),
+        goals_served=len({link.goal_id for link in links}),
+        linked=len({link.requirement_id for link in links}),
+    )
 
 
 def build_report(reviews: list[DocumentReview]) -> ReviewReport:
     documents = [
         DocumentReport(
-            path=r.path, format=r.format, language=r.language, pages=r.pages, extractor=r.extractor, error=r.error,
-            skipped=r.skipped, summary=summarise(r), goals=list(r.goals), requirements=list(r.requirements),
-            findings=list(r.findings), links=list(r.links), goal_coverage=goal_coverage(r), llm=r.llm,
+            path=r.path,
+            format=r.format,
+            language=r.language,
+            pages=r.pages,
+            extractor=r.extractor,
+            error=r.error,
+            skipped=r.skipped,
+            summary=summarise(r),
+            goals=list(r.goals),
+            requirements=list(r.requirements),
+            findings=list(r.findings),
+            links=list(r.links),
+            goal_coverage=goal_coverage(r),
+            llm=r.llm,
             unused_suppressions=list(r.unused_suppressions),
         )
         for r in reviews

@@ -31,8 +31,9 @@ def fails(reviews: list[DocumentReview], fail_on: Severity) -> bool:
 def render_summary(reviews: list[DocumentReview], *, show_info: bool = False) -> str:
     out = io.StringIO()
     width = max([len(r.path) for r in reviews if not r.skipped] + [len("dokument / document")])
-    out.write(f"{'dokument / document':<{width}}  {'krav/reqs':>9}  {'flaggade/flagged':>16}  "
-              f"{'med behov/need stated':>21}\n")
+    out.write(
+        f"{'dokument / document':<{width}}  {'krav/reqs':>9}  {'flaggade/flagged':>16}  {'med behov/need stated':>21}\n"
+    )
     counts: Counter[tuple[str, str, str]] = Counter()
     hidden = skipped = 0
     for review in reviews:

@@ -70,7 +70,9 @@ def detect_document_language(text: str, default: Language = "sv") -> DocumentLan
 def unsupported_language_message(language: str) -> str:
     """The one line a refused document gets: which language, and what the user can do."""
     sv_name, en_name = UNSUPPORTED_NAMES[language]
-    return (f"språket stöds inte: texten är på {sv_name}; granskningen läser svenska och engelska "
-            f"(--language sv granskar den ändå med svenska ordlistor) / language not supported: the text is "
-            f"{en_name}; the review reads Swedish and English (--language sv reviews it with the Swedish word "
-            "lists anyway)")
+    return (
+        f"språket stöds inte: texten är på {sv_name}; granskningen läser svenska och engelska "
+        f"(--language sv granskar den ändå med svenska ordlistor) / language not supported: the text is "
+        f"{en_name}; the review reads Swedish and English (--language sv reviews it with the Swedish word "
+        "lists anyway)"
+    )

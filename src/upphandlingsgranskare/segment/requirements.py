@@ -28,7 +28,9 @@ from ..trace.goals import GoalCandidate, SectionKind, finalise, is_goal_item, is
 from .language import detect_language
 
 # "SKA-krav 7", "Bör-krav 3", "Krav 12"
-_KIND_ID = r"(?:(?P<kindword>ska|skall|bör|must|should)[- ]?(?:krav|requirement)|krav|req(?:uirement)?)\s*\.?\s*\d+[a-z]?"
+_KIND_ID = (
+    r"(?:(?P<kindword>ska|skall|bör|must|should)[- ]?(?:krav|requirement)|krav|req(?:uirement)?)\s*\.?\s*\d+[a-z]?"
+)
 # "K12", "FR-3", "NFR-12", "REQ-001", "SR1.2", "O3" (needs a letter prefix of at most 6 letters)
 _CODE_ID = r"[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?"
 # "4.2.1" (at least one dot, so a plain "3" or a year is no id)
@@ -52,12 +54,36 @@ _DANGLING_END = re.compile(
 )
 
 _KIND_WORDS: dict[str, RequirementKind] = {
-    "ska": "ska", "skall": "ska", "måste": "ska", "obligatorisk": "ska", "obligatoriskt": "ska", "krav": "ska",
-    "ska-krav": "ska", "skall-krav": "ska", "mandatory": "ska", "must": "ska", "shall": "ska", "m": "ska",
-    "required": "ska", "ja": "ska", "x": "ska", "obligatorisk/ja": "ska",
-    "bör": "bör", "bör-krav": "bör", "önskvärt": "bör", "önskemål": "bör", "meriterande": "bör", "desirable": "bör",
-    "should": "bör", "d": "bör", "optional": "bör", "desired": "bör", "preferred": "bör", "ønsket": "bör",
-    "valfritt": "bör", "option": "bör",
+    "ska": "ska",
+    "skall": "ska",
+    "måste": "ska",
+    "obligatorisk": "ska",
+    "obligatoriskt": "ska",
+    "krav": "ska",
+    "ska-krav": "ska",
+    "skall-krav": "ska",
+    "mandatory": "ska",
+    "must": "ska",
+    "shall": "ska",
+    "m": "ska",
+    "required": "ska",
+    "ja": "ska",
+    "x": "ska",
+    "obligatorisk/ja": "ska",
+    "bör": "bör",
+    "bör-krav": "bör",
+    "önskvärt": "bör",
+    "önskemål": "bör",
+    "meriterande": "bör",
+    "desirable": "bör",
+    "should": "bör",
+    "d": "bör",
+    "optional": "bör",
+    "desired": "bör",
+    "preferred": "bör",
+    "ønsket": "bör",
+    "valfritt": "bör",
+    "option": "bör",
 }
 
 
@@ -92,8 +118,12 @@ def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
     doc = pipeline(text)
     matches = pipeline.matches(doc)
     modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
-    modal_labels: tuple[tuple[str, RequirementKind, bool], ...] = (("modal_ska", "ska", False), ("modal_bör", "bör", False), ("need_modals", "unknown", True),
-                              ("story_modals", "unknown", False))
+    modal_labels: tuple[tuple[str, RequirementKind, bool], ...] = (
+        ("modal_ska", "ska", False),
+        ("modal_bör", "bör", False),
+        ("need_modals", "unknown", True),
+        ("story_modals", "unknown", False),
+    )
     for label, modal_kind_, need in modal_labels:
         for start, _ in matches.get(label, []):
             modal_tokens.setdefault(start, (modal_kind_, need))
@@ -115,15 +145,19 @@ def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
         start = sent.start_char
         text_ = sent.text.strip()
         if text_:
-            out.append(_Sentence(text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need))
+            out.append(
+                _Sentence(
+                    text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need
+                )
+            )
     return tuple(out)
-
 
 
 def modal_kind(text: str, language: Language) -> RequirementKind:
     """ska or bör as segmentation reads the first sentence of ``text`` that carries a modal verb
     (English "will" after the solution or a party counts as ska); "unknown" when none does."""
     return next((s.kind for s in _sentences(language, text) if s.kind is not None), "unknown")
+
 
 @cache
 def _modal_hint(language: Language) -> re.Pattern[str]:
@@ -178,9 +212,19 @@ class _Segmenter:
     def sentences(self, text: str) -> list[_Sentence]:
         return list(_sentences(self.language, text))
 
-    def make(self, *, text: str, kind: RequirementKind, block: Block, offset: int, req_id: str | None,
-             rationale: str | None = None, context: str | None = None, cell_ref: str | None = None,
-             matrix_row: bool = False) -> Requirement:
+    def make(
+        self,
+        *,
+        text: str,
+        kind: RequirementKind,
+        block: Block,
+        offset: int,
+        req_id: str | None,
+        rationale: str | None = None,
+        context: str | None = None,
+        cell_ref: str | None = None,
+        matrix_row: bool = False,
+    ) -> Requirement:
         loc = block.location
         start = (loc.start or 0) + offset
         update: dict = {"start": start, "end": start + len(text)}
@@ -258,7 +302,7 @@ class _Segmenter:
         if match and match.end() < len(text):
             goal_id = match.group("id").strip()
             offset += match.end()
-            text = text[match.end():]
+            text = text[match.end() :]
         stripped = text.strip()
         if not stripped:
             return
@@ -266,23 +310,37 @@ class _Segmenter:
         start = (block.location.start or 0) + offset
         heading = self.headings[-1][1] if self.headings else ""
         label = block.list_label if block.kind == "list_item" else None
-        self.goal_candidates.append(GoalCandidate(
-            Goal(id=goal_id, text=stripped, heading=heading, label=label,
-                 location=block.location.model_copy(update={"start": start, "end": start + len(stripped)})),
-            structured=structured))
+        self.goal_candidates.append(
+            GoalCandidate(
+                Goal(
+                    id=goal_id,
+                    text=stripped,
+                    heading=heading,
+                    label=label,
+                    location=block.location.model_copy(update={"start": start, "end": start + len(stripped)}),
+                ),
+                structured=structured,
+            )
+        )
 
     def goal_paragraph(self, block: Block, section: SectionKind) -> bool:
         """Goals in a paragraph or list item of a goal or background section; False when it holds none."""
         text = block.text
-        if (section == "goal" and block.kind == "list_item" and not is_lead_in(text, self.language)
-                and is_goal_item(text)):
+        if (
+            section == "goal"
+            and block.kind == "list_item"
+            and not is_lead_in(text, self.language)
+            and is_goal_item(text)
+        ):
             self.goal(text, block, 0, structured=True)
             return True
         found = False
         for sent in self.pipeline(text).sents:
             sentence = sent.text.strip()
             if sentence and states_goal(sentence, self.language, section):
-                self.goal(sentence, block, sent.start_char + (len(sent.text) - len(sent.text.lstrip())), structured=False)
+                self.goal(
+                    sentence, block, sent.start_char + (len(sent.text) - len(sent.text.lstrip())), structured=False
+                )
                 found = True
         return found
 
@@ -293,18 +351,31 @@ class _Segmenter:
         text_cell = block.cell(CellRole.TEXT)
         if text_cell is not None:
             id_cell = block.cell(CellRole.ID)
-            self.goal(text_cell.text, block, max(block.text.find(text_cell.text), 0), structured=True,
-                      goal_id=id_cell.text.strip() if id_cell else None)
+            self.goal(
+                text_cell.text,
+                block,
+                max(block.text.find(text_cell.text), 0),
+                structured=True,
+                goal_id=id_cell.text.strip() if id_cell else None,
+            )
             return
         cells = [c.text for c in block.cells if c.text.strip()]
         if not cells:
             return
-        if block.location.row in (0, None) and all(len(c.split()) <= 4 for c in cells) \
-                and not any(ch.isdigit() for ch in block.text) and not states_goal(block.text, self.language, "goal"):
+        if (
+            block.location.row in (0, None)
+            and all(len(c.split()) <= 4 for c in cells)
+            and not any(ch.isdigit() for ch in block.text)
+            and not states_goal(block.text, self.language, "goal")
+        ):
             return  # the header row of a table whose columns extraction did not recognise ("Mål | Nuläge | Målvärde")
         first = cells[0].strip()
-        if len(cells) > 1 and (_ID_ONLY.match(first) or GOAL_ID.fullmatch(first)) and block.text.startswith(first + " | "):
-            self.goal(block.text[len(first) + 3:], block, len(first) + 3, structured=True, goal_id=first.rstrip(":."))
+        if (
+            len(cells) > 1
+            and (_ID_ONLY.match(first) or GOAL_ID.fullmatch(first))
+            and block.text.startswith(first + " | ")
+        ):
+            self.goal(block.text[len(first) + 3 :], block, len(first) + 3, structured=True, goal_id=first.rstrip(":."))
         else:
             self.goal(block.text, block, 0, structured=True)
 
@@ -314,7 +385,7 @@ class _Segmenter:
         label = self.rationale_label.match(text)
         if label and previous:
             self.last_block_requirements = previous
-            self.attach_rationale(text[label.end():].strip() or text)
+            self.attach_rationale(text[label.end() :].strip() or text)
             return
         # Goals: named goals ("Effektmål 2: ...") anywhere, numbered ones ("O3: ...") in a goal section,
         # and in goal and background sections the items and sentences that state a goal (trace.goals).
@@ -343,7 +414,9 @@ class _Segmenter:
             self.lead_in_items += 1
             # Items of a numbered lead-in ("K16 ... följande:") are numbered under it: K16.1, K16.2 ...
             item_id = f"{lead.id}.{self.lead_in_items}" if lead.source_id else None
-            self.add(self.make(text=item, kind=kind, block=block, offset=item_offset, req_id=item_id, context=lead.text))
+            self.add(
+                self.make(text=item, kind=kind, block=block, offset=item_offset, req_id=item_id, context=lead.text)
+            )
             if self.lead_in_items == 1:
                 # The items carry the lead-in; it is context, not a requirement of its own.
                 self.result.requirements.pop(lead_index)
@@ -357,7 +430,9 @@ class _Segmenter:
         self.pending_id = None
         body_offset = 0
         id_match = REQUIREMENT_ID.match(text)
-        if id_match and not (block.kind == "list_item" and NUMBERED_HEADING.match(text) and not id_match.group("kindword")):
+        if id_match and not (
+            block.kind == "list_item" and NUMBERED_HEADING.match(text) and not id_match.group("kindword")
+        ):
             req_id = id_match.group("id").strip()
             body_offset = id_match.end()
         body = text[body_offset:]
@@ -370,31 +445,49 @@ class _Segmenter:
             kind = id_kind or (modal[0].kind if modal else None) or "unknown"
             if not modal and id_match and NUMBERED_HEADING.match(text) and not id_kind:
                 return  # "4.2 Something" without a modal verb is a section title, not a requirement
-            self.add(self.make(text=body.strip(), kind=kind, block=block, offset=body_offset + (len(body) - len(body.lstrip())), req_id=req_id))
+            self.add(
+                self.make(
+                    text=body.strip(),
+                    kind=kind,
+                    block=block,
+                    offset=body_offset + (len(body) - len(body.lstrip())),
+                    req_id=req_id,
+                )
+            )
             self.maybe_lead_in(body)
             return
 
         self.sentence_requirements(block, body, body_offset, sentences, req_id)
         self.maybe_lead_in(body)
 
-    def sentence_requirements(self, block: Block, body: str, body_offset: int, sentences: list[_Sentence],
-                              req_id: str | None) -> None:
+    def sentence_requirements(
+        self, block: Block, body: str, body_offset: int, sentences: list[_Sentence], req_id: str | None
+    ) -> None:
         """One requirement per sentence with a modal verb, with the sentences that qualify it ("Likvärdiga
         produkter godtas.", "Med snabbt avses ...") and a following purpose sentence as its rationale."""
         for i, sentence in enumerate(sentences):
             if not sentence.kind:
                 continue
             last = i
-            while (last + 1 < len(sentences) and not sentences[last + 1].kind
-                   and self.qualifies(sentences[last + 1].text)):
+            while (
+                last + 1 < len(sentences) and not sentences[last + 1].kind and self.qualifies(sentences[last + 1].text)
+            ):
                 last += 1
             rationale = None
             following = sentences[last + 1] if last + 1 < len(sentences) else None
             if following is not None and not following.kind and self.starts_with_purpose(following.text):
                 rationale = following.text
-            text = body[sentence.start: sentences[last].start + len(sentences[last].text)]
-            self.add(self.make(text=text, kind=sentence.kind, block=block,
-                               offset=body_offset + sentence.start, req_id=req_id, rationale=rationale))
+            text = body[sentence.start : sentences[last].start + len(sentences[last].text)]
+            self.add(
+                self.make(
+                    text=text,
+                    kind=sentence.kind,
+                    block=block,
+                    offset=body_offset + sentence.start,
+                    req_id=req_id,
+                    rationale=rationale,
+                )
+            )
             req_id = None
 
     def starts_with_purpose(self, text: str) -> bool:
@@ -445,17 +538,32 @@ class _Segmenter:
             if id_match:
                 req_id = id_match.group("id")
         rationale = rationale_cell.text.strip() if rationale_cell else None
-        self.add(self.make(text=text, kind=kind, block=block, offset=offset, req_id=req_id,
-                           rationale=rationale, cell_ref=text_cell.ref, matrix_row=True))
+        self.add(
+            self.make(
+                text=text,
+                kind=kind,
+                block=block,
+                offset=offset,
+                req_id=req_id,
+                rationale=rationale,
+                cell_ref=text_cell.ref,
+                matrix_row=True,
+            )
+        )
 
     def is_section_row(self, block: Block, text_cell) -> bool:
         """A section title row inside a matrix ("4.3 Signering"): only a numbered title in the text cell."""
         if text_cell is None or block.is_header:
             return False
         text = text_cell.text.strip()
-        return (block.cell(CellRole.ID) is None and block.cell(CellRole.KIND) is None
-                and block.cell(CellRole.RATIONALE) is None and bool(NUMBERED_HEADING.match(text))
-                and len(text.split()) <= 6 and not any(s.kind for s in self.sentences(text)))
+        return (
+            block.cell(CellRole.ID) is None
+            and block.cell(CellRole.KIND) is None
+            and block.cell(CellRole.RATIONALE) is None
+            and bool(NUMBERED_HEADING.match(text))
+            and len(text.split()) <= 6
+            and not any(s.kind for s in self.sentences(text))
+        )
 
     def cell_text(self, block: Block, text: str, offset: int, ref: str | None) -> None:
         id_match = REQUIREMENT_ID.match(text)
@@ -463,8 +571,16 @@ class _Segmenter:
         for sentence in self.sentences(text[body_offset:]):
             if sentence.kind:
                 req_id = id_match.group("id") if id_match else None
-                self.add(self.make(text=sentence.text, kind=_kind_from_id(req_id) or sentence.kind, block=block,
-                                   offset=offset + body_offset + sentence.start, req_id=req_id, cell_ref=ref))
+                self.add(
+                    self.make(
+                        text=sentence.text,
+                        kind=_kind_from_id(req_id) or sentence.kind,
+                        block=block,
+                        offset=offset + body_offset + sentence.start,
+                        req_id=req_id,
+                        cell_ref=ref,
+                    )
+                )
                 id_match = None
 
 

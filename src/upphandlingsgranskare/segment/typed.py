@@ -22,9 +22,17 @@ _GOAL_HEADING = {"sv": "Mål", "en": "Goals"}
 _MATRIX_HEADER = {"sv": ("Krav", "Motivering"), "en": ("Requirement", "Rationale")}
 
 
-def typed_document(text: str, *, language: Language, source: str = "text", heading: str | None = None,
-                   rationale: str | None = None, table_row: bool = False, lead_in: str | None = None,
-                   goals: Sequence[str] = ()) -> ExtractedDocument:
+def typed_document(
+    text: str,
+    *,
+    language: Language,
+    source: str = "text",
+    heading: str | None = None,
+    rationale: str | None = None,
+    table_row: bool = False,
+    lead_in: str | None = None,
+    goals: Sequence[str] = (),
+) -> ExtractedDocument:
     """The document a requirement typed in stands in, with the context given (see the module's docstring)."""
     blocks: list[Block] = []
     if heading:
@@ -35,16 +43,26 @@ def typed_document(text: str, *, language: Language, source: str = "text", headi
         body = parse_text(text, source, markdown=False)
         if lead_in and lead_in.strip():
             blocks.append(Block(text=lead_in.strip(), kind="paragraph", location=Location(file=source)))
-            body = [b.model_copy(update={"kind": "list_item", "list_label": b.list_label or "•"})
-                    if b.kind == "paragraph" else b for b in body]
+            body = [
+                b.model_copy(update={"kind": "list_item", "list_label": b.list_label or "•"})
+                if b.kind == "paragraph"
+                else b
+                for b in body
+            ]
         blocks.extend(body)
         if rationale and rationale.strip():
-            blocks.append(Block(text=f"{_RATIONALE_LABEL[language]}: {rationale.strip()}", kind="paragraph",
-                                location=Location(file=source)))
+            blocks.append(
+                Block(
+                    text=f"{_RATIONALE_LABEL[language]}: {rationale.strip()}",
+                    kind="paragraph",
+                    location=Location(file=source),
+                )
+            )
     if goals:
         blocks.append(Block(text=_GOAL_HEADING[language], kind="heading", level=1, location=Location(file=source)))
-        blocks.extend(Block(text=goal, kind="list_item", list_label="•", location=Location(file=source))
-                      for goal in goals)
+        blocks.extend(
+            Block(text=goal, kind="list_item", list_label="•", location=Location(file=source)) for goal in goals
+        )
     return build_document(source, "txt", blocks)
 
 
@@ -55,10 +73,17 @@ def _matrix(text: str, rationale: str | None, language: Language, source: str) -
     roles = [(CellRole.TEXT, requirement_header, text.strip())]
     if rationale is not None:
         roles.append((CellRole.RATIONALE, rationale_header, rationale.strip()))
-    header = Block(text=" | ".join(h for _, h, _ in roles), kind="table_row", is_header=True,
-                   location=Location(file=source, table=0, row=0),
-                   cells=tuple(Cell(text=h, role=role, header=h) for role, h, _ in roles))
-    row = Block(text=" | ".join(t for _, _, t in roles), kind="table_row",
-                location=Location(file=source, table=0, row=1),
-                cells=tuple(Cell(text=t, role=role, header=h) for role, h, t in roles))
+    header = Block(
+        text=" | ".join(h for _, h, _ in roles),
+        kind="table_row",
+        is_header=True,
+        location=Location(file=source, table=0, row=0),
+        cells=tuple(Cell(text=h, role=role, header=h) for role, h, _ in roles),
+    )
+    row = Block(
+        text=" | ".join(t for _, _, t in roles),
+        kind="table_row",
+        location=Location(file=source, table=0, row=1),
+        cells=tuple(Cell(text=t, role=role, header=h) for role, h, t in roles),
+    )
     return [header, row]

@@ -157,9 +157,12 @@ def goal_line(goal: Goal) -> str:
 
 # "The project should be completed by June 1, 2023", "Systemet ska vara klart senast 2026-06-01": a date
 # to meet, listed among the objectives, is a contract term, not an effect to reach.
-_DEADLINE = re.compile(r"\b(?:completed|complete|finished|delivered|implemented|live|klar[at]?|färdig[at]?|"
-                       r"levererad[et]?|införd[at]?|i drift)\b[^.]{0,40}?\b(?:by|before|no later than|senast|före|"
-                       r"innan)\b[^.]{0,30}?\b(?:19|20)\d\d\b", re.IGNORECASE)
+_DEADLINE = re.compile(
+    r"\b(?:completed|complete|finished|delivered|implemented|live|klar[at]?|färdig[at]?|"
+    r"levererad[et]?|införd[at]?|i drift)\b[^.]{0,40}?\b(?:by|before|no later than|senast|före|"
+    r"innan)\b[^.]{0,30}?\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 
 
 def is_goal_item(text: str) -> bool:

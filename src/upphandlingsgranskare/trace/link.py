@@ -153,8 +153,13 @@ def _terms(text: str, language: Language) -> tuple[tuple[tuple[str, float], ...]
             tokens[-1] = (lower, candidates[0])
         for candidate in candidates:
             # The word and its lemma are both checked: the lookup table lemmatises "för" to "föra".
-            if len(candidate) < 3 or candidate in vocab.stop_words or candidate in vocab.generic \
-                    or lower in vocab.stop_words or lower in vocab.generic:
+            if (
+                len(candidate) < 3
+                or candidate in vocab.stop_words
+                or candidate in vocab.generic
+                or lower in vocab.stop_words
+                or lower in vocab.generic
+            ):
                 continue
             weights[candidate] += 1.0
             shown.setdefault(candidate, candidate)
@@ -189,8 +194,12 @@ def _concept_starts(language: Language) -> dict[tuple[str, str], tuple[tuple[int
 
 def _pattern_starts_at(language: Language, token: tuple[str, str]) -> tuple[tuple[int, TermPattern], ...]:
     lower, lemma = token
-    found = tuple((index, pattern) for index, (_, patterns) in enumerate(vocabulary(language).concepts)
-                  for pattern in patterns if pattern.words[0].matches(lower, lemma))
+    found = tuple(
+        (index, pattern)
+        for index, (_, patterns) in enumerate(vocabulary(language).concepts)
+        for pattern in patterns
+        if pattern.words[0].matches(lower, lemma)
+    )
     _concept_starts(language)[token] = found
     return found
 
@@ -210,7 +219,7 @@ def requirement_terms(requirement: Requirement) -> Terms:
     language = requirement.language
     text = requirement.text
     marker = _purpose_marker(language).search(text)
-    main, reason = (text[: marker.start()], text[marker.start():]) if marker else (text, "")
+    main, reason = (text[: marker.start()], text[marker.start() :]) if marker else (text, "")
     out = terms(main, language)
     out.add(terms(reason, language), PURPOSE_WEIGHT)
     if requirement.rationale:
@@ -242,8 +251,11 @@ def _reference_pattern(language: Language) -> re.Pattern[str]:
     goal = literal_alternatives(words["goal_words"])
     number_word = literal_alternatives(words["number_words"], r"\s*")
     joiner = literal_alternatives(words["joiners"])
-    return re.compile(rf"(?<![\w-])(?P<word>{goal})\s*{number_word}?(?P<nums>{_NUMBER}(?:\s*{joiner}\s*{_NUMBER})*)"
-                      rf"(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w-])(?P<word>{goal})\s*{number_word}?(?P<nums>{_NUMBER}(?:\s*{joiner}\s*{_NUMBER})*)"
+        rf"(?![\w-])",
+        re.IGNORECASE,
+    )
 
 
 @cache
@@ -267,14 +279,22 @@ def _stem(word: str) -> str:
 
 
 def _number(value: str) -> str:
-    return re.sub(r"^[A-Z]", "", value, flags=re.IGNORECASE).lower() if re.match(r"^[A-Z]\d", value, re.I) else value.lower()
+    return (
+        re.sub(r"^[A-Z]", "", value, flags=re.IGNORECASE).lower()
+        if re.match(r"^[A-Z]\d", value, re.I)
+        else value.lower()
+    )
 
 
 def _resolve(word: str, value: str, goals: Sequence[Goal]) -> list[Goal]:
     """The goals a reference ("effektmål", "2") names: the same id first, then the same number."""
     word = _stem(word)
     wanted = f"{word} {value}".casefold()
-    exact = [g for g in goals if g.id and not g.generated and (g.id.casefold() == wanted or g.id.casefold() == value.casefold())]
+    exact = [
+        g
+        for g in goals
+        if g.id and not g.generated and (g.id.casefold() == wanted or g.id.casefold() == value.casefold())
+    ]
     if exact:
         return exact
     number = _number(value)
@@ -351,8 +371,14 @@ class Scored:
 
     __slots__ = ("goal", "score", "_products", "_goal_shown", "_requirement_shown", "_shared")
 
-    def __init__(self, goal: Goal, score: float, products: dict[str, float] | None = None,
-                 goal_shown: dict[str, str] | None = None, requirement_shown: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        goal: Goal,
+        score: float,
+        products: dict[str, float] | None = None,
+        goal_shown: dict[str, str] | None = None,
+        requirement_shown: dict[str, str] | None = None,
+    ) -> None:
         self.goal = goal
         self.score = score
         self._products = products or {}
@@ -364,9 +390,12 @@ class Scored:
     def shared(self) -> tuple[str, ...]:
         """Readable shared terms, strongest first (ties in term order, so every run gives the same)."""
         if self._shared is None:
-            self._shared = tuple(dict.fromkeys(
-                self._goal_shown.get(t) or self._requirement_shown.get(t, t)
-                for t, _ in sorted(self._products.items(), key=lambda kv: (-kv[1], kv[0]))))
+            self._shared = tuple(
+                dict.fromkeys(
+                    self._goal_shown.get(t) or self._requirement_shown.get(t, t)
+                    for t, _ in sorted(self._products.items(), key=lambda kv: (-kv[1], kv[0]))
+                )
+            )
         return self._shared
 
     def __repr__(self) -> str:
@@ -431,8 +460,9 @@ class _MeaningIndex:
         return scored + [Scored(goal, 0.0) for goal in self.goals if id(goal) not in seen]
 
 
-def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language
-                   ) -> list[list[Scored]]:
+def meaning_scores(
+    requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language
+) -> list[list[Scored]]:
     """For each requirement, every goal with its cosine similarity and shared terms (best first)."""
     if not goals or not requirements:
         return [[] for _ in requirements]
@@ -440,8 +470,12 @@ def meaning_scores(requirements: Sequence[Requirement], goals: Sequence[Goal], l
     return [index.every_goal(position) for position in range(len(requirements))]
 
 
-def choose(scored: Sequence[Scored], threshold: float = MEANING_THRESHOLD,
-           relative: float = RELATIVE_TO_BEST, most: int = MAX_MEANING_LINKS) -> list[Scored]:
+def choose(
+    scored: Sequence[Scored],
+    threshold: float = MEANING_THRESHOLD,
+    relative: float = RELATIVE_TO_BEST,
+    most: int = MAX_MEANING_LINKS,
+) -> list[Scored]:
     """The goals a requirement is linked to by meaning: over the threshold and close to its best goal."""
     if not scored or scored[0].score < threshold:
         return []
@@ -449,9 +483,14 @@ def choose(scored: Sequence[Scored], threshold: float = MEANING_THRESHOLD,
     return [s for s in scored if s.score >= threshold and s.score >= relative * best][:most]
 
 
-def link_requirements(requirements: Sequence[Requirement], goals: Sequence[Goal], language: Language, *,
-                      threshold: float = MEANING_THRESHOLD, relative: float = RELATIVE_TO_BEST,
-                      ) -> tuple[GoalLink, ...]:
+def link_requirements(
+    requirements: Sequence[Requirement],
+    goals: Sequence[Goal],
+    language: Language,
+    *,
+    threshold: float = MEANING_THRESHOLD,
+    relative: float = RELATIVE_TO_BEST,
+) -> tuple[GoalLink, ...]:
     """Every link between the requirements on the solution and the goals, in requirement order.
 
     A requirement is linked when its label (set by the review) is one on the solution, or when it
@@ -474,6 +513,14 @@ def link_requirements(requirements: Sequence[Requirement], goals: Sequence[Goal]
         # Goals sharing no term score 0: only a threshold of 0 or less could choose them.
         scored = meaning.related(position) if threshold > 0 else meaning.every_goal(position)
         for s in choose(scored, threshold, relative):
-            links.append(GoalLink(requirement_id=requirement.id, goal_id=s.goal.id or "", method="meaning",
-                                  score=round(s.score, 4), evidence=", ".join(s.shared[:4]), terms=s.shared[:8]))
+            links.append(
+                GoalLink(
+                    requirement_id=requirement.id,
+                    goal_id=s.goal.id or "",
+                    method="meaning",
+                    score=round(s.score, 4),
+                    evidence=", ".join(s.shared[:4]),
+                    terms=s.shared[:8],
+                )
+            )
     return tuple(links)
