@@ -198,9 +198,7 @@ class RecordingProxy:
         with self._lock:
             self._recordings.append((original, content))
         return Reply(
-            content=content,
-            prompt_tokens=usage.get("prompt_tokens"),
-            completion_tokens=usage.get("completion_tokens"),
+            content=content, prompt_tokens=usage.get("prompt_tokens"), completion_tokens=usage.get("completion_tokens")
         )
 
     def _error(self, status: int, message: str, headers: dict[str, str | None] | None = None) -> Reply:

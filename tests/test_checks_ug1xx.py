@@ -13,9 +13,7 @@ import pytest
 import yaml
 
 from upphandlingsgranskare.checks.base import Check, DocumentContext
-from upphandlingsgranskare.checks.ug101_brand_without_equivalent import (
-    BrandWithoutEquivalent,
-)
+from upphandlingsgranskare.checks.ug101_brand_without_equivalent import BrandWithoutEquivalent
 from upphandlingsgranskare.checks.ug102_vague_wording import VagueWording
 from upphandlingsgranskare.checks.ug103_multiple_demands import MultipleDemands
 from upphandlingsgranskare.models import Location, Requirement

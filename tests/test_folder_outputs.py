@@ -109,11 +109,7 @@ def test_one_report_goes_to_stdout_or_a_file(folder: Path, tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "args, message",
-    [
-        (["-f", "html,json"], "--output"),
-        (["-f", "docx"], "--output"),
-        (["-f", "word"], "unknown format 'word'"),
-    ],
+    [(["-f", "html,json"], "--output"), (["-f", "docx"], "--output"), (["-f", "word"], "unknown format 'word'")],
 )
 def test_format_errors(folder: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["review", str(folder / "del1"), *args])

@@ -143,11 +143,7 @@ def test_langchain_streaming_structured_output_function_calling(server):
 def test_azure_chat_openai(server):
     server.script(Reply(content="från azure"))
     chat = AzureChatOpenAI(
-        azure_endpoint=server.root_url,
-        azure_deployment="dep",
-        api_version="2024-10-21",
-        api_key="k",
-        max_retries=0,
+        azure_endpoint=server.root_url, azure_deployment="dep", api_version="2024-10-21", api_key="k", max_retries=0
     )
     msg = chat.invoke("x")
     assert msg.content == "från azure"

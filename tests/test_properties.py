@@ -219,11 +219,7 @@ SPECIAL = [
 ]
 SEPARATORS = [" ", " ", " ", "", "  ", "\u00a0", ", ", ". ", "\t", " \u200b"]
 
-_word = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
-    min_size=1,
-    max_size=12,
-)
+_word = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 _latin_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ-", min_size=1, max_size=12)
 _token = st.one_of(
     st.sampled_from(FRAGMENTS),

@@ -55,10 +55,7 @@ _CHOSEN_GRAMMAR = {
 _FORMAT_CATEGORIES = {"office_collaboration", "operating_systems_devices", "payments_goods"}
 # Right after a brand, where the installation word stands: Swedish glues it on ("X-miljön") or puts one word
 # between; English puts up to two ("the Salesforce production environment").
-_INSTALLATION_GRAMMAR = {
-    "sv": r"^[-\w]*?{nouns}\b|^\s+(?:\S+\s+)?{nouns}\b",
-    "en": r"^\s+(?:\S+\s+){{0,2}}?{nouns}\b",
-}
+_INSTALLATION_GRAMMAR = {"sv": r"^[-\w]*?{nouns}\b|^\s+(?:\S+\s+)?{nouns}\b", "en": r"^\s+(?:\S+\s+){{0,2}}?{nouns}\b"}
 
 
 @cache

@@ -58,14 +58,7 @@ from ._review_options import (
     split_values,
 )
 from .cache_commands import cache_app
-from .llm_run import (
-    BatchSizeOption,
-    MaxFallbacksOption,
-    OutputModeOption,
-    ProviderOption,
-    TimeoutOption,
-    llm_choices,
-)
+from .llm_run import BatchSizeOption, MaxFallbacksOption, OutputModeOption, ProviderOption, TimeoutOption, llm_choices
 
 app = typer.Typer(
     name="upphandlingsgranskare",
@@ -361,9 +354,7 @@ def eval_command(
 
 
 @app.command()
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None,
-) -> None:
+def schema(output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False)] = None) -> None:
     """Skriv JSON-rapportens schema / print the JSON report's schema."""
     from ..fileio import write_atomic
     from ..report.emit import json_dumps

@@ -22,23 +22,13 @@ from .offsets import build_document, with_offsets
 
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".txt", ".md"}
 
-__all__ = [
-    "SUPPORTED_EXTENSIONS",
-    "ExtractionError",
-    "ExtractionLimits",
-    "build_document",
-    "extract",
-    "with_offsets",
-]
+__all__ = ["SUPPORTED_EXTENSIONS", "ExtractionError", "ExtractionLimits", "build_document", "extract", "with_offsets"]
 
 _LABELS = {"pdf": "PDF", "docx": "DOCX", "xlsx": "XLSX", "txt": "text", "md": "text"}
 
 
 def extract(
-    path: str | os.PathLike[str],
-    *,
-    password: str | None = None,
-    limits: ExtractionLimits | None = None,
+    path: str | os.PathLike[str], *, password: str | None = None, limits: ExtractionLimits | None = None
 ) -> ExtractedDocument:
     """Read a .pdf, .docx, .xlsx, .txt or .md file into blocks in reading order.
 

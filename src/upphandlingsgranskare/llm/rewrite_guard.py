@@ -42,10 +42,7 @@ _ANY_MODAL = {
     lang: re.compile("|".join(p.pattern for p in [*kinds.values(), *([_MAY] if lang == "en" else [])]), re.IGNORECASE)
     for lang, kinds in _MODALS.items()
 }
-_STRENGTH_LABEL = {
-    "sv": {MANDATORY: "ska", DESIRABLE: "bör"},
-    "en": {MANDATORY: "shall", DESIRABLE: "should"},
-}
+_STRENGTH_LABEL = {"sv": {MANDATORY: "ska", DESIRABLE: "bör"}, "en": {MANDATORY: "shall", DESIRABLE: "should"}}
 
 # Kinds are named in English; "inte", "ej" and "icke" are one kind, as are "not" and "n't".
 _NEGATIONS = {
@@ -74,8 +71,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n])[\s\-–•*]*$")
 
 _NUMBER_SUFFIX = r"(?P<pct>\s?(?:%|procent|percent|per cent)(?!\w))?"
 _DIGITS = re.compile(
-    r"(?<!\d)(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)(?P<frac>(?:[.,]\d+)*)" + _NUMBER_SUFFIX,
-    re.IGNORECASE,
+    r"(?<!\d)(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+)(?P<frac>(?:[.,]\d+)*)" + _NUMBER_SUFFIX, re.IGNORECASE
 )
 _SPELLED = {
     "sv": dict(zip(("två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"), range(2, 13))),

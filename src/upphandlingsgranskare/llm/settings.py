@@ -185,9 +185,7 @@ def llm_values(
 
 
 def resolve_settings(
-    config: Config | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    environ: Mapping[str, str] | None = None,
+    config: Config | None = None, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> LLMSettings:
     """Settings from the config file's [llm] table, the environment and ``overrides`` (later wins), for callers
     that need the LLM settings alone (tests, ``build_reviewer`` without settings); the CLI's come from the

@@ -47,11 +47,7 @@ _UNANCHORED = {
 }
 
 # Highlight colours by severity (RGB 0..1), drawn with multiply blending so the text stays readable.
-_COLOURS = {
-    "error": (1.0, 0.62, 0.45),
-    "warning": (1.0, 0.92, 0.23),
-    "info": (0.62, 0.85, 1.0),
-}
+_COLOURS = {"error": (1.0, 0.62, 0.45), "warning": (1.0, 0.92, 0.23), "info": (0.62, 0.85, 1.0)}
 
 _FLAG_PRINT, _FLAG_NO_ZOOM, _FLAG_NO_ROTATE = 4, 8, 16
 
@@ -85,11 +81,7 @@ def note_text(finding: Finding, unanchored: bool = False) -> str:
             f"{_UNANCHORED.get(finding.language, _UNANCHORED['sv'])} {finding.requirement_id}: "
             f"\u201c{finding.requirement_text}\u201d"
         )
-    parts += [
-        finding.message,
-        f"{text['question']} {finding.question}",
-        f"{text['suggestion']} {finding.suggestion}",
-    ]
+    parts += [finding.message, f"{text['question']} {finding.question}", f"{text['suggestion']} {finding.suggestion}"]
     return "\n\n".join(p.strip() for p in parts if p.strip())
 
 
@@ -159,9 +151,9 @@ def _appearance(
                                     NameObject("/Type"): NameObject("/ExtGState"),
                                     NameObject("/BM"): NameObject("/Multiply"),
                                 }
-                            ),
+                            )
                         }
-                    ),
+                    )
                 }
             ),
         }

@@ -36,8 +36,7 @@ _CODE_ID = r"[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?"
 # "4.2.1" (at least one dot, so a plain "3" or a year is no id)
 _NUMBER_ID = r"\d+(?:\.\d+){1,4}"
 REQUIREMENT_ID = re.compile(
-    rf"^\s*(?:\[\s*)?(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})(?:\s*\])?(?:\s*[:.)–—-]\s*|\s+)(?=\S)",
-    re.IGNORECASE,
+    rf"^\s*(?:\[\s*)?(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})(?:\s*\])?(?:\s*[:.)–—-]\s*|\s+)(?=\S)", re.IGNORECASE
 )
 _ID_ONLY = re.compile(rf"^\s*(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})\s*[:.]?\s*$", re.IGNORECASE)
 GOAL_ID = re.compile(
