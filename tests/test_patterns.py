@@ -60,10 +60,11 @@ def test_standalone_ids():
 
 def test_lexicon_and_trace_use_the_one_compiler():
     from upphandlingsgranskare.nlp import lexicon
-    from upphandlingsgranskare.trace import link
+    from upphandlingsgranskare.trace import link, terms
 
     assert lexicon.compile_phrase_regex is compile_phrase_regex
-    concepts = link.vocabulary("sv").concepts
+    assert link.compile_phrase_regex is compile_phrase_regex
+    concepts = terms.vocabulary("sv").concepts
     assert all(isinstance(p, TermPattern) for _, patterns in concepts for p in patterns)
 
 

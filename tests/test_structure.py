@@ -1,5 +1,6 @@
 """Size and layering targets for the code in src/ (issue 21): no module over 500 lines, no function over
-80 lines or with more than 10 parameters (typer command signatures in cli/ aside: the options go there),
+80 lines or with more than 10 parameters (typer command signatures in cli/ aside: the options go there; a
+command's body is held to 80 lines),
 and no import of another package's private module (``extract._common`` from ``report/``)."""
 
 from __future__ import annotations
@@ -96,9 +97,12 @@ def offences(root: Path) -> set[str]:
         for node in ast.walk(tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if node.end_lineno is not None and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+            command = in_cli and _is_typer_command(node)
+            # A typer command's signature is its options' declarations (one per line once formatted): its body counts.
+            first = node.body[0].lineno if command else node.lineno
+            if node.end_lineno is not None and node.end_lineno - first + 1 > MAX_FUNCTION_LINES:
                 found.add(f"function {shown}:{node.name} lines")
-            if _parameters(node) > MAX_PARAMETERS and not (in_cli and _is_typer_command(node)):
+            if _parameters(node) > MAX_PARAMETERS and not command:
                 found.add(f"function {shown}:{node.name} parameters")
         for target in _imports(tree, parts, is_package):
             private = _private_module(target, known)
@@ -134,10 +138,13 @@ def tree(tmp_path: Path) -> Path:
         f"    def method(self, {', '.join(f'a{n}' for n in range(10))}):\n"
         "        pass\n"
     )
-    options = ", ".join(f"a{n}: Annotated[int, typer.Option()] = 0" for n in range(11))
+    # Commands whose signatures are 90 lines of options: the first has a short body, the second an 81-line one.
+    options = "".join(f"    a{n}: Annotated[int, typer.Option()] = 0,\n" for n in range(90))
     (pkg / "cli" / "app.py").write_text(
-        f"import typer\nfrom typing import Annotated\n\n\ndef command({options}):\n"
-        f"    pass\n\n\ndef helper({params}):\n    pass\n"
+        f"import typer\nfrom typing import Annotated\n\n\ndef command(\n{options}):\n"
+        f"    pass\n\n\ndef long_command(\n{options}):\n"
+        + "    x = 1\n" * 81
+        + f"\n\ndef helper({params}):\n    pass\n"
     )
     return tmp_path
 
@@ -148,5 +155,6 @@ def test_the_checker_finds_each_kind_of_offence(tree: Path) -> None:
         "function pkg/report/long.py:long lines",
         "function pkg/report/many.py:many parameters",
         "function pkg/cli/app.py:helper parameters",
+        "function pkg/cli/app.py:long_command lines",
         "import pkg/report/docx.py: pkg.extract._common",
     }

@@ -21,7 +21,7 @@ from upphandlingsgranskare.report.html import render_html
 from upphandlingsgranskare.review import review_document
 from upphandlingsgranskare.segment import segment
 from upphandlingsgranskare.trace import link_requirements, reference_links
-from upphandlingsgranskare.trace.link import compound_parts, terms
+from upphandlingsgranskare.trace.terms import compound_parts, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from ..labels import Label, Reason
 from ..models import Language
-from .lexicon import compile_phrase_regex, standalone_ids, words_in_any_language
+from .lexicon import standalone_ids, words_in_any_language
 from .pipeline import Pipeline, get_pipeline
+from .sections import definition_section, section_scope
 from .statement_kind import (
     EVIDENCE_CHARS,
     bid_instruction,
@@ -63,43 +64,6 @@ class Assessment:
     @property
     def in_scope(self) -> bool:
         return self.label != Label.OUT_OF_SCOPE
-
-
-@dataclass(frozen=True)
-class _Sections:
-    solution: re.Pattern[str]
-    out_of_scope: re.Pattern[str]
-    definition: re.Pattern[str]
-
-
-@cache
-def _sections(language: Language) -> _Sections:
-    lex = get_pipeline(language).lexicon
-    return _Sections(
-        solution=compile_phrase_regex(lex.words("solution_sections")),
-        out_of_scope=compile_phrase_regex(lex.words("out_of_scope_sections")),
-        definition=compile_phrase_regex(lex.words("definition_sections")),
-    )
-
-
-def _definition_section(heading_path: tuple[str, ...], language: Language) -> str | None:
-    """The heading when the innermost heading is a glossary, definitions, assumptions or scope limits."""
-    if not heading_path:
-        return None
-    title = re.sub(r"^\s*[\w.]*\d[\w.]*\s*:?\s*", "", heading_path[-1])  # "Appendix A:", "1.3"
-    return heading_path[-1] if _sections(language).definition.search(title) else None
-
-
-def _section_scope(heading_path: tuple[str, ...], language: Language) -> str | None:
-    """'solution', 'out_of_scope' or None, from the innermost heading that says either."""
-    sections = _sections(language)
-    for heading in reversed(heading_path):
-        title = re.sub(r"^\s*[\d.]+\s*", "", heading)
-        if sections.solution.search(title):
-            return "solution"
-        if sections.out_of_scope.search(title):
-            return "out_of_scope"
-    return None
 
 
 def classify(
@@ -310,7 +274,7 @@ def _scope(
     """Step 2: out of scope (definitions, contract terms, deliverables, duties of a party or a user) or a
     stated effect; None when the item is a requirement on the solution."""
     doc, matches, modal, language = parsed.doc, parsed.matches, clause.modal, parsed.pipeline.language
-    defining = _definition_section(heading_path, language)
+    defining = definition_section(heading_path, language)
     if defining:
         return Assessment(Label.OUT_OF_SCOPE, Reason.DEFINITION, defining)
     term = contract_term(doc, matches, modal is not None)
@@ -361,7 +325,7 @@ def _subjectless_scope(
 ) -> Assessment | None:
     """No subject word: a table row, list item or fragment is judged by its words and its section."""
     doc, modal, predicate_lo = parsed.doc, clause.modal, clause.predicate_lo
-    section = _section_scope(heading_path, parsed.pipeline.language)
+    section = section_scope(heading_path, parsed.pipeline.language)
     lowered = body.lstrip("•–-* ").lower()
     fragment = modal is None and any(lowered.startswith(w) for w in parsed.pipeline.lexicon.words("fragment_starters"))
     # A list item in a section about the solution ("Services Required": "Store report/draft without

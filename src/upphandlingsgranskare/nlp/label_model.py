@@ -121,13 +121,13 @@ def label_model_fingerprint() -> str:
     import inspect
 
     from .. import labels
-    from . import classify, statement_kind
+    from . import classify, sections, statement_kind
 
     digest = hashlib.sha256()
     lexicons = resources.files("upphandlingsgranskare.nlp").joinpath("lexicons")
     for name in sorted(p.name for p in lexicons.iterdir() if p.name.endswith(".yaml")):
         digest.update(lexicons.joinpath(name).read_bytes())
-    for rules in (labels, classify, statement_kind):
+    for rules in (labels, classify, sections, statement_kind):
         digest.update(inspect.getsource(rules).encode("utf-8"))
     for part in (features, _item_features, statement_structure):
         digest.update(inspect.getsource(part).encode("utf-8"))
