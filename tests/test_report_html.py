@@ -20,7 +20,8 @@ import pytest
 
 from tests.tools import require_tool
 from upphandlingsgranskare.models import DocumentReview, Finding, Location, Requirement
-from upphandlingsgranskare.report.html import IndexEntry, render_html, render_index
+from upphandlingsgranskare.report.html import render_html
+from upphandlingsgranskare.report.html_index import IndexEntry, render_index
 from upphandlingsgranskare.report.schema import summarise
 from upphandlingsgranskare.review import review_document
 

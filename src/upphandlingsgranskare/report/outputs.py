@@ -357,7 +357,7 @@ def folder_notes(written: Sequence[WrittenDocument]) -> list[str]:
 
 def write_index(written: Sequence[WrittenDocument], out_dir: Path) -> Path:
     from ..fileio import write_atomic
-    from .html import IndexEntry, render_index
+    from .html_index import IndexEntry, render_index
     from .schema import summarise
 
     entries = []

@@ -228,6 +228,44 @@ def _result(
     }
 
 
+def _artifact(review: DocumentReview, location: dict) -> dict:
+    """The run's artifact for one document: its location, format, and either its figures or why it was not read."""
+    properties: dict = {"format": review.format, "language": review.language}
+    if review.error:
+        properties["error"] = review.error
+        properties["skipped"] = review.skipped
+    else:
+        s = summarise(review)
+        properties.update(
+            {
+                "requirements": s.requirements,
+                "inScope": s.in_scope,
+                "flagged": s.flagged,
+                "needStatedShare": s.need_stated_share,
+                "goals": len(review.goals),
+            }
+        )
+        if review.pages is not None:
+            properties["pages"] = review.pages
+        if review.extractor:
+            properties["extractor"] = review.extractor
+    artifact: dict = {"location": location, "roles": ["analysisTarget"], "properties": properties}
+    if review.format in _MIME:
+        artifact["mimeType"] = _MIME[review.format]
+    return artifact
+
+
+def _notification(review: DocumentReview, location: dict, artifact_index: int) -> dict:
+    """The tool execution notification for a document that could not be read or was skipped."""
+    descriptor = _SKIPPED if review.skipped else _UNREADABLE
+    return {
+        "level": "note" if review.skipped else "error",
+        "message": {"text": f"{review.path}: {review.error}"},
+        "descriptor": {"id": descriptor, "index": 1 if review.skipped else 0},
+        "locations": [{"physicalLocation": {"artifactLocation": {**location, "index": artifact_index}}}],
+    }
+
+
 def to_sarif_log(reviews: list[DocumentReview], *, base_dir: str | os.PathLike | None = None) -> dict:
     """The SARIF log as a dict. Paths are made relative to ``base_dir`` (default: the current
     directory) under the ``%SRCROOT%`` base id; a path outside it becomes an absolute file URI."""
@@ -240,40 +278,9 @@ def to_sarif_log(reviews: list[DocumentReview], *, base_dir: str | os.PathLike |
     notifications: list[dict] = []
     for artifact_index, review in enumerate(reviews):
         location = _artifact_location(review.path, base)
-        properties: dict = {"format": review.format, "language": review.language}
+        artifacts.append(_artifact(review, location))
         if review.error:
-            properties["error"] = review.error
-            properties["skipped"] = review.skipped
-        else:
-            s = summarise(review)
-            properties.update(
-                {
-                    "requirements": s.requirements,
-                    "inScope": s.in_scope,
-                    "flagged": s.flagged,
-                    "needStatedShare": s.need_stated_share,
-                    "goals": len(review.goals),
-                }
-            )
-            if review.pages is not None:
-                properties["pages"] = review.pages
-            if review.extractor:
-                properties["extractor"] = review.extractor
-        artifact: dict = {"location": location, "roles": ["analysisTarget"], "properties": properties}
-        if review.format in _MIME:
-            artifact["mimeType"] = _MIME[review.format]
-        artifacts.append(artifact)
-
-        if review.error:
-            descriptor = _SKIPPED if review.skipped else _UNREADABLE
-            notifications.append(
-                {
-                    "level": "note" if review.skipped else "error",
-                    "message": {"text": f"{review.path}: {review.error}"},
-                    "descriptor": {"id": descriptor, "index": 1 if review.skipped else 0},
-                    "locations": [{"physicalLocation": {"artifactLocation": {**location, "index": artifact_index}}}],
-                }
-            )
+            notifications.append(_notification(review, location, artifact_index))
             continue
         requirements = {(r.id, r.text): r for r in review.requirements}
         for finding in review.findings:
