@@ -35,6 +35,13 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 LANGUAGES: tuple[str, ...] = ("sv", "en", "auto")
 
 
+def one_of(value: Any, choices: tuple[str, ...], what: str = "välj / choose") -> str:
+    """``value`` when it is one of ``choices``, else a ValueError that lists them (a settings validator's)."""
+    if value not in choices:
+        raise ValueError(f"'{value}': {what} {', '.join(choices)}")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class ReviewOptions:
     select: frozenset[str] | None = None  # None: every check
@@ -134,16 +141,12 @@ class ReviewSettings(BaseModel):
     @field_validator("language", mode="before")
     @classmethod
     def _check_language(cls, value: Any) -> str:
-        if value not in LANGUAGES:
-            raise ValueError(f"'{value}': välj / choose {', '.join(LANGUAGES)}")
-        return str(value)
+        return one_of(value, LANGUAGES)
 
     @field_validator("rationale_policy", mode="before")
     @classmethod
     def _check_policy(cls, value: Any) -> str:
-        if value not in RATIONALE_POLICIES:
-            raise ValueError(f"'{value}': välj / choose {', '.join(RATIONALE_POLICIES)}")
-        return str(value)
+        return one_of(value, RATIONALE_POLICIES)
 
     @field_validator("label_model", mode="before")
     @classmethod

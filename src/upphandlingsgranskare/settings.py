@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .config import CONFIG_NAME, Config, ConfigError, load_config
 from .extract.limits import ExtractionLimits, option_name
 from .llm.settings import LLMSettings, llm_file_keys, llm_values
-from .options import ReviewOptions, ReviewSettings
+from .options import ReviewOptions, ReviewSettings, one_of
 
 COMMAND_LINE = "kommandoraden / command line"
 BACKENDS: tuple[str, ...] = ("rules", "llm", "hybrid")
@@ -137,9 +137,7 @@ class Settings(BaseModel):
     @field_validator("backend", mode="before")
     @classmethod
     def _check_backend(cls, value: Any) -> str:
-        if value not in BACKENDS:
-            raise ValueError(f"'{value}' okänd / unknown; {', '.join(BACKENDS)}")
-        return str(value)
+        return one_of(value, tuple(BACKENDS), "okänd / unknown; välj / choose")
 
     @field_validator("limits", mode="before")
     @classmethod

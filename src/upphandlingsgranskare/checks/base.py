@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ..labels import ALL_LABELS, Label
-from ..models import Finding, Goal, GoalLink, Language, Requirement, Severity
+from ..models import Finding, Goal, GoalLink, Language, Location, Requirement, Severity
 
 if TYPE_CHECKING:
     from ..nlp.label_model import LabelModel
@@ -108,21 +108,8 @@ class Check(ABC):
         """A finding of this check on ``requirement``: code, name, location and text filled in.
 
         ``subject`` "document": a finding about the whole document, anchored on this requirement."""
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=severity or self.default_severity,
-            message=message,
-            question=question,
-            suggestion=suggestion,
-            location=requirement.location,
-            requirement_id=requirement.id,
-            requirement_text=requirement.text,
-            language=requirement.language,
-            origin="rules",
-            evidence=evidence,
-            subject=subject,
-        )
+        where = (requirement.location, requirement.id, requirement.text, requirement.language)
+        return self._finding(where, subject, severity, (message, question, suggestion), evidence)
 
     def goal_finding(
         self,
@@ -135,19 +122,35 @@ class Check(ABC):
         severity: Severity | None = None,
     ) -> Finding:
         """A finding about a stated goal: its id, text and location stand where a requirement's would."""
+        where = (goal.location, goal.id or "", goal.text, language)
+        return self._finding(where, "goal", severity, (message, question, suggestion))
+
+    def _finding(
+        self,
+        where: tuple[Location, str, str, Language],
+        subject: Literal["requirement", "document", "goal"],
+        severity: Severity | None,
+        texts: tuple[str, str, str],
+        evidence: str | None = None,
+    ) -> Finding:
+        """The finding of this check anchored at ``where`` (location, id, text and language of what it is about),
+        with its message, question and suggestion."""
+        location, anchor_id, anchor_text, language = where
+        message, question, suggestion = texts
         return Finding(
             code=self.code,
             name=self.name,
             severity=severity or self.default_severity,
+            location=location,
+            requirement_id=anchor_id,
+            requirement_text=anchor_text,
+            language=language,
+            origin="rules",
+            subject=subject,
             message=message,
             question=question,
             suggestion=suggestion,
-            location=goal.location,
-            requirement_id=goal.id or "",
-            requirement_text=goal.text,
-            language=language,
-            origin="rules",
-            subject="goal",
+            evidence=evidence,
         )
 
     @classmethod
