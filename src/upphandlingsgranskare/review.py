@@ -156,7 +156,8 @@ def requirement_from_text(
     from .models import Goal, Location
     from .nlp.label_model import as_lead_in
     from .options import ReviewOptions
-    from .segment.requirements import GOAL_ID, modal_kind
+    from .segment.patterns import GOAL_ID
+    from .segment.sentences import modal_kind
 
     options = options or ReviewOptions()
     location = Location(file=source)

@@ -49,7 +49,7 @@ def infer_table_row(item: GoldItem) -> bool:
     if item.context.table_row is not None:
         return item.context.table_row
     from ..nlp.pipeline import MODAL_LABELS, get_pipeline
-    from ..segment.requirements import NUMBERED_HEADING
+    from ..segment.patterns import NUMBERED_HEADING
 
     text = item.text.strip()
     pipeline = get_pipeline(item.reader_language)

@@ -23,7 +23,7 @@ MATCH_THRESHOLD = 0.6
 
 def normalise(text: str) -> str:
     """Casefolded words, without the requirement or goal id segmentation reads in front ("K12", "Effektmål 2:")."""
-    from ..segment.requirements import GOAL_ID, REQUIREMENT_ID
+    from ..segment.patterns import GOAL_ID, REQUIREMENT_ID
 
     text = text.strip()
     for leading_id in (GOAL_ID, REQUIREMENT_ID):

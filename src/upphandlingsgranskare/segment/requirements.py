@@ -11,95 +11,33 @@ A requirement is found by
 Each requirement keeps its kind (ska/bör), its section heading path, its attached rationale
 (a rationale cell, a "Motivering:" paragraph right after it, or a following sentence that
 begins with a purpose marker) and its context (the lead-in of its list).
+
+Here: the segmenter, which walks the blocks and keeps the heading path and lead-ins. How a sentence
+is read and whether it carries a modal verb is in ``sentences``; the id, goal, heading and kind
+patterns are in ``patterns``; the reading of goals is in ``goals``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
-from .._yaml import load_data_file
 from ..budget import check_budget, check_requirement_count
 from ..models import Block, CellRole, ExtractedDocument, Goal, Language, Requirement, RequirementKind
 from ..nlp.lexicon import compile_phrase_regex
 from ..nlp.pipeline import Pipeline, get_pipeline
-from ..trace.goals import GoalCandidate, SectionKind, finalise, is_goal_item, is_lead_in, section_kind, states_goal
+from ..trace.goals import GoalCandidate, finalise
+from .goals import GoalReader
 from .language import detect_language
+from .patterns import GOAL_ID, ID_ONLY, NAMED_GOAL, NUMBERED_HEADING, REQUIREMENT_ID, kind_from_cell, kind_from_id
+from .sentences import Sentence, qualifiers, read_sentences
 
-# "SKA-krav 7", "Bör-krav 3", "Krav 12"
-_KIND_ID = (
-    r"(?:(?P<kindword>ska|skall|bör|must|should)[- ]?(?:krav|requirement)|krav|req(?:uirement)?)\s*\.?\s*\d+[a-z]?"
-)
-# "K12", "FR-3", "NFR-12", "REQ-001", "SR1.2", "O3" (needs a letter prefix of at most 6 letters)
-_CODE_ID = r"[A-ZÅÄÖ]{1,6}[-_.]?\d+(?:\.\d+)*[a-z]?"
-# "4.2.1" (at least one dot, so a plain "3" or a year is no id)
-_NUMBER_ID = r"\d+(?:\.\d+){1,4}"
-REQUIREMENT_ID = re.compile(
-    rf"^\s*(?:\[\s*)?(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})(?:\s*\])?(?:\s*[:.)–—-]\s*|\s+)(?=\S)", re.IGNORECASE
-)
-_ID_ONLY = re.compile(rf"^\s*(?P<id>{_KIND_ID}|{_CODE_ID}|{_NUMBER_ID})\s*[:.]?\s*$", re.IGNORECASE)
-GOAL_ID = re.compile(
-    r"^\s*(?P<id>(?:effektmål|projektmål|verksamhetsmål|mål|objective|goal|business objective)\s*(?:nr\.?\s*)?[A-Z]?\d+[a-z]?|[OGEM]\d+)\s*[:.)–-]?\s*",
-    re.IGNORECASE,
-)
-_NAMED_GOAL = re.compile(r"(?i)effektmål|projektmål|verksamhetsmål|objective|goal")
-NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 # A lead-in without its colon: the sentence stops on a word that needs a continuation, and the
 # list that follows supplies it ("Staff should have the ability to" + "add, delete, or amend lines").
 _DANGLING_END = re.compile(
     r"(?i)(?<!\w)(?:to|the|following|include|including|of|for|with|by|att|följande|för|med|av|till|"
     r"kunna|inkludera|omfatta|bland annat)$"
 )
-
-_KIND_WORDS: dict[str, RequirementKind] = {
-    "ska": "ska",
-    "skall": "ska",
-    "måste": "ska",
-    "obligatorisk": "ska",
-    "obligatoriskt": "ska",
-    "krav": "ska",
-    "ska-krav": "ska",
-    "skall-krav": "ska",
-    "mandatory": "ska",
-    "must": "ska",
-    "shall": "ska",
-    "m": "ska",
-    "required": "ska",
-    "ja": "ska",
-    "x": "ska",
-    "obligatorisk/ja": "ska",
-    "bör": "bör",
-    "bör-krav": "bör",
-    "önskvärt": "bör",
-    "önskemål": "bör",
-    "meriterande": "bör",
-    "desirable": "bör",
-    "should": "bör",
-    "d": "bör",
-    "optional": "bör",
-    "desired": "bör",
-    "preferred": "bör",
-    "ønsket": "bör",
-    "valfritt": "bör",
-    "option": "bör",
-}
-
-
-def kind_from_cell(text: str) -> RequirementKind | None:
-    word = text.strip().lower().rstrip(".")
-    if word in _KIND_WORDS:
-        return _KIND_WORDS[word]
-    first = re.split(r"[\s/,(]", word, maxsplit=1)[0]
-    return _KIND_WORDS.get(first)
-
-
-@dataclass(frozen=True)
-class _Sentence:
-    text: str
-    start: int  # offset in the block (or cell) text
-    kind: RequirementKind | None  # None: no modal
-    is_need: bool = False
 
 
 @dataclass
@@ -109,72 +47,7 @@ class Segmentation:
     goals: list[Goal] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4096)  # paragraphs and cells recur within a tender and across a batch; _Sentence is frozen
-def _sentences(language: Language, text: str) -> tuple[_Sentence, ...]:
-    pipeline = get_pipeline(language)
-    if not _modal_hint(language).search(text):
-        return (_Sentence(text=text.strip(), start=len(text) - len(text.lstrip()), kind=None),) if text.strip() else ()
-    doc = pipeline(text)
-    matches = pipeline.matches(doc)
-    modal_tokens: dict[int, tuple[RequirementKind, bool]] = {}
-    modal_labels: tuple[tuple[str, RequirementKind, bool], ...] = (
-        ("modal_ska", "ska", False),
-        ("modal_bör", "bör", False),
-        ("need_modals", "unknown", True),
-        ("story_modals", "unknown", False),
-    )
-    for label, modal_kind_, need in modal_labels:
-        for start, _ in matches.get(label, []):
-            modal_tokens.setdefault(start, (modal_kind_, need))
-    weak = {start for start, _ in matches.get("weak_modals", [])}
-    subjects = {s for s, _ in matches.get("will_subjects", [])}
-    out: list[_Sentence] = []
-    for sent in doc.sents:
-        kind: RequirementKind | None = None
-        is_need = False
-        # "får inte" and "bör inte" are matched as phrases; the first modal decides the kind.
-        for i in range(sent.start, sent.end):
-            if i in modal_tokens:
-                kind, is_need = modal_tokens[i]
-                break
-            # English "will" is a requirement only after the solution or a party ("The system will ...").
-            if i in weak and any(s in subjects for s in range(sent.start, i)):
-                kind = "ska"
-                break
-        start = sent.start_char
-        text_ = sent.text.strip()
-        if text_:
-            out.append(
-                _Sentence(
-                    text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need
-                )
-            )
-    return tuple(out)
-
-
-def modal_kind(text: str, language: Language) -> RequirementKind:
-    """ska or bör as segmentation reads the first sentence of ``text`` that carries a modal verb
-    (English "will" after the solution or a party counts as ska); "unknown" when none does."""
-    return next((s.kind for s in _sentences(language, text) if s.kind is not None), "unknown")
-
-
-@cache
-def _modal_hint(language: Language) -> re.Pattern[str]:
-    """Cheap pre-filter: text without any modal word needs no spaCy pass (large sheets of data)."""
-    lex = get_pipeline(language).lexicon
-    modal_phrases = [p for group in lex.modals.values() for p in group]
-    modal_phrases += lex.words("need_modals") + lex.words("story_modals") + lex.words("weak_modals")
-    return compile_phrase_regex(modal_phrases)
-
-
-@cache
-def _qualifiers(language: Language) -> tuple[re.Pattern[str], ...]:
-    """Sentences that qualify the requirement before them (``data/qualifiers.yaml``)."""
-    patterns = load_data_file("upphandlingsgranskare.segment", "data", "qualifiers.yaml")[language]
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
-
-
-class _Segmenter:
+class _Segmenter(GoalReader):
     def __init__(self, document: ExtractedDocument, language: Language):
         self.document = document
         self.language = language
@@ -200,16 +73,12 @@ class _Segmenter:
     def heading_path(self) -> tuple[str, ...]:
         return tuple(text for _, text in self.headings)
 
-    def goal_section(self) -> SectionKind | None:
-        """'goal' or 'background' when the innermost heading opens such a section (see trace.goals)."""
-        return section_kind(self.headings[-1][1], self.language) if self.headings else None
-
     def next_id(self) -> str:
         self.counter += 1
         return f"R{self.counter}"
 
-    def sentences(self, text: str) -> list[_Sentence]:
-        return list(_sentences(self.language, text))
+    def sentences(self, text: str) -> list[Sentence]:
+        return list(read_sentences(self.language, text))
 
     def make(
         self,
@@ -295,89 +164,6 @@ class _Segmenter:
         self.lead_in = None
         self.lead_in_items = 0
 
-    def goal(self, text: str, block: Block, offset: int, *, structured: bool, goal_id: str | None = None) -> None:
-        """Record a goal; a leading id ("Effektmål 2: ") becomes its id and leaves its text."""
-        match = GOAL_ID.match(text) if goal_id is None else None
-        if match and match.end() < len(text):
-            goal_id = match.group("id").strip()
-            offset += match.end()
-            text = text[match.end() :]
-        stripped = text.strip()
-        if not stripped:
-            return
-        offset += len(text) - len(text.lstrip())
-        start = (block.location.start or 0) + offset
-        heading = self.headings[-1][1] if self.headings else ""
-        label = block.list_label if block.kind == "list_item" else None
-        self.goal_candidates.append(
-            GoalCandidate(
-                Goal(
-                    id=goal_id,
-                    text=stripped,
-                    heading=heading,
-                    label=label,
-                    location=block.location.model_copy(update={"start": start, "end": start + len(stripped)}),
-                ),
-                structured=structured,
-            )
-        )
-
-    def goal_paragraph(self, block: Block, section: SectionKind) -> bool:
-        """Goals in a paragraph or list item of a goal or background section; False when it holds none."""
-        text = block.text
-        if (
-            section == "goal"
-            and block.kind == "list_item"
-            and not is_lead_in(text, self.language)
-            and is_goal_item(text)
-        ):
-            self.goal(text, block, 0, structured=True)
-            return True
-        found = False
-        for sent in self.pipeline(text).sents:
-            sentence = sent.text.strip()
-            if sentence and states_goal(sentence, self.language, section):
-                self.goal(
-                    sentence, block, sent.start_char + (len(sent.text) - len(sent.text.lstrip())), structured=False
-                )
-                found = True
-        return found
-
-    def goal_row(self, block: Block) -> None:
-        """A row of a table in a goal section: the goal is its text cell, else the row without its id cell."""
-        if block.is_header:
-            return
-        text_cell = block.cell(CellRole.TEXT)
-        if text_cell is not None:
-            id_cell = block.cell(CellRole.ID)
-            self.goal(
-                text_cell.text,
-                block,
-                max(block.text.find(text_cell.text), 0),
-                structured=True,
-                goal_id=id_cell.text.strip() if id_cell else None,
-            )
-            return
-        cells = [c.text for c in block.cells if c.text.strip()]
-        if not cells:
-            return
-        if (
-            block.location.row in (0, None)
-            and all(len(c.split()) <= 4 for c in cells)
-            and not any(ch.isdigit() for ch in block.text)
-            and not states_goal(block.text, self.language, "goal")
-        ):
-            return  # the header row of a table whose columns extraction did not recognise ("Mål | Nuläge | Målvärde")
-        first = cells[0].strip()
-        if (
-            len(cells) > 1
-            and (_ID_ONLY.match(first) or GOAL_ID.fullmatch(first))
-            and block.text.startswith(first + " | ")
-        ):
-            self.goal(block.text[len(first) + 3 :], block, len(first) + 3, structured=True, goal_id=first.rstrip(":."))
-        else:
-            self.goal(block.text, block, 0, structured=True)
-
     def paragraph(self, block: Block, previous: list[int]) -> None:
         text = block.text
         # "Motivering: ..." right after a requirement is its rationale.
@@ -390,13 +176,13 @@ class _Segmenter:
         # and in goal and background sections the items and sentences that state a goal (trace.goals).
         goal_match = GOAL_ID.match(text)
         section = self.goal_section()
-        if goal_match and (section or _NAMED_GOAL.match(goal_match.group("id"))):
+        if goal_match and (section or NAMED_GOAL.match(goal_match.group("id"))):
             self.goal(text, block, 0, structured=True)
             return
         if section and self.goal_paragraph(block, section):
             return
         # An id alone on its line names the requirement that follows.
-        only_id = _ID_ONLY.match(text)
+        only_id = ID_ONLY.match(text)
         if only_id and re.match(r"[A-Za-zÅÄÖåäö]", only_id.group("id")):
             self.pending_id = only_id.group("id")
             return
@@ -437,7 +223,7 @@ class _Segmenter:
         body = text[body_offset:]
         sentences = self.sentences(body)
         modal = [s for s in sentences if s.kind]
-        id_kind = _kind_from_id(req_id)
+        id_kind = kind_from_id(req_id)
 
         if req_id is not None and (modal or id_match):
             # A numbered requirement is the whole paragraph, so a purpose in its second sentence counts.
@@ -460,7 +246,7 @@ class _Segmenter:
         self.maybe_lead_in(body)
 
     def sentence_requirements(
-        self, block: Block, body: str, body_offset: int, sentences: list[_Sentence], req_id: str | None
+        self, block: Block, body: str, body_offset: int, sentences: list[Sentence], req_id: str | None
     ) -> None:
         """One requirement per sentence with a modal verb, with the sentences that qualify it ("Likvärdiga
         produkter godtas.", "Med snabbt avses ...") and a following purpose sentence as its rationale."""
@@ -494,7 +280,7 @@ class _Segmenter:
         return match is not None and match.start() < 12
 
     def qualifies(self, text: str) -> bool:
-        return any(pattern.match(text) for pattern in _qualifiers(self.language))
+        return any(pattern.match(text) for pattern in qualifiers(self.language))
 
     def maybe_lead_in(self, body: str) -> None:
         end = body.rstrip()
@@ -573,7 +359,7 @@ class _Segmenter:
                 self.add(
                     self.make(
                         text=sentence.text,
-                        kind=_kind_from_id(req_id) or sentence.kind,
+                        kind=kind_from_id(req_id) or sentence.kind,
                         block=block,
                         offset=offset + body_offset + sentence.start,
                         req_id=req_id,
@@ -583,24 +369,7 @@ class _Segmenter:
                 id_match = None
 
 
-def _kind_from_id(req_id: str | None) -> RequirementKind | None:
-    if not req_id:
-        return None
-    lowered = req_id.lower()
-    if lowered.startswith(("ska", "skall", "must")):
-        return "ska"
-    if lowered.startswith(("bör", "should")):
-        return "bör"
-    return None
-
-
 def segment(document: ExtractedDocument, language: Language | None = None) -> Segmentation:
     """Requirements and goals of ``document``; the language is detected when not given."""
     language = language or detect_language(document.text)
     return _Segmenter(document, language).run()
-
-
-def split_sentences(text: str, language: Language) -> list[str]:
-    """Sentences of ``text`` as the segmenter sees them (abbreviation-aware)."""
-    dummy = ExtractedDocument(path="", format="txt", blocks=())
-    return [s.text for s in _Segmenter(dummy, language).sentences(text)]
