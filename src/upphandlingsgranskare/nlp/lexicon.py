@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from .._data_schemas import PATTERN_LISTS
 from .._yaml import load_data_file
 from ..models import Language
 from .patterns import compile_phrase_regex, matcher_pattern, standalone_ids
@@ -21,38 +22,6 @@ __all__ = [
     "standalone_ids",
     "words_in_any_language",
 ]
-
-# Lists that are compiled into Matcher patterns; the rest of the YAML is plain data.
-PATTERN_LISTS = (
-    "purpose_markers",
-    "goal_references",
-    "laws",
-    "solution_nouns",
-    "feature_terms",
-    "user_nouns",
-    "ability",
-    "actor_nouns",
-    "deliver_verbs",
-    "effect_verbs",
-    "need_modals",
-    "story_modals",
-    "weak_modals",
-    "will_subjects",
-    "causal_connectives",
-    "causal_subordinators",
-    "measure_nouns",
-    "comparison_markers",
-    "deliverable_nouns",
-    "documenting_verbs",
-    "penalty_terms",
-    "contract_terms",
-    "penalty_terms_before_number",
-    "support_terms",
-    "service_time_terms",
-    "priority_terms",
-    "leading_purpose_nouns",
-    "document_nouns",
-)
 
 
 @dataclass(frozen=True)
