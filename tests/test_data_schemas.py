@@ -100,3 +100,16 @@ def test_a_pattern_that_does_not_compile_is_rejected_naming_file_and_key():
         check_data({"sv": ["likvärdig", "(unclosed"], "en": []}, "segment/data/qualifiers.yaml")
     message = str(caught.value)
     assert "segment/data/qualifiers.yaml" in message and "sv.1" in message and "not a regular expression" in message
+
+
+@pytest.mark.parametrize(
+    ("template", "why"),
+    [("Kravet {names", "not a format string"), ("Kravet {} ", "must be named"), ("Kravet {0}", "must be named")],
+)
+def test_a_message_template_with_a_broken_or_unnamed_field_is_rejected(template, why):
+    data = load_yaml(_ROOT.joinpath("checks", "data", "messages.sv.yaml").read_text("utf-8"))
+    data["UG103"]["templates"]["question"] = template
+    with pytest.raises(DataFileError) as caught:
+        check_data(data, "checks/data/messages.sv.yaml")
+    message = str(caught.value)
+    assert "messages.sv.yaml" in message and "UG103.templates.question" in message and why in message

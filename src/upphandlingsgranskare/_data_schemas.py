@@ -9,6 +9,7 @@ against it. The loaders keep the plain data they always read: the models only ch
 from __future__ import annotations
 
 import re
+import string
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
@@ -191,10 +192,25 @@ class Ug001Words(_Strict):
     dropped_from_goals: Words
 
 
+def _named_fields(template: str) -> str:
+    """A message template: a Python format string whose fields are all named ("{names}"), none positional."""
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    except ValueError as error:  # an unmatched brace
+        raise ValueError(f"ogiltig mall / not a format string: {error}") from None
+    for field in fields:
+        if not field.isidentifier():
+            raise ValueError(f"mallens fält måste ha namn / a template's fields must be named: {{{field}}}")
+    return template
+
+
+Template = Annotated[str, AfterValidator(_named_fields)]
+
+
 class CheckMessages(_Strict):
     severity: Literal["error", "warning", "info"]
     summary: str
-    templates: dict[str, str]
+    templates: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], Template]
 
 
 class MessagesFile(_Strict):

@@ -11,20 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import Finding, Goal, Language
+from . import messages
 from ._goals import goal_list
 
 
 def unserved_sentence(language: Language, goals: Sequence[Goal]) -> str:
     """What UG203 adds to UG001's message: the requirement serves none of the stated goals either."""
-    if language == "sv":
-        return (
-            f"Kravet kan inte heller knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar "
-            "inte till något av dem och delar inga centrala ord med dem (UG203)."
-        )
-    return (
-        f"Nor can it be tied to any of the document's goals ({goal_list(goals)}): it refers to none and "
-        "shares no key words with them (UG203)."
-    )
+    return messages.text("UG203", "in_ug001", language, goals=goal_list(goals))
 
 
 def merge_goal_findings(findings: Sequence[Finding], goals: Sequence[Goal]) -> list[Finding]:

@@ -9,6 +9,7 @@ from ..labels import Label, Reason
 from ..models import Finding, Goal, GoalLink, Language, Requirement
 from ..nlp.classify import Assessment
 from ..trace import goal_name
+from . import messages
 from . import ug001_words as words
 from .base import Check, DocumentContext
 from .ug001_words import rationale_key
@@ -74,10 +75,8 @@ class FeatureWithoutNeed(Check):
 
     code = "UG001"
     name = "feature-without-need"
-    summary = {
-        "sv": "Kravet beskriver en funktion i lösningen men anger inget verksamhetsbehov eller mål.",
-        "en": "The requirement prescribes a solution feature but states no business need or goal.",
-    }
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     scope = frozenset({Label.FEATURE_WITHOUT_NEED})
 
@@ -120,7 +119,7 @@ class FeatureWithoutNeed(Check):
         return Finding(
             code=self.code,
             name=self.name,
-            severity="info" if requirement.kind == "bör" else "warning",
+            severity="info" if requirement.kind == "bör" else self.default_severity,
             message=text,
             question=words.question(requirement, assessment.feature, goal, goal_ids),
             suggestion=words.rewrite(
@@ -146,39 +145,17 @@ class FeatureWithoutNeed(Check):
 
 
 def message(language: Language, feature: str | None, *, inline_purpose: bool = False) -> str:
-    feature = _short(feature)
     if inline_purpose:
-        if language == "sv":
-            return (
-                "Kravet anger sitt syfte i kravtexten, men underlaget ska ange motivet i ett eget fält "
-                "(Motivering). Flytta syftet dit så att kravet och motivet kan granskas och följas upp var för sig."
-            )
-        return (
-            "The requirement gives its purpose in the requirement text, but this document keeps motives in a "
-            "separate rationale field. Move the purpose there so requirement and motive can be verified "
-            "and traced on their own."
-        )
-    if language == "sv":
-        what = f" (”{feature}”)" if feature else ""
-        return (
-            f"Kravet beskriver en funktion i lösningen{what} men anger inte vilket verksamhetsbehov eller mål "
-            "den ska tillgodose. Utan motiv styr kravet mot en viss lösning, och ingen kan senare pröva om "
-            "funktionen gav den förbättring som köptes."
-        )
-    what = f' ("{feature}")' if feature else ""
-    return (
-        f"The requirement prescribes a solution feature{what} but does not say which business need or goal "
-        "it serves. Without a motive it steers towards one solution, and nobody can later check whether "
-        "the feature delivered the improvement it was bought for."
-    )
+        return messages.text("UG001", "message_inline_purpose", language)
+    feature = _short(feature)
+    what = messages.text("UG001", "what", language, feature=feature) if feature else ""
+    return messages.text("UG001", "message", language, what=what)
 
 
 def resembles(language: Language, goal: Goal, link: GoalLink) -> str:
     """The goal a flagged requirement resembles by meaning, and the words they share."""
     shared = ", ".join(link.terms[:3]) or link.evidence
-    if language == "sv":
-        return f"Kravet liknar {goal_name(goal, language)} (”{shared}”), men säger inte att det bidrar till det."
-    return f'The requirement resembles {goal_name(goal, language)} ("{shared}") but does not say that it serves it.'
+    return messages.text("UG001", "resembles", language, goal=goal_name(goal, language), words=shared)
 
 
 def _short(feature: str | None, words: int = 8) -> str | None:

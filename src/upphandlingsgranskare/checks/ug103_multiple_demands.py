@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from ..labels import ON_SOLUTION
 from ..models import Finding, Language, Requirement
+from . import messages
 from .base import Check, DocumentContext
 from .ug103_analysis import Demand, split_demands
 
@@ -85,11 +86,8 @@ class MultipleDemands(Check):
 
     code = "UG103"
     name = "multiple-demands"
-    summary = {
-        "sv": "Kravet innehåller flera separata krav, vilket gör det svårt att utvärdera och verifiera.",
-        "en": "The requirement packs several separate demands, which makes it hard to evaluate and verify.",
-    }
-    default_severity = "info"
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def demands(self, requirement: Requirement) -> tuple[Demand, ...]:
         """The separate demands of the requirement (one item when it makes a single demand)."""
@@ -111,7 +109,7 @@ class MultipleDemands(Check):
                 question=question(language),
                 suggestion="\n".join(f"{i}. {d.text}" for i, d in enumerate(demands, 1)),
                 evidence="; ".join(requirement.text[d.start : d.end] for d in demands),
-                severity="warning" if len(demands) >= 3 else "info",
+                severity="warning" if len(demands) >= 3 else self.default_severity,
             )
         ]
 
@@ -120,20 +118,8 @@ class MultipleDemands(Check):
 
 
 def message(language: Language, count: int) -> str:
-    if language == "sv":
-        return (
-            f"Kravet innehåller {count} separata krav i ett. Ett sammansatt krav är svårt att utvärdera och "
-            "verifiera: uppfylls bara en del går det inte att avgöra om kravet är uppfyllt, och delarna kan inte "
-            "viktas, prioriteras eller följas upp var för sig."
-        )
-    return (
-        f"The requirement packs {count} separate demands into one. A compound requirement is hard to evaluate "
-        "and verify: when only part is met nobody can say whether the requirement is met, and the parts cannot "
-        "be weighted, prioritised or followed up on their own."
-    )
+    return messages.text("UG103", "message", language, count=count)
 
 
 def question(language: Language) -> str:
-    if language == "sv":
-        return "Ska delkraven utvärderas och följas upp var för sig, och är de alla lika obligatoriska?"
-    return "Should the parts be evaluated and followed up separately, and are they all equally mandatory?"
+    return messages.text("UG103", "question", language)

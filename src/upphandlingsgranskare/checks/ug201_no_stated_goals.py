@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..models import Finding, Language, Requirement
+from . import messages
 from ._goals import on_solution
 from .base import DocumentCheck, DocumentContext
 
@@ -52,11 +53,8 @@ class NoStatedGoals(DocumentCheck):
 
     code = "UG201"
     name = "no-stated-goals"
-    default_severity = "warning"
-    summary = {
-        "sv": "Underlaget anger inga mål eller verksamhetsbehov som kraven kan knytas till.",
-        "en": "The document states no goals or business needs that its requirements could serve.",
-    }
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
         if context.goals:
@@ -78,39 +76,12 @@ class NoStatedGoals(DocumentCheck):
 
 
 def message(language: Language, count: int) -> str:
-    if language == "sv":
-        return (
-            f"Dokumentet anger inga mål, effektmål eller verksamhetsbehov som dess {count} krav på lösningen kan "
-            "knytas till (inget avsnitt om syfte, mål eller behov med ett mål i, och ingen mening som anger ett). "
-            "Utan uttalade mål går det varken att pröva om kraven behövs eller att följa upp vad upphandlingen "
-            "åstadkom. Anmärkningen gäller hela dokumentet; den är placerad vid dess första krav på lösningen."
-        )
-    return (
-        f"The document states no goals, objectives or business needs that its {count} requirements on the "
-        "solution could serve (no section on purpose, objectives or needs with a goal in it, and no sentence "
-        "that states one). Without stated goals nobody can check whether the requirements are needed or follow "
-        "up what the procurement achieved. The finding is about the whole document; it is placed at its first "
-        "requirement on the solution."
-    )
+    return messages.text("UG201", "message", language, count=count)
 
 
 def question(language: Language) -> str:
-    if language == "sv":
-        return "Vad ska upphandlingen uppnå för verksamheten och dess användare, och hur ska det mätas?"
-    return "What should the procurement achieve for the organisation and its users, and how will that be measured?"
+    return messages.text("UG201", "question", language)
 
 
 def suggestion(language: Language) -> str:
-    if language == "sv":
-        return (
-            "Lägg till ett avsnitt ”Syfte och mål” med numrerade, mätbara effektmål, till exempel: ”Effektmål 1: "
-            "[det som ska förändras] ska [minska/öka] från [nuläge] till [målvärde] senast [när].” Hänvisa sedan "
-            "från kraven till målen (”…, vilket bidrar till effektmål 1”). Står målen i ett annat dokument i "
-            "upphandlingen, hänvisa till det."
-        )
-    return (
-        'Add a section "Purpose and objectives" with numbered, measurable objectives, for example: "Objective '
-        'O1: [what should change] shall [fall/rise] from [today] to [target] by [when]." Then refer to them from '
-        'the requirements ("…, which supports objective O1"). If the objectives stand in another document of '
-        "the procurement, refer to it."
-    )
+    return messages.text("UG201", "suggestion", language)

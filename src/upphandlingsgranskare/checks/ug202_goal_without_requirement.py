@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from ..models import Finding, Goal, Language, Requirement
 from ..trace import goal_name
+from . import messages
 from ._goals import on_solution
 from .base import DocumentCheck, DocumentContext
 
@@ -46,11 +47,8 @@ class GoalWithoutRequirement(DocumentCheck):
 
     code = "UG202"
     name = "goal-without-requirement"
-    default_severity = "info"
-    summary = {
-        "sv": "Ett mål i underlaget som inget krav på lösningen bidrar till.",
-        "en": "A stated goal that no requirement on the solution serves.",
-    }
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
         if not on_solution(requirements):
@@ -71,47 +69,14 @@ class GoalWithoutRequirement(DocumentCheck):
 
 
 def message(language: Language, goal: Goal) -> str:
-    name = goal_name(goal, language)
-    if language == "sv":
-        return (
-            f"Inget krav på lösningen bidrar till {name}: inget krav hänvisar till målet, och inget har innehåll "
-            "som kan knytas till det. Antingen saknas krav som leder mot målet, eller så säger kraven inte att de "
-            "bidrar till det, och då går det inte att följa upp vad upphandlingen gör för målet."
-        )
-    return (
-        f"No requirement on the solution serves {name}: none refers to it, and none has content that ties it to "
-        "the goal. Either requirements that lead towards the goal are missing, or they do not say that they "
-        "serve it, and then nobody can follow up what the procurement does for it."
-    )
+    return messages.text("UG202", "message", language, goal=goal_name(goal, language))
 
 
 def question(language: Language) -> str:
-    if language == "sv":
-        return "Vilka krav ska bidra till att målet nås – och hör målet till den här upphandlingen?"
-    return "Which requirements should help reach this goal, and does the goal belong in this procurement?"
+    return messages.text("UG202", "question", language)
 
 
 def suggestion(language: Language, goal: Goal) -> str:
-    if goal.generated:
-        if language == "sv":
-            return (
-                "Numrera underlagets mål (till exempel Effektmål 1–3) och hänvisa till målet från de krav som ska "
-                "bidra till det (”…, vilket bidrar till effektmål 1”), eller ställ ett krav på vad lösningen ska "
-                "göra för att målet ska nås."
-            )
-        return (
-            "Number the document's goals (for example Objectives O1–O3) and refer to this one from the "
-            'requirements that should serve it ("…, which supports objective O1"), or add a requirement on what '
-            "the solution must do for the goal to be reached."
-        )
-    if language == "sv":
-        name = goal_name(goal, language)
-        return (
-            f"Hänvisa till {name} från de krav som ska bidra till det (”…, vilket bidrar till {name}”), eller "
-            "ställ ett krav på vad lösningen ska göra för att målet ska nås."
-        )
-    name = goal_name(goal, language)
-    return (
-        f'Refer to {name} from the requirements that should serve it ("…, which supports {name}"), or add a '
-        "requirement on what the solution must do for the goal to be reached."
-    )
+    if goal.generated:  # an id the document does not give ("M1"): no requirement can cite it
+        return messages.text("UG202", "suggestion_unnumbered", language)
+    return messages.text("UG202", "suggestion", language, goal=goal_name(goal, language))

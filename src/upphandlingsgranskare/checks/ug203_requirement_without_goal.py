@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..models import Finding, Goal, Language, Requirement
+from . import messages
 from ._goals import goal_choices, goal_list, on_solution
 from .base import DocumentCheck, DocumentContext
 
@@ -44,11 +45,8 @@ class RequirementWithoutGoal(DocumentCheck):
 
     code = "UG203"
     name = "requirement-without-goal"
-    default_severity = "info"
-    summary = {
-        "sv": "Ett krav på lösningen som inte bidrar till något av underlagets mål.",
-        "en": "A requirement on the solution that serves none of the document's stated goals.",
-    }
+    summary = messages.summary(code)
+    default_severity = messages.severity(code)
 
     def run_document(self, requirements: Sequence[Requirement], context: DocumentContext) -> Iterable[Finding]:
         goals = [g for g in context.goals if g.id]
@@ -68,29 +66,14 @@ class RequirementWithoutGoal(DocumentCheck):
 
 
 def message(language: Language, goals: Sequence[Goal]) -> str:
-    if language == "sv":
-        return (
-            f"Kravet kan inte knytas till något av underlagets mål ({goal_list(goals)}): det hänvisar inte till "
-            "något mål och delar inga centrala ord eller begrepp med dem. Ett krav som inte bidrar till något "
-            "uttalat mål kan vara onödigt, eller så saknar underlaget ett mål som kravet ska bidra till."
-        )
-    return (
-        f"The requirement cannot be tied to any of the document's goals ({goal_list(goals)}): it refers to none "
-        "and shares no key words or concepts with them. A requirement that serves no stated goal may be "
-        "unnecessary, or the document lacks the goal it is meant to serve."
-    )
+    return messages.text("UG203", "message", language, goals=goal_list(goals))
 
 
 def question(language: Language) -> str:
-    if language == "sv":
-        return "Vilket av underlagets mål ska kravet bidra till – eller vilket mål saknas i underlaget?"
-    return "Which of the document's goals should this requirement serve, or which goal is missing from the document?"
+    return messages.text("UG203", "question", language)
 
 
 def suggestion(text: str, language: Language, goals: Sequence[Goal]) -> str:
     """The requirement word for word, with the goal to name added (ska/bör, numbers and negations stay)."""
     original = text.strip().rstrip(".;:").rstrip()
-    choices = goal_choices(goals, language)
-    if language == "sv":
-        return f"{original} (bidrar till [{choices}])."
-    return f"{original} (supports [{choices}])."
+    return messages.text("UG203", "suggestion", language, requirement=original, goals=goal_choices(goals, language))
