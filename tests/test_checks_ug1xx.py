@@ -18,7 +18,7 @@ from upphandlingsgranskare.checks.ug102_vague_wording import VagueWording
 from upphandlingsgranskare.checks.ug103_multiple_demands import MultipleDemands
 from upphandlingsgranskare.models import Location, Requirement
 from upphandlingsgranskare.review import lint_text
-from upphandlingsgranskare.segment.requirements import modal_kind
+from upphandlingsgranskare.segment.sentences import modal_kind
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHECKS: dict[str, Check] = {"UG101": BrandWithoutEquivalent(), "UG102": VagueWording(), "UG103": MultipleDemands()}
