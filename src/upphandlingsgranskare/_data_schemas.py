@@ -117,6 +117,8 @@ PLAIN_LISTS = (
     "requirement_nouns",
     "passive_auxiliaries",
     "subject_head_ends",
+    "narrative_sections",
+    "heading_false_friends",
     "place_prepositions",
     "purpose_prepositions",
     "not_purpose_after_for",

@@ -17,6 +17,8 @@ class _Sections:
     solution: re.Pattern[str]
     out_of_scope: re.Pattern[str]
     definition: re.Pattern[str]
+    narrative: re.Pattern[str] | None
+    false_friends: re.Pattern[str] | None
 
 
 @cache
@@ -26,7 +28,18 @@ def _sections(language: Language) -> _Sections:
         solution=compile_phrase_regex(lex.words("solution_sections")),
         out_of_scope=compile_phrase_regex(lex.words("out_of_scope_sections")),
         definition=compile_phrase_regex(lex.words("definition_sections")),
+        narrative=_optional(lex.words("narrative_sections")),
+        false_friends=_optional(lex.words("heading_false_friends")),
     )
+
+
+def _optional(words: list[str]) -> re.Pattern[str] | None:
+    return compile_phrase_regex(words) if words else None
+
+
+# "7.4.1 Introduction": a heading this deep in the numbering introduces a part of the specification, not the
+# document, so its narrative word ("Introduction", "Overview") puts nothing out of scope.
+_DEEP_NUMBERING = re.compile(r"^\s*\d+\.\d+\.\d+")
 
 
 def definition_section(heading_path: tuple[str, ...], language: Language) -> str | None:
@@ -42,6 +55,10 @@ def section_scope(heading_path: tuple[str, ...], language: Language) -> str | No
     sections = _sections(language)
     for heading in reversed(heading_path):
         title = re.sub(r"^\s*[\d.]+\s*", "", heading)
+        if sections.false_friends is not None:
+            title = sections.false_friends.sub(" ", title)  # "General purpose radio"
+        if sections.narrative is not None and _DEEP_NUMBERING.match(heading):
+            title = sections.narrative.sub(" ", title)
         if sections.solution.search(title):
             return "solution"
         if sections.out_of_scope.search(title):
