@@ -35,6 +35,13 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 LANGUAGES: tuple[str, ...] = ("sv", "en", "auto")
 
 
+def strict_bool(value: Any) -> bool:
+    """``value`` when it is a boolean: pydantic's lax mode would take "yes" for true (a settings validator's)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"ska vara true eller false / must be true or false, not {value!r}")
+    return value
+
+
 def one_of(value: Any, choices: tuple[str, ...], what: str = "välj / choose") -> str:
     """``value`` when it is one of ``choices``, else a ValueError that lists them (a settings validator's)."""
     if value not in choices:
@@ -148,12 +155,7 @@ class ReviewSettings(BaseModel):
     def _check_policy(cls, value: Any) -> str:
         return one_of(value, RATIONALE_POLICIES)
 
-    @field_validator("label_model", mode="before")
-    @classmethod
-    def _check_bool(cls, value: Any) -> bool:
-        if not isinstance(value, bool):  # "yes" would pass as true in pydantic's lax mode
-            raise ValueError(f"ska vara true eller false / must be true or false, not {value!r}")
-        return value
+    _check_bool = field_validator("label_model", mode="before")(strict_bool)
 
     @model_validator(mode="after")
     def _something_selected(self) -> ReviewSettings:

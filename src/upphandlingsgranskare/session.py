@@ -359,7 +359,7 @@ def review_interruptibly(todo, document_done, reviewer, options, jobs: int, prog
     except KeyboardInterrupt:
         if reviewer is None:
             raise
-        typer.echo("upphandlingsgranskare: avbrutet / interrupted", err=True)
+        say("avbrutet / interrupted")
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # not sys.exit: the interpreter would join the HTTP threads first
 
@@ -396,17 +396,15 @@ def report_fallbacks(reviews: list, max_fallbacks: int) -> bool:
         if review.llm is not None and review.llm.fallbacks:
             total += review.llm.fallbacks
             problems = "; ".join(review.llm.errors[:3]) or "okänd orsak / unknown reason"
-            typer.echo(
-                f"upphandlingsgranskare: {review.path}: {review.llm.fallbacks} krav fick regelresultatet "
-                f"/ requirements fell back to the rules result: {problems}",
-                err=True,
+            say(
+                f"{review.path}: {review.llm.fallbacks} krav fick regelresultatet "
+                f"/ requirements fell back to the rules result: {problems}"
             )
     if total > max_fallbacks:
-        typer.echo(
-            f"upphandlingsgranskare: LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
+        say(
+            f"LLM-granskningen misslyckades för {total} krav (högst {max_fallbacks} "
             f"tillåts, --max-fallbacks); rapporten bygger där på reglerna / the LLM review failed for {total} "
-            f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3.",
-            err=True,
+            f"requirements (at most {max_fallbacks} allowed); the report uses the rules there. Exit 3."
         )
         return True
     return False

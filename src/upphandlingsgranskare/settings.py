@@ -25,16 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .config import CONFIG_NAME, Config, ConfigError, load_config
 from .extract.limits import ExtractionLimits, option_name
 from .llm.settings import LLMSettings, llm_file_keys, llm_values
-from .options import ReviewOptions, ReviewSettings, one_of
+from .options import ReviewOptions, ReviewSettings, one_of, strict_bool
 
 COMMAND_LINE = "kommandoraden / command line"
 BACKENDS: tuple[str, ...] = ("rules", "llm", "hybrid")
-
-
-def _strict_bool(value: Any) -> bool:
-    if not isinstance(value, bool):  # "yes" would pass as true in pydantic's lax mode
-        raise ValueError(f"ska vara true eller false / must be true or false, not {value!r}")
-    return value
 
 
 class OutputSettings(BaseModel):
@@ -68,7 +62,7 @@ class OutputSettings(BaseModel):
         except OutputError as error:
             raise ValueError(str(error)) from None
 
-    _check_bool = field_validator("annotate_clean", mode="before")(_strict_bool)
+    _check_bool = field_validator("annotate_clean", mode="before")(strict_bool)
 
 
 class RunSettings(BaseModel):
