@@ -67,11 +67,44 @@ def _review_document(path: str | os.PathLike, llm: LLMReviewer | None, options: 
         from .extract.xlsx_formulas import check_cached_values
 
         check_cached_values(Path(path), document.path)  # "krav: 0" from formulas nobody calculated: say so
-    return _review_segmented(document, segmentation, options, llm, read_comment_markers(Path(path)))
+    context, read = _document_context(document, segmentation, options)
+    # The extracted blocks are not read after this: let them go before the checks' peak (a 1,000-page
+    # PDF's blocks hold about 70 MB). Here, in the frame that holds the document, not in a callee.
+    del document
+    return _review_segmented(context, read, segmentation, options, llm, read_comment_markers(Path(path)))
+
+
+class _Read(NamedTuple):
+    """What the review reports of the extracted document once its blocks are let go."""
+
+    path: str
+    format: str
+    pages: int | None
+    extractor: str
+
+
+def _document_context(
+    document: ExtractedDocument, segmentation: Segmentation, options: ReviewOptions
+) -> tuple[DocumentContext, _Read]:
+    """What the checks may know of the document, and what the review reports of it."""
+    from .checks import DocumentContext
+    from .checks.ug001_words import rationale_columns
+
+    context = DocumentContext(
+        path=document.path,
+        language=segmentation.language,
+        goals=tuple(segmentation.goals),
+        rationale_policy=options.rationale_policy,
+        label_model=options.label_model,
+        text=document.text,
+        rationale_columns=rationale_columns(document.blocks),
+    )
+    return context, _Read(document.path, document.format, document.pages, document.extractor)
 
 
 def _review_segmented(
-    document: ExtractedDocument,
+    context: DocumentContext,
+    read: _Read,
     segmentation: Segmentation,
     options: ReviewOptions,
     llm: LLMReviewer | None = None,
@@ -79,40 +112,24 @@ def _review_segmented(
 ) -> DocumentReview:
     """The review of a segmented document: labelling, checks, markers. ``review_document`` and ``lint_text``
     both end here, so a text typed in is judged as the same text read from a file."""
-    from .checks import DocumentContext
-    from .checks.ug001_words import rationale_columns
     from .suppression import apply_markers
 
-    language = segmentation.language
-    context = DocumentContext(
-        path=document.path,
-        language=language,
-        goals=tuple(segmentation.goals),
-        rationale_policy=options.rationale_policy,
-        label_model=options.label_model,
-        text=document.text,
-        rationale_columns=rationale_columns(document.blocks),
-    )
-    # The extracted blocks are not read after this: let them go before the checks' peak (a 1,000-page
-    # PDF's blocks hold about 70 MB).
-    shown, doc_format, pages, extractor = document.path, document.format, document.pages, document.extractor
-    del document
     requirements, ordered, in_scope, usage, links = review_requirements(
         segmentation.requirements, context, options, llm
     )
     accepted = apply_markers(requirements, ordered, markers)
     return DocumentReview(
-        path=shown,
-        format=doc_format,
-        language=language,
+        path=read.path,
+        format=read.format,
+        language=segmentation.language,
         requirements=tuple(requirements),
         goals=tuple(segmentation.goals),
         findings=tuple(accepted.kept),
         suppressed=len(accepted.suppressed),
         unused_suppressions=tuple(accepted.unused),
         in_scope=in_scope,
-        pages=pages,
-        extractor=extractor,
+        pages=read.pages,
+        extractor=read.extractor,
         llm=usage,
         links=links,
     )
@@ -227,7 +244,9 @@ def lint_text(
         lead_in=lead_in,
         goals=goals,
     )
-    review = _review_segmented(document, segment(document, language), options)
+    segmentation = segment(document, language)
+    context, read = _document_context(document, segmentation, options)
+    review = _review_segmented(context, read, segmentation, options)
     return Linted(review.requirements, review.findings)
 
 
