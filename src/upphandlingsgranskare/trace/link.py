@@ -86,9 +86,14 @@ _NUMBER = r"[A-Z]?\d+[a-z]?"
 
 
 @cache
+def _goal_reference_data() -> dict[str, Any]:
+    """``data/goal_references.yaml``, read and checked once for every language and list."""
+    return load_data_file(__package__, "data", "goal_references.yaml")
+
+
 def _goal_references(language: Language) -> dict[str, Any]:
     """``data/goal_references.yaml`` for one language."""
-    return load_data_file(__package__, "data", "goal_references.yaml")[language]
+    return _goal_reference_data()[language]
 
 
 @cache
@@ -108,8 +113,7 @@ def _reference_pattern(language: Language) -> re.Pattern[str]:
 @cache
 def _any_language(key: str) -> frozenset[str]:
     """A goal_references list of every language together (ids and words are compared whatever the language)."""
-    data = load_data_file(__package__, "data", "goal_references.yaml")
-    return frozenset(word for words in data.values() for word in words[key])
+    return frozenset(word for words in _goal_reference_data().values() for word in words[key])
 
 
 _CODE_ID = re.compile(r"^[A-ZÅÄÖ]{1,3}-?\d+[a-z]?$")
