@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -12,9 +13,10 @@ from openpyxl.comments import Comment
 from typer.testing import CliRunner
 
 from upphandlingsgranskare.cli.app import app
-from upphandlingsgranskare.config import ConfigError, find_config, load_config
-from upphandlingsgranskare.options import ReviewOptions, build_options
+from upphandlingsgranskare.config import Config, ConfigError, find_config, load_config
+from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import review_document
+from upphandlingsgranskare.settings import settings_from
 
 runner = CliRunner()
 
@@ -30,6 +32,12 @@ K3 Systemet ska skicka påminnelser till handläggare så att inga ärenden blir
 
 K4 Lösningen bör ha en dashboard med nyckeltal.
 """
+
+
+def build_options(config: Config | None = None, **overrides: Any) -> ReviewOptions:
+    """The review options from ``config`` and command-line values, through the settings model."""
+    limits = overrides.pop("limits", None)
+    return settings_from(config or Config(), {"review": overrides, "limits": limits}).review_options()
 
 
 def write(path: Path, text: str) -> Path:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .config import Config, KeyedValueError
+from .config import KeyedValueError
 from .extract.limits import ExtractionLimits
 
 RationalePolicy = Literal["inline", "separate", "both"]
@@ -194,13 +194,3 @@ class ReviewSettings(BaseModel):
             password=self.password,
             label_model=self.label_model,
         )
-
-
-def build_options(config: Config | None = None, **overrides: Any) -> ReviewOptions:
-    """Options from the config file, then command-line values (``select``, ``ignore``, ``severity`` as
-    ``CODE=level`` strings, ``language``, ``rationale_policy``, ``password``, ``label_model``, ``limits`` as
-    ``{"max_pages": 100}``; None keeps the file's value or the default). Through the settings model."""
-    from .settings import settings_from
-
-    limits = overrides.pop("limits", None)
-    return settings_from(config or Config(), {"review": overrides, "limits": limits}).review_options()
