@@ -113,3 +113,44 @@ def test_a_message_template_with_a_broken_or_unnamed_field_is_rejected(template,
         check_data(data, "checks/data/messages.sv.yaml")
     message = str(caught.value)
     assert "messages.sv.yaml" in message and "UG103.templates.question" in message and why in message
+
+
+# -- the compiled copies in the cache folder ---------------------------------------------------------------
+
+
+def test_a_checked_file_is_kept_compiled_and_read_back_without_parsing(tmp_path, monkeypatch):
+    import upphandlingsgranskare._yaml as loader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = load_data_file("upphandlingsgranskare.checks", "data", "brands.yaml")
+    compiled = tmp_path / "upphandlingsgranskare" / "data" / "checks--data--brands.yaml.marshal"
+    assert compiled.is_file()
+
+    def no_parsing(text):
+        raise AssertionError("read the YAML again")
+
+    monkeypatch.setattr(loader, "load_yaml", no_parsing)
+    monkeypatch.setattr(loader, "check_data", no_parsing)
+    assert load_data_file("upphandlingsgranskare.checks", "data", "brands.yaml") == first
+
+
+def test_a_compiled_copy_of_other_bytes_is_not_used(tmp_path, monkeypatch):
+    """A copy stored for another version of the file (or of the schemas) is read, checked and replaced."""
+    import marshal
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled = tmp_path / "upphandlingsgranskare" / "data" / "checks--data--brands.yaml.marshal"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(marshal.dumps(("another version", {"categories": {}})))
+    data = load_data_file("upphandlingsgranskare.checks", "data", "brands.yaml")
+    assert data["categories"]
+    assert marshal.loads(compiled.read_bytes())[1] == data
+    compiled.write_bytes(b"not marshal data")  # a damaged copy is a miss too
+    assert load_data_file("upphandlingsgranskare.checks", "data", "brands.yaml") == data
+
+
+def test_an_unwritable_cache_folder_only_costs_the_check(tmp_path, monkeypatch):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert load_data_file("upphandlingsgranskare.checks", "data", "brands.yaml")["categories"]

@@ -14,6 +14,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
+from .nlp.lexicon_lists import LEXICON_LISTS
+
 Words = list[str]
 
 
@@ -47,84 +49,6 @@ class Texts(_Strict):
 
 
 # -- nlp/lexicons/<lang>.yaml --------------------------------------------------------------------------
-# Every word list a lexicon may hold; a language without one leaves it out (an empty list).
-# Lists compiled into spaCy Matcher patterns (nlp/lexicon.py), then the lists read as plain words.
-PATTERN_LISTS = (
-    "purpose_markers",
-    "goal_references",
-    "laws",
-    "solution_nouns",
-    "feature_terms",
-    "user_nouns",
-    "ability",
-    "actor_nouns",
-    "deliver_verbs",
-    "effect_verbs",
-    "need_modals",
-    "story_modals",
-    "weak_modals",
-    "will_subjects",
-    "causal_connectives",
-    "causal_subordinators",
-    "measure_nouns",
-    "comparison_markers",
-    "deliverable_nouns",
-    "documenting_verbs",
-    "penalty_terms",
-    "contract_terms",
-    "penalty_terms_before_number",
-    "support_terms",
-    "service_time_terms",
-    "priority_terms",
-    "leading_purpose_nouns",
-    "document_nouns",
-)
-PLAIN_LISTS = (
-    "purpose_blockers_before_for_att",
-    "purpose_blockers_before_to",
-    "purpose_blockers_before_sa_att",
-    "inversion_starters",
-    "rationale_restating",
-    "rationale_empty",
-    "law_false_friends",
-    "out_of_scope_sections",
-    "fragment_starters",
-    "solution_sections",
-    "goal_sections",
-    "background_sections",
-    "goal_statements",
-    "goal_effects",
-    "goal_lead_ins",
-    "rationale_labels",
-    "function_words",
-    "bid_instructions",
-    "complementizers",
-    "commitment_verbs",
-    "definition_sections",
-    "clause_subordinators",
-    "copulas",
-    "prepositions",
-    "month_prefixes",
-    "causal_stop_after_comma",
-    "date_subordinators",
-    "means_markers",
-    "means_prepositions",
-    "means_prepositions_objects",
-    "property_verb_prefixes",
-    "verb_law_words",
-    "abbreviations",
-    "clause_openers",
-    "requirement_nouns",
-    "passive_auxiliaries",
-    "subject_head_ends",
-    "narrative_sections",
-    "heading_false_friends",
-    "place_prepositions",
-    "purpose_prepositions",
-    "not_purpose_after_for",
-    "rationale_blank",
-)
-LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS
 
 LexiconFile = create_model(  # type: ignore[call-overload]
     "LexiconFile",

@@ -1,14 +1,26 @@
 """YAML data files (word lists, prompts): with libyaml's C loader when PyYAML has it (ten times
 faster, which is a fifth of a second of every start-up), else the pure-Python one. The package's own
-data files are checked against their schema (``_data_schemas.py``) as they are read."""
+data files are checked against their schema (``_data_schemas.py``) as they are read.
+
+Checked data is kept in compiled form (``marshal``) in the user's cache folder, keyed by the file's
+bytes and the schemas' source: importing the schemas (pydantic builds seventeen models) cost more
+than the rest of loading, a sixth of a second of every run. A changed file or schema is a miss, so it
+is read and checked again; an unwritable cache folder only means every run reads and checks."""
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import sys
 from fnmatch import fnmatch
+from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .fileio import cache_dir, write_atomic
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ROOT = "upphandlingsgranskare"
@@ -25,10 +37,44 @@ def load_yaml(text: str) -> Any:
 def load_data_file(package: str, *parts: str) -> Any:
     """The package data file ``parts`` under ``package`` (``upphandlingsgranskare.nlp``, ``lexicons``,
     ``sv.yaml``), checked against its schema; the plain data as YAML reads it."""
-    data = load_yaml(resources.files(package).joinpath(*parts).read_text("utf-8"))
+    source = resources.files(package).joinpath(*parts).read_bytes()
     relative = "/".join([*package.split(".")[1:], *parts])
+    key = _cache_key(relative, source)
+    compiled = _cache_file(relative)
+    try:
+        stored_key, data = marshal.loads(compiled.read_bytes())
+        if stored_key == key:
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no compiled copy yet, or one from another version: read and check the file
+    data = load_yaml(source.decode("utf-8"))
     check_data(data, relative)
+    try:
+        write_atomic(compiled, marshal.dumps((key, data)))
+    except (OSError, ValueError):  # a read-only cache folder, or data marshal cannot hold
+        pass
     return data
+
+
+def _cache_file(relative: str) -> Path:
+    return cache_dir() / "data" / (relative.replace("/", "--") + ".marshal")
+
+
+def _cache_key(relative: str, source: bytes) -> str:
+    digest = hashlib.sha256(source)
+    digest.update(_schema_sources())
+    digest.update(f"{relative}|{sys.version_info[:2]}|{marshal.version}".encode())
+    return digest.hexdigest()
+
+
+@cache
+def _schema_sources() -> bytes:
+    """The schemas' source and the list names they import: what decides whether a file passes its check."""
+    root = resources.files(_ROOT)
+    return b"".join(root.joinpath(*name.split("/")).read_bytes() for name in _SCHEMA_MODULES)
+
+
+_SCHEMA_MODULES = ("_data_schemas.py", "nlp/lexicon_lists.py")
 
 
 def check_data(data: Any, relative: str) -> None:

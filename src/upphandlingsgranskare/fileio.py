@@ -34,6 +34,12 @@ class WriteError(OSError):
         return self.message
 
 
+def cache_dir() -> Path:
+    """The user's cache folder for files the tool can always rebuild (lemma tables, compiled data, LLM answers)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "upphandlingsgranskare"
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename; raises ``WriteError``."""
     target = Path(path)

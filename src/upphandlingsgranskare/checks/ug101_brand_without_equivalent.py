@@ -239,7 +239,6 @@ class _Matchers:
     orth: PhraseMatcher
     lower: PhraseMatcher
     entries: dict[str, dict[str, Any]]  # match label -> entry (name, category, ordinary_word, hint)
-    first_words: _FirstWords
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -247,17 +246,18 @@ _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class _FirstWords:
-    """The first word of every brand, by its first run of letters and digits ("Microsoft", ".NET" -> "NET").
+    """The first run of letters and digits of every brand name ("Microsoft Teams" -> "Microsoft", ".NET" -> "NET").
 
-    A brand's first token starts where the tokenizer starts a token, which is never inside a run of
-    letters and digits, so the run it begins with stands in the text as a run of its own: a text none of
-    whose runs is one of these names no brand, and is not tokenised at all (most requirements name none).
+    The tokenizer starts a token where a run starts, so a text that holds a brand's tokens holds that run as
+    a run of its own: a text none of whose runs is one of these names no brand, and is not tokenised at all
+    (most requirements name none). The one exception is a split inside a run: a unit suffix makes "Hi3G"
+    the tokens "Hi3" "G", so "Hi3 G", written apart, is not looked for.
     Runs as written for the brands matched as written, lower-cased for those matched in any case.
     """
 
     as_written: frozenset[str]
     any_case: frozenset[str]
-    always: bool  # a brand whose first token has no letter or digit: every text is a candidate
+    always: bool  # a brand name without a letter or digit: every text is a candidate
 
     @classmethod
     def of(cls, as_written: set[str], any_case: set[str]) -> _FirstWords:
@@ -316,11 +316,27 @@ def _matchers(language: Language) -> _Matchers:
     )
     orth = PhraseMatcher(base.vocab, attr="ORTH")
     lower = PhraseMatcher(base.vocab, attr="LOWER")
+    entries = brand_entries(language)
+    for label, entry in entries.items():
+        pattern = nlp.make_doc(entry["name"])
+        orth.add(label, [pattern])
+        if _any_case(entry, language):
+            lower.add(label, [pattern])
+    for group, names in load_data("brands")["not_brands"].items():
+        orth.add(f"not\x1f{group}", [nlp.make_doc(str(n)) for n in names])
+    return _Matchers(nlp=nlp, orth=orth, lower=lower, entries=entries)
+
+
+def _any_case(entry: dict[str, Any], language: Language) -> bool:
+    any_case = entry.get("any_case")
+    return any_case is True or any_case == language
+
+
+@cache
+def brand_entries(language: Language) -> dict[str, dict[str, Any]]:
+    """Every brand of ``language``'s lists by its match label: name, category, ordinary_word, hint."""
     entries: dict[str, dict[str, Any]] = {}
-    first_words: set[str] = set()  # as written (the ORTH matcher)
-    first_words_any_case: set[str] = set()  # in any case (the LOWER matcher)
-    data = load_data("brands")
-    for category, spec in data["categories"].items():
+    for category, spec in load_data("brands")["categories"].items():
         for raw in spec["brands"]:
             entry = {"name": raw} if isinstance(raw, str) else dict(raw)
             langs = entry.get("langs")
@@ -328,21 +344,17 @@ def _matchers(language: Language) -> _Matchers:
                 continue
             entry["category"] = category
             entry.setdefault("hint", spec.get("hint"))
-            label = f"brand\x1f{category}\x1f{entry['name']}"
-            entries[label] = entry
-            pattern = nlp.make_doc(entry["name"])
-            first_words.add(pattern[0].text)
-            orth.add(label, [pattern])
-            any_case = entry.get("any_case")
-            if any_case is True or any_case == language:
-                lower.add(label, [pattern])
-                first_words_any_case.add(pattern[0].text)
-    for group, names in data["not_brands"].items():
-        label = f"not\x1f{group}"
-        orth.add(label, [nlp.make_doc(str(n)) for n in names])
-    return _Matchers(
-        nlp=nlp, orth=orth, lower=lower, entries=entries, first_words=_FirstWords.of(first_words, first_words_any_case)
-    )
+            entries[f"brand\x1f{category}\x1f{entry['name']}"] = entry
+    return entries
+
+
+@cache
+def _first_words(language: Language) -> _FirstWords:
+    """The prefilter, from the brand names alone: a document naming no brand never builds the tokenizer and
+    the matchers (a tenth of a second of a short review)."""
+    names = [entry["name"] for entry in brand_entries(language).values()]
+    any_case = {entry["name"] for entry in brand_entries(language).values() if _any_case(entry, language)}
+    return _FirstWords.of(set(names), any_case)
 
 
 _SENTENCE_END = {".", "!", "?"}
@@ -404,9 +416,9 @@ def _spans(text: str, language: Language) -> tuple[Doc, list[tuple[int, int, str
 
 @lru_cache(maxsize=4096)  # requirements repeat across a tender and a batch; the result is immutable
 def find_mentions(text: str, language: Language, *, rationale: str | None = None) -> tuple[BrandMention, ...]:
-    m = _matchers(language)
-    if not m.first_words.search(text):
+    if not _first_words(language).search(text):
         return ()
+    m = _matchers(language)
     doc, spans = _spans(text, language)
     if not spans:
         return ()

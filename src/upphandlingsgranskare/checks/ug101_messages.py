@@ -10,7 +10,7 @@ from ..models import Language
 from ..nlp.patterns import compile_token_regex, literal_alternatives
 from . import messages
 from ._support import load_data
-from .ug101_brand_without_equivalent import BrandMention, _matchers
+from .ug101_brand_without_equivalent import BrandMention, brand_entries
 from .ug101_context import Jurisdiction, legal_basis
 from .ug101_words import any_language
 
@@ -76,7 +76,7 @@ def message(language: Language, flagged: list[BrandMention], basis: Jurisdiction
     names = _quote(language, [m.text for m in flagged])
     categories = ", ".join(dict.fromkeys(data[m.category]["name"][language] for m in flagged))
     hints = []
-    entries = _matchers(language).entries
+    entries = brand_entries(language)
     for m in flagged:
         hint = entries[f"brand\x1f{m.category}\x1f{m.brand}"].get("hint")
         if hint and hint[language] not in hints:

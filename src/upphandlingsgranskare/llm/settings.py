@@ -17,13 +17,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from ..config import Config, ConfigError
+from ..fileio import cache_dir
 
 StructuredOutput = Literal["json_schema", "json_object", "prompt"]
 
 
 def default_cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "upphandlingsgranskare" / "llm-cache.sqlite"
+    return cache_dir() / "llm-cache.sqlite"
 
 
 class LLMSettings(BaseModel):

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
 import sys
 from functools import cache
 from pathlib import Path
 
-from ..fileio import write_atomic
+from ..fileio import cache_dir, write_atomic
 from ..models import Language
 
 MAGIC = b"UGLEMMA\x01"  # bump the last byte when the layout changes
@@ -159,11 +158,6 @@ def decode(data: bytes) -> LemmaTable:
     if header.get("byteorder") != sys.byteorder:
         raise ValueError("lemma cache file written on another byte order")
     return LemmaTable(data, header)
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "upphandlingsgranskare"
 
 
 def _source_path(language: Language) -> Path:

@@ -8,9 +8,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from .._data_schemas import PATTERN_LISTS
 from .._yaml import load_data_file
 from ..models import Language
+from .lexicon_lists import PATTERN_LISTS
 from .patterns import compile_phrase_regex, matcher_pattern, standalone_ids
 
 # The regex and id compilers are imported from here by segmentation and goal finding.
