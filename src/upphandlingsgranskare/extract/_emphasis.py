@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ._common import LIST_ITEM, REQUIREMENT_ID, starts_uppercase
 from .characters import normalize
+
+if TYPE_CHECKING:  # lxml only types the DOCX helpers: a PDF review need not import it (12 ms)
+    from lxml import etree
 
 MAX_WORDS = 8  # "Project Management and Organizational Structure" is 5; a sentence is longer
 MAX_CHARS = 80

@@ -34,8 +34,13 @@ for _keep in (0x0A, 0x0D, 0x85):  # line breaks: whitespace, collapsed like any 
 _PDFIUM = {0xFFFE: "-", 0xFFFF: None}
 _TRANSLATION = {**_SPACES, **_INVISIBLE, **_PDFIUM}
 _WS = re.compile(r"\s+")
+# A character the table changes, a run of whitespace, or whitespace other than a space: a line without
+# any (nearly every line) is already normal but for its ends, and one search is cheaper than translate and sub.
+_NOT_NORMAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATION) + r"]|\s\s|[^\S ]")
 
 
 def normalize(text: str) -> str:
     """One line of text: NBSP/soft hyphen fixed, whitespace runs collapsed, stripped."""
+    if _NOT_NORMAL.search(text) is None:
+        return text.strip()
     return _WS.sub(" ", text.translate(_TRANSLATION)).strip()
