@@ -171,3 +171,16 @@ def test_description_column_of_a_roles_table_is_no_requirement_text(tmp_path: Pa
     )
     texts = [r.text for r in review_document(path).requirements]
     assert texts == ["The Project Manager shall report status weekly.", "Export of reports to Excel"]
+
+
+def test_normalize_fast_path_knows_every_changed_character() -> None:
+    """``normalize`` returns a line as it is (stripped) when it holds no character that translate or sub would
+    change: those it looks for must be every character of the table and every whitespace character but the space."""
+    from upphandlingsgranskare.extract import characters
+
+    every = [chr(c) for c in range(0x110000)]
+    looked_for = {c for c in every if characters._NOT_NORMAL.match(c)}
+    changed = {chr(c) for c in characters._TRANSLATION} | {c for c in every if c.isspace() and c != " "}
+    assert looked_for == changed
+    for line in ["  a  b ", "a\u00a0b", "a\tb", "a\u2009 b", "x\u00adx", " plain line "]:
+        assert characters.normalize(line) == characters._WS.sub(" ", line.translate(characters._TRANSLATION)).strip()

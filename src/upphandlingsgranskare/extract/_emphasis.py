@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ._common import LIST_ITEM, REQUIREMENT_ID, starts_uppercase
 from .characters import normalize
+
+if TYPE_CHECKING:  # lxml only types the DOCX helpers: a PDF review need not import it (12 ms)
+    from lxml import etree
 
 MAX_WORDS = 8  # "Project Management and Organizational Structure" is 5; a sentence is longer
 MAX_CHARS = 80
@@ -99,19 +101,14 @@ def pdf_line_styles(textpage, text: str, body_sizes: Counter[float], raw) -> lis
         return []  # characters outside the BMP shift PDFium's indices: no styles rather than wrong ones
     out = []
     start = 0
+    page, font_size, font_weight = textpage.raw, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight
     for brk in [*_LINE_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
         line = normalize(text[start:end])
         if len(line) >= _BODY_LINE:
-            body_sizes[round(raw.FPDFText_GetFontSize(textpage.raw, start + (end - start) // 2), 1)] += 1
+            body_sizes[round(font_size(page, start + (end - start) // 2), 1)] += 1
         elif heading_shaped(line):
             visible = [i for i in range(start, end) if not text[i].isspace()]
-            out.append(
-                (
-                    line,
-                    [round(raw.FPDFText_GetFontSize(textpage.raw, i), 1) for i in visible],
-                    [raw.FPDFText_GetFontWeight(textpage.raw, i) for i in visible],
-                )
-            )
+            out.append((line, [round(font_size(page, i), 1) for i in visible], [font_weight(page, i) for i in visible]))
         start = brk.end() if brk else end
     return out

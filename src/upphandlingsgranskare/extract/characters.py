@@ -34,8 +34,15 @@ for _keep in (0x0A, 0x0D, 0x85):  # line breaks: whitespace, collapsed like any 
 _PDFIUM = {0xFFFE: "-", 0xFFFF: None}
 _TRANSLATION = {**_SPACES, **_INVISIBLE, **_PDFIUM}
 _WS = re.compile(r"\s+")
+# Every whitespace character but the space (``str.isspace``): ``tests/test_extract_text.py`` checks the list.
+_OTHER_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A character the table changes or whitespace other than a space: a line without one and without two spaces in a
+# row (nearly every line) is already normal but for its ends, and one search is cheaper than translate and sub.
+_NOT_NORMAL = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATION)) + _OTHER_WHITESPACE + "]")
 
 
 def normalize(text: str) -> str:
     """One line of text: NBSP/soft hyphen fixed, whitespace runs collapsed, stripped."""
+    if _NOT_NORMAL.search(text) is None and "  " not in text:
+        return text.strip()
     return _WS.sub(" ", text.translate(_TRANSLATION)).strip()

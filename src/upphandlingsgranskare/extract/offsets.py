@@ -29,8 +29,10 @@ def with_offsets(blocks: Iterable[Block], *, consume: bool = False) -> tuple[Blo
         if not block.text:
             continue
         end = pos + len(block.text)
-        location = block.location.model_copy(update={"start": pos, "end": end})
-        out.append(block.model_copy(update={"location": location}))
+        if block.location.start != pos or block.location.end != end:  # a reader may have set them (pdf.py)
+            location = block.location.model_copy(update={"start": pos, "end": end})
+            block = block.model_copy(update={"location": location})
+        out.append(block)
         pos = end + 1  # the "\n" between blocks
     return tuple(out)
 

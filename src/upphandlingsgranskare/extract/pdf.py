@@ -286,6 +286,7 @@ class _State:
     trailing_bullets: bool = False
     blocks: list[Block] = field(default_factory=list)
     per_page: Counter[int] = field(default_factory=Counter)
+    offset: int = 0  # where the next block starts in the document's text (blocks joined by "\n")
 
 
 def _hyphen_glue(left: str, right: str) -> str:
@@ -437,7 +438,10 @@ def build_blocks(pages: list[list[str]], shown: str, *, emphasised: list[set[str
         if cur is not None and cur.text:
             idx = state.per_page[cur.page]
             state.per_page[cur.page] += 1
-            loc = Location(file=shown, page=cur.page, paragraph=idx)
+            # The offsets in the document's text too, as ``with_offsets`` would set them: it then copies nothing.
+            end = state.offset + len(cur.text)
+            loc = Location(file=shown, page=cur.page, paragraph=idx, start=state.offset, end=end)
+            state.offset = end + 1
             state.blocks.append(
                 Block(text=cur.text, kind=cur.kind, location=loc, level=cur.level, list_label=cur.label)  # type: ignore[arg-type]
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _PATTERNS = [
     # English
@@ -46,6 +47,11 @@ def instruction_like(text: str | None) -> str | None:
     """The instruction-like words in ``text``, or None when there are none."""
     if not text:
         return None
+    return _instruction_in(text)
+
+
+@lru_cache(maxsize=4096)  # every requirement, rationale and lead-in is searched, and they recur in a tender
+def _instruction_in(text: str) -> str | None:
     match = _INSTRUCTION.search(text)
     return match.group().strip() if match else None
 

@@ -138,6 +138,7 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
 
 
+_MAX_CACHED_ITEMS = 4096  # items' probabilities kept (about 3 MB with their features)
 _MAX_CACHED_FEATURES = 100_000  # about 10 MB at the most (a 1,000-page tender has some 60,000 distinct features)
 
 
@@ -172,6 +173,9 @@ class LabelModel:
         # Feature string -> its weight row (-1: not in the model). Features repeat from requirement to
         # requirement, and a dict lookup is cheaper than hashing the string again.
         self._row_of: dict[str, int] = {}
+        # Features of an item -> its probabilities (never written to): a requirement recurs within a tender and across
+        # a batch, and its features come from one cache (``_item_features``), so the tuple is hashed cheaply.
+        self._probabilities_of: dict[tuple[str, ...], np.ndarray] = {}
 
     def _rows(self, feature_strings: Sequence[str]) -> list[int]:
         """The distinct weight rows of the features, sorted: then the float sum and hence the label never
@@ -205,7 +209,12 @@ class LabelModel:
     ) -> tuple[str, float]:
         """The label to report and the model's probability for it: the model's label where its
         probability reaches ``override_above``, else the rules' label."""
-        probs = self.probabilities(feature_strings)
+        key = tuple(feature_strings)
+        probs = self._probabilities_of.get(key)
+        if probs is None:
+            if len(self._probabilities_of) >= _MAX_CACHED_ITEMS:
+                self._probabilities_of.clear()
+            probs = self._probabilities_of[key] = self.probabilities(key)
         label = self.combine(probs, rules_label, rules_reason)
         return label, float(probs[LABELS.index(label)])
 

@@ -74,9 +74,14 @@ class LexiconMatcher:
                     self._starts.setdefault(spec_id, []).append((index, position))
                     if not optional:
                         break
-        self._cache: dict[tuple[int, int], frozenset[int]] = {}
-        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        self._suffix_lengths = sorted({len(s) for s in self._suffixes})
+        # A word's (ORTH) specs and the patterns that may start at it: (label, pattern, position of the next token).
+        self._words: dict[int, tuple[frozenset[int], tuple[tuple[str, tuple[tuple[int, bool], ...], int], ...]]] = {}
+        self._specs_of: dict[tuple[int, int], frozenset[int]] = {}  # (LOWER, IS_ALPHA) -> specs
+        # Every beginning of a listed prefix (end of a suffix) at least as long as the shortest one: a word's
+        # prefixes are tried from the shortest up, and only while they still begin a listed one.
+        self._head = min((len(affix) for affix in [*self._prefixes, *self._suffixes]), default=1)
+        self._prefix_stems = {p[:k] for p in self._prefixes for k in range(self._head, len(p) + 1)}
+        self._suffix_stems = {x[-k:] for x in self._suffixes for k in range(self._head, len(x) + 1)}
 
     def _add_spec(self, spec: dict[str, Any], spec_id: int) -> None:
         ((attr, value),) = spec.items()
@@ -98,38 +103,56 @@ class LexiconMatcher:
         else:
             raise ValueError(f"unsupported lexicon pattern spec: {spec}")
 
-    def _word_specs(self, key: tuple[int, int], strings) -> frozenset[int]:
-        lower = strings[key[0]]
+    def _word(
+        self, orth: int, vocab
+    ) -> tuple[frozenset[int], tuple[tuple[str, tuple[tuple[int, bool], ...], int], ...]]:  # noqa: ANN001
+        """The specs a word satisfies (they depend on its LOWER and IS_ALPHA alone) and the patterns that may start there."""
+        lexeme = vocab[orth]
+        key = (lexeme.lower, int(lexeme.is_alpha))
+        specs = self._specs_of.get(key)
+        if specs is None:
+            specs = self._specs_of[key] = self._word_specs(lexeme.lower_, lexeme.is_alpha)
+        starting = (
+            tuple(
+                (self._patterns[index][0], self._patterns[index][1], position + 1)
+                for spec_id in sorted(specs)
+                for index, position in self._starts.get(spec_id, ())
+            )
+            if specs
+            else ()
+        )
+        entry = self._words[orth] = (specs, starting)
+        return entry
+
+    def _word_specs(self, lower: str, is_alpha: bool) -> frozenset[int]:
         found = set(self._exact.get(lower, ()))
-        for length in self._prefix_lengths:
-            if length > len(lower):
+        head = self._head
+        for length in range(head, len(lower) + 1):
+            prefix = lower[:length]
+            if prefix not in self._prefix_stems:
                 break
-            found.update(self._prefixes.get(lower[:length], ()))
-        for length in self._suffix_lengths:
-            if length > len(lower):
+            found.update(self._prefixes.get(prefix, ()))
+        for length in range(head, len(lower) + 1):
+            suffix = lower[-length:]
+            if suffix not in self._suffix_stems:
                 break
-            found.update(self._suffixes.get(lower[-length:], ()))
+            found.update(self._suffixes.get(suffix, ()))
         found.update(spec_id for regex, spec_id in self._regexes if regex.search(lower))
-        if key[1]:
+        if is_alpha:
             found.update(self._alpha)
-        specs = self._cache[key] = frozenset(found)
-        return specs
+        return frozenset(found)
 
     def __call__(self, doc: Doc) -> dict[str, set[tuple[int, int]]]:
         """label -> the (start, end) token spans its patterns match in ``doc``."""
-        from spacy.attrs import IS_ALPHA, LOWER
+        from spacy.attrs import ORTH
 
         found: dict[str, set[tuple[int, int]]] = {}
         if not len(doc):
             return found
-        cache, strings = self._cache, doc.vocab.strings
-        words = []
-        for key in map(tuple, doc.to_array([LOWER, IS_ALPHA]).tolist()):
-            specs = cache.get(key)
-            words.append(self._word_specs(key, strings) if specs is None else specs)
-        sets = words
+        known, vocab = self._words, doc.vocab
+        entries = [known.get(orth) or self._word(orth, vocab) for orth in doc.to_array(ORTH).tolist()]
+        sets = [specs for specs, _ in entries]
         n = len(sets)
-        patterns, starts = self._patterns, self._starts
 
         def ends(pattern: tuple[tuple[int, bool], ...], position: int, i: int, out: set[int]) -> None:
             while position < len(pattern):
@@ -145,15 +168,13 @@ class LexiconMatcher:
                 position += 1  # the optional token skipped
             out.add(i)
 
-        for start, specs in enumerate(words):
-            for spec_id in specs:
-                for index, position in starts.get(spec_id, ()):
-                    label, pattern = patterns[index]
-                    out: set[int] = set()
-                    ends(pattern, position + 1, start + 1, out)
-                    if out:
-                        spans = found.setdefault(label, set())
-                        spans.update((start, end) for end in out)
+        for start, (_, starting) in enumerate(entries):
+            for label, pattern, position in starting:
+                out: set[int] = set()
+                ends(pattern, position, start + 1, out)
+                if out:
+                    spans = found.setdefault(label, set())
+                    spans.update((start, end) for end in out)
         return found
 
 

@@ -30,7 +30,7 @@ def _near_languages() -> dict[str, frozenset[str]]:
 
 
 def _counts(text: str) -> Counter:
-    return Counter(w.lower() for w in _WORD.findall(text[:_SAMPLE_CHARS]))
+    return Counter(map(str.lower, _WORD.findall(text[:_SAMPLE_CHARS])))
 
 
 def language_scores(text: str, counts: Counter | None = None) -> dict[Language, int]:

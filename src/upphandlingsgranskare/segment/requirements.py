@@ -284,7 +284,7 @@ class _Segmenter(GoalReader):
 
     def maybe_lead_in(self, body: str) -> None:
         end = body.rstrip()
-        if (end.endswith(":") or _DANGLING_END.search(end)) and self.last_block_requirements:
+        if self.last_block_requirements and (end.endswith(":") or _DANGLING_END.search(end)):
             index = self.last_block_requirements[-1]
             self.lead_in = (self.result.requirements[index], index)
             self.lead_in_items = 0

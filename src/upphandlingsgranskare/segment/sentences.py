@@ -48,27 +48,44 @@ def read_sentences(language: Language, text: str) -> tuple[Sentence, ...]:
     weak = {start for start, _ in matches.get("weak_modals", [])}
     subjects = {s for s, _ in matches.get("will_subjects", [])}
     out: list[Sentence] = []
-    for sent in doc.sents:
+    for first, end, start_char, end_char in _sentence_bounds(doc):
         kind: RequirementKind | None = None
         is_need = False
         # "får inte" and "bör inte" are matched as phrases; the first modal decides the kind.
-        for i in range(sent.start, sent.end):
+        for i in range(first, end):
             if i in modal_tokens:
                 kind, is_need = modal_tokens[i]
                 break
             # English "will" is a requirement only after the solution or a party ("The system will ...").
-            if i in weak and any(s in subjects for s in range(sent.start, i)):
+            if i in weak and any(s in subjects for s in range(first, i)):
                 kind = "ska"
                 break
-        start = sent.start_char
-        text_ = sent.text.strip()
+        sent_text = text[start_char:end_char]  # a Doc's text is the text it was made of
+        text_ = sent_text.strip()
         if text_:
             out.append(
                 Sentence(
-                    text=text_, start=start + (len(sent.text) - len(sent.text.lstrip())), kind=kind, is_need=is_need
+                    text=text_,
+                    start=start_char + (len(sent_text) - len(sent_text.lstrip())),
+                    kind=kind,
+                    is_need=is_need,
                 )
             )
     return tuple(out)
+
+
+def _sentence_bounds(doc) -> list[tuple[int, int, int, int]]:  # noqa: ANN001 - a spaCy Doc
+    """(first token, end token, start char, end char) of each of ``doc.sents``, read from the token arrays:
+    ``Span.text`` and ``start_char`` build a Token object for every token of the sentence."""
+    from spacy.attrs import IDX, LENGTH, SENT_START
+
+    if not len(doc):
+        return []
+    array = doc.to_array([SENT_START, IDX, LENGTH])
+    starts = [0, *((array[1:, 0] == 1).nonzero()[0] + 1).tolist()]  # as Doc.sents: a flag of 1 after the first
+    ends = [*starts[1:], len(array)]
+    offsets, lengths = array[:, 1].tolist(), array[:, 2].tolist()
+    return [(s, e, offsets[s], offsets[e - 1] + lengths[e - 1]) for s, e in zip(starts, ends)]
 
 
 def modal_kind(text: str, language: Language) -> RequirementKind:
