@@ -152,6 +152,26 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
     return last + 1
 
 
+def clause_shape(doc, modal_at: int) -> list[str]:
+    """Where the modal verb stands, for the label model: in which sentence of the item ("sent=1": a
+    description comes first), and whether a clause-opening word comes before it, first ("sub=lead": "If
+    …, the system shall …", a condition on a requirement) or after the main clause has begun ("sub=mid":
+    "Analysen innebär att uppgifter ska identifieras", the modal is embedded in a description)."""
+    if modal_at >= len(doc):
+        return []
+    sentence = doc[modal_at].sent
+    index = sum(1 for s in doc.sents if s.start < sentence.start)
+    words = words_in_any_language("embedding_words")
+    openers = [t.i for t in doc[sentence.start : modal_at] if t.lower_ in words]
+    if not openers:
+        shape = "none"
+    elif openers[0] == sentence.start:
+        shape = "lead" if len(openers) == 1 else "lead+mid"
+    else:
+        shape = "mid"
+    return [f"sent={min(index, 2)}", f"sub={shape}"]
+
+
 # Windows and thresholds of the reason rules (each a reading of the annotation guide, not a tuned number).
 EVIDENCE_CHARS = 80  # a rationale cell or stated situation shown as evidence: one message line
 CAUSAL_CLAUSE_TOKENS = 5  # a trailing causal clause shown by its first words (", då personalen dokumenterar ...")
