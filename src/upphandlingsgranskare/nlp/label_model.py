@@ -48,6 +48,7 @@ RULES_FINAL = frozenset({Reason.LEAD_IN, Reason.BID_INSTRUCTION, Reason.CONTRACT
 NEVER_FLAGGED = frozenset({Reason.RATIONALE})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _MAX_TEXT_WORDS = 60
+_NUMBERING = re.compile(r"\s*(\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ def features(
     if view.heading:
         heading_words = [w for w in _words(view.heading) if not w.isdigit()]
         found.extend(f"{lang}:h={w}" for w in heading_words[:8])
+        # How deep in the numbering: "3.2.1.1 Flight Route Planning" specifies, "1. Overview" introduces.
+        numbering = _NUMBERING.match(view.heading)
+        depth = f"hdepth={min(len(numbering.group(1).split('.')), 4) if numbering else 0}"
+        found.append(depth)
     rationale = (view.rationale or "").strip(" -–—.")
     if rationale:
         rationale_words = _words(rationale)
