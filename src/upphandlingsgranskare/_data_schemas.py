@@ -124,6 +124,7 @@ PLAIN_LISTS = (
     "not_purpose_after_for",
     "rationale_blank",
     "embedding_words",
+    "list_joiners",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS
 

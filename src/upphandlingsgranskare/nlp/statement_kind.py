@@ -43,7 +43,22 @@ def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
     return found
 
 
+def lone_lead_in(doc, after_modal: int, pipeline: Pipeline) -> bool:
+    """A lead-in without its colon, whose list follows apart (a table, the next paragraphs): "The solution
+    provided by the supplier shall meet the following requirements that apply to …". The list word stands
+    close after the modal verb and no list follows it in the item (no colon, comma or "and"/"or")."""
+    if any(t.text == ":" for t in doc) or sum(1 for _ in doc.sents) > 1:
+        return False
+    words = set(pipeline.lexicon.words("goal_lead_ins"))
+    at = next((t.i for t in doc[after_modal : after_modal + LEAD_IN_TOKENS] if t.lower_ in words), None)
+    if at is None:
+        return False
+    joiners = words_in_any_language("list_joiners")
+    return not any(t.text == "," or t.lower_ in joiners for t in doc[at + 1 :])
+
+
 # Token windows of the scope rules (each a reading of the annotation guide, not a tuned number).
+LEAD_IN_TOKENS = 4  # "shall comply with the following": the list word close after the modal verb
 DOCUMENTED_TOKENS = 2  # "ska dokumenteras", "shall be documented": the verb right after the modal
 PASSIVE_TOKENS = 4  # a passive verb close after the modal ("shall be updated", "ska beskrivas")
 PLACE_TOKENS = 5  # "in"/"i" close after the passive verb ("be updated in the User Guides")
