@@ -31,6 +31,7 @@ from .statement_kind import (
     gives_reason,
     is_date,
     leading_purpose_phrase,
+    lone_lead_in,
     named_law,
     purpose_clause,
     states_effect,
@@ -152,6 +153,8 @@ def _classify(
     if instruction:
         return Assessment(Label.OUT_OF_SCOPE, Reason.BID_INSTRUCTION, instruction)
     clause = _read_clause(parsed)
+    if clause.modal is not None and lone_lead_in(doc, clause.modal[1], pipeline):
+        return Assessment(Label.OUT_OF_SCOPE, Reason.LEAD_IN)
     if clause.modal is not None:
         feature = doc[clause.predicate_lo : min(clause.predicate_lo + FEATURE_TOKENS, len(doc))].text.rstrip(" .,;:")
     else:

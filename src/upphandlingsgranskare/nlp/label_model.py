@@ -48,6 +48,7 @@ RULES_FINAL = frozenset({Reason.LEAD_IN, Reason.BID_INSTRUCTION, Reason.CONTRACT
 NEVER_FLAGGED = frozenset({Reason.RATIONALE})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _MAX_TEXT_WORDS = 60
+_NUMBERING = re.compile(r"\s*(\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ def features(
     if view.heading:
         heading_words = [w for w in _words(view.heading) if not w.isdigit()]
         found.extend(f"{lang}:h={w}" for w in heading_words[:8])
+        # How deep in the numbering: "3.2.1.1 Flight Route Planning" specifies, "1. Overview" introduces.
+        numbering = _NUMBERING.match(view.heading)
+        depth = f"hdepth={min(len(numbering.group(1).split('.')), 4) if numbering else 0}"
+        found.append(depth)
     rationale = (view.rationale or "").strip(" -–—.")
     if rationale:
         rationale_words = _words(rationale)
@@ -423,7 +428,10 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
     """What kind of statement an item is and whose obligation, in terms that carry across buyers: the modal
     verb, the shape of the word before it (the subject's head: a pronoun such as "we", an acronym naming a
     system such as "TCS", a capitalised name, or the word itself), whether the verb after it is passive,
-    the verb itself, and how many sentences the item has (descriptive text runs to several)."""
+    the verb itself and the pair of subject and verb, how many sentences the item has (descriptive text runs
+    to several) and where the modal stands in them (``clause_shape``)."""
+    from .statement_kind import clause_shape
+
     out = [f"sents={min(sum(1 for _ in doc.sents), 3)}"]
     if modal_at >= len(doc):
         out.append("modal=none")
@@ -431,22 +439,25 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
     out.append(f"{language}:modal={doc[modal_at].lower_}")
     head = next((t for t in reversed(doc[max(0, modal_at - 3) : modal_at]) if t.is_alpha), None)
     if head is None:
-        out.append("subj=none")
+        subject = "subj=none"
     elif head.lower_ in _PRONOUNS:
-        out.append(f"{language}:subj=pron:{head.lower_}")
+        subject = f"{language}:subj=pron:{head.lower_}"
     elif head.text.isupper() and len(head.text) >= 2:
-        out.append("subj=acronym")
+        subject = "subj=acronym"
     elif head.text[:1].isupper() and head.i > 0:
-        out.append("subj=name")
+        subject = "subj=name"
     else:
-        out.append(f"{language}:subj={head.lower_}")
+        subject = f"{language}:subj={head.lower_}"
+    out.append(subject)
     after = [t for t in doc[modal_at + 1 : modal_at + 6] if t.is_alpha]
     if after and after[0].lower_ in _PASSIVE_AUXILIARIES:
         out.append("voice=passive")
     verb = next((t for t in after if t.lower_ not in _AFTER_MODAL_SKIP), None)
     if verb is not None:
         out.append(f"{language}:verb={verb.lower_}")
-    return out
+        # Who does what: a named body that provides or undertakes ("SwRI shall provide …") is no system.
+        out.append(f"{language}:{subject.split(':', 1)[-1]}|verb={verb.lower_}")
+    return out + clause_shape(doc, modal_at)
 
 
 def as_lead_in(text: str | None) -> str | None:

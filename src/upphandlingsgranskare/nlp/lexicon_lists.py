@@ -78,5 +78,7 @@ PLAIN_LISTS = (
     "purpose_prepositions",
     "not_purpose_after_for",
     "rationale_blank",
+    "embedding_words",
+    "list_joiners",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS

@@ -43,7 +43,22 @@ def bid_instruction(body: str, pipeline: Pipeline) -> str | None:
     return found
 
 
+def lone_lead_in(doc, after_modal: int, pipeline: Pipeline) -> bool:
+    """A lead-in without its colon, whose list follows apart (a table, the next paragraphs): "The solution
+    provided by the supplier shall meet the following requirements that apply to …". The list word stands
+    close after the modal verb and no list follows it in the item (no colon, comma or "and"/"or")."""
+    if any(t.text == ":" for t in doc) or sum(1 for _ in doc.sents) > 1:
+        return False
+    words = set(pipeline.lexicon.words("goal_lead_ins"))
+    at = next((t.i for t in doc[after_modal : after_modal + LEAD_IN_TOKENS] if t.lower_ in words), None)
+    if at is None:
+        return False
+    joiners = words_in_any_language("list_joiners")
+    return not any(t.text == "," or t.lower_ in joiners for t in doc[at + 1 :])
+
+
 # Token windows of the scope rules (each a reading of the annotation guide, not a tuned number).
+LEAD_IN_TOKENS = 4  # "shall comply with the following": the list word close after the modal verb
 DOCUMENTED_TOKENS = 2  # "ska dokumenteras", "shall be documented": the verb right after the modal
 PASSIVE_TOKENS = 4  # a passive verb close after the modal ("shall be updated", "ska beskrivas")
 PLACE_TOKENS = 5  # "in"/"i" close after the passive verb ("be updated in the User Guides")
@@ -150,6 +165,26 @@ def complement_subject_start(doc, lo: int, hi: int, pipeline: Pipeline) -> int |
     if last is None or last == lo or doc[last - 1].lower_ not in commitments:
         return None  # "the characteristics that the system must support": a relative clause, no party's word
     return last + 1
+
+
+def clause_shape(doc, modal_at: int) -> list[str]:
+    """Where the modal verb stands, for the label model: in which sentence of the item ("sent=1": a
+    description comes first), and whether a clause-opening word comes before it, first ("sub=lead": "If
+    …, the system shall …", a condition on a requirement) or after the main clause has begun ("sub=mid":
+    "Analysen innebär att uppgifter ska identifieras", the modal is embedded in a description)."""
+    if modal_at >= len(doc):
+        return []
+    sentence = doc[modal_at].sent
+    index = sum(1 for s in doc.sents if s.start < sentence.start)
+    words = words_in_any_language("embedding_words")
+    openers = [t.i for t in doc[sentence.start : modal_at] if t.lower_ in words]
+    if not openers:
+        shape = "none"
+    elif openers[0] == sentence.start:
+        shape = "lead" if len(openers) == 1 else "lead+mid"
+    else:
+        shape = "mid"
+    return [f"sent={min(index, 2)}", f"sub={shape}"]
 
 
 # Windows and thresholds of the reason rules (each a reading of the annotation guide, not a tuned number).
