@@ -30,6 +30,7 @@ import numpy as np
 
 from ..labels import LABELS, Reason
 from ..models import Language
+from .sections import numbering_depth
 
 if TYPE_CHECKING:
     from ..checks.base import DocumentContext
@@ -48,7 +49,6 @@ RULES_FINAL = frozenset({Reason.LEAD_IN, Reason.BID_INSTRUCTION, Reason.CONTRACT
 NEVER_FLAGGED = frozenset({Reason.RATIONALE})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _MAX_TEXT_WORDS = 60
-_NUMBERING = re.compile(r"\s*(\d+(?:\.\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,7 @@ def features(
         heading_words = [w for w in _words(view.heading) if not w.isdigit()]
         found.extend(f"{lang}:h={w}" for w in heading_words[:8])
         # How deep in the numbering: "3.2.1.1 Flight Route Planning" specifies, "1. Overview" introduces.
-        numbering = _NUMBERING.match(view.heading)
-        depth = f"hdepth={min(len(numbering.group(1).split('.')), 4) if numbering else 0}"
-        found.append(depth)
+        found.append(f"hdepth={min(numbering_depth(view.heading), 4)}")
     rationale = (view.rationale or "").strip(" -–—.")
     if rationale:
         rationale_words = _words(rationale)

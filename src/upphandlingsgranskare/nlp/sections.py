@@ -37,9 +37,16 @@ def _optional(words: list[str]) -> re.Pattern[str] | None:
     return compile_phrase_regex(words) if words else None
 
 
+_NUMBERING = re.compile(r"\s*(\d+(?:\.\d+)*)")
 # "7.4.1 Introduction": a heading this deep in the numbering introduces a part of the specification, not the
 # document, so its narrative word ("Introduction", "Overview") puts nothing out of scope.
-_DEEP_NUMBERING = re.compile(r"^\s*\d+\.\d+\.\d+")
+_DEEP = 3
+
+
+def numbering_depth(heading: str) -> int:
+    """How many levels the heading's number has: "3.2.1.1 Flight Route Planning" 4, "1. Overview" 1, none 0."""
+    numbering = _NUMBERING.match(heading)
+    return len(numbering.group(1).split(".")) if numbering else 0
 
 
 def definition_section(heading_path: tuple[str, ...], language: Language) -> str | None:
@@ -57,7 +64,7 @@ def section_scope(heading_path: tuple[str, ...], language: Language) -> str | No
         title = re.sub(r"^\s*[\d.]+\s*", "", heading)
         if sections.false_friends is not None:
             title = sections.false_friends.sub(" ", title)  # "General purpose radio"
-        if sections.narrative is not None and _DEEP_NUMBERING.match(heading):
+        if sections.narrative is not None and numbering_depth(heading) >= _DEEP:
             title = sections.narrative.sub(" ", title)
         if sections.solution.search(title):
             return "solution"
