@@ -28,8 +28,10 @@ from .statement_kind import (
     complement_subject_start,
     contract_term,
     deliverable,
+    duty_verb,
     gives_reason,
     is_date,
+    judgement,
     leading_purpose_phrase,
     lone_lead_in,
     named_law,
@@ -296,6 +298,15 @@ def _scope(
         return Assessment(
             Label.NEED, Reason.EFFECT, doc[modal[1] : min(modal[1] + EFFECT_EVIDENCE_TOKENS, len(doc))].text
         )
+    duty = duty_verb(doc, modal, language) if clause.kind in (None, "actor") and not clause.is_story else None
+    if duty is not None:
+        # "Yoggie shall coordinate on future enhancements", "The Vendor will be responsible for …": a duty of a
+        # body or role whatever its name; no system coordinates, negotiates or attends.
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[modal[0] : duty + 1].text)  # type: ignore[index]
+    judged = judgement(doc, clause.clause_start, modal)
+    if judged is not None and not clause.is_story:
+        # "Determining data types will be a significant challenge": a judgement that demands nothing.
+        return Assessment(Label.OUT_OF_SCOPE, Reason.NO_REQUIREMENT, judged)
     if clause.kind == "actor":
         return _actor_scope(parsed, clause)
     if clause.kind == "user":

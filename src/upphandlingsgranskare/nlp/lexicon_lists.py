@@ -80,5 +80,12 @@ PLAIN_LISTS = (
     "rationale_blank",
     "embedding_words",
     "list_joiners",
+    "duty_verbs",
+    "party_nouns",
+    "evaluative_words",
+    "evaluative_copulas",
+    "evaluative_fillers",
+    "modal_adverbs",
+    "expletive_subjects",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS

@@ -5,12 +5,16 @@ first as a prepositional phrase, or one that a party binds the solution to ("The
 cell that gives one) or the effect it names instead of a feature. Each reads one of the annotation guide's boundary rules, with its words in the language's lexicon,
 and works on any buyer's text (no buyer's names or domain words).
 
+Also two kinds of statement on no system: a party's duty whatever the party's name ("Yoggie shall coordinate
+…", ``duty_verb``) and a judgement that demands nothing ("will be a significant challenge", ``judgement``).
+
 ``classify`` asks these after it has read the subject and the modal verb.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .lexicon import words_in_any_language
 from .pipeline import Pipeline
@@ -331,3 +335,59 @@ def gives_reason(rationale: str, pipeline: Pipeline) -> bool:
     ):
         return False
     return True
+
+
+@cache
+def _party_pattern() -> str:
+    """``party_nouns`` as one pattern; "*" stands for the start of a compound ("Datasenteroperatøren")."""
+    return "|".join(re.escape(w).replace(r"\*", r"\w*") for w in sorted(words_in_any_language("party_nouns")))
+
+
+def duty_verb(doc, modal: tuple[int, int] | None, language: str) -> int | None:
+    """The verb after the modal names a duty of a party (``duty_verbs``: "coordinate", "notify", "delta");
+    "be in charge of", "be responsible for" within the first words. The index of that verb, else None."""
+    if modal is None:
+        return None
+    head = next((t for t in reversed(doc[max(0, modal[0] - 3) : modal[0]]) if t.is_alpha), None)
+    if head is not None and head.text.isupper() and len(head.text) >= 2:
+        return None  # "NPAC SMS shall notify …", "The TCS shall …": an acronym names a system more often than a body
+    duties = words_in_any_language("duty_verbs")
+    skip = words_in_any_language("passive_auxiliaries") | words_in_any_language("modal_adverbs")
+    after = [t for t in doc[modal[1] : modal[1] + 4] if t.is_alpha]
+    verb = next((t for t in after if t.lower_ not in skip), None)
+    if verb is None:
+        return None
+    if verb.lower_ in duties:
+        if verb.lower_.endswith("s") and language != "en":
+            # An s-passive ("skal varsles til Kunden") is a party's duty when a party is named after it;
+            # "Frånvaro ska meddelas vårdnadshavare" is the system's notice.
+            party = re.compile(_party_pattern())
+            return verb.i if any(party.fullmatch(t.lower_) for t in doc[verb.i + 1 : verb.i + 4]) else None
+        return verb.i
+    if verb.lower_ == "in":
+        return next((t.i for t in after if t.lower_ in duties), None)
+    return None
+
+
+def judgement(doc, clause_start: int, modal: tuple[int, int] | None) -> str | None:
+    """A copula joined to a judging word (``evaluative_words``): after the modal ("will be a significant
+    challenge", "will be significant") or in the main clause before it ("is an issue that SCOJD should
+    address", "blir mer komplex då den måste …"; not an expletive "It is important that …"). The words
+    joined, else None."""
+    if modal is None:
+        return None
+    copulas = words_in_any_language("evaluative_copulas")
+    fillers = words_in_any_language("evaluative_fillers")
+    judging = words_in_any_language("evaluative_words")
+    embedded = words_in_any_language("expletive_subjects") | words_in_any_language("embedding_words")
+    starts = [modal[1]] + [t.i for t in doc[clause_start : modal[0]] if t.lower_ in copulas]
+    for start in starts:
+        tokens = [t for t in doc[start : start + 5] if t.is_alpha]
+        if not tokens or tokens[0].lower_ not in copulas:
+            continue
+        if start < modal[0] and start > 0 and doc[start - 1].lower_ in embedded:
+            continue  # "It is important that …" introduces a requirement; "… that are useful" is embedded
+        word = next((t for t in tokens[1:] if t.lower_ not in fillers), None)
+        if word is not None and word.lower_ in judging:
+            return doc[tokens[0].i : word.i + 1].text
+    return None
