@@ -80,5 +80,6 @@ PLAIN_LISTS = (
     "rationale_blank",
     "embedding_words",
     "list_joiners",
+    "behaviour_verbs",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS
