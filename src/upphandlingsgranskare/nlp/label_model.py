@@ -363,62 +363,16 @@ def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
 
 # Words that say little about whose obligation a statement is, skipped when reading the verb after the modal.
 _AFTER_MODAL_SKIP = frozenset(
-    {
-        "not",
-        "also",
-        "only",
-        "always",
-        "then",
-        "able",
-        "to",
-        "be",
-        "kunna",
-        "inte",
-        "också",
-        "även",
-        "alltid",
-        "endast",
-        "därför",
-        "ikke",
-        "kunne",
-        "være",
-        "bli",
-        "vara",
-        "have",
-        "ha",
-        "further",
-        "automatically",
-        "automatiskt",
-    }
+    """
+    not also only always then able to be kunna inte också även alltid endast därför ikke kunne være bli vara have
+    ha further automatically automatiskt
+    """.split()
 )
 _PASSIVE_AUXILIARIES = frozenset({"be", "been", "bli", "vara", "være", "bliva"})
 _PRONOUNS = frozenset(
-    {
-        "we",
-        "i",
-        "it",
-        "they",
-        "this",
-        "these",
-        "you",
-        "he",
-        "she",
-        "our",
-        "vi",
-        "jag",
-        "det",
-        "den",
-        "de",
-        "man",
-        "detta",
-        "dessa",
-        "du",
-        "vår",
-        "vårt",
-        "våra",
-        "hon",
-        "han",
-    }
+    """
+    we i it they this these you he she our vi jag det den de man detta dessa du vår vårt våra hon han
+    """.split()
 )
 
 
