@@ -87,6 +87,5 @@ PLAIN_LISTS = (
     "evaluative_fillers",
     "modal_adverbs",
     "expletive_subjects",
-    "behaviour_verbs",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS
