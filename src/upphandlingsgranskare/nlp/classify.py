@@ -302,7 +302,7 @@ def _scope(
     if duty is not None:
         # "Yoggie shall coordinate on future enhancements", "The Vendor will be responsible for …": a duty of a
         # body or role whatever its name; no system coordinates, negotiates or attends.
-        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, doc[modal[0] : duty + 1].text)  # type: ignore[index]
+        return Assessment(Label.OUT_OF_SCOPE, Reason.ACTOR, duty)
     judged = judgement(doc, clause.clause_start, modal)
     if judged is not None and not clause.is_story:
         # "Determining data types will be a significant challenge": a judgement that demands nothing.

@@ -428,19 +428,19 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
     system such as "TCS", a capitalised name, or the word itself), whether the verb after it is passive,
     the verb itself and the pair of subject and verb, how many sentences the item has (descriptive text runs
     to several) and where the modal stands in them (``clause_shape``)."""
-    from .statement_kind import clause_shape
+    from .statement_kind import clause_shape, is_acronym, subject_head
 
     out = [f"sents={min(sum(1 for _ in doc.sents), 3)}"]
     if modal_at >= len(doc):
         out.append("modal=none")
         return out
     out.append(f"{language}:modal={doc[modal_at].lower_}")
-    head = next((t for t in reversed(doc[max(0, modal_at - 3) : modal_at]) if t.is_alpha), None)
+    head = subject_head(doc, modal_at)
     if head is None:
         subject = "subj=none"
     elif head.lower_ in _PRONOUNS:
         subject = f"{language}:subj=pron:{head.lower_}"
-    elif head.text.isupper() and len(head.text) >= 2:
+    elif is_acronym(head):
         subject = "subj=acronym"
     elif head.text[:1].isupper() and head.i > 0:
         subject = "subj=name"

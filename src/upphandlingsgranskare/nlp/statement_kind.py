@@ -17,6 +17,7 @@ import re
 from functools import cache
 
 from .lexicon import words_in_any_language
+from .patterns import compile_token_regex
 from .pipeline import Pipeline
 
 # "Ärendehantering: Beskriv hur ...": a short label and a colon before the instruction.
@@ -338,18 +339,30 @@ def gives_reason(rationale: str, pipeline: Pipeline) -> bool:
 
 
 @cache
-def _party_pattern() -> str:
-    """``party_nouns`` as one pattern; "*" stands for the start of a compound ("Datasenteroperatøren")."""
-    return "|".join(re.escape(w).replace(r"\*", r"\w*") for w in sorted(words_in_any_language("party_nouns")))
+def _party() -> re.Pattern[str]:
+    """``party_nouns`` as one whole-token pattern; "*" stands for the start of a compound ("Datasenteroperatøren")."""
+    return compile_token_regex(sorted(words_in_any_language("party_nouns")))
 
 
-def duty_verb(doc, modal: tuple[int, int] | None, language: str) -> int | None:
+def subject_head(doc, modal_at: int):  # noqa: ANN201 - a spaCy Token or None
+    """The subject's head as the rules and the label model read it: the last word within three tokens before
+    the modal verb."""
+    return next((t for t in reversed(doc[max(0, modal_at - 3) : modal_at]) if t.is_alpha), None)
+
+
+def is_acronym(token) -> bool:  # noqa: ANN001 - a spaCy Token
+    """ "TCS", "NPAC": two or more capitals, which name a system more often than a body."""
+    return token.text.isupper() and len(token.text) >= 2
+
+
+def duty_verb(doc, modal: tuple[int, int] | None, language: str) -> str | None:
     """The verb after the modal names a duty of a party (``duty_verbs``: "coordinate", "notify", "delta");
-    "be in charge of", "be responsible for" within the first words. The index of that verb, else None."""
+    "be in charge of", "be responsible for" within the first words. The words from the modal to that verb,
+    else None."""
     if modal is None:
         return None
-    head = next((t for t in reversed(doc[max(0, modal[0] - 3) : modal[0]]) if t.is_alpha), None)
-    if head is not None and head.text.isupper() and len(head.text) >= 2:
+    head = subject_head(doc, modal[0])
+    if head is not None and is_acronym(head):
         return None  # "NPAC SMS shall notify …", "The TCS shall …": an acronym names a system more often than a body
     duties = words_in_any_language("duty_verbs")
     skip = words_in_any_language("passive_auxiliaries") | words_in_any_language("modal_adverbs")
@@ -357,16 +370,17 @@ def duty_verb(doc, modal: tuple[int, int] | None, language: str) -> int | None:
     verb = next((t for t in after if t.lower_ not in skip), None)
     if verb is None:
         return None
-    if verb.lower_ in duties:
-        if verb.lower_.endswith("s") and language != "en":
-            # An s-passive ("skal varsles til Kunden") is a party's duty when a party is named after it;
-            # "Frånvaro ska meddelas vårdnadshavare" is the system's notice.
-            party = re.compile(_party_pattern())
-            return verb.i if any(party.fullmatch(t.lower_) for t in doc[verb.i + 1 : verb.i + 4]) else None
-        return verb.i
-    if verb.lower_ == "in":
-        return next((t.i for t in after if t.lower_ in duties), None)
-    return None
+    if verb.lower_ == "in":  # "be in charge of"
+        verb = next((t for t in after if t.lower_ in duties), None)
+        return None if verb is None else doc[modal[0] : verb.i + 1].text
+    if verb.lower_ not in duties:
+        return None
+    if verb.lower_.endswith("s") and language != "en":
+        # An s-passive ("skal varsles til Kunden") is a party's duty when a party is named after it;
+        # "Frånvaro ska meddelas vårdnadshavare" is the system's notice.
+        if not any(_party().match(t.lower_) for t in doc[verb.i + 1 : verb.i + 4]):
+            return None
+    return doc[modal[0] : verb.i + 1].text
 
 
 def judgement(doc, clause_start: int, modal: tuple[int, int] | None) -> str | None:
