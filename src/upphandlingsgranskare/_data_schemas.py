@@ -107,6 +107,7 @@ class DemandWords(_Strict):
     capability_suffixes: Words
     capability_nouns: Words
     not_capabilities: Words
+    np_openers: Words
 
 
 class Ug001Words(_Strict):

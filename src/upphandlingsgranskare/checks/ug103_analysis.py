@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..models import Language
 from ..nlp.pipeline import get_pipeline, lowers
 from ._support import lemma, sentence_case
-from .ug103_words import is_infinitive, is_participle, is_verb, phrase_at, phrase_ending_at, word_lists
+from .ug103_words import is_infinitive, is_participle, is_verb, phrase_at, phrase_ending_at, shared_head, word_lists
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -263,6 +263,7 @@ def _items(doc: Doc, verb: int, scope_end: int, language: Language) -> list[_Ite
                 and not (joint & w.alternatives)
                 and not comma_to
                 and (is_infinitive(doc, j, language) or passive_list)
+                and not shared_head(doc, items[-1].verb_end, i, j, scope_end, language)
             ):
                 v_end = _verb_end(doc, j, scope_end, language)
                 own_object = (

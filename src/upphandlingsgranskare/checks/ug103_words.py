@@ -31,6 +31,7 @@ class Words:
     capability_suffixes: tuple[str, ...]
     capability_nouns: frozenset[str]
     not_capabilities: frozenset[str]
+    np_openers: frozenset[str]
 
 
 @cache
@@ -57,6 +58,7 @@ def word_lists(language: Language) -> Words:
         capability_suffixes=tuple(data["capability_suffixes"]),
         capability_nouns=frozenset(data["capability_nouns"]),
         not_capabilities=frozenset(data["not_capabilities"]),
+        np_openers=frozenset(data.get("np_openers") or []),
     )
 
 
@@ -88,6 +90,61 @@ def is_participle(doc: Doc, i: int, language: Language) -> bool:
         and not is_infinitive(doc, i, language)
         and low.endswith(("ed", "en", "t"))
     )
+
+
+def _words(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The words of tokens [start, end) as (first token, end token, lower-cased text), a hyphenated
+    compound ("out-of-the-box", "train-the-trainer") one word."""
+    out: list[tuple[int, int, str]] = []
+    i = start
+    while i < end:
+        e = i + 1
+        while e + 1 < end and doc[e].text == "-" and not doc[e - 1].whitespace_ and not doc[e].whitespace_:
+            e += 2
+        out.append((i, e, "".join(lowers(doc)[i:e])))
+        i = e
+    return out
+
+
+def _plural(word: str, language: Language) -> bool:
+    return word.endswith("s") and lemma(language, word) != word
+
+
+def shared_head(doc: Doc, object_start: int, joint: int, j: int, scope_end: int, language: Language) -> bool:
+    """Whether the base form at j, after a coordinator at ``joint``, premodifies a plural head that the words
+    from ``object_start`` to the joint share: in "retain the out-of-the-box failover and load transfer
+    capabilities of …" the noun phrase the determiner opens has no head before "and", "load" is followed
+    by a second base form (a verb takes no bare verb for its object) and "capabilities" closes the phrase
+    ("failover capabilities and load transfer capabilities"): "load" is no second verb. A head before the
+    joint ("a named account manager and hold quarterly business reviews"), no determiner ("current
+    inventory status and adjust inventory of …"), a hyphenated object ("deliver train-the-trainer
+    materials") or no plural head keep the verb."""
+    w = word_lists(language)
+    before = _words(doc, object_start, joint)
+    if len(before) < 2 or before[0][2] not in w.np_openers or _plural(before[-1][2], language):
+        return False
+    if any(not low.replace("-", "").isalpha() or low in _NOT_IN_PHRASE for _, _, low in before):
+        return False
+    after = _words(doc, j, scope_end)[:4]
+    if len(after) < 3 or after[1][1] - after[1][0] > 1 or not is_infinitive(doc, after[1][0], language):
+        return False
+    for k, (_, e, low) in enumerate(after):
+        if not low.replace("-", "").isalpha() or low in w.np_openers or low in _NOT_IN_PHRASE:
+            return False
+        if k > 1 and _plural(low, language):
+            return (
+                e >= scope_end
+                or doc[e].is_punct
+                or lowers(doc)[e] in _NOT_IN_PHRASE
+                or bool(phrase_at(doc, e, w.coordinators, scope_end))
+            )
+    return False
+
+
+# Words that end a noun phrase's premodifiers (English prepositions).
+_NOT_IN_PHRASE = frozenset(
+    {"for", "of", "with", "on", "to", "in", "through", "via", "by", "from", "at", "within", "across", "into", "per"}
+)
 
 
 class Phrases(tuple[tuple[str, ...], ...]):
