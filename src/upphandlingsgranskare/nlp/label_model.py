@@ -132,7 +132,7 @@ def label_model_fingerprint() -> str:
         digest.update(lexicons.joinpath(name).read_bytes())
     for rules in (labels, classify, sections, statement_kind):
         digest.update(inspect.getsource(rules).encode("utf-8"))
-    for part in (features, _item_features, statement_structure):
+    for part in (features, _item_features, statement_structure, _behaviour_verb):
         digest.update(inspect.getsource(part).encode("utf-8"))
     return digest.hexdigest()
 
@@ -363,62 +363,16 @@ def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
 
 # Words that say little about whose obligation a statement is, skipped when reading the verb after the modal.
 _AFTER_MODAL_SKIP = frozenset(
-    {
-        "not",
-        "also",
-        "only",
-        "always",
-        "then",
-        "able",
-        "to",
-        "be",
-        "kunna",
-        "inte",
-        "också",
-        "även",
-        "alltid",
-        "endast",
-        "därför",
-        "ikke",
-        "kunne",
-        "være",
-        "bli",
-        "vara",
-        "have",
-        "ha",
-        "further",
-        "automatically",
-        "automatiskt",
-    }
+    """
+    not also only always then able to be kunna inte också även alltid endast därför ikke kunne være bli vara have
+    ha further automatically automatiskt
+    """.split()
 )
 _PASSIVE_AUXILIARIES = frozenset({"be", "been", "bli", "vara", "være", "bliva"})
 _PRONOUNS = frozenset(
-    {
-        "we",
-        "i",
-        "it",
-        "they",
-        "this",
-        "these",
-        "you",
-        "he",
-        "she",
-        "our",
-        "vi",
-        "jag",
-        "det",
-        "den",
-        "de",
-        "man",
-        "detta",
-        "dessa",
-        "du",
-        "vår",
-        "vårt",
-        "våra",
-        "hon",
-        "han",
-    }
+    """
+    we i it they this these you he she our vi jag det den de man detta dessa du vår vårt våra hon han
+    """.split()
 )
 
 
@@ -455,7 +409,30 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         out.append(f"{language}:verb={verb.lower_}")
         # Who does what: a named body that provides or undertakes ("SwRI shall provide …") is no system.
         out.append(f"{language}:{subject.split(':', 1)[-1]}|verb={verb.lower_}")
+        if _behaviour_verb(verb.lower_, language):
+            # What a machine does ("Grid objects will contain …", "the XCP will reboot"), pooled over the verbs
+            # and the subject's shape, so that a part of the system no solution word names reads as the system.
+            shape = subject.split("=", 1)[1] if subject.startswith("subj=") else "word"  # none, acronym, name
+            if "pron:" in subject:
+                shape = "pron"
+            out.append("verb=behaviour")
+            out.append(f"verb=behaviour|subj={shape}")
     return out + clause_shape(doc, modal_at)
+
+
+def _behaviour_verb(word: str, language: str) -> bool:
+    """Whether the word's lemma is in the language's ``behaviour_verbs`` (what a machine does)."""
+    from .lemmas import lemma_table
+
+    verbs = _behaviour_verbs(language)
+    return bool(verbs) and lemma_table(language).get(word, word) in verbs
+
+
+@lru_cache(maxsize=8)
+def _behaviour_verbs(language: str) -> frozenset[str]:
+    from .pipeline import get_pipeline
+
+    return frozenset(get_pipeline(language).lexicon.words("behaviour_verbs"))
 
 
 def as_lead_in(text: str | None) -> str | None:

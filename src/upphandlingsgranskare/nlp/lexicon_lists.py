@@ -87,5 +87,6 @@ PLAIN_LISTS = (
     "evaluative_fillers",
     "modal_adverbs",
     "expletive_subjects",
+    "behaviour_verbs",
 )
 LEXICON_LISTS = PATTERN_LISTS + PLAIN_LISTS
