@@ -108,6 +108,7 @@ class DemandWords(_Strict):
     capability_nouns: Words
     not_capabilities: Words
     np_openers: Words
+    np_closers: Words
 
 
 class Ug001Words(_Strict):

@@ -32,6 +32,7 @@ class Words:
     capability_nouns: frozenset[str]
     not_capabilities: frozenset[str]
     np_openers: frozenset[str]
+    np_closers: frozenset[str]
 
 
 @cache
@@ -59,6 +60,7 @@ def word_lists(language: Language) -> Words:
         capability_nouns=frozenset(data["capability_nouns"]),
         not_capabilities=frozenset(data["not_capabilities"]),
         np_openers=frozenset(data.get("np_openers") or []),
+        np_closers=frozenset(data.get("np_closers") or []),
     )
 
 
@@ -123,28 +125,22 @@ def shared_head(doc: Doc, object_start: int, joint: int, j: int, scope_end: int,
     before = _words(doc, object_start, joint)
     if len(before) < 2 or before[0][2] not in w.np_openers or _plural(before[-1][2], language):
         return False
-    if any(not low.replace("-", "").isalpha() or low in _NOT_IN_PHRASE for _, _, low in before):
+    if any(not low.replace("-", "").isalpha() or low in w.np_closers for _, _, low in before):
         return False
     after = _words(doc, j, scope_end)[:4]
     if len(after) < 3 or after[1][1] - after[1][0] > 1 or not is_infinitive(doc, after[1][0], language):
         return False
     for k, (_, e, low) in enumerate(after):
-        if not low.replace("-", "").isalpha() or low in w.np_openers or low in _NOT_IN_PHRASE:
+        if not low.replace("-", "").isalpha() or low in w.np_openers or low in w.np_closers:
             return False
         if k > 1 and _plural(low, language):
             return (
                 e >= scope_end
                 or doc[e].is_punct
-                or lowers(doc)[e] in _NOT_IN_PHRASE
+                or lowers(doc)[e] in w.np_closers
                 or bool(phrase_at(doc, e, w.coordinators, scope_end))
             )
     return False
-
-
-# Words that end a noun phrase's premodifiers (English prepositions).
-_NOT_IN_PHRASE = frozenset(
-    {"for", "of", "with", "on", "to", "in", "through", "via", "by", "from", "at", "within", "across", "into", "per"}
-)
 
 
 class Phrases(tuple[tuple[str, ...], ...]):
