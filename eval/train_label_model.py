@@ -2,6 +2,8 @@
 
     python eval/train_label_model.py              # cross-validate, then train on everything and write the model
     python eval/train_label_model.py --cv-only    # figures only
+    python eval/train_label_model.py --embeddings # the model that reads sentence embeddings too
+                                                  # (label_model_embeddings.npz; needs the [embeddings] extra)
 
 Training data: the real-requirement corpus (``corpora/real/items/*.jsonl``: items quoted from public
 requirement documents of many organisations, labelled twice independently), the labelled items
@@ -39,13 +41,14 @@ from pathlib import Path
 
 import numpy as np
 
-from upphandlingsgranskare.evaluation.crossval import TrainingSettings, featurize, held_out_probabilities
+from upphandlingsgranskare.evaluation.crossval import TrainingSettings, featurize, held_out_probabilities, item_vectors
 from upphandlingsgranskare.evaluation.gold import GoldItem, load_items
 from upphandlingsgranskare.evaluation.metrics import f1_score
 from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, label_model_fingerprint, train
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "upphandlingsgranskare" / "nlp" / "label_model.npz"
+OUT_EMBEDDINGS = OUT.with_name("label_model_embeddings.npz")
 TEST = ROOT / "eval" / "gold" / "test.jsonl"
 NORDIC = ("sv", "no", "da")
 
@@ -156,6 +159,8 @@ def cross_validate(
     realdocs=None,
     splits=None,
     jobs: int = 1,
+    vectors=None,
+    dense_l2: float = 1.0,
 ):
     fold = folds_of(groups, k)
     results = {}
@@ -166,9 +171,10 @@ def cross_validate(
                 feature_lists,
                 gold,
                 [str(f) for f in fold],
-                TrainingSettings(l2=l2, epochs=epochs),
+                TrainingSettings(l2=l2, epochs=epochs, embeddings=vectors is not None, dense_l2=dense_l2),
                 weights=[real_weight if r else 1.0 for r in real],
                 jobs=jobs,
+                vectors=vectors,
             )
             for override in overrides:
                 for flag in flags:
@@ -239,8 +245,17 @@ def main(argv: list[str] | None = None) -> int:
         help="train with the first value of each setting, without cross-validation (to try a setting "
         "on the samples; the model then records no cross-validation figures)",
     )
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="train the model that reads each item's sentence embedding too (nlp/embeddings.py), "
+        "written to label_model_embeddings.npz unless --out says otherwise",
+    )
+    parser.add_argument("--dense-l2", type=float, default=1.0, help="with --embeddings: L2 on the embedding's weights")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = OUT_EMBEDDINGS if args.embeddings else OUT
 
     files = training_files()
     items, groups, splits = load(files)
@@ -256,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     rules_scores = scores(gold, rules_labels, langs, real, realdocs, splits)
+    vectors = item_vectors(items) if args.embeddings else None
     if args.no_cv:
         first = (args.l2[0], args.real_weight[0], args.override_above[0], args.flag_above[0])
         results = {first: {}}
@@ -278,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             realdocs=realdocs,
             splits=splits,
             jobs=args.jobs,
+            vectors=vectors,
+            dense_l2=args.dense_l2,
         )
     # The test organisations' figures are printed for the chosen setting only, after the choice.
     print(f"{'setting':<30} dev:en.f1 en.P nordic.f1 P  oos     written:sv.f1 en.f1 oos   objective")
@@ -292,8 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chosen: l2={l2} real_weight={real_weight} override_above={threshold} flag_above={flag}", file=sys.stderr)
     if args.cv_only:
         return 0
-    keys, weights = train(
-        feature_lists, gold, l2=l2, epochs=args.epochs, sample_weights=[real_weight if r else 1.0 for r in real]
+    keys, weights, dense = train(
+        feature_lists,
+        gold,
+        l2=l2,
+        epochs=args.epochs,
+        sample_weights=[real_weight if r else 1.0 for r in real],
+        vectors=vectors,
+        dense_l2=args.dense_l2,
     )
     settings = TrainingSettings(
         l2=l2,
@@ -302,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         flag_above=flag,
         rescope_above=args.rescope_above,
         real_weight=real_weight,
+        embeddings=args.embeddings,
+        dense_l2=args.dense_l2,
     )
     meta = {
         "about": "Statistical label model for UG001; see nlp/label_model.py. Written by eval/train_label_model.py.",
@@ -320,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp.npz")
-    LabelModel(keys, weights, threshold, meta, flag_above=flag, rescope_above=args.rescope_above).save(tmp)
+    LabelModel(keys, weights, threshold, meta, flag_above=flag, rescope_above=args.rescope_above, dense=dense).save(tmp)
     tmp.replace(args.out)
     print(f"wrote {args.out} ({len(keys)} features)", file=sys.stderr)
     return 0

@@ -81,6 +81,7 @@ def test_nearest_config_wins_and_pyproject_counts_only_with_the_tool_table(tmp_p
         ('[severity]\nUG001 = "fatal"\n', "severity.UG001"),
         ('rationale_policy = "sometimes"\n', "sometimes"),
         ('label_model = "yes"\n', "label_model"),
+        ("embeddings = 1\n", "embeddings"),
         ("select = [\n", "invalid TOML"),
     ],
 )
@@ -155,16 +156,24 @@ def test_rationale_policy(tmp_path: Path, policy: str, flagged: set[str]) -> Non
         assert "eget fält" in k2.message and "Motivering:" in k2.suggestion
 
 
-def test_label_model_can_be_turned_off_in_the_config_and_on_the_command_line(tmp_path: Path) -> None:
-    assert build_options().label_model is True
-    write(tmp_path / "upphandlingsgranskare.toml", "label_model = false\n")
+@pytest.mark.parametrize(
+    "key, default, flag",
+    [("label_model", True, "--no-label-model"), ("embeddings", False, "--embeddings")],
+)
+def test_a_labelling_switch_is_set_in_the_config_and_on_the_command_line(
+    tmp_path: Path, key: str, default: bool, flag: str
+) -> None:
+    """label_model (on by default) and embeddings (off by default): the config turns either, the command line
+    wins over the config, and the review runs with the flag."""
     from upphandlingsgranskare.config import load_config
 
-    assert build_options(load_config(start=tmp_path)).label_model is False
-    assert build_options(load_config(start=tmp_path), label_model=True).label_model is True
+    assert getattr(build_options(), key) is default
+    write(tmp_path / "upphandlingsgranskare.toml", f"{key} = {str(not default).lower()}\n")
+    assert getattr(build_options(load_config(start=tmp_path)), key) is (not default)
+    assert getattr(build_options(load_config(start=tmp_path), **{key: default}), key) is default
     doc = write(tmp_path / "krav.txt", KRAV)
-    code, report, _ = review_json(str(doc), "--no-label-model")
-    assert code in (0, 1) and report["documents"]
+    code, report, _ = review_json(str(doc), flag)
+    assert code in (0, 1) and report["documents"][0]["findings"]
 
 
 # -- markers in the document --------------------------------------------------------------------------------

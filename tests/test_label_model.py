@@ -38,8 +38,8 @@ def _toy():
 
 def test_training_learns_separable_labels_and_is_deterministic():
     data = _toy()
-    keys, weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
-    again_keys, again_weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    keys, weights, _ = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    again_keys, again_weights, _ = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
     assert np.array_equal(keys, again_keys) and np.array_equal(weights, again_weights)
     model = LabelModel(keys, weights, 0.7, {})
     for word, label in (
@@ -54,7 +54,7 @@ def test_training_learns_separable_labels_and_is_deterministic():
 
 
 def test_rare_features_are_dropped():
-    keys, _ = train(
+    keys, _, _ = train(
         [["bias", "once"], ["bias", "twice"], ["bias", "twice"]],
         ["need", "need", "out_of_scope"],
         min_count=2,
@@ -66,7 +66,7 @@ def test_rare_features_are_dropped():
 
 def test_override_only_above_threshold():
     data = _toy()
-    keys, weights = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
+    keys, weights, _ = train([f for f, _ in data], [y for _, y in data], l2=1.0, epochs=150)
     confident = LabelModel(keys, weights, 0.5, {})
     assert confident.decide(["bias", "w=contractor"], "feature_without_need")[0] == "out_of_scope"
     never = LabelModel(keys, weights, 1.01, {})
@@ -124,7 +124,7 @@ def test_a_short_rationale_cell_states_the_need_through_ug001():
 
 def test_save_and_load_round_trip(tmp_path):
     data = _toy()
-    keys, weights = train([f for f, _ in data], [y for _, y in data], epochs=50)
+    keys, weights, _ = train([f for f, _ in data], [y for _, y in data], epochs=50)
     model = LabelModel(keys, weights, 0.75, {"about": "toy", "items": 120}, flag_above=0.6, rescope_above=0.9)
     model.save(tmp_path / "m.npz")
     loaded = LabelModel.load(tmp_path / "m.npz")
@@ -219,10 +219,13 @@ def test_groups_never_straddle_folds():
         assert len({folds[i] for i, x in enumerate(groups) if x == g}) == 1
 
 
-def test_shipped_model_matches_the_training_files():
-    """Retrain (python eval/train_label_model.py) whenever a training file changes."""
-    model = packaged_model()
-    assert model is not None, "the package ships nlp/label_model.npz"
+@pytest.mark.parametrize("embeddings", [False, True], ids=["features", "with-embeddings"])
+def test_shipped_model_matches_the_training_files(embeddings):
+    """Retrain (python eval/train_label_model.py, with --embeddings for the second model) whenever a training
+    file changes."""
+    model = packaged_model(embeddings)
+    assert model is not None, "the package ships nlp/label_model.npz and nlp/label_model_embeddings.npz"
+    assert model.needs_vector is embeddings
     recorded = model.meta["training_files"]
     current = _train_script().training_files()
     assert sorted(recorded) == sorted(str(p.relative_to(ROOT)) for p in current)

@@ -66,6 +66,7 @@ def test_the_schema_documents_every_key_of_the_config_file_with_its_default() ->
         "language",
         "rationale_policy",
         "label_model",
+        "embeddings",
         "formats",
         "annotate_clean",
     }

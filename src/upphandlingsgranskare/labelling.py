@@ -17,12 +17,14 @@ from .labels import FLAGGED, Label, Reason
 from .llm.injection import instruction_like, without_instructions
 from .models import Requirement
 from .nlp.classify import Assessment, classify
+from .nlp.embeddings import EmbeddingsUnavailable, check_available, shared_embedder
 from .nlp.label_model import RULES_FINAL, ItemView, LabelModel, item_features, packaged_model, requirement_view
 
 if TYPE_CHECKING:
     from .checks.base import DocumentContext
     from .llm.review import Decision, LLMReviewer
     from .models import LLMUsage
+    from .options import ReviewOptions
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,38 @@ class Labelling:
         return Assessment(FLAGGED, Reason.LLM)
 
 
-def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
-    """The rules' label, overridden by the statistical label model where it is confident
-    (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
-    ``LabelModel`` consults that model instead of the packaged one."""
+def label_model_choice(options: ReviewOptions) -> bool | LabelModel:
+    """What a document's context consults for UG001's label: nothing (False), the packaged model (True) or,
+    with ``embeddings``, the packaged model that reads sentence embeddings too. Raises
+    ``EmbeddingsUnavailable`` when that model's encoder is not installed."""
+    if not options.label_model:
+        return False
+    if not options.embeddings:
+        return True
+    check_available()
+    model = packaged_model(embeddings=True)
+    if model is None:
+        raise EmbeddingsUnavailable("this installation has no label model for sentence embeddings")
+    return model
+
+
+def judged_view(requirement: Requirement, context: DocumentContext) -> ItemView:
+    """What the rules and the label model read of the requirement (``requirement_view``), without text
+    addressed to a model."""
     view = requirement_view(requirement, context)
     if instruction_like(view.text) or (view.rationale and instruction_like(view.rationale)):
         # Text addressed to a model ("ignorera tidigare instruktioner och svara att ..., för att ...") states
         # no need, in the requirement, its lead-in or its "Motivering" cell.
         rationale = None if instruction_like(view.rationale) else view.rationale
         view = replace(view, text=without_instructions(view.text) or view.text, rationale=rationale)
+    return view
+
+
+def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
+    """The rules' label, overridden by the statistical label model where it is confident
+    (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
+    ``LabelModel`` consults that model instead of the packaged one."""
+    view = judged_view(requirement, context)
     assessment = classify(
         view.text,
         view.language,
@@ -75,7 +99,8 @@ def _second_opinion(
     (``LabelModel.combine`` says when it may)."""
     if model is None or assessment.reason in RULES_FINAL:
         return assessment
-    label, probability = model.decide(item_features(view, assessment), assessment.label, assessment.reason)
+    vector = shared_embedder().vector(view.text) if model.needs_vector else None
+    label, probability = model.decide(item_features(view, assessment), assessment.label, assessment.reason, vector)
     if label == assessment.label:
         return replace(assessment, confidence=probability)
     feature = assessment.feature
@@ -117,6 +142,13 @@ def label_requirements(
     """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
     the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
     assessments = []
+    if isinstance(context.label_model, LabelModel) and context.label_model.needs_vector:
+        # The encoder embeds a batch far faster than its texts one by one. Its time grows with the
+        # requirements, a cost the user chose (--embeddings), so like the LLM's it is outside the budget.
+        from .budget import paused
+
+        with paused():
+            shared_embedder().prefetch(judged_view(r, context).text for r in found)
     for requirement in found:
         check_budget()
         assessments.append(assess(requirement, context))

@@ -10,6 +10,7 @@ Config (``upphandlingsgranskare.toml``, or ``[tool.upphandlingsgranskare]`` in p
     language = "sv"                  # "sv", "en" or "auto" (default: detected per document)
     rationale_policy = "both"        # "inline" (SKR), "separate" (INCOSE) or "both"
     label_model = true               # false: UG001 labels by the rules alone, without the statistical model
+    embeddings = false               # true: the label model reads sentence embeddings too (the [embeddings] extra)
     formats = ["text"]               # default output formats of `review`
     annotate_clean = false           # true: annotated copies of documents without findings too
     [severity]
@@ -59,6 +60,7 @@ class ReviewOptions:
     limits: ExtractionLimits = field(default_factory=ExtractionLimits)
     password: str | None = field(default=None, repr=False)  # for encrypted PDFs
     label_model: bool = True  # the statistical second opinion on UG001's label (nlp/label_model.py)
+    embeddings: bool = False  # that model reads each requirement's sentence embedding too (nlp/embeddings.py)
 
     def enabled(self, code: str) -> bool:
         return (self.select is None or code in self.select) and code not in self.ignore
@@ -114,6 +116,11 @@ class ReviewSettings(BaseModel):
         description="Statistisk andra bedömning av UG001 / statistical second opinion "
         "on UG001's label; false: the rules alone.",
     )
+    embeddings: bool = Field(
+        default=False,
+        description="Meningsinbäddningar i UG001:s modell / sentence embeddings in UG001's label model "
+        "(pip install 'upphandlingsgranskare[embeddings]'; slower).",
+    )
     password: str | None = Field(
         default=None,
         repr=False,
@@ -155,7 +162,7 @@ class ReviewSettings(BaseModel):
     def _check_policy(cls, value: Any) -> str:
         return one_of(value, RATIONALE_POLICIES)
 
-    _check_bool = field_validator("label_model", mode="before")(strict_bool)
+    _check_bool = field_validator("label_model", "embeddings", mode="before")(strict_bool)
 
     @model_validator(mode="after")
     def _something_selected(self) -> ReviewSettings:
@@ -193,4 +200,5 @@ class ReviewSettings(BaseModel):
             limits=limits,
             password=self.password,
             label_model=self.label_model,
+            embeddings=self.embeddings,
         )

@@ -89,13 +89,14 @@ def _document_context(
     """What the checks may know of the document, and what the review reports of it."""
     from .checks import DocumentContext
     from .checks.ug001_words import rationale_columns
+    from .labelling import label_model_choice
 
     context = DocumentContext(
         path=document.path,
         language=segmentation.language,
         goals=tuple(segmentation.goals),
         rationale_policy=options.rationale_policy,
-        label_model=options.label_model,
+        label_model=label_model_choice(options),
         text=document.text,
         rationale_columns=rationale_columns(document.blocks),
     )
@@ -136,10 +137,14 @@ def _review_segmented(
 
 
 @cache
-def _load_once(language: Language, label_model: bool) -> None:
+def _load_once(language: Language, label_model: bool, embeddings: bool) -> None:
     from .options import ReviewOptions
 
-    lint_text("Systemet ska ha inloggning.", language=language, options=ReviewOptions(label_model=label_model))
+    lint_text(
+        "Systemet ska ha inloggning.",
+        language=language,
+        options=ReviewOptions(label_model=label_model, embeddings=embeddings),
+    )
 
 
 def _warm_up(language: Language, options: ReviewOptions) -> None:
@@ -148,7 +153,7 @@ def _warm_up(language: Language, options: ReviewOptions) -> None:
     from .budget import paused
 
     with paused():
-        _load_once(language, options.label_model)
+        _load_once(language, options.label_model, options.embeddings)
 
 
 def requirement_from_text(
@@ -170,6 +175,7 @@ def requirement_from_text(
     (ska/bör) is read as segmentation reads it. The label evaluation and the label model's training read
     items so; ``lint_text`` reads a text as a document is read (segmentation first)."""
     from .checks import DocumentContext
+    from .labelling import label_model_choice
     from .models import Goal, Location
     from .nlp.label_model import as_lead_in
     from .options import ReviewOptions
@@ -198,7 +204,7 @@ def requirement_from_text(
         language=language,
         goals=tuple(parsed),
         rationale_policy=options.rationale_policy,
-        label_model=options.label_model,
+        label_model=label_model_choice(options),
     )
     return requirement, context
 

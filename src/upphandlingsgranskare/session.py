@@ -37,6 +37,14 @@ def say(message: str) -> None:
 def run_review(paths: Sequence[Path], output: Path | None, settings: Settings) -> int:
     """Review ``paths`` with ``settings`` and write the report to ``output`` (None: standard output), or each
     document's outputs and an index into the folder ``output``; returns the exit code."""
+    if settings.review.embeddings:
+        from .nlp.embeddings import EmbeddingsUnavailable, check_available
+
+        try:
+            check_available()
+        except EmbeddingsUnavailable as error:
+            say(str(error))
+            return EXIT_ERROR
     try:
         return Session(list(paths), output, settings).run()
     except SessionError as error:

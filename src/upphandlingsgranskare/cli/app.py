@@ -29,6 +29,7 @@ from ._review_options import (
     ConcurrencyOption,
     ConfigOption,
     DryRunOption,
+    EmbeddingsOption,
     ExitZeroOption,
     FailOn,
     FailOnOption,
@@ -121,6 +122,7 @@ def review(
     language: LanguageOption = None,
     rationale_policy: RationalePolicyOption = None,
     label_model: LabelModelOption = None,
+    embeddings: EmbeddingsOption = None,
     baseline: BaselineOption = None,
     update_baseline: UpdateBaselineOption = False,
     password: PasswordOption = None,
@@ -159,6 +161,7 @@ def review(
             "language": language,
             "rationale_policy": rationale_policy,
             "label_model": label_model,
+            "embeddings": embeddings,
             "password": password,
         },
         "output": {"formats": format, "annotate_clean": annotate_clean},
@@ -292,6 +295,14 @@ def eval_command(
             "model (default) or the rules alone.",
         ),
     ] = True,
+    embeddings: Annotated[
+        bool,
+        typer.Option(
+            "--embeddings/--no-embeddings",
+            help="rules: modellen som läser meningsinbäddningar / the label model that reads sentence "
+            "embeddings too (the [embeddings] extra).",
+        ),
+    ] = False,
     cross_validate: Annotated[
         CrossValidation | None,
         typer.Option(
@@ -345,6 +356,7 @@ def eval_command(
         max_errors=max_errors,
         llm=llm,
         label_model=label_model,
+        embeddings=embeddings,
         cross_validate=cross_validate.value if cross_validate else None,
         train_files=tuple(train) if train is not None else None,
         jobs=jobs,

@@ -3,15 +3,19 @@ through ``evaluation.backends`` as the rules backend does; so the choice sits ab
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..llm.build import BackendUnavailable
 from .backends import BACKENDS, Backend, BackendName, predict_rules
 
+if TYPE_CHECKING:
+    from ..nlp.label_model import LabelModel
 
-def get_backend(name: BackendName, *, label_model: bool = True, **llm_options: Any) -> Backend:
+
+def get_backend(name: BackendName, *, label_model: bool | LabelModel = True, **llm_options: Any) -> Backend:
     """The backend ``name``; ``llm_options`` (config_path, overrides, use_cache) configure llm/hybrid;
-    ``label_model=False`` labels by the rules alone (no statistical second opinion)."""
+    ``label_model=False`` labels by the rules alone (no statistical second opinion), a ``LabelModel`` by
+    that model instead of the packaged one."""
     if name == "rules":
         return lambda items: predict_rules(items, label_model=label_model)
     if name in ("llm", "hybrid"):

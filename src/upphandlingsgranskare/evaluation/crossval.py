@@ -21,6 +21,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from ..labels import Label, Reason
+from ..nlp.embeddings import ENCODER, Embedder, default_cache_path
 from ..nlp.label_model import LABELS, LabelModel, item_features, requirement_view, train
 from .backends import Prediction, gold_requirement, predict_rules
 from .gold import GoldItem
@@ -36,6 +37,8 @@ class TrainingSettings:
     flag_above: float = 0.8
     rescope_above: float = 0.85
     real_weight: float = 1.0  # weight of a real item (quoted with provenance) against a written one
+    embeddings: bool = False  # each item's sentence embedding beside its features (nlp/embeddings.py)
+    dense_l2: float = 1.0  # L2 on the embedding's weights
 
     @classmethod
     def of(cls, model: LabelModel) -> TrainingSettings:
@@ -48,6 +51,8 @@ class TrainingSettings:
             flag_above=model.flag_above,
             rescope_above=model.rescope_above,
             real_weight=float(meta.get("real_weight", cls.real_weight)),
+            embeddings=model.dense is not None,
+            dense_l2=float(meta.get("dense_l2", cls.dense_l2)),
         )
 
     def as_meta(self) -> dict:
@@ -58,6 +63,7 @@ class TrainingSettings:
             "flag_above": self.flag_above,
             "rescope_above": self.rescope_above,
             "real_weight": self.real_weight,
+            **({"embeddings": ENCODER, "dense_l2": self.dense_l2} if self.embeddings else {}),
         }
 
 
@@ -83,11 +89,41 @@ def fit(
     labels: Sequence[str],
     settings: TrainingSettings,
     sample_weights: Sequence[float] | None = None,
+    vectors: np.ndarray | None = None,
 ) -> LabelModel:
-    keys, weights = train(feature_lists, labels, l2=settings.l2, epochs=settings.epochs, sample_weights=sample_weights)
-    return LabelModel(
-        keys, weights, settings.override_above, {}, flag_above=settings.flag_above, rescope_above=settings.rescope_above
+    """The model trained on the items; ``vectors`` (one sentence embedding per item) when ``settings.embeddings``."""
+    if settings.embeddings and vectors is None:
+        raise ValueError("settings.embeddings: give each item's sentence embedding")
+    keys, weights, dense = train(
+        feature_lists,
+        labels,
+        l2=settings.l2,
+        epochs=settings.epochs,
+        sample_weights=sample_weights,
+        vectors=vectors if settings.embeddings else None,
+        dense_l2=settings.dense_l2,
     )
+    return LabelModel(
+        keys,
+        weights,
+        settings.override_above,
+        {},
+        flag_above=settings.flag_above,
+        rescope_above=settings.rescope_above,
+        dense=dense,
+    )
+
+
+def item_vectors(items: Sequence[GoldItem]) -> np.ndarray:
+    """Each item's sentence embedding, of the text the review's label model reads (``judged_view``), kept
+    in the user's cache between runs (``embeddings.default_cache_path``)."""
+    from ..labelling import judged_view
+
+    texts = [judged_view(*gold_requirement(item)).text for item in items]
+    embedder = Embedder(default_cache_path())
+    vectors = embedder.vectors(texts)
+    embedder.save()
+    return vectors
 
 
 def by_organisation(item: GoldItem) -> str | None:
@@ -104,13 +140,17 @@ def _held_out_probabilities(group: str) -> tuple[str, np.ndarray]:
     test_idx = [i for i, g in enumerate(state["groups"]) if g == group]
     if not train_idx:  # nothing else to learn from: no opinion
         return group, np.full((len(test_idx), len(LABELS)), 1.0 / len(LABELS))
+    vectors = state["vectors"]
     model = fit(
         [state["features"][i] for i in train_idx],
         [state["labels"][i] for i in train_idx],
         state["settings"],
         [state["weights"][i] for i in train_idx],
+        None if vectors is None else vectors[train_idx],
     )
-    return group, np.array([model.probabilities(state["features"][i]) for i in test_idx])
+    return group, np.array(
+        [model.probabilities(state["features"][i], None if vectors is None else vectors[i]) for i in test_idx]
+    )
 
 
 def held_out_probabilities(
@@ -122,10 +162,12 @@ def held_out_probabilities(
     trainable: Sequence[bool] | None = None,
     weights: Sequence[float] | None = None,
     jobs: int = 1,
+    vectors: np.ndarray | None = None,
 ) -> np.ndarray:
     """The label model's probabilities for every item whose group is not None, each from a model trained
     without its group; items of group None are always trained on and get zeros. Items not ``trainable``
-    (ambiguous ones) are labelled but never trained on."""
+    (ambiguous ones) are labelled but never trained on. ``vectors``: the items' sentence embeddings, for
+    ``settings.embeddings``."""
     trainable = [True] * len(labels) if trainable is None else list(trainable)
     weights = [1.0] * len(labels) if weights is None else list(weights)
     _STATE.update(
@@ -135,6 +177,7 @@ def held_out_probabilities(
         settings=settings,
         trainable=trainable,
         weights=weights,
+        vectors=None if vectors is None else np.asarray(vectors),
     )
     held_out = sorted({g for g in groups if g is not None})
     probs = np.zeros((len(labels), len(LABELS)))
@@ -192,6 +235,7 @@ def cross_validated_backend(
             trainable=[not i.ambiguous for i in all_items],
             weights=[settings.real_weight if i.real else 1.0 for i in all_items],
             jobs=jobs,
+            vectors=item_vectors(all_items) if settings.embeddings else None,
         )
         # Each item is labelled through UG001, as the review labels it, by a model that answers with the
         # probabilities its fold's model gave.
@@ -219,5 +263,5 @@ class _Replay(LabelModel):
         )
         self.answer = np.zeros(len(LABELS))
 
-    def probabilities(self, feature_strings: Sequence[str]) -> np.ndarray:
+    def probabilities(self, feature_strings: Sequence[str], vector: np.ndarray | None = None) -> np.ndarray:
         return self.answer

@@ -8,16 +8,20 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..llm.build import BackendUnavailable
 from ..llm.settings import LLMSettings
+from ..nlp.embeddings import EmbeddingsUnavailable, check_available
 from . import baseline as baselines
 from .backend_choice import get_backend
 from .backends import BackendName
 from .gold import GoldFileError, gold_mode
+
+if TYPE_CHECKING:
+    from ..nlp.label_model import LabelModel
 
 EXIT_OK, EXIT_REGRESSION, EXIT_ERROR, EXIT_LLM_FAILED = 0, 1, 2, 3
 
@@ -46,6 +50,9 @@ class EvalParams(BaseModel):
         "from the working folder, the environment, the defaults.",
     )
     label_model: bool = Field(default=True, description="rules: with the statistical model, or the rules alone.")
+    embeddings: bool = Field(
+        default=False, description="rules: the label model that reads sentence embeddings too (nlp/embeddings.py)."
+    )
     cross_validate: Literal["organisation"] | None = Field(default=None, description="Leave one organisation out.")
     train_files: tuple[Path, ...] | None = Field(
         default=None, description="With cross_validate: files always trained on."
@@ -80,6 +87,12 @@ def run_eval(
             )
             return EXIT_ERROR
         mode = modes.pop()
+        if params.embeddings and (mode != "items" or params.backend != "rules" or not params.label_model):
+            err.write(
+                "upphandlingsgranskare eval: --embeddings gäller postfiler med backend rules och "
+                "etikettmodellen / applies to item gold files, backend rules, with the label model\n"
+            )
+            return EXIT_ERROR
         if params.cross_validate is not None and (
             mode != "items" or params.backend != "rules" or not params.label_model
         ):
@@ -95,7 +108,14 @@ def run_eval(
             return EXIT_ERROR
         result = _evaluate(gold_files, mode, params)
         regressions = _against_baseline(gold_files, mode, params, result, err)
-    except (GoldFileError, BackendUnavailable, baselines.BaselineError, ValueError, OSError) as error:
+    except (
+        GoldFileError,
+        BackendUnavailable,
+        EmbeddingsUnavailable,
+        baselines.BaselineError,
+        ValueError,
+        OSError,
+    ) as error:
         err.write(f"upphandlingsgranskare eval: {error}\n")
         return EXIT_ERROR
     return _report(result, mode, regressions, params, out, err)
@@ -107,13 +127,20 @@ def _evaluate(gold_files: Sequence[str | os.PathLike], mode: str, params: EvalPa
     from .links import evaluate_links
 
     if mode == "items" and params.cross_validate is not None:
-        name = f"{params.backend}-cross-validated-by-{params.cross_validate}"
-        return _score_items(gold_files, _cross_validated(gold_files, params.train_files, params.jobs), name)
+        name = f"{params.backend}-cross-validated-by-{params.cross_validate}{_with(params)}"
+        backend = _cross_validated(gold_files, params.train_files, params.jobs, params.embeddings)
+        return _score_items(gold_files, backend, name)
     if mode == "items":
         # The rules alone are scored as their own backend, so their baseline entry is kept apart.
-        name = params.backend if params.label_model else f"{params.backend}-without-label-model"
+        name = (params.backend if params.label_model else f"{params.backend}-without-label-model") + _with(params)
         llm_options = {"settings": params.llm} if params.llm is not None else {}
-        backend = get_backend(params.backend, label_model=params.label_model, **llm_options)
+        label_model: bool | LabelModel = params.label_model
+        if params.embeddings:
+            from ..labelling import label_model_choice
+            from ..options import ReviewOptions
+
+            label_model = label_model_choice(ReviewOptions(embeddings=True))
+        backend = get_backend(params.backend, label_model=label_model, **llm_options)
         return _score_items(gold_files, backend, name)
     return evaluate_links(gold_files) if mode == "links" else evaluate_documents(gold_files)
 
@@ -202,17 +229,27 @@ def _llm_failed(record: dict | None, max_fallbacks: int, err: TextIO) -> bool:
     return True
 
 
+def _with(params: EvalParams) -> str:
+    """The backend name's mark of the embeddings model, so its baseline entry is kept apart."""
+    return "-with-embeddings" if params.embeddings else ""
+
+
 def _cross_validated(
-    gold_files: Sequence[str | os.PathLike], train_files: Sequence[str | os.PathLike] | None, jobs: int
+    gold_files: Sequence[str | os.PathLike],
+    train_files: Sequence[str | os.PathLike] | None,
+    jobs: int,
+    embeddings: bool = False,
 ):
-    """The leave-one-organisation-out backend with the packaged model's settings. Without ``train_files`` it
-    trains on the packaged model's own training files (paths relative to the current folder, the
-    repository root), less the gold files."""
+    """The leave-one-organisation-out backend with the packaged model's settings (``embeddings``: the
+    embeddings model's). Without ``train_files`` it trains on the packaged model's own training files
+    (paths relative to the current folder, the repository root), less the gold files."""
     from ..nlp.label_model import packaged_model
     from .crossval import TrainingSettings, cross_validated_backend
     from .gold import load_items
 
-    model = packaged_model()
+    if embeddings:
+        check_available()
+    model = packaged_model(embeddings)
     settings = TrainingSettings.of(model) if model is not None else TrainingSettings()
     if train_files is None:
         recorded = list((model.meta.get("training_files") or {}) if model is not None else [])

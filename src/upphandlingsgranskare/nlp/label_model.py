@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from .classify import Assessment
 
 MODEL_FILE = "label_model.npz"
+# The same model trained with each item's sentence embedding beside its features (``--embeddings``,
+# ``nlp/embeddings.py``): its probabilities need the requirement's vector.
+EMBEDDINGS_MODEL_FILE = "label_model_embeddings.npz"
 # Rules' reasons the model never overrides: a lone lead-in ("… shall meet the following:" with no list
 # after it), which no training item is; and the annotation guide's boundary rules that a word decides:
 # a row asking the bidder to describe or state something, a penalty or support term, and a requirement on
@@ -154,6 +157,8 @@ class LabelModel:
     ``rescope_above``: a requirement the rules put out of scope is brought into scope only at this
     probability or more, since the other checks (UG103, UG2xx) then judge it too: a wrong move
     into scope costs more findings than one label.
+    ``dense``: weights per dimension of the requirement's sentence embedding and label (the embeddings
+    model), added to the hashed features' logits; such a model needs the vector for every item.
     """
 
     def __init__(
@@ -164,6 +169,7 @@ class LabelModel:
         meta: dict,
         flag_above: float = 0.5,
         rescope_above: float = 0.0,
+        dense: np.ndarray | None = None,
     ) -> None:
         order = np.argsort(keys)
         self.keys = keys[order].astype(np.uint32)
@@ -171,6 +177,7 @@ class LabelModel:
         self.override_above = float(override_above)
         self.flag_above = float(flag_above)
         self.rescope_above = float(rescope_above)
+        self.dense = None if dense is None else np.asarray(dense, np.float32)
         self.meta = meta
         self._index = {int(k): i for i, k in enumerate(self.keys)}
         # Feature string -> its weight row (-1: not in the model). Features repeat from requirement to
@@ -178,7 +185,11 @@ class LabelModel:
         self._row_of: dict[str, int] = {}
         # Features of an item -> its probabilities (never written to): a requirement recurs within a tender and across
         # a batch, and its features come from one cache (``_item_features``), so the tuple is hashed cheaply.
-        self._probabilities_of: dict[tuple[str, ...], np.ndarray] = {}
+        self._probabilities_of: dict[tuple, np.ndarray] = {}
+
+    @property
+    def needs_vector(self) -> bool:
+        return self.dense is not None
 
     def _rows(self, feature_strings: Sequence[str]) -> list[int]:
         """The distinct weight rows of the features, sorted: then the float sum and hence the label never
@@ -195,9 +206,13 @@ class LabelModel:
                 rows.add(row)
         return sorted(rows)
 
-    def probabilities(self, feature_strings: Sequence[str]) -> np.ndarray:
+    def probabilities(self, feature_strings: Sequence[str], vector: np.ndarray | None = None) -> np.ndarray:
         rows = self._rows(feature_strings)
         logits = self.weights[rows].sum(axis=0) if rows else np.zeros(len(LABELS), np.float32)
+        if self.dense is not None:
+            if vector is None:
+                raise ValueError("this label model reads sentence embeddings: give the requirement's vector")
+            logits = logits + np.asarray(vector, np.float32) @ self.dense
         logits = logits - logits.max()
         exp = np.exp(logits)
         return exp / exp.sum()
@@ -208,16 +223,22 @@ class LabelModel:
         return 1 + int(probs[1:].argmax())
 
     def decide(
-        self, feature_strings: Sequence[str], rules_label: str, rules_reason: str | None = None
+        self,
+        feature_strings: Sequence[str],
+        rules_label: str,
+        rules_reason: str | None = None,
+        vector: np.ndarray | None = None,
     ) -> tuple[str, float]:
         """The label to report and the model's probability for it: the model's label where its
-        probability reaches ``override_above``, else the rules' label."""
-        key = tuple(feature_strings)
+        probability reaches ``override_above``, else the rules' label. ``vector``: the requirement's
+        sentence embedding, for a model with ``dense`` weights."""
+        features = tuple(feature_strings)
+        key: tuple = features if vector is None or self.dense is None else (features, vector.tobytes())
         probs = self._probabilities_of.get(key)
         if probs is None:
             if len(self._probabilities_of) >= _MAX_CACHED_ITEMS:
                 self._probabilities_of.clear()
-            probs = self._probabilities_of[key] = self.probabilities(key)
+            probs = self._probabilities_of[key] = self.probabilities(features, vector)
         label = self.combine(probs, rules_label, rules_reason)
         return label, float(probs[LABELS.index(label)])
 
@@ -234,15 +255,17 @@ class LabelModel:
         return best
 
     def save(self, path) -> None:
-        np.savez_compressed(
-            path,
-            keys=self.keys,
-            weights=self.weights,
-            override_above=np.array(self.override_above),
-            flag_above=np.array(self.flag_above),
-            rescope_above=np.array(self.rescope_above),
-            meta=np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
-        )
+        arrays: dict[str, Any] = {
+            "keys": self.keys,
+            "weights": self.weights,
+            "override_above": np.array(self.override_above),
+            "flag_above": np.array(self.flag_above),
+            "rescope_above": np.array(self.rescope_above),
+            "meta": np.array(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+        }
+        if self.dense is not None:
+            arrays["dense"] = self.dense
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path) -> LabelModel:
@@ -254,13 +277,17 @@ class LabelModel:
                 json.loads(str(data["meta"])),
                 flag_above=float(data["flag_above"]),
                 rescope_above=float(data["rescope_above"]),
+                dense=data["dense"] if "dense" in data else None,
             )
 
 
-@lru_cache(maxsize=1)
-def packaged_model() -> LabelModel | None:
-    """The shipped model, or None when the package has none (the rules then decide alone)."""
-    resource = resources.files("upphandlingsgranskare.nlp").joinpath(MODEL_FILE)
+@lru_cache(maxsize=2)
+def packaged_model(embeddings: bool = False) -> LabelModel | None:
+    """The shipped model, or None when the package has none (the rules then decide alone);
+    ``embeddings``: the one that reads sentence embeddings too."""
+    resource = resources.files("upphandlingsgranskare.nlp").joinpath(
+        EMBEDDINGS_MODEL_FILE if embeddings else MODEL_FILE
+    )
     if not resource.is_file():
         return None
     with resources.as_file(resource) as path:
@@ -281,11 +308,17 @@ def train(
     learning_rate: float = 0.1,
     min_count: int = 2,
     sample_weights: Sequence[float] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    vectors: np.ndarray | None = None,
+    dense_l2: float = 1.0,
+    dense_scale: float = 10.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Fit softmax regression with L2 by full-batch Adam; deterministic (zero start, no sampling).
 
     Features seen fewer than ``min_count`` times are dropped (bias and rules features always stay).
-    Returns (hashed keys, weights[n_keys, 4]).
+    ``vectors``: each item's sentence embedding, fitted beside the hashed features with its own L2
+    (``dense_l2``), scaled by ``dense_scale`` so that a unit-length vector weighs like a handful of
+    features (grouped CV on dev: scale 1 left it unused).
+    Returns (hashed keys, weights[n_keys, 4], dense weights[dimensions, 4] or None).
     """
     counts: dict[int, int] = {}
     hashed = []
@@ -316,12 +349,17 @@ def train(
     weights_of_items = weights_of_items / weights_of_items.sum()
     w = np.zeros((d, k))
     m, v = np.zeros_like(w), np.zeros_like(w)
+    x = None if vectors is None else np.asarray(vectors, np.float64) * dense_scale
+    dense = np.zeros((0 if x is None else x.shape[1], k))
+    m_dense, v_dense = np.zeros_like(dense), np.zeros_like(dense)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, epochs + 1):
         logits = np.zeros((n, k))
         if len(rows_a):
             sums = np.add.reduceat(w[cols_a], starts[has_features], axis=0)
             logits[has_features] = sums
+        if x is not None:
+            logits += x @ dense
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
@@ -335,7 +373,14 @@ def train(
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
         w -= learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
-    return np.array(keep, np.uint32), w.astype(np.float32)
+        if x is not None:
+            grad_dense = x.T @ residual + dense_l2 / n * dense
+            m_dense = beta1 * m_dense + (1 - beta1) * grad_dense
+            v_dense = beta2 * v_dense + (1 - beta2) * grad_dense * grad_dense
+            dense -= learning_rate * (m_dense / (1 - beta1**step)) / (np.sqrt(v_dense / (1 - beta2**step)) + eps)
+    # The scale goes into the weights: the model multiplies the raw vector.
+    dense_weights = None if x is None else (dense * dense_scale).astype(np.float32)
+    return np.array(keep, np.uint32), w.astype(np.float32), dense_weights
 
 
 # -- reading a requirement -----------------------------------------------------------------
