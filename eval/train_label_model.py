@@ -44,7 +44,8 @@ import numpy as np
 from upphandlingsgranskare.evaluation.crossval import TrainingSettings, featurize, held_out_probabilities, item_vectors
 from upphandlingsgranskare.evaluation.gold import GoldItem, load_items
 from upphandlingsgranskare.evaluation.metrics import f1_score
-from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, label_model_fingerprint, train
+from upphandlingsgranskare.nlp.label_model import LABELS, LabelModel, label_model_fingerprint
+from upphandlingsgranskare.nlp.label_model_training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "upphandlingsgranskare" / "nlp" / "label_model.npz"

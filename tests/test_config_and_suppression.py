@@ -157,8 +157,7 @@ def test_rationale_policy(tmp_path: Path, policy: str, flagged: set[str]) -> Non
 
 
 @pytest.mark.parametrize(
-    "key, default, flag",
-    [("label_model", True, "--no-label-model"), ("embeddings", False, "--embeddings")],
+    "key, default, flag", [("label_model", True, "--no-label-model"), ("embeddings", False, "--embeddings")]
 )
 def test_a_labelling_switch_is_set_in_the_config_and_on_the_command_line(
     tmp_path: Path, key: str, default: bool, flag: str

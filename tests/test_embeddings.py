@@ -14,7 +14,8 @@ from upphandlingsgranskare.evaluation.crossval import TrainingSettings, held_out
 from upphandlingsgranskare.labels import LABELS
 from upphandlingsgranskare.nlp import embeddings
 from upphandlingsgranskare.nlp.embeddings import DIMENSIONS, ENCODER, Embedder, EmbeddingsUnavailable
-from upphandlingsgranskare.nlp.label_model import LabelModel, packaged_model, train
+from upphandlingsgranskare.nlp.label_model import LabelModel, packaged_model
+from upphandlingsgranskare.nlp.label_model_training import train
 from upphandlingsgranskare.options import ReviewOptions
 from upphandlingsgranskare.review import lint_text
 

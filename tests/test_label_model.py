@@ -20,8 +20,8 @@ from upphandlingsgranskare.nlp.label_model import (
     item_features,
     label_model_fingerprint,
     packaged_model,
-    train,
 )
+from upphandlingsgranskare.nlp.label_model_training import train
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,8 @@ import numpy as np
 
 from ..labels import Label, Reason
 from ..nlp.embeddings import ENCODER, Embedder, default_cache_path
-from ..nlp.label_model import LABELS, LabelModel, item_features, requirement_view, train
+from ..nlp.label_model import LABELS, LabelModel, item_features, requirement_view
+from ..nlp.label_model_training import train
 from .backends import Prediction, gold_requirement, predict_rules
 from .gold import GoldItem
 
