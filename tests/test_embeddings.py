@@ -51,6 +51,15 @@ def test_the_cache_file_keeps_vectors_between_runs(tmp_path, monkeypatch):
     assert np.array_equal(again.vectors(SWEDISH), expected)
 
 
+def test_a_damaged_cache_file_is_rebuilt_not_an_error(tmp_path):
+    path = tmp_path / "vectors.npz"
+    path.write_bytes(b"PK\x03\x04 not a zip archive")
+    embedder = Embedder(path)
+    assert embedder.vectors(SWEDISH[:1]).shape == (1, DIMENSIONS)
+    embedder.save()
+    assert Embedder(path).vectors(SWEDISH[:1]).shape == (1, DIMENSIONS)
+
+
 def test_a_digest_ending_in_zero_bytes_survives_the_cache_file(tmp_path, monkeypatch):
     """numpy's bytes dtype strips trailing NULs; the keys are stored as raw rows of bytes instead."""
     digests = {"a": b"\x07" * 18 + b"\x00\x00", "b": b"\x00" * 20}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import metadata
@@ -78,9 +79,12 @@ class Embedder:
         self._vectors: dict[bytes, np.ndarray] = {}
         self._unsaved = 0
         if cache_path is not None and cache_path.is_file():
-            with np.load(cache_path, allow_pickle=False) as data:
-                if str(data["encoder"]) == ENCODER:
-                    self._vectors = {k.tobytes(): v for k, v in zip(data["keys"], data["vectors"], strict=True)}
+            try:
+                with np.load(cache_path, allow_pickle=False) as data:
+                    if str(data["encoder"]) == ENCODER:
+                        self._vectors = {k.tobytes(): v for k, v in zip(data["keys"], data["vectors"], strict=True)}
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+                self._vectors = {}  # a damaged cache is rebuilt: every vector can be embedded again
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised float32 row per text."""
