@@ -49,8 +49,12 @@ def label_model_choice(options: ReviewOptions) -> bool | LabelModel:
     ``EmbeddingsUnavailable`` when that model's encoder is not installed."""
     if not options.label_model:
         return False
-    if not options.embeddings:
-        return True
+    return embeddings_model() if options.embeddings else True
+
+
+def embeddings_model() -> LabelModel:
+    """The packaged model that reads sentence embeddings; raises ``EmbeddingsUnavailable`` when its encoder
+    is not installed, or the package has no such model."""
     check_available()
     model = packaged_model(embeddings=True)
     if model is None:
@@ -74,6 +78,11 @@ def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
     """The rules' label, overridden by the statistical label model where it is confident
     (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
     ``LabelModel`` consults that model instead of the packaged one."""
+    return _with_model(requirement, context, *_by_rules(requirement, context))
+
+
+def _by_rules(requirement: Requirement, context: DocumentContext) -> tuple[ItemView, Assessment]:
+    """What the rules read of the requirement, and their label."""
     view = judged_view(requirement, context)
     assessment = classify(
         view.text,
@@ -83,6 +92,13 @@ def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
         table_row=view.table_row,
         goal_ids=context.goal_ids,
     )
+    return view, assessment
+
+
+def _with_model(
+    requirement: Requirement, context: DocumentContext, view: ItemView, assessment: Assessment
+) -> Assessment:
+    """The rules' assessment after the label model's second opinion and the rationale policy."""
     if context.label_model is not False:
         model = packaged_model() if context.label_model is True else context.label_model
         assessment = _second_opinion(requirement, view, assessment, model)
@@ -141,17 +157,22 @@ def label_requirements(
 ) -> tuple[list[Requirement], LLMUsage | None]:
     """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
     the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
-    assessments = []
+    by_rules = []
+    for requirement in found:
+        check_budget()
+        by_rules.append(_by_rules(requirement, context))
     if isinstance(context.label_model, LabelModel) and context.label_model.needs_vector:
-        # The encoder embeds a batch far faster than its texts one by one. Its time grows with the
-        # requirements, a cost the user chose (--embeddings), so like the LLM's it is outside the budget.
+        # The encoder embeds a batch far faster than its texts one by one, and only what the model will read
+        # (never a requirement whose rules' reason is final). Its time grows with the requirements, a cost
+        # the user chose (--embeddings), so like the LLM's it is outside the budget.
         from .budget import paused
 
         with paused():
-            shared_embedder().prefetch(judged_view(r, context).text for r in found)
-    for requirement in found:
+            shared_embedder().prefetch(view.text for view, rules in by_rules if rules.reason not in RULES_FINAL)
+    assessments = []
+    for requirement, (view, rules) in zip(found, by_rules, strict=True):
         check_budget()
-        assessments.append(assess(requirement, context))
+        assessments.append(_with_model(requirement, context, view, rules))
     decisions: Sequence[Decision | None] = [None] * len(assessments)
     usage = None
     if llm is not None and assessments:

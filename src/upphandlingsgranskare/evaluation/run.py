@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..llm.build import BackendUnavailable
 from ..llm.settings import LLMSettings
-from ..nlp.embeddings import EmbeddingsUnavailable, check_available
+from ..nlp.embeddings import EmbeddingsUnavailable
 from . import baseline as baselines
 from .backend_choice import get_backend
 from .backends import BackendName
@@ -87,20 +87,14 @@ def run_eval(
             )
             return EXIT_ERROR
         mode = modes.pop()
-        if params.embeddings and (mode != "items" or params.backend != "rules" or not params.label_model):
-            err.write(
-                "upphandlingsgranskare eval: --embeddings gäller postfiler med backend rules och "
-                "etikettmodellen / applies to item gold files, backend rules, with the label model\n"
-            )
-            return EXIT_ERROR
-        if params.cross_validate is not None and (
-            mode != "items" or params.backend != "rules" or not params.label_model
-        ):
-            err.write(
-                "upphandlingsgranskare eval: --cross-validate gäller postfiler med backend rules och "
-                "etikettmodellen / applies to item gold files, backend rules, with the label model\n"
-            )
-            return EXIT_ERROR
+        label_model_options = {"--embeddings": params.embeddings, "--cross-validate": params.cross_validate}
+        for option in (o for o, given in label_model_options.items() if given):
+            if mode != "items" or params.backend != "rules" or not params.label_model:
+                err.write(
+                    f"upphandlingsgranskare eval: {option} gäller postfiler med backend rules och "
+                    "etikettmodellen / applies to item gold files, backend rules, with the label model\n"
+                )
+                return EXIT_ERROR
         if mode in ("findings", "goals"):
             return _judged(gold_files, mode, params, out, err)
         if mode != "items" and params.predictions is not None:
@@ -136,10 +130,9 @@ def _evaluate(gold_files: Sequence[str | os.PathLike], mode: str, params: EvalPa
         llm_options = {"settings": params.llm} if params.llm is not None else {}
         label_model: bool | LabelModel = params.label_model
         if params.embeddings:
-            from ..labelling import label_model_choice
-            from ..options import ReviewOptions
+            from ..labelling import embeddings_model
 
-            label_model = label_model_choice(ReviewOptions(embeddings=True))
+            label_model = embeddings_model()
         backend = get_backend(params.backend, label_model=label_model, **llm_options)
         return _score_items(gold_files, backend, name)
     return evaluate_links(gold_files) if mode == "links" else evaluate_documents(gold_files)
@@ -243,13 +236,12 @@ def _cross_validated(
     """The leave-one-organisation-out backend with the packaged model's settings (``embeddings``: the
     embeddings model's). Without ``train_files`` it trains on the packaged model's own training files
     (paths relative to the current folder, the repository root), less the gold files."""
+    from ..labelling import embeddings_model
     from ..nlp.label_model import packaged_model
     from .crossval import TrainingSettings, cross_validated_backend
     from .gold import load_items
 
-    if embeddings:
-        check_available()
-    model = packaged_model(embeddings)
+    model = embeddings_model() if embeddings else packaged_model()
     settings = TrainingSettings.of(model) if model is not None else TrainingSettings()
     if train_files is None:
         recorded = list((model.meta.get("training_files") or {}) if model is not None else [])
