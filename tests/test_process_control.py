@@ -137,3 +137,25 @@ def test_resume_removes_a_temporary_file_left_by_a_killed_run(tmp_path: Path) ->
     other = out / "notes.tmp"  # not a name write_atomic makes: never touched
     other.write_text("x", "utf-8")
     assert remove_half_written(out) == 0 and other.exists()
+
+
+@pytest.mark.parametrize("signum, expected", [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, "Terminated")])
+def test_an_interruption_that_code_wrapped_in_its_own_error_is_still_an_interruption(signum, expected) -> None:
+    """pydantic's JSON serializer turns a KeyboardInterrupt into PydanticSerializationError; the run was
+    interrupted all the same (exit 130 or 143, not a traceback and 1)."""
+    from upphandlingsgranskare import process_control
+
+    expected_type = process_control.Terminated if expected == "Terminated" else expected
+
+    def wrapping_code() -> None:
+        try:
+            os.kill(os.getpid(), signum)
+            time.sleep(1)  # the handler raises here
+        except KeyboardInterrupt as interrupt:
+            raise ValueError("Error serializing to JSON: KeyboardInterrupt") from interrupt
+
+    with pytest.raises(expected_type) as raised, process_control.sigterm_interrupts():
+        wrapping_code()
+    assert type(raised.value) is expected_type and isinstance(raised.value.__cause__, ValueError)
+    with pytest.raises(ValueError), process_control.sigterm_interrupts():  # no interruption: the error stands
+        raise ValueError("a real error")

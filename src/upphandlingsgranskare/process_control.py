@@ -64,6 +64,14 @@ def sigterm_interrupts() -> Iterator[None]:
     sys.unraisablehook = _quiet_unraisable(previous_hook)
     try:
         yield
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:
+        if _requested is None:
+            raise
+        # The interruption hit code that wrapped it in an error of its own (pydantic's JSON serializer gives
+        # "PydanticSerializationError: … KeyboardInterrupt"): the run was interrupted, not broken.
+        raise _requested() from error
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
