@@ -171,3 +171,33 @@ def test_eval_with_embeddings_is_scored_as_its_own_backend(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["backend"] == "rules-with-embeddings"
+
+
+@pytest.mark.parametrize("path", ["review", "eval"])
+def test_only_what_the_model_reads_is_embedded(monkeypatch, path):
+    """A requirement whose rules' reason is final (here a list's lead-in) is never shown to the model, so
+    neither the review nor eval spends the encoder's time on it."""
+    from upphandlingsgranskare.evaluation.backends import predict_rules
+    from upphandlingsgranskare.evaluation.gold import GoldItem
+
+    feature, lead_in = "Systemet ska ha en dashboard.", "Systemet ska uppfylla följande krav för loggning:"
+    asked: list[str] = []
+    original = Embedder.vectors
+
+    def recording(self, texts):
+        asked.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(Embedder, "vectors", recording)
+    if path == "review":
+        result = lint_text(f"{feature}\n\n{lead_in}", language="sv", options=ReviewOptions(embeddings=True))
+        reasons = [r.label_reason for r in result.requirements]
+    else:
+        items = [
+            GoldItem.model_validate({"id": str(n), "text": text, "lang": "sv", "label": "out_of_scope"})
+            for n, text in enumerate([feature, lead_in])
+        ]
+        reasons = [p.reason for p in predict_rules(items, label_model=packaged_model(embeddings=True))]
+    assert reasons[1] == "lead_in"
+    assert any(feature in text for text in asked)
+    assert not any("loggning" in text for text in asked)

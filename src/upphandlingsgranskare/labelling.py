@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .budget import check_budget
+from .budget import check_budget, paused
 from .labels import FLAGGED, Label, Reason
 from .llm.injection import instruction_like, without_instructions
 from .models import Requirement
@@ -79,6 +79,35 @@ def assess(requirement: Requirement, context: DocumentContext) -> Assessment:
     (``nlp/label_model.py``); a context with ``label_model=False`` gives the rules alone, one with a
     ``LabelModel`` consults that model instead of the packaged one."""
     return _with_model(requirement, context, *_by_rules(requirement, context))
+
+
+def assess_all(items: Sequence[tuple[Requirement, DocumentContext]]) -> list[Assessment]:
+    """``assess`` for each requirement in its context, in order: the rules read every one first, so that
+    the sentence embeddings a label model reads are computed in one batch, and only for what the model
+    will read (never a requirement whose rules' reason is final)."""
+    by_rules = []
+    for requirement, context in items:
+        check_budget()
+        by_rules.append(_by_rules(requirement, context))
+    texts = [
+        view.text
+        for (_, context), (view, rules) in zip(items, by_rules, strict=True)
+        if _reads_vectors(context) and rules.reason not in RULES_FINAL
+    ]
+    if texts:
+        # The encoder embeds a batch far faster than its texts one by one. Its time grows with the
+        # requirements, a cost the user chose (--embeddings), so like the LLM's it is outside the budget.
+        with paused():
+            shared_embedder().prefetch(texts)
+    assessments = []
+    for (requirement, context), (view, rules) in zip(items, by_rules, strict=True):
+        check_budget()
+        assessments.append(_with_model(requirement, context, view, rules))
+    return assessments
+
+
+def _reads_vectors(context: DocumentContext) -> bool:
+    return isinstance(context.label_model, LabelModel) and context.label_model.needs_vector
 
 
 def _by_rules(requirement: Requirement, context: DocumentContext) -> tuple[ItemView, Assessment]:
@@ -157,27 +186,10 @@ def label_requirements(
 ) -> tuple[list[Requirement], LLMUsage | None]:
     """Every requirement labelled (rules, label model, then the LLM backend's decisions), in order, and what
     the LLM backend did (None without one). ``goals`` are the document's goals as the model is shown them."""
-    by_rules = []
-    for requirement in found:
-        check_budget()
-        by_rules.append(_by_rules(requirement, context))
-    if isinstance(context.label_model, LabelModel) and context.label_model.needs_vector:
-        # The encoder embeds a batch far faster than its texts one by one, and only what the model will read
-        # (never a requirement whose rules' reason is final). Its time grows with the requirements, a cost
-        # the user chose (--embeddings), so like the LLM's it is outside the budget.
-        from .budget import paused
-
-        with paused():
-            shared_embedder().prefetch(view.text for view, rules in by_rules if rules.reason not in RULES_FINAL)
-    assessments = []
-    for requirement, (view, rules) in zip(found, by_rules, strict=True):
-        check_budget()
-        assessments.append(_with_model(requirement, context, view, rules))
+    assessments = assess_all([(requirement, context) for requirement in found])
     decisions: Sequence[Decision | None] = [None] * len(assessments)
     usage = None
     if llm is not None and assessments:
-        from .budget import paused
-
         with paused():  # the model's time is bounded by its own timeouts, not by the document's budget
             decisions, usage = llm.decide_all(found, assessments, goals)
     return [labelled(r, a, d) for r, a, d in zip(found, assessments, decisions)], usage

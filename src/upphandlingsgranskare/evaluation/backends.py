@@ -82,18 +82,18 @@ def gold_requirement(item: GoldItem) -> tuple[Requirement, DocumentContext]:
 def predict_rules(items: Sequence[GoldItem], *, label_model: bool | LabelModel = True) -> list[Prediction]:
     """Labels as the review gives them; ``label_model``: False for the rules alone, or the model to consult
     instead of the packaged one (cross-validation)."""
-    from ..labelling import assess, judged_view
+    from ..labelling import assess_all
     from ..nlp.calibration import confidence
-    from ..nlp.embeddings import shared_embedder
-    from ..nlp.label_model import LabelModel
 
-    if isinstance(label_model, LabelModel) and label_model.needs_vector:
-        # In batches, as the review embeds a document's requirements.
-        shared_embedder().prefetch(judged_view(*gold_requirement(item)).text for item in items)
+    items = list(items)
+    seen = [gold_requirement(item) for item in items]
+    # One batch, as the review labels a document's requirements (and embeds them, for a model that reads
+    # sentence embeddings).
+    assessments = assess_all(
+        [(requirement, replace(context, label_model=label_model)) for requirement, context in seen]
+    )
     predictions = []
-    for item in items:
-        requirement, context = gold_requirement(item)
-        assessment = assess(requirement, replace(context, label_model=label_model))
+    for item, assessment in zip(items, assessments, strict=True):
         predictions.append(
             Prediction(
                 item.id,
