@@ -348,16 +348,17 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         return out
     out.append(f"{language}:modal={doc[modal_at].lower_}")
     head = subject_head(doc, modal_at)
+    # shape: the subject as the machine-verb feature pools it (none, pron, acronym, name or word)
     if head is None:
-        subject = "subj=none"
+        subject, shape = "subj=none", "none"
     elif head.lower_ in _PRONOUNS:
-        subject = f"{language}:subj=pron:{head.lower_}"
+        subject, shape = f"{language}:subj=pron:{head.lower_}", "pron"
     elif is_acronym(head):
-        subject = "subj=acronym"
+        subject, shape = "subj=acronym", "acronym"
     elif head.text[:1].isupper() and head.i > 0:
-        subject = "subj=name"
+        subject, shape = "subj=name", "name"
     else:
-        subject = f"{language}:subj={head.lower_}"
+        subject, shape = f"{language}:subj={head.lower_}", "word"
     out.append(subject)
     after = [t for t in doc[modal_at + 1 : modal_at + 6] if t.is_alpha]
     if after and after[0].lower_ in _PASSIVE_AUXILIARIES:
@@ -370,9 +371,6 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         if _behaviour_verb(verb.lower_, language):
             # What a machine does ("Grid objects will contain …", "the XCP will reboot"), pooled over the verbs
             # and the subject's shape, so that a part of the system no solution word names reads as the system.
-            shape = subject.split("=", 1)[1] if subject.startswith("subj=") else "word"  # none, acronym, name
-            if "pron:" in subject:
-                shape = "pron"
             out.append("verb=behaviour")
             out.append(f"verb=behaviour|subj={shape}")
     return out + clause_shape(doc, modal_at)
