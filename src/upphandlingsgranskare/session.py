@@ -38,10 +38,13 @@ def run_review(paths: Sequence[Path], output: Path | None, settings: Settings) -
     """Review ``paths`` with ``settings`` and write the report to ``output`` (None: standard output), or each
     document's outputs and an index into the folder ``output``; returns the exit code."""
     if settings.review.embeddings:
-        from .nlp.embeddings import EmbeddingsUnavailable, check_available
+        # Before any document: the one check of the encoder and the model (labelling.embeddings_model), so a
+        # missing extra stops the run once instead of failing every document.
+        from .labelling import embeddings_model
+        from .nlp.embeddings import EmbeddingsUnavailable
 
         try:
-            check_available()
+            embeddings_model()
         except EmbeddingsUnavailable as error:
             say(str(error))
             return EXIT_ERROR
