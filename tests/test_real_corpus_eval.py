@@ -76,6 +76,41 @@ def test_dev_and_test_organisations_never_overlap():
                 assert split_of.setdefault(item.organisation, split) == split, item.organisation
 
 
+def test_each_organisation_sits_in_the_split_recorded_for_it():
+    recorded = json.loads((REAL / "splits.json").read_text("utf-8"))
+    for split in ("dev", "test"):
+        for path in (REAL / "items" / split).glob("*.jsonl"):
+            for item in load_items(path):
+                assert recorded[item.organisation] == split, item.organisation
+
+
+def test_an_organisation_added_later_moves_no_earlier_one():
+    """Sorted by hash and alternated afresh, a new organisation would move every later one across the split,
+    putting test organisations' items in front of whoever reads dev errors."""
+    build = _build_module()
+    records = [{"organisation": f"Org {n}", "lang": "sv"} for n in range(8)]
+    first = build.organisation_splits(records)
+    assert sorted(first.values()) == ["dev"] * 4 + ["test"] * 4  # alternating within the language
+    added = [{"organisation": f"New {n}", "lang": "sv"} for n in range(3)] + [{"organisation": "Ny", "lang": "da"}]
+    second = build.organisation_splits(records + added, fixed=first)
+    assert {o: second[o] for o in first} == first
+    assert sorted(second[f"New {n}"] for n in range(3)) in (["dev", "dev", "test"], ["dev", "test", "test"])
+    assert second["Ny"] == "test"  # alone in its language: nothing may be tuned on it
+    # Without the record the same organisations are split afresh, and some earlier ones move.
+    fresh = build.organisation_splits(records + added)
+    assert any(fresh[o] != first[o] for o in first)
+
+
+def _build_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_build", REAL / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_every_item_was_labelled_twice_and_disagreements_are_ambiguous():
     annotations = {}
     for role in ("A", "B"):

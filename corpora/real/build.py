@@ -12,7 +12,9 @@ items are reported apart and left out of the headline figures). ``merge`` writes
 agreement and Cohen's kappa.
 
 The organisations are split once into **dev** (``items/dev/``) and **test** (``items/test/``), by a hash
-of the name, alternating within each language so both hold every language. Rules and word lists may
+of the name, alternating within each language so both hold every language. ``splits.json`` records
+each organisation's split; an organisation added later joins the split with fewer organisations of its
+language and no earlier organisation moves (a test organisation's items are never to be read). Rules and word lists may
 be changed by reading the errors on dev organisations only; the test organisations' items are read by
 no one after labelling, so leave-one-organisation-out on them is the honest figure.
 """
@@ -32,6 +34,7 @@ CANDIDATES = HERE / "candidates"
 ANNOTATIONS = HERE / "annotations"
 ITEMS = HERE / "items"
 ADJUDICATION = HERE / "adjudication.jsonl"
+SPLITS = HERE / "splits.json"
 LABELS = ("feature_without_need", "feature_with_need", "need", "out_of_scope")
 SEED = 16
 
@@ -88,8 +91,10 @@ def make_batches(out: Path, size: int, files: list[str] | None = None) -> None:
     print(f"{len(pool)} new items in {count} batches of at most {size} -> {out}", file=sys.stderr)
 
 
-def make_third_pass(out: Path, share: float) -> None:
-    pool = sorted((r for records in candidates().values() for r in records), key=lambda r: r["id"])
+def make_third_pass(out: Path, share: float, files: list[str] | None = None) -> None:
+    """A random ``share`` of the items (``files``: of these candidate files only, for a source added later)."""
+    pool = sorted((r for name, records in candidates().items() if not files or name in files for r in records),
+                  key=lambda r: r["id"])
     chosen = random.Random(SEED + 1).sample(pool, round(len(pool) * share))
     write_jsonl(out / "third-pass.jsonl", [_for_annotator(r) for r in chosen])
     print(f"{len(chosen)} items for the third pass -> {out / 'third-pass.jsonl'}", file=sys.stderr)
@@ -121,10 +126,13 @@ def agreement(name: str, pairs: list[tuple[str, str]]) -> str:
             f"flag agreement {sum(a == b for a, b in flag) / len(flag):.3f}, kappa {kappa(flag):.3f}")
 
 
-def organisation_splits(records: list[dict]) -> dict[str, str]:
-    """dev or test for each organisation: per language (an organisation's commonest), ordered by a hash of
-    its name, alternately test, dev, test, …; a language with one organisation puts it in test, since
-    nothing may then be tuned on it."""
+def organisation_splits(records: list[dict], fixed: dict[str, str] | None = None) -> dict[str, str]:
+    """dev or test for each organisation. ``fixed`` (``splits.json``) keeps every earlier organisation where
+    it is. The others, per language (an organisation's commonest) and ordered by a hash of the name, each
+    join the split with fewer organisations of that language, test on a tie: with nothing fixed this
+    alternates test, dev, test, …, and a language with one organisation puts it in test, since nothing
+    may then be tuned on it."""
+    fixed = fixed or {}
     languages: dict[str, Counter] = {}
     for record in records:
         languages.setdefault(record["organisation"], Counter())[record["lang"]] += 1
@@ -133,9 +141,13 @@ def organisation_splits(records: list[dict]) -> dict[str, str]:
         by_language.setdefault(counts.most_common(1)[0][0], []).append(organisation)
     split = {}
     for organisations in by_language.values():
-        ordered = sorted(organisations, key=lambda o: hashlib.sha256(o.encode("utf-8")).hexdigest())
-        for n, organisation in enumerate(ordered):
-            split[organisation] = "test" if n % 2 == 0 else "dev"
+        sizes = Counter(fixed[o] for o in organisations if o in fixed)
+        for organisation in sorted(organisations, key=lambda o: hashlib.sha256(o.encode("utf-8")).hexdigest()):
+            if organisation in fixed:
+                split[organisation] = fixed[organisation]
+            else:
+                split[organisation] = "test" if sizes["test"] <= sizes["dev"] else "dev"
+                sizes[split[organisation]] += 1
     return split
 
 
@@ -145,7 +157,9 @@ def merge() -> None:
     pairs, by_language, undecided = [], {}, []
     totals: Counter = Counter()
     pool = candidates()
-    splits = organisation_splits([r for records in pool.values() for r in records])
+    fixed = json.loads(SPLITS.read_text(encoding="utf-8")) if SPLITS.exists() else {}
+    splits = organisation_splits([r for records in pool.values() for r in records], fixed)
+    SPLITS.write_text(json.dumps(dict(sorted(splits.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for old in ITEMS.glob("*/*.jsonl"):
         old.unlink()
     for name, records in pool.items():
@@ -228,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     third = sub.add_parser("third-pass")
     third.add_argument("--out", type=Path, required=True)
     third.add_argument("--share", type=float, default=0.1)
+    third.add_argument("--files", nargs="*", help="only these candidate files (names)")
     disagreements = sub.add_parser("disagreements")
     disagreements.add_argument("--out", type=Path, required=True)
     sub.add_parser("merge")
@@ -238,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "disagreements":
         make_disagreements(args.out)
     elif args.command == "third-pass":
-        make_third_pass(args.out, args.share)
+        make_third_pass(args.out, args.share, args.files)
     elif args.command == "stats":
         stats()
     else:
