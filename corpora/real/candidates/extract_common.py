@@ -1,6 +1,6 @@
 """Helpers shared by the extraction scripts beside this file: sentence splitting and modal detection (the
 Swedish, Norwegian and Danish ones), dedup, sampling per organisation and record writing (all)."""
-import json, random, re, subprocess, unicodedata
+import json, os, random, re, subprocess, unicodedata
 
 MODAL = {
     "sv": re.compile(r"\b(ska|skall|bör|måste|får\s+(inte|ej))\b", re.I),
@@ -236,3 +236,102 @@ def md_blocks(text):
             flush_para()
     flush_para(); flush_item()
     return out
+
+
+# ---- documents in a fetched snapshot (DOCX and PDF, read by the review's own libraries) ----
+MIRROR = "/work/.mirror"
+
+
+def mirror(repo):
+    return os.path.join(MIRROR, repo.replace("/", "+"), "repo")
+
+
+def docx_blocks(document):
+    """Paragraphs and tables in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            yield Paragraph(child, document)
+        elif child.tag.endswith("}tbl"):
+            yield Table(child, document)
+
+
+def is_heading(paragraph):
+    style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    return style.startswith(("heading", "rubrik", "title"))
+
+
+def add_docx(col, org, repo, commit, path, licence):
+    """Every sentence with a modal verb, and every table row whose longest cell has one (the row's text is
+    that cell; the other cells are ids, sources or answer boxes)."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(git_show(mirror(repo), commit, path, binary=True)))
+    heading, paragraph_no, table_no = None, 0, 0
+    for block in docx_blocks(document):
+        if not hasattr(block, "rows"):  # a paragraph
+            text = norm(block.text)
+            if not text:
+                continue
+            paragraph_no += 1
+            if is_heading(block):
+                heading = text
+                continue
+            for sentence in split_sentences(text):
+                col.add(org, sentence, heading=heading, repo=repo, commit=commit, path=path,
+                        locator=f"paragraph {paragraph_no}", licence=licence, lang="sv")
+        else:
+            table_no += 1
+            for row_no, row in enumerate(block.rows, 1):
+                try:
+                    cells = [norm(c.text) for c in row.cells]
+                except (IndexError, ValueError):
+                    col.skipped["broken"] += 1
+                    continue
+                modal = [c for c in dict.fromkeys(cells) if has_modal(c, "sv")]
+                if not modal:
+                    continue
+                col.add(org, max(modal, key=len), heading=heading, table_row=True, repo=repo, commit=commit,
+                        path=path, locator=f"table {table_no}, row {row_no}", licence=licence, lang="sv")
+
+
+def pdf_lines(repo, commit, path):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(git_show(mirror(repo), commit, path, binary=True))
+    for page_no in range(len(pdf)):
+        text = pdf[page_no].get_textpage().get_text_range().replace("\ufffe", "")  # pdfium's soft hyphen
+        for line in text.replace("\r", "").split("\n"):
+            yield page_no + 1, line.strip()
+
+
+def add_pdf(col, org, repo, commit, path, licence):
+    """Lines joined into paragraphs (a short line without a full stop, followed by a capital, is a heading);
+    every sentence with a modal verb. Contents pages (dotted leaders) and page numbers are skipped."""
+    heading, buffer, start = None, [], 1
+
+    def flush():
+        if buffer:
+            paragraph = re.sub(r"(\w)- (\w)", r"\1\2", " ".join(buffer))
+            for sentence in split_sentences(paragraph):
+                col.add(org, sentence, heading=heading, repo=repo, commit=commit, path=path,
+                        locator=f"page {start}", licence=licence, lang="sv")
+        buffer.clear()
+
+    for page, line in pdf_lines(repo, commit, path):
+        if not line or re.fullmatch(r"\d+", line) or "....." in line:
+            flush()
+            continue
+        if len(line) < 70 and not re.search(r"[.,:;]$", line) and line[0].isupper() and not buffer:
+            heading = line
+            continue
+        if not buffer:
+            start = page
+        buffer.append(line)
+        if re.search(r"[.:!?]$", line):
+            flush()
+    flush()
