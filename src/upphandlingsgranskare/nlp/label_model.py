@@ -308,6 +308,7 @@ def item_features(view: ItemView, assessment: Assessment) -> list[str]:
 def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
     from .classify import strip_leading_id
     from .pipeline import MODAL_LABELS, get_pipeline
+    from .statement_kind import inverted_subject
 
     pipeline = get_pipeline(view.language)
     doc = pipeline(strip_leading_id(view.text))  # the Doc classify() parsed: pipelines share one per text
@@ -315,8 +316,19 @@ def _item_features(view: ItemView, assessment: Assessment) -> tuple[str, ...]:
     modal_at = min(
         (spans[0][0] for label, spans in matches.items() if label in MODAL_LABELS and spans), default=len(doc)
     )
-    hits = [(label, "pre" if start < modal_at else "post") for label, spans in matches.items() for start, _ in spans]
-    return tuple(features(view, assessment, hits, statement_structure(doc, modal_at, view.language)))
+    subject_at = inverted_subject(doc, modal_at, pipeline.lexicon.words("inversion_starters"), _AFTER_MODAL_SKIP)
+    hits = [(label, _side(start, modal_at, subject_at)) for label, spans in matches.items() for start, _ in spans]
+    return tuple(features(view, assessment, hits, statement_structure(doc, modal_at, view.language, subject_at)))
+
+
+def _side(start: int, modal_at: int, subject_at: int | None) -> str:
+    """Where a lexicon hit stands: "pre" in the subject (before the modal; in an inverted clause, the subject
+    after it), "adv" in an inverted clause's opening adverbial ("Om betalningen misslyckas ska …"), else "post"."""
+    if subject_at is None:
+        return "pre" if start < modal_at else "post"
+    if start < modal_at:
+        return "adv"
+    return "pre" if start == subject_at else "post"
 
 
 # Words that say little about whose obligation a statement is, skipped when reading the verb after the modal.
@@ -334,12 +346,13 @@ _PRONOUNS = frozenset(
 )
 
 
-def statement_structure(doc, modal_at: int, language: str) -> list[str]:
+def statement_structure(doc, modal_at: int, language: str, subject_at: int | None = None) -> list[str]:
     """What kind of statement an item is and whose obligation, in terms that carry across buyers: the modal
     verb, the shape of the word before it (the subject's head: a pronoun such as "we", an acronym naming a
     system such as "TCS", a capitalised name, or the word itself), whether the verb after it is passive,
     the verb itself and the pair of subject and verb, how many sentences the item has (descriptive text runs
-    to several) and where the modal stands in them (``clause_shape``)."""
+    to several) and where the modal stands in them (``clause_shape``). ``subject_at``: the subject after the
+    modal in an inverted clause (``inverted_subject``)."""
     from .statement_kind import clause_shape, is_acronym, subject_head
 
     out = [f"sents={min(sum(1 for _ in doc.sents), 3)}"]
@@ -347,7 +360,7 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
         out.append("modal=none")
         return out
     out.append(f"{language}:modal={doc[modal_at].lower_}")
-    head = subject_head(doc, modal_at)
+    head = subject_head(doc, modal_at) if subject_at is None else doc[subject_at]
     # shape: the subject as the machine-verb feature pools it (none, pron, acronym, name or word)
     if head is None:
         subject, shape = "subj=none", "none"
@@ -360,7 +373,8 @@ def statement_structure(doc, modal_at: int, language: str) -> list[str]:
     else:
         subject, shape = f"{language}:subj={head.lower_}", "word"
     out.append(subject)
-    after = [t for t in doc[modal_at + 1 : modal_at + 6] if t.is_alpha]
+    verb_from = modal_at + 1 if subject_at is None else subject_at + 1
+    after = [t for t in doc[verb_from : verb_from + 5] if t.is_alpha]
     if after and after[0].lower_ in _PASSIVE_AUXILIARIES:
         out.append("voice=passive")
     verb = next((t for t in after if t.lower_ not in _AFTER_MODAL_SKIP), None)

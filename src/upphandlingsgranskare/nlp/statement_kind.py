@@ -14,6 +14,7 @@ Also two kinds of statement on no system: a party's duty whatever the party's na
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from .lexicon import words_in_any_language
@@ -348,6 +349,24 @@ def subject_head(doc, modal_at: int):  # noqa: ANN201 - a spaCy Token or None
     """The subject's head as the rules and the label model read it: the last word within three tokens before
     the modal verb."""
     return next((t for t in reversed(doc[max(0, modal_at - 3) : modal_at]) if t.is_alpha), None)
+
+
+def inverted_subject(doc, modal_at: int, starters: Iterable[str], skip: frozenset[str]) -> int | None:
+    """Where the subject stands when a Swedish clause is inverted (V2: "Om betalningen misslyckas ska systemet
+    …", "Vid inloggning ska användaren …"): the first word after the modal that ``skip`` does not pass over,
+    when the modal's sentence opens with one of ``starters``; else None (the subject comes before the modal).
+    The rules read the clause the same way (``classify``)."""
+    wanted = set(starters)
+    if not wanted or modal_at >= len(doc):
+        return None
+    start = doc[modal_at].sent.start
+    if modal_at <= start:
+        return None
+    first = doc[start].lower_
+    two = f"{first} {doc[start + 1].lower_}" if start + 1 < len(doc) else first
+    if first not in wanted and two not in wanted:
+        return None
+    return next((t.i for t in doc[modal_at + 1 : modal_at + 4] if t.is_alpha and t.lower_ not in skip), None)
 
 
 def is_acronym(token) -> bool:  # noqa: ANN001 - a spaCy Token
