@@ -1,5 +1,6 @@
 """Helpers shared by the extraction scripts beside this file: sentence splitting and modal detection (the
-Swedish, Norwegian and Danish ones), dedup, sampling per organisation and record writing (all)."""
+Swedish, Norwegian and Danish ones), dedup, sampling per organisation and record writing (all), and the
+DOCX and PDF readers for documents in a fetched snapshot (sv-repos, sv-sdk)."""
 import json, os, random, re, subprocess, unicodedata
 
 MODAL = {

@@ -135,7 +135,7 @@ def label_model_fingerprint() -> str:
         digest.update(lexicons.joinpath(name).read_bytes())
     for rules in (labels, classify, sections, statement_kind):
         digest.update(inspect.getsource(rules).encode("utf-8"))
-    for part in (features, _item_features, statement_structure, _behaviour_verb):
+    for part in (features, _item_features, _side, statement_structure, _behaviour_verb):
         digest.update(inspect.getsource(part).encode("utf-8"))
     return digest.hexdigest()
 

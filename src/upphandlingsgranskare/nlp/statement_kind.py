@@ -355,7 +355,7 @@ def inverted_subject(doc, modal_at: int, starters: Iterable[str], skip: frozense
     """Where the subject stands when a Swedish clause is inverted (V2: "Om betalningen misslyckas ska systemet
     …", "Vid inloggning ska användaren …"): the first word after the modal that ``skip`` does not pass over,
     when the modal's sentence opens with one of ``starters``; else None (the subject comes before the modal).
-    The rules read the clause the same way (``classify``)."""
+    The rules, too, look for the subject after the modal in such a clause (``classify._read_clause``)."""
     wanted = set(starters)
     if not wanted or modal_at >= len(doc):
         return None
