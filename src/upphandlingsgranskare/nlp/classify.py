@@ -35,6 +35,7 @@ from .statement_kind import (
     leading_purpose_phrase,
     lone_lead_in,
     named_law,
+    opens_with,
     purpose_clause,
     states_effect,
 )
@@ -474,6 +475,4 @@ def _inverted(doc, lo: int, hi: int, pipeline: Pipeline) -> bool:
     starters = pipeline.lexicon.words("inversion_starters")
     if not starters or hi <= lo:
         return False
-    first_word = doc[lo].lower_
-    two_words = f"{first_word} {doc[lo + 1].lower_}" if lo + 1 < len(doc) else first_word
-    return first_word in starters or two_words in starters
+    return opens_with(doc, lo, starters)

@@ -360,13 +360,16 @@ def inverted_subject(doc, modal_at: int, starters: Iterable[str], skip: frozense
     if not wanted or modal_at >= len(doc):
         return None
     start = doc[modal_at].sent.start
-    if modal_at <= start:
-        return None
-    first = doc[start].lower_
-    two = f"{first} {doc[start + 1].lower_}" if start + 1 < len(doc) else first
-    if first not in wanted and two not in wanted:
+    if modal_at <= start or not opens_with(doc, start, wanted):
         return None
     return next((t.i for t in doc[modal_at + 1 : modal_at + 4] if t.is_alpha and t.lower_ not in skip), None)
+
+
+def opens_with(doc, at: int, starters: Iterable[str]) -> bool:
+    """Whether the words from ``at`` open with one of ``starters``, a word or two ("vid", "för att")."""
+    first = doc[at].lower_
+    two = f"{first} {doc[at + 1].lower_}" if at + 1 < len(doc) else first
+    return first in starters or two in starters
 
 
 def is_acronym(token) -> bool:  # noqa: ANN001 - a spaCy Token
